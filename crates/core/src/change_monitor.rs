@@ -1,0 +1,93 @@
+//! Turns changes other processes make to the database (a CLI creating a run, a
+//! supervisor recording an outcome or starting the next queued run) into
+//! events, without polling the table: notify reports writes to the database
+//! files and a cheap summary query tells whether anything changed.
+
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::desk::Desk;
+use crate::error::{DeskError, Result};
+use crate::events::RunEvent;
+use crate::model::RunStatus;
+
+/// Writes arrive in bursts (a transaction touches the WAL several times).
+const DEBOUNCE: Duration = Duration::from_millis(15);
+/// Some filesystems emit no events; a slow fallback check covers them.
+const FALLBACK: Duration = Duration::from_secs(5);
+
+#[derive(PartialEq, Eq, Clone)]
+struct Summary {
+    latest_update: Option<String>,
+    count: i64,
+}
+
+async fn summary(desk: &Desk) -> Result<Summary> {
+    let (latest_update, count): (Option<String>, i64) =
+        sqlx::query_as("SELECT MAX(updated_at), COUNT(*) FROM runs")
+            .fetch_one(desk.store().pool())
+            .await?;
+    Ok(Summary { latest_update, count })
+}
+
+pub fn spawn(desk: Desk) -> Result<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let touches_db = res.is_ok_and(|ev| {
+            ev.paths.iter().any(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("fusion-desk.db"))
+            })
+        });
+        if touches_db {
+            // A full channel already holds a wake-up; dropping this one is fine.
+            let _ = tx.try_send(());
+        }
+    })
+    .map_err(|e| DeskError::internal(format!("cannot watch the data dir: {e}")))?;
+    watcher
+        .watch(desk.data().root(), RecursiveMode::NonRecursive)
+        .map_err(|e| DeskError::internal(format!("cannot watch the data dir: {e}")))?;
+
+    tokio::spawn(async move {
+        let _watcher = watcher;
+        let mut last = summary(&desk).await.ok();
+        loop {
+            tokio::select! {
+                woke = rx.recv() => if woke.is_none() { break },
+                _ = tokio::time::sleep(FALLBACK) => {}
+            }
+            tokio::time::sleep(DEBOUNCE).await;
+            while rx.try_recv().is_ok() {}
+            let Ok(now) = summary(&desk).await else { continue };
+            let Some(prev) = last.replace(now.clone()) else {
+                continue;
+            };
+            if prev == now {
+                continue;
+            }
+            let since = prev.latest_update.unwrap_or_default();
+            if let Ok(rows) = desk.store().changed_since(&since).await {
+                for row in rows {
+                    let id = row.run_id();
+                    let running = row.status() == RunStatus::Running;
+                    desk.emit_event(RunEvent::RunUpdated {
+                        run: Box::new(row.into_run(desk.data())),
+                    });
+                    if running {
+                        // Started by another process: watch it to its end too.
+                        if let Err(e) = desk.reconcile(&id).await {
+                            tracing::warn!(run = %id, "cannot adopt run: {e}");
+                        }
+                    }
+                }
+            }
+            if prev.count != now.count {
+                desk.emit_event(RunEvent::RunsChanged);
+            }
+        }
+    });
+    Ok(())
+}

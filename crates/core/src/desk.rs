@@ -1,0 +1,622 @@
+//! [`Desk`]: the run lifecycle over the store, the executor and the run
+//! folders. Every process (the app, `fdesk`, each supervisor) opens one; they
+//! coordinate only through SQLite and the run locks, so any of them may stop
+//! at any moment without losing a run.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use crate::error::{DeskError, ErrorCode, Result};
+use crate::events::RunEvent;
+use crate::executor::{Executor, LaunchSpec, LocalExecutor, SupervisorProgram};
+use crate::ini::{self, Override};
+use crate::layout::{DataDir, RunDir};
+use crate::model::{CreateRunRequest, ListQuery, Run, RunPage, RunStatus};
+use crate::outcome::{self, Outcome};
+use crate::run_id::RunId;
+use crate::run_lock::RunLock;
+use crate::settings::{self, Settings, SettingsView};
+use crate::store::{Finish, RunRow, Store};
+use crate::{templates, timestamp};
+
+const MAX_NAME_LEN: usize = 200;
+const EVENT_CAPACITY: usize = 1024;
+
+pub struct DeskOptions {
+    pub data: DataDir,
+    pub executor: Executor,
+    /// Keep a task per active run that records its end as soon as it happens.
+    /// Long-lived processes (the app, `fdesk wait`) want this; one-shot
+    /// commands and supervisors do not.
+    pub watch_runs: bool,
+}
+
+impl DeskOptions {
+    /// The data dir from the environment; this program supervises the runs it starts.
+    pub fn from_env() -> Result<Self> {
+        Ok(DeskOptions {
+            data: DataDir::from_env()?,
+            executor: Executor::Local(LocalExecutor {
+                supervisor: SupervisorProgram::current_exe()?,
+            }),
+            watch_runs: false,
+        })
+    }
+
+    pub fn supervisor(data: DataDir) -> Result<Self> {
+        Ok(DeskOptions {
+            data,
+            executor: Executor::Local(LocalExecutor {
+                supervisor: SupervisorProgram::current_exe()?,
+            }),
+            watch_runs: false,
+        })
+    }
+
+    pub fn watching(mut self) -> Self {
+        self.watch_runs = true;
+        self
+    }
+}
+
+#[derive(Clone)]
+pub struct Desk {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data: DataDir,
+    store: Store,
+    executor: Executor,
+    events: broadcast::Sender<RunEvent>,
+    watch_runs: bool,
+    watched: Mutex<HashSet<RunId>>,
+}
+
+impl Desk {
+    pub async fn open(options: DeskOptions) -> Result<Desk> {
+        let store = Store::open(&options.data).await?;
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        Ok(Desk {
+            inner: Arc::new(Inner {
+                data: options.data,
+                store,
+                executor: options.executor,
+                events,
+                watch_runs: options.watch_runs,
+                watched: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn data(&self) -> &DataDir {
+        &self.inner.data
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<RunEvent> {
+        self.inner.events.subscribe()
+    }
+
+    fn emit(&self, event: RunEvent) {
+        // No subscriber is fine: a CLI command has nobody listening.
+        let _ = self.inner.events.send(event);
+    }
+
+    pub(crate) fn emit_event(&self, event: RunEvent) {
+        self.emit(event);
+    }
+
+    fn to_run(&self, row: RunRow) -> Run {
+        row.into_run(&self.inner.data)
+    }
+
+    async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
+        let run = self.store().get(id).await?.map(|r| self.to_run(r));
+        if let Some(run) = &run {
+            self.emit(RunEvent::RunUpdated { run: Box::new(run.clone()) });
+        }
+        Ok(run)
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    pub async fn get(&self, id: &str) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        Ok(self.to_run(self.store().require(&id).await?))
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> Result<RunPage> {
+        let (rows, total) = self.store().list(query).await?;
+        Ok(RunPage {
+            runs: rows.into_iter().map(|r| self.to_run(r)).collect(),
+            total,
+            offset: query.offset.unwrap_or(0),
+            limit: query
+                .limit
+                .unwrap_or(ListQuery::DEFAULT_LIMIT)
+                .clamp(1, ListQuery::MAX_LIMIT),
+        })
+    }
+
+    pub async fn active_runs(&self) -> Result<Vec<Run>> {
+        let mut rows = self.store().with_status(RunStatus::Running).await?;
+        rows.extend(self.store().with_status(RunStatus::Pending).await?);
+        Ok(rows.into_iter().map(|r| self.to_run(r)).collect())
+    }
+
+    /// The frozen config.ini of a run.
+    pub async fn config_text(&self, id: &str) -> Result<String> {
+        let id = RunId::parse(id)?;
+        self.store().require(&id).await?;
+        let path = self.data().run(&id).config();
+        std::fs::read_to_string(&path)
+            .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))
+    }
+
+    // --------------------------------------------------------------- settings
+
+    pub async fn settings(&self) -> Result<SettingsView> {
+        let settings = self.store().settings().await?;
+        Ok(SettingsView {
+            effective_simulator: settings::effective_simulator(&settings)
+                .map(|c| c.join(" "))
+                .unwrap_or_else(|e| format!("(invalid: {})", e.message)),
+            simulator_env_override: std::env::var(settings::SIMULATOR_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            data_dir: self.data().root().to_string_lossy().into_owned(),
+            settings,
+        })
+    }
+
+    /// Saves the settings; a higher concurrency limit starts queued runs at once.
+    pub async fn save_settings(&self, settings: &Settings) -> Result<SettingsView> {
+        self.store().save_settings(settings).await?;
+        self.dispatch().await?;
+        self.settings().await
+    }
+
+    // -------------------------------------------------------------- lifecycle
+
+    /// Creates a run: a fresh id, its folder with the frozen config.ini, a
+    /// PENDING row; then starts it if a slot is free.
+    pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
+        let template = templates::text(&req.template)?;
+        let overrides = req
+            .overrides
+            .iter()
+            .map(|o| Override::parse(o))
+            .collect::<Result<Vec<_>>>()?;
+        let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => validate_name(n)?,
+            None => format!("{} {}", req.template, &timestamp::now()[..16].replace('T', " ")),
+        };
+        let settings = self.store().settings().await?;
+        let simulator = settings::effective_simulator(&settings)?;
+
+        let (id, dir) = loop {
+            let id = RunId::generate();
+            let dir = self.data().run(&id);
+            // create_dir (not _all) fails if the id is taken: draw again.
+            match std::fs::create_dir(dir.root()) {
+                Ok(()) => break (id, dir),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(DeskError::io(
+                        format!("cannot create {}", dir.root().display()),
+                        e,
+                    ))
+                }
+            }
+        };
+        let result = async {
+            for sub in [dir.logs(), dir.output()] {
+                std::fs::create_dir(&sub)
+                    .map_err(|e| DeskError::io(format!("cannot create {}", sub.display()), e))?;
+            }
+            let header = format!(
+                "# Frozen by FUSION Desk for run {id} from template {:?} at {}\n",
+                req.template,
+                timestamp::now()
+            );
+            let text = header + &ini::apply_overrides(template, &overrides);
+            outcome::write_atomically(&dir.config(), text.as_bytes())?;
+            let overrides: Vec<String> = overrides
+                .iter()
+                .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
+                .collect();
+            self.store()
+                .insert_run(
+                    &id,
+                    &name,
+                    &req.template,
+                    &overrides,
+                    &settings::join_command(&simulator),
+                )
+                .await
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = std::fs::remove_dir_all(dir.root());
+            return Err(e);
+        }
+        let run = self.emit_row(&id).await?.expect("just inserted");
+        self.dispatch().await?;
+        Ok(self.get(&run.id).await.unwrap_or(run))
+    }
+
+    /// Starts queued runs, oldest first, while fewer than the configured
+    /// maximum are running. Safe to call from any number of processes at once.
+    pub async fn dispatch(&self) -> Result<()> {
+        let max = self.store().settings().await?.max_concurrent_runs;
+        let mut after = 0;
+        while self.store().running_count().await? < max {
+            let Some(row) = self.store().next_pending(after).await? else {
+                break;
+            };
+            after = row.seq;
+            let id = row.run_id();
+            let dir = self.data().run(&id);
+            if !dir.root().is_dir() {
+                self.fail_unstartable(&id, max, "the run's folder is missing")
+                    .await?;
+                continue;
+            }
+            // Whoever holds the lock of a pending run is launching it right now.
+            let Some(lock) = RunLock::try_acquire(&dir.lock_file())? else {
+                continue;
+            };
+            let command = launch_command(&row, &dir)?;
+            if !self.store().claim(&id, max).await? {
+                continue;
+            }
+            self.emit_row(&id).await?;
+            let spec = LaunchSpec {
+                id: &id,
+                dir: &dir,
+                data: self.data(),
+                command: &command,
+                lock,
+            };
+            match self.inner.executor.launch(spec).await {
+                Ok(launched) => {
+                    self.emit_row(&id).await?;
+                    if self.inner.watch_runs {
+                        self.watch(id, launched.child);
+                    }
+                }
+                Err(e) => {
+                    self.store()
+                        .finish(
+                            &id,
+                            &failure(format!("The run could not be started: {}", e.message)),
+                        )
+                        .await?;
+                    self.emit_row(&id).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn fail_unstartable(&self, id: &RunId, max: u32, why: &str) -> Result<()> {
+        if self.store().claim(id, max.saturating_add(1)).await? {
+            self.store()
+                .finish(id, &failure(format!("The run could not be started: {why}")))
+                .await?;
+            self.emit_row(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Cancels a run. A pending run is CANCELLED at once; a running one gets
+    /// SIGTERM on its whole group and SIGKILL after the grace period, and
+    /// becomes CANCELLED when its group is gone. Returns without waiting.
+    pub async fn cancel(&self, id: &str) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        let row = self.store().require(&id).await?;
+        if row.status() == RunStatus::Pending && self.store().cancel_pending(&id).await? {
+            return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
+        }
+        // Re-read: a pending run may have been started meanwhile.
+        let row = self.store().require(&id).await?;
+        match row.status() {
+            RunStatus::Running => {}
+            status => {
+                return Err(DeskError::invalid_state(format!(
+                    "run {id} is already {}; only pending or running runs can be cancelled",
+                    status.as_str()
+                )))
+            }
+        }
+        self.store().request_cancel(&id).await?;
+        let row = self.store().require(&id).await?;
+        let grace = self.store().settings().await?.grace();
+        let dir = self.data().run(&id);
+        if !self.inner.executor.request_stop(&row, &dir, grace)? {
+            // Nobody left to ask: settle the run here and now.
+            self.reconcile(&id).await?;
+        }
+        Ok(self.emit_row(&id).await?.expect("running runs are not deleted"))
+    }
+
+    /// Deletes a finished run: its row and its folder.
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        let id = RunId::parse(id)?;
+        let row = self.store().require(&id).await?;
+        if !row.status().is_terminal() {
+            return Err(DeskError::invalid_state(format!(
+                "run {id} is {}; cancel it before deleting it",
+                row.status().as_str()
+            )));
+        }
+        let dir = self.data().run(&id);
+        // Move the folder aside first: the rename is atomic, so the run is
+        // either fully present or gone, never half-deleted under its name.
+        let trash = self
+            .data()
+            .runs()
+            .join(format!(".deleted-{id}-{}", RunId::generate()));
+        match std::fs::rename(dir.root(), &trash) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(DeskError::io(
+                    format!("cannot delete {}", dir.root().display()),
+                    e,
+                ))
+            }
+        }
+        if !self.store().delete_terminal(&id).await? {
+            let _ = std::fs::rename(&trash, dir.root());
+            return Err(DeskError::invalid_state(format!(
+                "run {id} changed state; not deleted"
+            )));
+        }
+        if let Err(e) = std::fs::remove_dir_all(&trash) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!("cannot remove {}: {e}", trash.display());
+            }
+        }
+        self.emit(RunEvent::RunDeleted { id: id.to_string() });
+        Ok(())
+    }
+
+    /// Waits until a run is terminal (or the timeout passes) and returns it.
+    pub async fn wait(&self, id: &str, timeout: Option<Duration>) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let row = self.store().require(&id).await?;
+            if row.status().is_terminal() {
+                return Ok(self.to_run(row));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(DeskError::new(
+                    ErrorCode::InvalidState,
+                    format!("run {id} is still {} after the timeout", row.status().as_str()),
+                ));
+            }
+            match row.status() {
+                RunStatus::Running => self.reconcile(&id).await?,
+                _ => self.dispatch().await?,
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Brings every non-terminal run to its true state after a start-up:
+    /// finished runs get their outcome, live ones are re-adopted, lost ones
+    /// fail with a clear message; then the queue is served.
+    pub async fn recover(&self) -> Result<()> {
+        for row in self.store().with_status(RunStatus::Running).await? {
+            self.reconcile(&row.run_id()).await?;
+        }
+        self.dispatch().await
+    }
+
+    /// Checks one running run: if its owner is alive it is (re)adopted when
+    /// this Desk watches runs; if not, its final state is settled.
+    pub async fn reconcile(&self, id: &RunId) -> Result<()> {
+        let dir = self.data().run(id);
+        if !dir.root().is_dir() {
+            if self
+                .store()
+                .finish(
+                    id,
+                    &failure("The run's folder disappeared while it was running".to_owned()),
+                )
+                .await?
+            {
+                self.emit_row(id).await?;
+            }
+            return Ok(());
+        }
+        match RunLock::try_acquire(&dir.lock_file())? {
+            None => {
+                if self.inner.watch_runs {
+                    self.watch(id.clone(), None);
+                }
+                Ok(())
+            }
+            Some(lock) => self.settle_unowned(id, &dir, lock).await,
+        }
+    }
+
+    /// Settles a running run nobody owns any more; we hold its lock.
+    async fn settle_unowned(&self, id: &RunId, dir: &RunDir, _lock: RunLock) -> Result<()> {
+        let Some(row) = self.store().get(id).await? else {
+            return Ok(());
+        };
+        if row.status() != RunStatus::Running {
+            // Its supervisor already recorded the end; make sure we told everyone.
+            self.emit(RunEvent::RunUpdated {
+                run: Box::new(self.to_run(row)),
+            });
+            return Ok(());
+        }
+        if let Some(outcome) = Outcome::read(&dir.exit_file())? {
+            return self.finish_owned_run(id, &outcome).await;
+        }
+        if row.pid.is_none() {
+            // Claimed, but the launcher stopped before the simulator started:
+            // nothing ran, so the run goes back to the queue.
+            if self.store().requeue(id).await? {
+                self.emit_row(id).await?;
+            }
+            return Ok(());
+        }
+        // The supervisor died without recording an outcome (killed, or the
+        // machine went down). Nothing of the run may keep running unowned.
+        self.inner.executor.kill_orphans(&row);
+        let finish = if row.cancel_requested_at.is_some() {
+            Finish {
+                status: RunStatus::Cancelled,
+                exit_code: None,
+                exit_signal: None,
+                error_message: None,
+                completed_at: timestamp::now(),
+            }
+        } else {
+            failure(outcome::with_log_tail(
+                "The run's supervisor stopped unexpectedly, so the simulator's exit status is unknown; \
+                 any simulator process left was stopped"
+                    .to_owned(),
+                &dir.sim_log(),
+            ))
+        };
+        if self.store().finish(id, &finish).await? {
+            self.emit_row(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Records the outcome of a run whose supervisor has finished.
+    pub async fn finish_owned_run(&self, id: &RunId, outcome: &Outcome) -> Result<()> {
+        let dir = self.data().run(id);
+        let finish = Finish {
+            status: outcome.status(),
+            exit_code: outcome.exit_code,
+            exit_signal: outcome.signal,
+            error_message: outcome.error_message(&dir.sim_log()),
+            completed_at: outcome.finished_at.clone(),
+        };
+        if self.store().finish(id, &finish).await? {
+            self.emit_row(id).await?;
+        }
+        Ok(())
+    }
+
+    /// A task that waits for a run's owner to go away (its lock to free up)
+    /// and settles the run at once. One per run and process.
+    fn watch(&self, id: RunId, child: Option<tokio::process::Child>) {
+        if !self
+            .inner
+            .watched
+            .lock()
+            .expect("watch set lock")
+            .insert(id.clone())
+        {
+            return;
+        }
+        let desk = self.clone();
+        tokio::spawn(async move {
+            if let Some(mut child) = child {
+                // Reap our supervisor child; it exits once the run is recorded.
+                let _ = child.wait().await;
+            }
+            let lock_path = desk.data().run(&id).lock_file();
+            let lock = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path)).await;
+            let result = match lock {
+                Ok(Ok(lock)) => desk.settle_unowned(&id, &desk.data().run(&id), lock).await,
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(DeskError::internal(format!("watch task failed: {e}"))),
+            };
+            if let Err(e) = result {
+                tracing::warn!(run = %id, "cannot settle run: {e}");
+            }
+            desk.inner.watched.lock().expect("watch set lock").remove(&id);
+            if let Err(e) = desk.dispatch().await {
+                tracing::warn!("cannot start queued runs: {e}");
+            }
+        });
+    }
+
+    /// Cancels every pending and running run (the quit dialog's "cancel them").
+    pub async fn cancel_all_active(&self) -> Result<usize> {
+        let mut n = 0;
+        // Pending first, so a freed slot does not start one of them.
+        for row in self.store().with_status(RunStatus::Pending).await? {
+            if self.cancel(&row.id).await.is_ok() {
+                n += 1;
+            }
+        }
+        for row in self.store().with_status(RunStatus::Running).await? {
+            if self.cancel(&row.id).await.is_ok() {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Watches the database for changes made by other processes (a CLI, a
+    /// supervisor) and turns them into events; adopts runs others started.
+    pub fn monitor_external_changes(&self) -> Result<()> {
+        crate::change_monitor::spawn(self.clone())
+    }
+}
+
+fn failure(message: String) -> Finish {
+    Finish {
+        status: RunStatus::Failed,
+        exit_code: None,
+        exit_signal: None,
+        error_message: Some(message),
+        completed_at: timestamp::now(),
+    }
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(DeskError::invalid_input(format!(
+            "a run name is at most {MAX_NAME_LEN} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(DeskError::invalid_input(
+            "a run name cannot contain control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The simulator's command line for a run, FUSION's `run_sim` interface with
+/// absolute paths (FUSION resolves relative ones against its own source tree).
+fn launch_command(row: &RunRow, dir: &RunDir) -> Result<Vec<String>> {
+    let simulator = row
+        .simulator
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| DeskError::internal(format!("run {} has no simulator recorded", row.id)))?;
+    let mut cmd = settings::split_command(simulator)?;
+    let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    cmd.extend([
+        "run_sim".to_owned(),
+        "--config_path".to_owned(),
+        path(dir.config()),
+        "--run_id".to_owned(),
+        row.id.clone(),
+        "--output_dir".to_owned(),
+        path(dir.output()),
+        "--progress_file".to_owned(),
+        path(dir.progress()),
+    ]);
+    Ok(cmd)
+}

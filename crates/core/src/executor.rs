@@ -1,0 +1,186 @@
+//! Where and how a run's processes live. Today every run is a local process
+//! group led by a supervisor; a cluster executor would be another variant of
+//! [`Executor`] with the same three operations.
+
+use std::os::fd::AsRawFd;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::error::{DeskError, ErrorCode, Result};
+use crate::layout::{DataDir, RunDir};
+use crate::procfs;
+use crate::run_id::RunId;
+use crate::run_lock::RunLock;
+use crate::store::RunRow;
+use crate::supervisor::{CancelRequest, LOCK_FD, SUPERVISE_ARG};
+
+/// How long a launcher waits for the supervisor to report the simulator started.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The program that supervises runs: any binary that dispatches
+/// [`SUPERVISE_ARG`] to [`crate::supervisor::main`] (the app and `fdesk` both do).
+#[derive(Debug, Clone)]
+pub struct SupervisorProgram(pub PathBuf);
+
+impl SupervisorProgram {
+    pub fn current_exe() -> Result<Self> {
+        std::env::current_exe()
+            .map(SupervisorProgram)
+            .map_err(|e| DeskError::io("cannot locate the running program", e))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Executor {
+    Local(LocalExecutor),
+}
+
+/// What a launch needs, independent of where the run executes.
+pub struct LaunchSpec<'a> {
+    pub id: &'a RunId,
+    pub dir: &'a RunDir,
+    pub data: &'a DataDir,
+    /// The whole simulator command line, arguments included.
+    pub command: &'a [String],
+    /// The claimed run's lock, handed over to whatever owns the run next.
+    pub lock: RunLock,
+}
+
+/// A started run. The launching process must either keep `child` and reap it,
+/// or drop it and let the supervisor outlive it.
+pub struct Launched {
+    pub child: Option<tokio::process::Child>,
+}
+
+impl Executor {
+    pub async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
+        match self {
+            Executor::Local(local) => local.launch(spec).await,
+        }
+    }
+
+    /// Asks a running run to stop: SIGTERM to its whole group, SIGKILL after
+    /// `grace`. Returns false when nothing was alive to ask.
+    pub fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
+        match self {
+            Executor::Local(local) => local.request_stop(row, dir, grace),
+        }
+    }
+
+    /// Kills whatever is left of a run whose supervisor is gone.
+    pub fn kill_orphans(&self, row: &RunRow) {
+        match self {
+            Executor::Local(_) => kill_orphaned_group(row),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalExecutor {
+    pub supervisor: SupervisorProgram,
+}
+
+impl LocalExecutor {
+    async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
+        let supervisor_log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(spec.dir.supervisor_log())
+            .map_err(|e| DeskError::io(format!("cannot open {}", spec.dir.supervisor_log().display()), e))?;
+        let mut cmd = tokio::process::Command::new(&self.supervisor.0);
+        cmd.arg(SUPERVISE_ARG)
+            .arg("--home")
+            .arg(spec.data.root())
+            .arg("--run")
+            .arg(spec.id.as_str())
+            .arg("--")
+            .args(spec.command)
+            .current_dir(spec.dir.root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(supervisor_log)
+            .kill_on_drop(false);
+        let lock_fd = spec.lock.file().as_raw_fd();
+        // SAFETY: only async-signal-safe calls (setsid, dup2, fcntl) between
+        // fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                // A session of its own: no terminal hang-up or app exit reaches it.
+                nix::unistd::setsid().map_err(std::io::Error::from)?;
+                // Hand the claimed run's lock to the supervisor as a known fd.
+                if lock_fd == LOCK_FD {
+                    let flags = libc::fcntl(LOCK_FD, libc::F_GETFD);
+                    libc::fcntl(LOCK_FD, libc::F_SETFD, flags & !libc::FD_CLOEXEC);
+                } else if libc::dup2(lock_fd, LOCK_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn().map_err(|e| {
+            DeskError::new(
+                ErrorCode::SimulatorUnavailable,
+                format!(
+                    "cannot start the run supervisor {}: {e}",
+                    self.supervisor.0.display()
+                ),
+            )
+        })?;
+        // The supervisor holds the lock now (same open file description).
+        drop(spec.lock);
+
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut line = String::new();
+        let handshake =
+            tokio::time::timeout(HANDSHAKE_TIMEOUT, BufReader::new(stdout).read_line(&mut line)).await;
+        match handshake {
+            Ok(Ok(n)) if n > 0 => {}
+            Ok(_) => {
+                tracing::warn!(run = %spec.id, "supervisor ended before reporting the simulator's start")
+            }
+            Err(_) => {
+                tracing::warn!(run = %spec.id, "supervisor did not report within {HANDSHAKE_TIMEOUT:?}")
+            }
+        }
+        Ok(Launched { child: Some(child) })
+    }
+
+    fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
+        crate::outcome::write_atomically(
+            &dir.cancel_file(),
+            &serde_json::to_vec(&CancelRequest {
+                grace_seconds: grace.as_secs_f64(),
+                requested_at: crate::timestamp::now(),
+            })
+            .expect("a cancel request serialises"),
+        )?;
+        match (row.supervisor_pid, row.supervisor_start_time) {
+            (Some(pid), Some(start)) => Ok(procfs::signal_if_same(pid as i32, start as u64, Signal::SIGTERM)),
+            // Not yet recorded: the supervisor reads cancel.json as soon as it
+            // has started the simulator.
+            _ => Ok(true),
+        }
+    }
+}
+
+/// SIGKILL to every process still in a run's group, chosen by /proc scan with
+/// start times, so a recycled pgid never hits an unrelated process.
+fn kill_orphaned_group(row: &RunRow) {
+    let (Some(pgid), Some(start)) = (row.pgid, row.process_start_time) else {
+        return;
+    };
+    for _ in 0..50 {
+        let members = procfs::group_members(pgid as i32, start as u64);
+        if members.is_empty() {
+            return;
+        }
+        for (pid, st) in members {
+            procfs::signal_if_same(pid, st, Signal::SIGKILL);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

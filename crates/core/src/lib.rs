@@ -1,0 +1,29 @@
+//! The core of FUSION Desk: everything a run needs from creation to its final
+//! state, with no GUI dependency. The desktop shell, the `fdesk` CLI, the run
+//! supervisor and the tests all drive runs through [`Desk`].
+
+pub mod bindings;
+pub mod change_monitor;
+pub mod desk;
+pub mod error;
+pub mod events;
+pub mod executor;
+pub mod ini;
+pub mod layout;
+pub mod model;
+pub mod outcome;
+pub mod procfs;
+pub mod run_id;
+pub mod run_lock;
+pub mod settings;
+pub mod store;
+pub mod supervisor;
+pub mod templates;
+pub mod timestamp;
+
+pub use desk::{Desk, DeskOptions};
+pub use error::{DeskError, ErrorCode, Result};
+pub use events::RunEvent;
+pub use model::{CreateRunRequest, ListQuery, Run, RunPage, RunStatus};
+pub use run_id::RunId;
+pub use settings::Settings;

@@ -1,0 +1,134 @@
+//! The data transfer objects of runs, shared by the store, the CLI and the UI
+//! (their TypeScript twins are generated into ui/src/bindings).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{DeskError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RunStatus {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 5] = [
+        RunStatus::Pending,
+        RunStatus::Running,
+        RunStatus::Completed,
+        RunStatus::Failed,
+        RunStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Pending => "PENDING",
+            RunStatus::Running => "RUNNING",
+            RunStatus::Completed => "COMPLETED",
+            RunStatus::Failed => "FAILED",
+            RunStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            RunStatus::Completed | RunStatus::Failed | RunStatus::Cancelled
+        )
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        RunStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                DeskError::invalid_input(format!(
+                    "unknown status {s:?}: expected one of PENDING, RUNNING, COMPLETED, FAILED, CANCELLED"
+                ))
+            })
+    }
+}
+
+/// One run as every client sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Run {
+    pub id: String,
+    pub name: String,
+    pub template: String,
+    pub status: RunStatus,
+    /// The `section.key=value` overrides applied on top of the template.
+    pub overrides: Vec<String>,
+    /// The simulator command line the run was started with.
+    pub simulator: Option<String>,
+    #[ts(type = "number | null")]
+    pub pid: Option<i64>,
+    #[ts(type = "number | null")]
+    pub pgid: Option<i64>,
+    #[ts(type = "number | null")]
+    pub exit_code: Option<i64>,
+    #[ts(type = "number | null")]
+    pub exit_signal: Option<i64>,
+    pub error_message: Option<String>,
+    pub cancel_requested_at: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub updated_at: String,
+    pub config_path: String,
+    pub run_dir: String,
+}
+
+/// What the new-run page and `fdesk create` send.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct CreateRunRequest {
+    pub template: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// `section.key=value` entries merged into the template.
+    #[serde(default)]
+    pub overrides: Vec<String>,
+}
+
+/// History query: status filter, name search, newest first, paging.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ListQuery {
+    #[serde(default)]
+    #[ts(optional)]
+    pub status: Option<RunStatus>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl ListQuery {
+    pub const DEFAULT_LIMIT: u32 = 50;
+    pub const MAX_LIMIT: u32 = 1000;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RunPage {
+    pub runs: Vec<Run>,
+    /// How many runs match the filter, over all pages.
+    pub total: u32,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A template the user can start a run from.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TemplateInfo {
+    pub name: String,
+    pub description: String,
+}

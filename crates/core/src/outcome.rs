@@ -1,0 +1,191 @@
+//! The outcome of a run as its supervisor records it in `exit.json`, and how an
+//! outcome becomes the run's terminal status and error message.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DeskError, Result};
+use crate::model::RunStatus;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Exit code of the simulator, when it exited normally.
+    pub exit_code: Option<i32>,
+    /// The signal that ended it, when one did.
+    pub signal: Option<i32>,
+    /// True when the run ended because someone cancelled it.
+    pub cancelled: bool,
+    /// Set when the simulator could not be started at all.
+    pub spawn_error: Option<String>,
+    pub finished_at: String,
+}
+
+impl Outcome {
+    pub fn read(path: &Path) -> Result<Option<Outcome>> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| DeskError::internal(format!("{} is unreadable: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(DeskError::io(format!("cannot read {}", path.display()), e)),
+        }
+    }
+
+    /// Writes `exit.json` atomically: a reader sees the old state or the whole
+    /// new file, never a torn one, even if the machine loses power.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(self).expect("an outcome always serialises");
+        write_atomically(path, &bytes)
+    }
+
+    pub fn status(&self) -> RunStatus {
+        if self.cancelled {
+            RunStatus::Cancelled
+        } else if self.exit_code == Some(0) && self.spawn_error.is_none() {
+            RunStatus::Completed
+        } else {
+            RunStatus::Failed
+        }
+    }
+
+    /// The error message of a failed run: what ended it and the log's last lines.
+    pub fn error_message(&self, log_path: &Path) -> Option<String> {
+        if self.status() != RunStatus::Failed {
+            return None;
+        }
+        let head = if let Some(err) = &self.spawn_error {
+            format!("The simulator could not be started: {err}")
+        } else if let Some(sig) = self.signal {
+            format!("The simulator was killed by signal {sig} ({})", signal_name(sig))
+        } else if let Some(code) = self.exit_code {
+            format!("The simulator exited with code {code}")
+        } else {
+            "The simulator ended without an exit status".to_owned()
+        };
+        Some(with_log_tail(head, log_path))
+    }
+}
+
+/// Appends the last lines of the log to a message, when there are any.
+pub fn with_log_tail(head: String, log_path: &Path) -> String {
+    let tail = log_tail(log_path, LOG_TAIL_LINES, LOG_TAIL_BYTES);
+    if tail.is_empty() {
+        head
+    } else {
+        format!("{head}. Last lines of the log:\n{tail}")
+    }
+}
+
+const LOG_TAIL_LINES: usize = 10;
+const LOG_TAIL_BYTES: u64 = 4096;
+
+/// The last `max_lines` lines within the last `max_bytes` of a file; reads
+/// only that much, however large the log is.
+pub fn log_tail(path: &Path, max_lines: usize, max_bytes: u64) -> String {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return String::new();
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let start = len.saturating_sub(max_bytes);
+    if file.seek(SeekFrom::Start(start)).is_err() {
+        return String::new();
+    }
+    let mut buf = Vec::new();
+    if file.take(max_bytes).read_to_end(&mut buf).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    // A window that starts mid-line drops that partial first line.
+    let text = if start > 0 {
+        text.split_once('\n').map_or("", |(_, rest)| rest)
+    } else {
+        &text
+    };
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(max_lines)..].join("\n")
+}
+
+pub fn signal_name(sig: i32) -> &'static str {
+    nix::sys::signal::Signal::try_from(sig).map_or("unknown signal", |s| s.as_str())
+}
+
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| DeskError::internal(format!("{} has no parent folder", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        DeskError::io(format!("cannot write {}", path.display()), e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(code: Option<i32>, signal: Option<i32>, cancelled: bool) -> Outcome {
+        Outcome {
+            exit_code: code,
+            signal,
+            cancelled,
+            spawn_error: None,
+            finished_at: crate::timestamp::now(),
+        }
+    }
+
+    #[test]
+    fn status_follows_exit() {
+        assert_eq!(outcome(Some(0), None, false).status(), RunStatus::Completed);
+        assert_eq!(outcome(Some(2), None, false).status(), RunStatus::Failed);
+        assert_eq!(outcome(None, Some(9), false).status(), RunStatus::Failed);
+        assert_eq!(outcome(None, Some(15), true).status(), RunStatus::Cancelled);
+    }
+
+    #[test]
+    fn failure_message_names_code_signal_and_log_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sim.log");
+        let body: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&log, body).unwrap();
+        let msg = outcome(Some(3), None, false).error_message(&log).unwrap();
+        assert!(msg.starts_with("The simulator exited with code 3"), "{msg}");
+        assert!(
+            msg.contains("line 41\n") && msg.ends_with("line 50") && !msg.contains("line 40\n"),
+            "{msg}"
+        );
+        let msg = outcome(None, Some(11), false).error_message(&log).unwrap();
+        assert!(msg.contains("signal 11 (SIGSEGV)"), "{msg}");
+    }
+
+    #[test]
+    fn tail_reads_only_the_end_of_huge_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sim.log");
+        std::fs::write(&log, format!("{}\nlast\n", "x".repeat(1 << 20))).unwrap();
+        assert_eq!(log_tail(&log, 10, 4096), "last");
+    }
+
+    #[test]
+    fn atomic_write_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("exit.json");
+        let o = outcome(Some(0), None, false);
+        o.write(&p).unwrap();
+        assert_eq!(Outcome::read(&p).unwrap(), Some(o));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

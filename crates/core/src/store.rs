@@ -1,0 +1,402 @@
+//! The run store: one SQLite file (WAL) shared safely by the app, CLIs and
+//! supervisors. Every state transition is a single conditional UPDATE, so two
+//! processes racing on one run can never both win.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{FromRow, SqlitePool};
+
+use crate::error::{DeskError, Result};
+use crate::layout::DataDir;
+use crate::model::{ListQuery, Run, RunStatus};
+use crate::run_id::RunId;
+use crate::run_lock::RunLock;
+use crate::settings::Settings;
+use crate::timestamp;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A `runs` row as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct RunRow {
+    pub seq: i64,
+    pub id: String,
+    pub name: String,
+    pub template: String,
+    pub overrides: String,
+    pub status: String,
+    pub simulator: Option<String>,
+    pub pid: Option<i64>,
+    pub pgid: Option<i64>,
+    pub process_start_time: Option<i64>,
+    pub supervisor_pid: Option<i64>,
+    pub supervisor_start_time: Option<i64>,
+    pub exit_code: Option<i64>,
+    pub exit_signal: Option<i64>,
+    pub error_message: Option<String>,
+    pub cancel_requested_at: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub updated_at: String,
+}
+
+impl RunRow {
+    pub fn status(&self) -> RunStatus {
+        RunStatus::parse(&self.status).unwrap_or(RunStatus::Failed)
+    }
+
+    pub fn run_id(&self) -> RunId {
+        RunId::parse(&self.id).expect("the store only holds valid ids")
+    }
+
+    pub fn into_run(self, data: &DataDir) -> Run {
+        let dir = data.run(&self.run_id());
+        Run {
+            status: self.status(),
+            overrides: serde_json::from_str(&self.overrides).unwrap_or_default(),
+            config_path: dir.config().to_string_lossy().into_owned(),
+            run_dir: dir.root().to_string_lossy().into_owned(),
+            id: self.id,
+            name: self.name,
+            template: self.template,
+            simulator: self.simulator,
+            pid: self.pid,
+            pgid: self.pgid,
+            exit_code: self.exit_code,
+            exit_signal: self.exit_signal,
+            error_message: self.error_message,
+            cancel_requested_at: self.cancel_requested_at,
+            created_at: self.created_at,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// The simulator process of a running run, as its supervisor recorded it.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessRecord {
+    pub pid: i32,
+    pub pgid: i32,
+    pub start_time: u64,
+    pub supervisor_pid: i32,
+    pub supervisor_start_time: u64,
+}
+
+/// How a running run ended.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub status: RunStatus,
+    pub exit_code: Option<i32>,
+    pub exit_signal: Option<i32>,
+    pub error_message: Option<String>,
+    pub completed_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
+    process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
+    cancel_requested_at, created_at, started_at, completed_at, updated_at";
+
+impl Store {
+    pub async fn open(data: &DataDir) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(data.database())
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| DeskError::internal(format!("cannot open {}: {e}", data.database().display())))?;
+        let store = Store { pool };
+        store.migrate(&data.root().join("migrate.lock")).await?;
+        Ok(store)
+    }
+
+    /// Runs pending migrations under a file lock: two processes starting on a
+    /// fresh data dir would otherwise both try to apply the same migration.
+    async fn migrate(&self, lock_path: &Path) -> Result<()> {
+        let lock_path = lock_path.to_owned();
+        let lock = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
+            .await
+            .map_err(|e| DeskError::internal(format!("migration lock task failed: {e}")))??;
+        let result = MIGRATOR.run(&self.pool).await;
+        drop(lock);
+        Ok(result?)
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn insert_run(
+        &self,
+        id: &RunId,
+        name: &str,
+        template: &str,
+        overrides: &[String],
+        simulator: &str,
+    ) -> Result<()> {
+        let now = timestamp::now();
+        sqlx::query(
+            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(name)
+        .bind(template)
+        .bind(serde_json::to_string(overrides).expect("strings serialise"))
+        .bind(simulator)
+        .bind(&now)
+        .bind(&now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, id: &RunId) -> Result<Option<RunRow>> {
+        Ok(
+            sqlx::query_as::<_, RunRow>(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn require(&self, id: &RunId) -> Result<RunRow> {
+        self.get(id)
+            .await?
+            .ok_or_else(|| DeskError::not_found(format!("no run with id {id}")))
+    }
+
+    /// A page of the history, newest first, and how many runs match in all.
+    pub async fn list(&self, q: &ListQuery) -> Result<(Vec<RunRow>, u32)> {
+        let limit = q
+            .limit
+            .unwrap_or(ListQuery::DEFAULT_LIMIT)
+            .clamp(1, ListQuery::MAX_LIMIT);
+        let offset = q.offset.unwrap_or(0);
+        let status = q.status.map(RunStatus::as_str);
+        // LIKE with an escape character, so '%' and '_' in a search are literal.
+        let pattern = q
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                format!(
+                    "%{}%",
+                    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+                )
+            });
+        let filter = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' OR id LIKE ?2 ESCAPE '\\')";
+        let rows = sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE {filter} ORDER BY seq DESC LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(status)
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM runs WHERE {filter}"))
+            .bind(status)
+            .bind(&pattern)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((rows, total as u32))
+    }
+
+    pub async fn with_status(&self, status: RunStatus) -> Result<Vec<RunRow>> {
+        Ok(sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = ? ORDER BY seq"
+        ))
+        .bind(status.as_str())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Runs changed at or after `since` (an RFC 3339 timestamp).
+    pub async fn changed_since(&self, since: &str) -> Result<Vec<RunRow>> {
+        Ok(sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE updated_at >= ? ORDER BY seq"
+        ))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM runs")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The oldest pending run: the head of the FIFO queue.
+    pub async fn next_pending(&self, after_seq: i64) -> Result<Option<RunRow>> {
+        Ok(sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND seq > ? ORDER BY seq LIMIT 1"
+        ))
+        .bind(after_seq)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// PENDING → RUNNING, only while fewer than `max_running` runs are
+    /// running. One statement, so the check and the claim are atomic across
+    /// processes. Returns whether this caller won the claim.
+    pub async fn claim(&self, id: &RunId, max_running: u32) -> Result<bool> {
+        let now = timestamp::now();
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'RUNNING', started_at = ?1, updated_at = ?1 \
+             WHERE id = ?2 AND status = 'PENDING' \
+             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING') < ?3",
+        )
+        .bind(&now)
+        .bind(id.as_str())
+        .bind(max_running)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn running_count(&self) -> Result<u32> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u32)
+    }
+
+    /// RUNNING → PENDING, for a run whose launch was interrupted before its
+    /// simulator started: it goes back to the head of the queue.
+    pub async fn requeue(&self, id: &RunId) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'PENDING', started_at = NULL, updated_at = ? \
+             WHERE id = ? AND status = 'RUNNING' AND pid IS NULL",
+        )
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn record_process(&self, id: &RunId, p: ProcessRecord) -> Result<()> {
+        sqlx::query(
+            "UPDATE runs SET pid = ?, pgid = ?, process_start_time = ?, supervisor_pid = ?, \
+             supervisor_start_time = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'",
+        )
+        .bind(p.pid)
+        .bind(p.pgid)
+        .bind(p.start_time as i64)
+        .bind(p.supervisor_pid)
+        .bind(p.supervisor_start_time as i64)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// RUNNING → a terminal state. Idempotent: only the first caller changes
+    /// the row, later ones (other watchers of the same run) see `false`.
+    pub async fn finish(&self, id: &RunId, f: &Finish) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, error_message = ?, \
+             completed_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING'",
+        )
+        .bind(f.status.as_str())
+        .bind(f.exit_code)
+        .bind(f.exit_signal)
+        .bind(&f.error_message)
+        .bind(&f.completed_at)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// PENDING → CANCELLED.
+    pub async fn cancel_pending(&self, id: &RunId) -> Result<bool> {
+        let now = timestamp::now();
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'CANCELLED', cancel_requested_at = ?1, completed_at = ?1, updated_at = ?1 \
+             WHERE id = ?2 AND status = 'PENDING'",
+        )
+        .bind(&now)
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a running run as being cancelled; the first request's time is kept.
+    pub async fn request_cancel(&self, id: &RunId) -> Result<bool> {
+        let now = timestamp::now();
+        let done = sqlx::query(
+            "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?1), updated_at = ?1 \
+             WHERE id = ?2 AND status = 'RUNNING'",
+        )
+        .bind(&now)
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a terminal run's row; a run that is not terminal is kept.
+    pub async fn delete_terminal(&self, id: &RunId) -> Result<bool> {
+        let done =
+            sqlx::query("DELETE FROM runs WHERE id = ? AND status IN ('COMPLETED', 'FAILED', 'CANCELLED')")
+                .bind(id.as_str())
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn settings(&self) -> Result<Settings> {
+        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'settings'")
+            .fetch_optional(&self.pool)
+            .await?;
+        // Settings written by an older version may lack newer fields: serde
+        // defaults fill them, and a corrupt value falls back to the defaults.
+        Ok(value
+            .and_then(|v| serde_json::from_str::<Settings>(&v).ok())
+            .unwrap_or_default())
+    }
+
+    pub async fn save_settings(&self, s: &Settings) -> Result<()> {
+        s.validate()?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(serde_json::to_string(s).expect("settings serialise"))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A counter SQLite bumps whenever another connection commits; cheap to
+    /// read, so change detection never has to scan the table.
+    pub async fn data_version(&self, conn: &mut sqlx::SqliteConnection) -> Result<i64> {
+        Ok(sqlx::query_scalar("PRAGMA data_version").fetch_one(conn).await?)
+    }
+
+    pub async fn integrity_check(&self) -> Result<String> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,143 @@
+//! Start-up reconciliation from states a crash can leave behind, built
+//! directly in the store and the run folder.
+
+mod support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use fusion_desk_core::outcome::Outcome;
+use fusion_desk_core::{timestamp, RunId, RunStatus};
+use support::desk;
+
+async fn force_running(t: &support::TestDesk, id: &str, pid: Option<i64>, start: Option<i64>) {
+    sqlx::query(
+        "UPDATE runs SET status = 'RUNNING', started_at = ?, pid = ?, pgid = ?, process_start_time = ?, \
+         supervisor_pid = ?, supervisor_start_time = ?, completed_at = NULL, exit_code = NULL, error_message = NULL WHERE id = ?",
+    )
+    .bind(timestamp::now())
+    .bind(pid)
+    .bind(pid)
+    .bind(start)
+    .bind(pid)
+    .bind(start)
+    .bind(id)
+    .execute(t.desk.store().pool())
+    .await
+    .unwrap();
+}
+
+/// A run that finished while nobody could record it: its supervisor wrote
+/// exit.json and died before updating the store.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_that_finished_while_the_app_was_down_gets_its_true_state() {
+    let t = desk(2, 1.0).await;
+    for (exit_code, status) in [(0, RunStatus::Completed), (5, RunStatus::Failed)] {
+        let run = t.create(&["test_sim.iterations=1"]).await;
+        t.wait(&run.id).await;
+        force_running(&t, &run.id, Some(999_999), Some(1)).await;
+        let outcome = Outcome {
+            exit_code: Some(exit_code),
+            signal: None,
+            cancelled: false,
+            spawn_error: None,
+            finished_at: timestamp::now(),
+        };
+        outcome
+            .write(&std::path::Path::new(&run.run_dir).join("exit.json"))
+            .unwrap();
+        t.desk.recover().await.unwrap();
+        let after = t.desk.get(&run.id).await.unwrap();
+        assert_eq!(after.status, status);
+        assert_eq!(after.exit_code, Some(exit_code as i64));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_with_no_owner_and_no_outcome_fails_clearly() {
+    let t = desk(2, 1.0).await;
+    let run = t.create(&["test_sim.iterations=1"]).await;
+    t.wait(&run.id).await;
+    std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
+    force_running(&t, &run.id, Some(999_999), Some(1)).await;
+    t.desk.recover().await.unwrap();
+    let after = t.desk.get(&run.id).await.unwrap();
+    assert_eq!(after.status, RunStatus::Failed);
+    assert!(after
+        .error_message
+        .unwrap()
+        .contains("supervisor stopped unexpectedly"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_launch_goes_back_to_the_queue_and_runs() {
+    let t = desk(2, 1.0).await;
+    let run = t.create(&["test_sim.iterations=1"]).await;
+    t.wait(&run.id).await;
+    std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
+    force_running(&t, &run.id, None, None).await;
+    t.desk.recover().await.unwrap();
+    let after = t.wait(&run.id).await;
+    assert_eq!(
+        after.status,
+        RunStatus::Completed,
+        "re-queued and run: {:?}",
+        after.error_message
+    );
+}
+
+/// A recorded pid now used by an unrelated process (same pid, other start
+/// time) is never signalled, neither by cancel nor by recovery.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recycled_pid_is_never_signalled() {
+    use std::os::unix::process::CommandExt;
+    let t = desk(2, 0.0).await;
+    let run = t.create(&["test_sim.iterations=1"]).await;
+    t.wait(&run.id).await;
+    std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
+    let mut bystander = Command::new("sleep").arg("30").process_group(0).spawn().unwrap();
+    let pid = bystander.id() as i64;
+    let real_start = fusion_desk_core::procfs::start_time(pid as i32).unwrap() as i64;
+    // The record says this pid started later than the bystander did.
+    force_running(&t, &run.id, Some(pid), Some(real_start + 1000)).await;
+    let cancelled = t.desk.cancel(&run.id).await.unwrap();
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+    t.desk.recover().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        bystander.try_wait().unwrap().is_none(),
+        "the bystander was signalled"
+    );
+    bystander.kill().unwrap();
+    let _ = bystander.wait();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_desks_on_one_data_dir_never_double_start_a_run() {
+    let t = desk(3, 1.0).await;
+    let other = support::open(t.home.path(), true).await;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(
+            t.create(&["test_sim.iterations=2", "test_sim.step_ms=30"])
+                .await
+                .id,
+        );
+    }
+    // Both dispatch concurrently while runs finish.
+    let (a, b) = tokio::join!(t.desk.dispatch(), other.dispatch());
+    a.unwrap();
+    b.unwrap();
+    for id in &ids {
+        let run = t.wait(id).await;
+        assert_eq!(run.status, RunStatus::Completed);
+        let log =
+            std::fs::read_to_string(std::path::Path::new(&run.run_dir).join("logs/supervisor.log")).unwrap();
+        assert_eq!(
+            log.matches("started simulator").count(),
+            1,
+            "run {id} started twice"
+        );
+    }
+    let _ = RunId::parse(&ids[0]).unwrap();
+}

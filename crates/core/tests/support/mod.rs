@@ -1,0 +1,119 @@
+//! Shared helpers for the lifecycle tests: a Desk on a scratch data dir that
+//! runs the test simulator under the real supervisor (the `fdesk` binary).
+//! The binaries come from the same target dir as the test; `cargo build
+//! --workspace --bins` (part of the README's test command) builds them.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::layout::DataDir;
+use fusion_desk_core::{CreateRunRequest, Desk, DeskOptions, Run, RunStatus, Settings};
+
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let path = dir.join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: build the workspace binaries first (cargo build --workspace --bins)",
+        path.display()
+    );
+    path
+}
+
+pub struct TestDesk {
+    pub desk: Desk,
+    pub home: tempfile::TempDir,
+}
+
+pub async fn open(home: &std::path::Path, watch: bool) -> Desk {
+    let options = DeskOptions {
+        data: DataDir::at(home.to_owned()).unwrap(),
+        executor: Executor::Local(LocalExecutor {
+            supervisor: SupervisorProgram(bin("fdesk")),
+        }),
+        watch_runs: watch,
+    };
+    Desk::open(options).await.unwrap()
+}
+
+pub async fn desk(max_concurrent: u32, grace_seconds: f64) -> TestDesk {
+    let home = tempfile::tempdir().unwrap();
+    let desk = open(home.path(), true).await;
+    desk.save_settings(&Settings {
+        simulator_command: bin("test-sim").to_string_lossy().into_owned(),
+        max_concurrent_runs: max_concurrent,
+        cancel_grace_seconds: grace_seconds,
+    })
+    .await
+    .unwrap();
+    TestDesk { desk, home }
+}
+
+impl TestDesk {
+    pub async fn create(&self, overrides: &[&str]) -> Run {
+        self.desk
+            .create(&CreateRunRequest {
+                template: "quick".into(),
+                name: None,
+                overrides: overrides.iter().map(|s| s.to_string()).collect(),
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn wait(&self, id: &str) -> Run {
+        self.desk.wait(id, Some(Duration::from_secs(60))).await.unwrap()
+    }
+
+    pub async fn wait_for_status(&self, id: &str, status: RunStatus) -> Run {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let run = self.desk.get(id).await.unwrap();
+            if run.status == status {
+                return run;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "run {id} stayed {:?}, expected {status:?}",
+                run.status
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// Living processes that carry the run's id in their environment: the
+/// simulator and every descendant, whatever group or session they moved to.
+pub fn processes_of_run(id: &str) -> Vec<i32> {
+    let needle = format!("FUSION_DESK_RUN_ID={id}");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let zombie = state
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
+            !zombie
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .map(|env| env.split(|b| *b == 0).any(|var| var == needle.as_bytes()))
+                    .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// Waits (bounded) until no process of the run is left; returns the survivors.
+pub async fn survivors_after(id: &str, within: Duration) -> Vec<i32> {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = processes_of_run(id);
+        if left.is_empty() || Instant::now() >= deadline {
+            return left;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

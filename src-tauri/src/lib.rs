@@ -12,6 +12,7 @@ use tauri::Manager;
 /// Builds the app around an opened [`Desk`]; shared by `run` and the tests.
 pub fn app_builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .manage(quit::QuitState::default())
         .invoke_handler(commands::handler())
         .on_window_event(quit::on_window_event)
 }
@@ -24,7 +25,6 @@ pub fn run() {
         .init();
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(quit::QuitState::default())
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(open_desk())?;
             bridge::forward_events(app.handle().clone(), &desk);
@@ -41,8 +41,14 @@ pub fn run() {
             Ok(())
         });
     app_builder(builder)
-        .run(tauri::generate_context!())
+        .run(context())
         .expect("the FUSION Desk window failed to start");
+}
+
+/// The app's configuration, assets and capabilities, for any runtime (the
+/// tests use Tauri's mock runtime with the real capabilities).
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
 }
 
 async fn open_desk() -> Result<Desk, Box<dyn std::error::Error>> {

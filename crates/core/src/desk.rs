@@ -120,7 +120,9 @@ impl Desk {
     async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
         let run = self.store().get(id).await?.map(|r| self.to_run(r));
         if let Some(run) = &run {
-            self.emit(RunEvent::RunUpdated { run: Box::new(run.clone()) });
+            self.emit(RunEvent::RunUpdated {
+                run: Box::new(run.clone()),
+            });
         }
         Ok(run)
     }

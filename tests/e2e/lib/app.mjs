@@ -1,0 +1,112 @@
+// Starts the real FUSION Desk binary through tauri-driver (which runs
+// WebKitWebDriver) on a scratch data dir, and offers small helpers to drive
+// it by the UI's data-testid attributes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Builder, By, until } from 'selenium-webdriver';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '../../..');
+export const shotsDir = process.env.E2E_SHOTS ?? join(repoRoot, 'shots');
+
+function appPath() {
+  const app = process.env.E2E_APP
+    ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/fusion-desk/target'), 'debug/fusion-desk');
+  if (!existsSync(app)) throw new Error(`${app} is missing: build it first (cargo build --workspace --bins)`);
+  return app;
+}
+
+function tauriDriverPath() {
+  const local = join(homedir(), '.cargo/bin/tauri-driver');
+  return existsSync(local) ? local : 'tauri-driver';
+}
+
+async function waitForDriver(port, deadlineMs) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('tauri-driver did not start');
+}
+
+let nextPort = 4444 + (process.pid % 500) * 2;
+
+/** Starts the app on a fresh data dir; `env` adds to the app's environment. */
+export async function launch(env = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'fusion-desk-e2e-'));
+  const port = nextPort;
+  nextPort += 2;
+  const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(port + 1)], {
+    env: { ...process.env, FUSION_DESK_HOME: home, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForDriver(port, 20_000);
+  const browser = await new Builder()
+    .usingServer(`http://127.0.0.1:${port}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appPath() } })
+    .build();
+  const app = new App(browser, home);
+  app.stop = async () => {
+    try { await browser.quit(); } finally { driver.kill(); }
+  };
+  return app;
+}
+
+export class App {
+  constructor(browser, home) {
+    this.browser = browser;
+    this.home = home;
+  }
+
+  el(testId) {
+    return this.browser.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), 20_000, `no ${testId}`);
+  }
+
+  async click(testId) {
+    const el = await this.el(testId);
+    await this.browser.wait(until.elementIsEnabled(el), 10_000);
+    await el.click();
+  }
+
+  async type(testId, text) {
+    const el = await this.el(testId);
+    await el.clear();
+    await el.sendKeys(text);
+  }
+
+  async text(testId) {
+    return (await this.el(testId)).getText();
+  }
+
+  /** Waits until the element's text is `expected`; returns how long that took. */
+  async waitForText(testId, expected, timeoutMs = 30_000) {
+    const started = Date.now();
+    await this.browser.wait(async () => {
+      try {
+        const els = await this.browser.findElements(By.css(`[data-testid="${testId}"]`));
+        return els.length > 0 && (await els[0].getText()).trim() === expected;
+      } catch {
+        return false; // re-rendered under us: look again
+      }
+    }, timeoutMs, `${testId} never showed ${expected}`);
+    return Date.now() - started;
+  }
+
+  async waitGone(testId, timeoutMs = 20_000) {
+    await this.browser.wait(async () => (await this.browser.findElements(By.css(`[data-testid="${testId}"]`))).length === 0, timeoutMs, `${testId} still present`);
+  }
+
+  async screenshot(name) {
+    mkdirSync(shotsDir, { recursive: true });
+    const path = join(shotsDir, `${name}.png`);
+    writeFileSync(path, Buffer.from(await this.browser.takeScreenshot(), 'base64'));
+    return path;
+  }
+}

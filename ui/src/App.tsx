@@ -1,0 +1,178 @@
+import { useEffect, useRef, useState } from 'react';
+import { BackendContext, useBackend, type Backend } from './api/backend';
+import { Icon, type IconName } from './components/Icon';
+import { QuitModal } from './components/QuitModal';
+import { useRunEvents } from './lib/hooks';
+import { href, useRoute, type Route } from './lib/router';
+import { useTheme } from './lib/theme';
+import { NewRunPage } from './pages/NewRunPage';
+import { RunDetailPage } from './pages/RunDetailPage';
+import { RunsPage } from './pages/RunsPage';
+import { SettingsPage } from './pages/SettingsPage';
+
+export function App({ backend }: { backend: Backend }) {
+  return (
+    <BackendContext.Provider value={backend}>
+      <Shell />
+    </BackendContext.Provider>
+  );
+}
+
+function Shell() {
+  const route = useRoute();
+  return (
+    <div className="shell">
+      <Sidebar route={route} />
+      <main className="main">
+        <Page route={route} />
+      </main>
+      <QuitModal />
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'runs':
+      return <RunsPage />;
+    case 'new':
+      return <NewRunPage />;
+    case 'run':
+      return <RunDetailPage key={route.id} id={route.id} />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'missing':
+      return (
+        <div className="page">
+          <div className="empty">
+            <div className="empty-title">Page not found</div>
+            <p className="muted mono">{route.path}</p>
+            <a className="btn" href="#/runs">
+              Go to runs
+            </a>
+          </div>
+        </div>
+      );
+  }
+}
+
+const NAV: { route: Route; label: string; icon: IconName; testId: string }[] = [
+  { route: { page: 'runs' }, label: 'Runs', icon: 'list', testId: 'nav-runs' },
+  { route: { page: 'new' }, label: 'New run', icon: 'plus', testId: 'nav-new' },
+  { route: { page: 'settings' }, label: 'Settings', icon: 'gear', testId: 'nav-settings' },
+];
+
+function Sidebar({ route }: { route: Route }) {
+  const backend = useBackend();
+  const [theme, toggleTheme] = useTheme();
+  const current = route.page === 'run' ? 'runs' : route.page;
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <Logo />
+        <div>
+          <div className="brand-name">FUSION Desk</div>
+          <div className="brand-sub">Optical network simulations</div>
+        </div>
+      </div>
+      <ul className="nav">
+        {NAV.map((item) => (
+          <li key={item.testId}>
+            <a
+              href={href(item.route)}
+              className={`nav-link${current === item.route.page ? ' active' : ''}`}
+              aria-current={current === item.route.page ? 'page' : undefined}
+              data-testid={item.testId}
+            >
+              <Icon name={item.icon} />
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <ActivityCounter />
+      <div className="sidebar-footer">
+        {backend.kind === 'memory' && (
+          <div className="demo-note" title="Not connected to the desktop core: runs are simulated in this page.">
+            Demo data
+          </div>
+        )}
+        <button
+          type="button"
+          className="theme-toggle"
+          data-testid="theme-toggle"
+          onClick={toggleTheme}
+          aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+          title={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+        >
+          <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+          {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        </button>
+      </div>
+    </nav>
+  );
+}
+
+/** How many runs are running and queued, refreshed when runs change (no polling). */
+function ActivityCounter() {
+  const backend = useBackend();
+  const [counts, setCounts] = useState<{ running: number; pending: number } | null>(null);
+  const [tick, setTick] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([
+      backend.listRuns({ status: 'RUNNING', limit: 1 }),
+      backend.listRuns({ status: 'PENDING', limit: 1 }),
+    ]).then(
+      ([r, p]) => live && setCounts({ running: r.total, pending: p.total }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, tick]);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  useRunEvents(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      setTick((t) => t + 1);
+    }, 300);
+  });
+
+  if (!counts) return null;
+  return (
+    <div className="activity" data-testid="activity">
+      <div className="activity-row">
+        <span className={`dot dot-running${counts.running ? ' pulse' : ''}`} aria-hidden="true" />
+        <span className="activity-num">{counts.running}</span> running
+      </div>
+      <div className="activity-row">
+        <span className="dot dot-pending" aria-hidden="true" />
+        <span className="activity-num">{counts.pending}</span> queued
+      </div>
+    </div>
+  );
+}
+
+function Logo() {
+  // A stylised spectrum: slots on a fibre.
+  return (
+    <svg className="logo" width="30" height="30" viewBox="0 0 32 32" aria-hidden="true">
+      <rect x="1" y="1" width="30" height="30" rx="8" className="logo-bg" />
+      <rect x="7" y="16" width="3" height="9" rx="1" className="logo-bar" opacity="0.55" />
+      <rect x="12" y="10" width="3" height="15" rx="1" className="logo-bar" />
+      <rect x="17" y="13" width="3" height="12" rx="1" className="logo-bar" opacity="0.8" />
+      <rect x="22" y="7" width="3" height="18" rx="1" className="logo-bar" opacity="0.65" />
+    </svg>
+  );
+}

@@ -1,0 +1,8 @@
+import type { Backend } from './backend';
+import { demoBackend } from './memory';
+import { TauriBackend, inTauri } from './tauri';
+
+/** The desktop shell's backend inside Tauri; the seeded in-memory demo in a plain browser. */
+export function createBackend(): Backend {
+  return inTauri() ? new TauriBackend() : demoBackend();
+}

@@ -1,0 +1,664 @@
+// An in-memory Backend: component tests drive it directly, and the browser
+// demo (`vite dev` outside the desktop shell) shows it with seeded runs.
+// It follows the core's rules: runs go PENDING → RUNNING → COMPLETED (or
+// FAILED / CANCELLED), at most `max_concurrent_runs` run at once, only
+// finished runs can be deleted, and every change is announced as an event.
+
+import type { CreateRunRequest } from '../bindings/CreateRunRequest';
+import type { DeskError } from '../bindings/DeskError';
+import type { ListQuery } from '../bindings/ListQuery';
+import type { Run } from '../bindings/Run';
+import type { RunEvent } from '../bindings/RunEvent';
+import type { RunPage } from '../bindings/RunPage';
+import type { RunStatus } from '../bindings/RunStatus';
+import type { Settings } from '../bindings/Settings';
+import type { SettingsView } from '../bindings/SettingsView';
+import type { TemplateInfo } from '../bindings/TemplateInfo';
+import { parseOverride } from '../lib/overrides';
+import type { Backend, QuitMode, QuitRequest, Unsubscribe } from './backend';
+
+/** Timer lengths of the simulated lifecycle; `null` disables automatic progress. */
+export type MemoryTiming = {
+  /** PENDING → RUNNING once a slot is free. */
+  startMs: number;
+  /** RUNNING → COMPLETED (or FAILED). */
+  runMs: number;
+  /** Cancel requested → CANCELLED (the SIGTERM grace period, shortened). */
+  cancelMs: number;
+};
+
+export type MemoryOptions = {
+  runs?: Run[];
+  templates?: TemplateInfo[];
+  settings?: Partial<Settings>;
+  dataDir?: string;
+  /** Simulates `FUSION_DESK_SIMULATOR`. */
+  simulatorEnvOverride?: string | null;
+  timing?: MemoryTiming | null;
+  /** Delay of every call, to make loading states visible in the demo. */
+  latencyMs?: number;
+};
+
+export type MemoryCall = { method: string; args: unknown[] };
+
+type Method = Exclude<keyof Backend, 'kind'>;
+
+const DATA_DIR = '/home/researcher/.local/share/fusion-desk';
+const BUNDLED_SIM = '/usr/lib/fusion-desk/fusion-sim';
+
+export const DEFAULT_TEMPLATES: TemplateInfo[] = [
+  { name: 'quick', description: 'NSFNet, 300–500 Erlang, 3 × 1000 requests: finishes in seconds' },
+  { name: 'default', description: "FUSION's default sweep: NSFNet, 300–1200 Erlang, 4 × 500 requests" },
+  { name: 'minimal', description: "FUSION's minimal template: 300–500 Erlang, 2 × 100 requests" },
+  { name: 'cross_platform', description: "FUSION's cross-platform template" },
+  { name: 'survivability_experiment', description: "FUSION's survivability experiment" },
+  { name: 'xtar_example_config', description: "FUSION's crosstalk-aware example" },
+];
+
+/** Timestamps in the core's format: UTC, milliseconds, `+00:00`. */
+export function timestamp(d: Date = new Date()): string {
+  return d.toISOString().replace('Z', '+00:00');
+}
+
+function newId(): string {
+  let s = '';
+  for (let i = 0; i < 12; i++) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+}
+
+let seqCounter = 0;
+
+/** A complete Run with sensible defaults, for tests and seeding. */
+export function makeRun(patch: Partial<Run> = {}): Run {
+  const id = patch.id ?? newId();
+  const runDir = `${DATA_DIR}/runs/${id}`;
+  const created = patch.created_at ?? timestamp();
+  return {
+    id,
+    name: `quick ${created.slice(0, 16).replace('T', ' ')}`,
+    template: 'quick',
+    status: 'PENDING',
+    overrides: [],
+    simulator: BUNDLED_SIM,
+    pid: null,
+    pgid: null,
+    exit_code: null,
+    exit_signal: null,
+    error_message: null,
+    cancel_requested_at: null,
+    created_at: created,
+    started_at: null,
+    completed_at: null,
+    updated_at: created,
+    config_path: `${runDir}/config.ini`,
+    run_dir: runDir,
+    ...patch,
+  };
+}
+
+function copyRun(r: Run): Run {
+  return { ...r, overrides: [...r.overrides] };
+}
+
+function err(code: DeskError['code'], message: string): DeskError {
+  return { code, message };
+}
+
+const TERMINAL: RunStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+function templateText(name: string): string {
+  const sweep: Record<string, [number, number, number, number, number]> = {
+    quick: [300, 500, 100, 3, 1000],
+    default: [300, 1200, 300, 4, 500],
+    minimal: [300, 500, 100, 2, 100],
+  };
+  const [start, stop, step, iters, reqs] = sweep[name] ?? [300, 600, 300, 2, 500];
+  return `[general_settings]
+# Traffic load sweep, in Erlang
+erlang_start = ${start}
+erlang_stop = ${stop}
+erlang_step = ${step}
+
+max_iters = ${iters}
+num_requests = ${reqs}
+holding_time = 0.2
+thread_num = s1
+
+mod_assumption = DEFAULT
+mod_assumption_path = data/json_input/example_mods/default_mod_formats.json
+request_distribution = {"25": 0.10, "50": 0.10, "100": 0.50, "200": 0.20, "400": 0.10}
+
+guard_slots = 1
+max_segments = 4
+route_method = k_shortest_path
+allocation_method = first_fit
+
+[topology_settings]
+network = NSFNet
+cores_per_link = 3
+bw_per_slot = 12.5
+
+[routing_settings]
+k_paths = 3
+
+[spectrum_settings]
+c_band = 320
+
+[file_settings]
+file_type = json
+`;
+}
+
+/** Applies `section.key=value` overrides the way the core does: replace, or add to the section. */
+function applyOverrides(text: string, overrides: string[]): string {
+  const lines = text.split('\n');
+  for (const o of overrides) {
+    const p = parseOverride(o);
+    if ('reason' in p) continue;
+    const key = p.key.toLowerCase();
+    let section = '';
+    let sectionEnd = -1;
+    let done = false;
+    for (let i = 0; i < lines.length; i++) {
+      const t = lines[i].trim();
+      const h = /^\[(.+)\]$/.exec(t);
+      if (h) {
+        section = h[1].trim();
+        continue;
+      }
+      if (section !== p.section) continue;
+      if (t !== '') sectionEnd = i;
+      const m = /^([^=:#;]+?)\s*[=:]/.exec(t);
+      if (m && m[1].toLowerCase() === key) {
+        lines[i] = `${key} = ${p.value}`;
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    if (sectionEnd >= 0) lines.splice(sectionEnd + 1, 0, `${key} = ${p.value}`);
+    else lines.push('', `[${p.section}]`, `${key} = ${p.value}`);
+  }
+  return lines.join('\n');
+}
+
+function validateSettings(s: Settings): DeskError | null {
+  if (!Number.isInteger(s.max_concurrent_runs) || s.max_concurrent_runs < 1 || s.max_concurrent_runs > 256) {
+    return err('invalid_input', 'max concurrent runs must be between 1 and 256');
+  }
+  if (!Number.isFinite(s.cancel_grace_seconds) || s.cancel_grace_seconds < 0 || s.cancel_grace_seconds > 3600) {
+    return err('invalid_input', 'the cancel grace period must be between 0 and 3600 seconds');
+  }
+  const quotes = (s.simulator_command.match(/"/g) ?? []).length + (s.simulator_command.match(/'/g) ?? []).length;
+  if (quotes % 2 === 1) return err('invalid_input', 'simulator command has an unclosed quote');
+  return null;
+}
+
+export class MemoryBackend implements Backend {
+  readonly kind = 'memory' as const;
+
+  /** Every call made, in order, for assertions. */
+  readonly calls: MemoryCall[] = [];
+  /** Modes passed to `quit`. */
+  readonly quitModes: QuitMode[] = [];
+
+  private runs: Run[] = [];
+  private seq = new Map<string, number>();
+  private configs = new Map<string, string>();
+  private templates: TemplateInfo[];
+  private settings: Settings;
+  private dataDir: string;
+  private envOverride: string | null;
+  private timing: MemoryTiming | null;
+  private latencyMs: number;
+  private timers = new Map<string, ReturnType<typeof setTimeout>[]>();
+  private failures = new Map<Method, DeskError[]>();
+  private runListeners = new Set<(e: RunEvent) => void>();
+  private quitListeners = new Set<(r: QuitRequest) => void>();
+
+  constructor(options: MemoryOptions = {}) {
+    this.templates = options.templates ?? DEFAULT_TEMPLATES;
+    this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, ...options.settings };
+    this.dataDir = options.dataDir ?? DATA_DIR;
+    this.envOverride = options.simulatorEnvOverride ?? null;
+    this.timing = options.timing === undefined ? { startMs: 300, runMs: 4000, cancelMs: 1000 } : options.timing;
+    this.latencyMs = options.latencyMs ?? 0;
+    // `runs` is given newest first, as lists show it.
+    for (const r of [...(options.runs ?? [])].reverse()) this.insert(copyRun(r));
+  }
+
+  // ---- test and demo controls -------------------------------------------
+
+  /** The next call of `method` rejects with `error` (queued, one per call). */
+  failNext(method: Method, error: DeskError): void {
+    const q = this.failures.get(method) ?? [];
+    q.push(error);
+    this.failures.set(method, q);
+  }
+
+  /** Calls of one method, for assertions. */
+  callsOf(method: Method): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** Delivers an event to every subscriber, as the shell would. */
+  emit(event: RunEvent): void {
+    for (const h of [...this.runListeners]) h(event);
+  }
+
+  /** Simulates the user closing the window. */
+  requestQuit(active?: number): void {
+    const n = active ?? this.runs.filter((r) => !TERMINAL.includes(r.status)).length;
+    for (const h of [...this.quitListeners]) h({ active: n });
+  }
+
+  /** Changes a stored run and announces it (`run_updated`). */
+  update(id: string, patch: Partial<Run>): Run {
+    const r = this.runs.find((x) => x.id === id);
+    if (!r) throw new Error(`no run ${id}`);
+    Object.assign(r, patch, { updated_at: timestamp() });
+    this.emit({ type: 'run_updated', run: copyRun(r) });
+    return copyRun(r);
+  }
+
+  /** Current state of a run, without recording a call. */
+  peek(id: string): Run | undefined {
+    const r = this.runs.find((x) => x.id === id);
+    return r && copyRun(r);
+  }
+
+  /** Stops every timer (tests call this in cleanup). */
+  dispose(): void {
+    for (const list of this.timers.values()) list.forEach(clearTimeout);
+    this.timers.clear();
+    this.runListeners.clear();
+    this.quitListeners.clear();
+  }
+
+  // ---- Backend ----------------------------------------------------------
+
+  createRun(request: CreateRunRequest): Promise<Run> {
+    return this.handle('createRun', [request], () => {
+      if (!this.templates.some((t) => t.name === request.template)) {
+        throw err('not_found', `unknown template ${JSON.stringify(request.template)}`);
+      }
+      const overrides: string[] = [];
+      for (const o of request.overrides) {
+        const p = parseOverride(o);
+        if ('reason' in p) throw err('invalid_input', `invalid override ${JSON.stringify(o)}: ${p.reason}`);
+        overrides.push(`${p.section}.${p.key.toLowerCase()}=${p.value}`);
+      }
+      const name = request.name?.trim();
+      if (name && name.length > 200) throw err('invalid_input', 'a run name is at most 200 characters');
+      const now = timestamp();
+      const id = newId();
+      const runDir = `${this.dataDir}/runs/${id}`;
+      const run = makeRun({
+        id,
+        name: name || `${request.template} ${now.slice(0, 16).replace('T', ' ')}`,
+        template: request.template,
+        overrides,
+        simulator: this.effectiveSimulator(),
+        created_at: now,
+        updated_at: now,
+        run_dir: runDir,
+        config_path: `${runDir}/config.ini`,
+      });
+      this.configs.set(
+        id,
+        `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(request.template)} at ${now}\n` +
+          applyOverrides(templateText(request.template), overrides),
+      );
+      this.insert(run);
+      this.announce(run);
+      this.dispatch();
+      return copyRun(this.find(id));
+    });
+  }
+
+  listRuns(query: ListQuery): Promise<RunPage> {
+    return this.handle('listRuns', [query], () => {
+      const search = query.search?.trim().toLowerCase() ?? '';
+      const matches = this.newestFirst().filter(
+        (r) =>
+          (!query.status || r.status === query.status) &&
+          (!search || r.name.toLowerCase().includes(search) || r.id.includes(search)),
+      );
+      const offset = Math.max(0, query.offset ?? 0);
+      const limit = Math.min(1000, Math.max(1, query.limit ?? 50));
+      return { runs: matches.slice(offset, offset + limit).map(copyRun), total: matches.length, offset, limit };
+    });
+  }
+
+  getRun(id: string): Promise<Run> {
+    return this.handle('getRun', [id], () => copyRun(this.find(id)));
+  }
+
+  runConfig(id: string): Promise<string> {
+    return this.handle('runConfig', [id], () => {
+      const r = this.find(id);
+      return (
+        this.configs.get(id) ??
+        `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(r.template)} at ${r.created_at}\n` +
+          applyOverrides(templateText(r.template), r.overrides)
+      );
+    });
+  }
+
+  cancelRun(id: string): Promise<Run> {
+    return this.handle('cancelRun', [id], () => {
+      const r = this.find(id);
+      if (r.status === 'PENDING') {
+        this.clearTimers(id);
+        const now = timestamp();
+        Object.assign(r, { status: 'CANCELLED', cancel_requested_at: now, completed_at: now, updated_at: now });
+        this.announce(r);
+        return copyRun(r);
+      }
+      if (r.status !== 'RUNNING') {
+        throw err('invalid_state', `run ${id} is already ${r.status}; only pending or running runs can be cancelled`);
+      }
+      if (!r.cancel_requested_at) {
+        const now = timestamp();
+        Object.assign(r, { cancel_requested_at: now, updated_at: now });
+        this.announce(r);
+        if (this.timing) {
+          this.clearTimers(id);
+          this.later(id, this.timing.cancelMs, () => this.finish(id, 'CANCELLED', { exit_signal: 15 }));
+        }
+      }
+      return copyRun(r);
+    });
+  }
+
+  deleteRun(id: string): Promise<void> {
+    return this.handle('deleteRun', [id], () => {
+      const r = this.find(id);
+      if (!TERMINAL.includes(r.status)) {
+        throw err('invalid_state', `run ${id} is ${r.status}; cancel it before deleting it`);
+      }
+      this.runs = this.runs.filter((x) => x.id !== id);
+      this.configs.delete(id);
+      this.clearTimers(id);
+      queueMicrotask(() => this.emit({ type: 'run_deleted', id }));
+    });
+  }
+
+  listTemplates(): Promise<TemplateInfo[]> {
+    return this.handle('listTemplates', [], () => this.templates.map((t) => ({ ...t })));
+  }
+
+  getSettings(): Promise<SettingsView> {
+    return this.handle('getSettings', [], () => this.view());
+  }
+
+  saveSettings(settings: Settings): Promise<SettingsView> {
+    return this.handle('saveSettings', [settings], () => {
+      const problem = validateSettings(settings);
+      if (problem) throw problem;
+      this.settings = { ...settings, simulator_command: settings.simulator_command.trim() };
+      this.dispatch();
+      return this.view();
+    });
+  }
+
+  quit(mode: QuitMode): Promise<void> {
+    return this.handle('quit', [mode], () => {
+      this.quitModes.push(mode);
+    });
+  }
+
+  onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
+    this.runListeners.add(handler);
+    return () => this.runListeners.delete(handler);
+  }
+
+  onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe {
+    this.quitListeners.add(handler);
+    return () => this.quitListeners.delete(handler);
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private handle<T>(method: Method, args: unknown[], body: () => T): Promise<T> {
+    this.calls.push({ method, args });
+    const run = (): T => {
+      const failure = this.failures.get(method)?.shift();
+      if (failure) throw { ...failure };
+      return body();
+    };
+    if (this.latencyMs <= 0) {
+      return new Promise<T>((resolve) => resolve(run()));
+    }
+    return new Promise<T>((resolve, reject) => {
+      setTimeout(() => {
+        try {
+          resolve(run());
+        } catch (e) {
+          reject(e);
+        }
+      }, this.latencyMs);
+    });
+  }
+
+  private insert(run: Run): void {
+    this.runs.push(run);
+    this.seq.set(run.id, ++seqCounter);
+  }
+
+  private newestFirst(): Run[] {
+    return [...this.runs].sort((a, b) => (this.seq.get(b.id) ?? 0) - (this.seq.get(a.id) ?? 0));
+  }
+
+  private find(id: string): Run {
+    if (!/^[0-9a-f]{12}$/.test(id)) {
+      throw err('invalid_input', `invalid run id ${JSON.stringify(id)}: a run id is 12 lowercase hex digits`);
+    }
+    const r = this.runs.find((x) => x.id === id);
+    if (!r) throw err('not_found', `no run with id ${id}`);
+    return r;
+  }
+
+  private view(): SettingsView {
+    return {
+      settings: { ...this.settings },
+      effective_simulator: this.effectiveSimulator(),
+      simulator_env_override: this.envOverride,
+      data_dir: this.dataDir,
+    };
+  }
+
+  private effectiveSimulator(): string {
+    return this.envOverride ?? (this.settings.simulator_command.trim() || BUNDLED_SIM);
+  }
+
+  /** Events arrive after the call that caused them has returned, as over IPC. */
+  private announce(run: Run): void {
+    const snapshot = copyRun(run);
+    queueMicrotask(() => this.emit({ type: 'run_updated', run: snapshot }));
+  }
+
+  private later(id: string, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      const list = this.timers.get(id)?.filter((x) => x !== t) ?? [];
+      this.timers.set(id, list);
+      fn();
+    }, ms);
+    this.timers.set(id, [...(this.timers.get(id) ?? []), t]);
+  }
+
+  private clearTimers(id: string): void {
+    this.timers.get(id)?.forEach(clearTimeout);
+    this.timers.delete(id);
+  }
+
+  /** Starts queued runs, oldest first, while slots are free. */
+  private dispatch(): void {
+    if (!this.timing) return;
+    const timing = this.timing;
+    const busy = this.runs.filter((r) => r.status === 'RUNNING').length;
+    const starting = this.runs.filter((r) => r.status === 'PENDING' && (this.timers.get(r.id)?.length ?? 0) > 0).length;
+    let free = this.settings.max_concurrent_runs - busy - starting;
+    const queued = this.newestFirst()
+      .reverse()
+      .filter((r) => r.status === 'PENDING' && !(this.timers.get(r.id)?.length ?? 0));
+    for (const r of queued) {
+      if (free <= 0) break;
+      free--;
+      this.later(r.id, timing.startMs, () => this.start(r.id, timing));
+    }
+  }
+
+  private start(id: string, timing: MemoryTiming): void {
+    const r = this.runs.find((x) => x.id === id);
+    if (!r || r.status !== 'PENDING') return;
+    const pid = 20000 + Math.floor(Math.random() * 40000);
+    const now = timestamp();
+    Object.assign(r, { status: 'RUNNING', started_at: now, updated_at: now, pid, pgid: pid });
+    this.announce(r);
+    // `test_sim.exit_code = N` makes a run fail, as with the test simulator.
+    const exit = r.overrides.map((o) => /^test_sim\.exit_code=(\d+)$/.exec(o)).find(Boolean);
+    const code = exit ? Number(exit[1]) : 0;
+    this.later(id, timing.runMs, () =>
+      code === 0
+        ? this.finish(id, 'COMPLETED', { exit_code: 0 })
+        : this.finish(id, 'FAILED', {
+            exit_code: code,
+            error_message:
+              `The simulator exited with code ${code}. Last lines of the log:\n` +
+              `2025-01-01 12:00:00,001 [test_sim] INFO step 1 done\n` +
+              `2025-01-01 12:00:00,002 [test_sim] ERROR exiting with code ${code} as configured`,
+          }),
+    );
+  }
+
+  private finish(id: string, status: RunStatus, patch: Partial<Run>): void {
+    const r = this.runs.find((x) => x.id === id);
+    if (!r || TERMINAL.includes(r.status)) return;
+    const now = timestamp();
+    Object.assign(r, { status, completed_at: now, updated_at: now, pid: null, pgid: null }, patch);
+    this.announce(r);
+    this.dispatch();
+  }
+}
+
+/** A MemoryBackend with a realistic history, for the browser demo. */
+export function demoBackend(): MemoryBackend {
+  const now = Date.now();
+  const at = (minutesAgo: number) => timestamp(new Date(now - minutesAgo * 60_000));
+  const min = 60;
+  const runs: Run[] = [
+    makeRun({
+      id: '3f9a1c07b2e4',
+      name: 'USNet k=5 first-fit sweep',
+      template: 'default',
+      status: 'PENDING',
+      overrides: ['topology_settings.network=USNet', 'routing_settings.k_paths=5'],
+      created_at: at(3),
+      updated_at: at(3),
+    }),
+    makeRun({
+      id: 'a81d44c0e9f3',
+      name: 'NSFNet 7 cores, 1200 Erlang',
+      template: 'default',
+      status: 'PENDING',
+      overrides: ['topology_settings.cores_per_link=7', 'general_settings.erlang_stop=1200'],
+      created_at: at(9),
+      updated_at: at(9),
+    }),
+    makeRun({
+      id: '5c2e7d90a1b6',
+      name: 'Survivability: link failures, 1+1 protection',
+      template: 'survivability_experiment',
+      status: 'RUNNING',
+      overrides: ['general_settings.max_iters=10'],
+      pid: 48211,
+      pgid: 48211,
+      created_at: at(47),
+      started_at: at(47),
+      updated_at: at(47),
+    }),
+    makeRun({
+      id: 'e04b6f3a9d21',
+      name: 'NSFNet baseline, 4 × 500 requests',
+      template: 'default',
+      status: 'RUNNING',
+      pid: 47102,
+      pgid: 47102,
+      created_at: at(3 * min + 12),
+      started_at: at(3 * min + 11),
+      updated_at: at(3 * min + 11),
+    }),
+    makeRun({
+      id: '7b1fd2c86e05',
+      name: 'XT-aware allocation, 3 cores',
+      template: 'xtar_example_config',
+      status: 'COMPLETED',
+      exit_code: 0,
+      created_at: at(5 * min),
+      started_at: at(5 * min - 1),
+      completed_at: at(2 * min + 16),
+      updated_at: at(2 * min + 16),
+    }),
+    makeRun({
+      id: 'c93a0e5f4b18',
+      name: 'Guard band = 2 slots',
+      template: 'default',
+      status: 'FAILED',
+      overrides: ['general_settings.guard_slots=2', 'spectrum_settings.c_band=abc'],
+      exit_code: 1,
+      error_message:
+        'The simulator exited with code 1. Last lines of the log:\n' +
+        '2025-06-02 09:14:07,118 [fusion] INFO  loading topology NSFNet (14 nodes, 21 links)\n' +
+        '2025-06-02 09:14:07,120 [fusion] INFO  reading spectrum_settings\n' +
+        "2025-06-02 09:14:07,121 [fusion] ERROR spectrum_settings.c_band: expected an integer, got 'abc'\n" +
+        '2025-06-02 09:14:07,121 [fusion] ERROR configuration is invalid; stopping',
+      created_at: at(26 * min),
+      started_at: at(26 * min),
+      completed_at: at(26 * min - 0.05),
+      updated_at: at(26 * min - 0.05),
+    }),
+    makeRun({
+      id: '19e6b8d3a7c2',
+      name: 'USNet long sweep (stopped early)',
+      template: 'default',
+      status: 'CANCELLED',
+      overrides: ['topology_settings.network=USNet'],
+      exit_signal: 15,
+      cancel_requested_at: at(27 * min),
+      created_at: at(29 * min),
+      started_at: at(29 * min),
+      completed_at: at(27 * min - 0.2),
+      updated_at: at(27 * min - 0.2),
+    }),
+    makeRun({
+      id: 'd6407a1e2f9b',
+      name: 'quick smoke test',
+      template: 'quick',
+      status: 'COMPLETED',
+      exit_code: 0,
+      created_at: at(50 * min),
+      started_at: at(50 * min),
+      completed_at: at(50 * min - 0.15),
+      updated_at: at(50 * min - 0.15),
+    }),
+    makeRun({
+      id: '82c5f9e0b3d4',
+      name: 'minimal 2025 replication',
+      template: 'minimal',
+      status: 'COMPLETED',
+      exit_code: 0,
+      overrides: ['general_settings.num_requests=200'],
+      created_at: at(3 * 24 * min),
+      started_at: at(3 * 24 * min),
+      completed_at: at(3 * 24 * min - 1.5),
+      updated_at: at(3 * 24 * min - 1.5),
+    }),
+  ];
+  return new MemoryBackend({
+    runs,
+    settings: { max_concurrent_runs: 4 },
+    timing: { startMs: 1200, runMs: 25_000, cancelMs: 2500 },
+    latencyMs: 80,
+  });
+}

@@ -1,0 +1,51 @@
+// A small hash router: #/runs, #/new, #/runs/<id>, #/settings.
+
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { page: 'runs' }
+  | { page: 'new' }
+  | { page: 'run'; id: string }
+  | { page: 'settings' }
+  | { page: 'missing'; path: string };
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/runs';
+  if (path === '/runs' || path === '/') return { page: 'runs' };
+  if (path === '/new') return { page: 'new' };
+  if (path === '/settings') return { page: 'settings' };
+  const m = /^\/runs\/([^/]+)$/.exec(path);
+  if (m) return { page: 'run', id: decodeURIComponent(m[1]) };
+  return { page: 'missing', path };
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'runs':
+      return '#/runs';
+    case 'new':
+      return '#/new';
+    case 'settings':
+      return '#/settings';
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.id)}`;
+    case 'missing':
+      return `#${route.path}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  const target = href(route);
+  if (window.location.hash !== target) window.location.hash = target;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    onChange();
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

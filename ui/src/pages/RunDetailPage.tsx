@@ -1,0 +1,439 @@
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import type { DeskError } from '../bindings/DeskError';
+import type { Run } from '../bindings/Run';
+import { toDeskError, useBackend } from '../api/backend';
+import { CopyButton } from '../components/CopyButton';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { Icon } from '../components/Icon';
+import { ConfirmModal } from '../components/Modal';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatFull, formatLong } from '../lib/format';
+import { useNow, useRunEvents } from '../lib/hooks';
+import { href, navigate } from '../lib/router';
+import { hasDefaultName, isActive, runDuration } from '../lib/runs';
+
+const SIGNALS: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  6: 'SIGABRT',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  15: 'SIGTERM',
+};
+
+/** Keeps whichever copy of a run is newer: a command's reply can arrive after its own event. */
+function newer(current: Run | null, incoming: Run): Run {
+  if (!current || current.id !== incoming.id) return incoming;
+  if (!isActive(current.status) && isActive(incoming.status)) return current;
+  return incoming.updated_at >= current.updated_at ? incoming : current;
+}
+
+export function RunDetailPage({ id }: { id: string }) {
+  const backend = useBackend();
+  const [run, setRun] = useState<Run | null>(null);
+  const [loadError, setLoadError] = useState<DeskError | null>(null);
+  const [config, setConfig] = useState<string | null>(null);
+  const [configError, setConfigError] = useState<DeskError | null>(null);
+  const [graceSeconds, setGraceSeconds] = useState<number | null>(null);
+  const [confirm, setConfirm] = useState<'cancel' | 'delete' | null>(null);
+  const [busy, setBusy] = useState<'cancel' | 'delete' | 'rerun' | null>(null);
+  const [cancelRequested, setCancelRequested] = useState(false);
+  const [actionError, setActionError] = useState<DeskError | null>(null);
+  const [deleted, setDeleted] = useState(false);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    setRun(null);
+    setLoadError(null);
+    setConfig(null);
+    setConfigError(null);
+    setCancelRequested(false);
+    setActionError(null);
+    setDeleted(false);
+    setConfirm(null);
+    setBusy(null);
+  }, [id]);
+
+  useEffect(() => {
+    let live = true;
+    backend.getRun(id).then(
+      (r) => live && setRun((cur) => newer(cur, r)),
+      (e: unknown) => live && setLoadError(toDeskError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, id, reload]);
+
+  // The config is frozen when the run is created: fetched once.
+  useEffect(() => {
+    let live = true;
+    backend.runConfig(id).then(
+      (text) => live && setConfig(text),
+      (e: unknown) => live && setConfigError(toDeskError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, id]);
+
+  useEffect(() => {
+    let live = true;
+    backend.getSettings().then(
+      (v) => live && setGraceSeconds(v.settings.cancel_grace_seconds),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend]);
+
+  useRunEvents((event) => {
+    if (event.type === 'run_updated' && event.run.id === id) setRun((cur) => newer(cur, event.run));
+    else if (event.type === 'run_deleted' && event.id === id) setDeleted(true);
+    else if (event.type === 'runs_changed') setReload((r) => r + 1);
+  });
+
+  const now = useNow(run?.status === 'RUNNING');
+
+  if (deleted) {
+    return (
+      <div className="page" data-testid="page-run-detail">
+        <BackLink />
+        <div className="empty">
+          <div className="empty-title">This run was deleted</div>
+          <p className="muted">
+            Run <span className="mono">{id}</span> and its folder no longer exist.
+          </p>
+          <a className="btn" href="#/runs">
+            Back to runs
+          </a>
+        </div>
+      </div>
+    );
+  }
+
+  if (!run) {
+    return (
+      <div className="page" data-testid="page-run-detail">
+        <BackLink />
+        {loadError ? <ErrorAlert error={loadError} testId="detail-load-error" /> : <div className="loading">Loading run…</div>}
+      </div>
+    );
+  }
+
+  const active = isActive(run.status);
+  const cancelling = run.status === 'RUNNING' && (cancelRequested || run.cancel_requested_at !== null);
+  const duration = runDuration(run, now);
+
+  const doCancel = () => {
+    setBusy('cancel');
+    setActionError(null);
+    backend.cancelRun(run.id).then(
+      (r) => {
+        setRun((cur) => newer(cur, r));
+        setCancelRequested(true);
+        setBusy(null);
+        setConfirm(null);
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setConfirm(null);
+        setActionError(toDeskError(e));
+      },
+    );
+  };
+
+  const doDelete = () => {
+    setBusy('delete');
+    setActionError(null);
+    backend.deleteRun(run.id).then(
+      () => navigate({ page: 'runs' }),
+      (e: unknown) => {
+        setBusy(null);
+        setConfirm(null);
+        setActionError(toDeskError(e));
+      },
+    );
+  };
+
+  const doRerun = () => {
+    setBusy('rerun');
+    setActionError(null);
+    backend
+      .createRun({
+        template: run.template,
+        overrides: [...run.overrides],
+        ...(hasDefaultName(run) ? {} : { name: run.name }),
+      })
+      .then(
+        (r) => {
+          setBusy(null);
+          navigate({ page: 'run', id: r.id });
+        },
+        (e: unknown) => {
+          setBusy(null);
+          setActionError(toDeskError(e));
+        },
+      );
+  };
+
+  const exit =
+    run.exit_signal !== null
+      ? `signal ${run.exit_signal}${SIGNALS[run.exit_signal] ? ` (${SIGNALS[run.exit_signal]})` : ''}`
+      : run.exit_code !== null
+        ? `code ${run.exit_code}`
+        : null;
+
+  const facts: [string, ReactNode, boolean?][] = [
+    ['Template', <span className="mono">{run.template}</span>],
+    ['Created', <TimeFact value={run.created_at} />],
+    ['Started', <TimeFact value={run.started_at} />],
+    ['Completed', <TimeFact value={run.completed_at} />],
+    [
+      'Duration',
+      duration ? (
+        <span className={`mono${duration.live ? ' live' : ''}`}>{duration.text}</span>
+      ) : (
+        <span className="muted">{run.status === 'PENDING' ? 'waiting for a free slot' : '—'}</span>
+      ),
+    ],
+    [
+      'PID / PGID',
+      run.pid !== null || run.pgid !== null ? (
+        <span className="mono">
+          {run.pid ?? '—'} / {run.pgid ?? '—'}
+        </span>
+      ) : (
+        <span className="muted">—</span>
+      ),
+    ],
+    ['Exit', exit ? <span className="mono">{exit}</span> : <span className="muted">—</span>],
+    ...(run.cancel_requested_at ? ([['Cancel requested', <TimeFact value={run.cancel_requested_at} />]] as [string, ReactNode][]) : []),
+    [
+      'Overrides',
+      run.overrides.length ? (
+        <ul className="chips">
+          {run.overrides.map((o, i) => (
+            <li key={i} className="chip mono">
+              {o}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <span className="muted">none</span>
+      ),
+      true,
+    ],
+    [
+      'Simulator command',
+      run.simulator ? <code className="mono wrap">{run.simulator}</code> : <span className="muted">—</span>,
+      true,
+    ],
+    [
+      'Run folder',
+      <span className="path">
+        <code className="mono wrap">{run.run_dir}</code>
+        <CopyButton text={run.run_dir} label="Copy path" />
+      </span>,
+      true,
+    ],
+  ];
+
+  return (
+    <div className="page" data-testid="page-run-detail">
+      <BackLink />
+      <header className="page-header detail-header">
+        <div className="detail-title">
+          <h1 title={run.name}>{run.name}</h1>
+          <div className="detail-meta">
+            <span className="badge-wrap" data-testid="detail-status-badge">
+              <StatusBadge status={run.status} testId="detail-status" cancelling={cancelling} />
+            </span>
+            {cancelling && <span className="cancelling-note">Cancelling…</span>}
+            <span className="id-line">
+              <span className="muted">ID</span>{' '}
+              <span className="mono" data-testid="detail-id">
+                {run.id}
+              </span>
+              <CopyButton text={run.id} label="Copy" testId="copy-id" />
+            </span>
+          </div>
+        </div>
+        <div className="actions">
+          <button type="button" className="btn" data-testid="rerun" onClick={doRerun} disabled={busy !== null}>
+            <Icon name="repeat" />
+            {busy === 'rerun' ? 'Creating…' : 'Re-run'}
+          </button>
+          {active && (
+            <button
+              type="button"
+              className="btn btn-warning"
+              data-testid="cancel-run"
+              onClick={() => setConfirm('cancel')}
+              disabled={cancelling || busy !== null}
+            >
+              <Icon name="stop" />
+              {cancelling ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          )}
+          {!active && (
+            <button type="button" className="btn btn-danger-outline" data-testid="delete-run" onClick={() => setConfirm('delete')} disabled={busy !== null}>
+              <Icon name="trash" />
+              Delete run
+            </button>
+          )}
+        </div>
+      </header>
+
+      {actionError && <ErrorAlert error={actionError} testId="action-error" onDismiss={() => setActionError(null)} />}
+
+      {run.error_message && (
+        <div className={`error-box${run.status === 'FAILED' ? '' : ' error-box-warning'}`}>
+          <div className="error-box-title">
+            <Icon name="alert" />
+            {run.status === 'FAILED' ? 'The run failed' : 'Message'}
+          </div>
+          <pre data-testid="detail-error">{run.error_message}</pre>
+        </div>
+      )}
+
+      <section className="card">
+        <dl className="facts">
+          {facts.map(([label, value, wide]) => (
+            <div key={label} className={`fact${wide ? ' fact-wide' : ''}`}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section className="card config-card">
+        <div className="card-header">
+          <h2>
+            config.ini <span className="muted small">frozen at creation</span>
+          </h2>
+          <div className="card-header-actions">
+            <span className="mono muted small path-text" title={run.config_path}>
+              {run.config_path}
+            </span>
+            {config !== null && <CopyButton text={config} label="Copy" />}
+          </div>
+        </div>
+        {configError ? (
+          <ErrorAlert error={configError} />
+        ) : config === null ? (
+          <div className="loading">Loading config…</div>
+        ) : (
+          <pre className="config mono" data-testid="detail-config">
+            <IniText text={config} />
+          </pre>
+        )}
+      </section>
+
+      {confirm === 'cancel' && (
+        <ConfirmModal
+          title="Cancel this run?"
+          confirmLabel={busy === 'cancel' ? 'Cancelling…' : 'Cancel run'}
+          dismissLabel="Keep running"
+          tone="warning"
+          busy={busy === 'cancel'}
+          onConfirm={doCancel}
+          onDismiss={() => setConfirm(null)}
+        >
+          <p>
+            <strong>{run.name}</strong> <span className="mono muted">({run.id})</span>
+          </p>
+          {run.status === 'PENDING' ? (
+            <p>The run has not started yet; it is taken out of the queue and marked cancelled.</p>
+          ) : (
+            <p>
+              The simulator and its child processes get <code>SIGTERM</code>. If they are still running after the
+              grace period{graceSeconds !== null ? ` (${graceSeconds} s)` : ''}, they are killed with <code>SIGKILL</code>.
+              Results written so far stay in the run folder.
+            </p>
+          )}
+        </ConfirmModal>
+      )}
+
+      {confirm === 'delete' && (
+        <ConfirmModal
+          title="Delete this run?"
+          confirmLabel={busy === 'delete' ? 'Deleting…' : 'Delete run'}
+          tone="danger"
+          busy={busy === 'delete'}
+          onConfirm={doDelete}
+          onDismiss={() => setConfirm(null)}
+        >
+          <p>
+            <strong>{run.name}</strong> <span className="mono muted">({run.id})</span>
+          </p>
+          <p>The run is removed from the history, and its folder and all its files are deleted:</p>
+          <p>
+            <code className="mono wrap">{run.run_dir}</code>
+          </p>
+          <p className="muted">This cannot be undone.</p>
+        </ConfirmModal>
+      )}
+    </div>
+  );
+}
+
+function BackLink() {
+  return (
+    <a className="back-link" href={href({ page: 'runs' })}>
+      <Icon name="back" size={14} />
+      All runs
+    </a>
+  );
+}
+
+function TimeFact({ value }: { value: string | null }) {
+  if (!value) return <span className="muted">—</span>;
+  return (
+    <time dateTime={value} title={formatFull(value)}>
+      {formatLong(value)}
+    </time>
+  );
+}
+
+/** INI text with comments, section headers and keys tinted; the text itself is unchanged. */
+function IniText({ text }: { text: string }) {
+  const lines = text.split('\n');
+  return (
+    <>
+      {lines.map((line, i) => {
+        const nl = i < lines.length - 1 ? '\n' : '';
+        const t = line.trimStart();
+        if (t.startsWith('#') || t.startsWith(';')) {
+          return (
+            <span key={i} className="ini-comment">
+              {line + nl}
+            </span>
+          );
+        }
+        if (/^\s*\[.*\]\s*$/.test(line)) {
+          return (
+            <span key={i} className="ini-section">
+              {line + nl}
+            </span>
+          );
+        }
+        const m = /^(\s*[^=:\s][^=:]*?)(\s*[=:])(.*)$/.exec(line);
+        if (m) {
+          return (
+            <Fragment key={i}>
+              <span className="ini-key">{m[1]}</span>
+              {m[2]}
+              <span className="ini-value">{m[3]}</span>
+              {nl}
+            </Fragment>
+          );
+        }
+        return <Fragment key={i}>{line + nl}</Fragment>;
+      })}
+    </>
+  );
+}

@@ -1,0 +1,225 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { DeskError } from '../bindings/DeskError';
+import type { Settings } from '../bindings/Settings';
+import type { SettingsView } from '../bindings/SettingsView';
+import { toDeskError, useBackend } from '../api/backend';
+import { CopyButton } from '../components/CopyButton';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+export const MAX_CONCURRENT_LIMIT = 256;
+export const MAX_GRACE_SECONDS = 3600;
+
+type Form = { simulator: string; maxConcurrent: string; grace: string };
+
+function toForm(s: Settings): Form {
+  return {
+    simulator: s.simulator_command,
+    maxConcurrent: String(s.max_concurrent_runs),
+    grace: String(s.cancel_grace_seconds),
+  };
+}
+
+/** Checks the numbers with the core's limits and wording; returns the settings or the problem. */
+export function parseSettingsForm(form: Form): Settings | DeskError {
+  const max = form.maxConcurrent.trim() === '' ? NaN : Number(form.maxConcurrent);
+  if (!Number.isInteger(max) || max < 1 || max > MAX_CONCURRENT_LIMIT) {
+    return { code: 'invalid_input', message: `max concurrent runs must be between 1 and ${MAX_CONCURRENT_LIMIT}` };
+  }
+  const grace = form.grace.trim() === '' ? NaN : Number(form.grace);
+  if (!Number.isFinite(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) {
+    return { code: 'invalid_input', message: `the cancel grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds` };
+  }
+  return { simulator_command: form.simulator.trim(), max_concurrent_runs: max, cancel_grace_seconds: grace };
+}
+
+export function SettingsPage() {
+  const backend = useBackend();
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [loadError, setLoadError] = useState<DeskError | null>(null);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    backend.getSettings().then(
+      (v) => {
+        if (!live) return;
+        setView(v);
+        setForm(toForm(v.settings));
+      },
+      (e: unknown) => live && setLoadError(toDeskError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend]);
+
+  const edit = (patch: Partial<Form>) => {
+    setForm((f) => f && { ...f, ...patch });
+    setSaved(false);
+  };
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (!form || busy) return;
+    const parsed = parseSettingsForm(form);
+    if ('code' in parsed) {
+      setError(parsed);
+      setSaved(false);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    backend.saveSettings(parsed).then(
+      (v) => {
+        setBusy(false);
+        setView(v);
+        setForm(toForm(v.settings));
+        setSaved(true);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toDeskError(e));
+      },
+    );
+  };
+
+  const dirty = !!(view && form) && JSON.stringify(toForm(view.settings)) !== JSON.stringify(form);
+
+  return (
+    <div className="page" data-testid="page-settings">
+      <header className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p className="page-subtitle">How runs are started and stopped. Changes apply to runs started afterwards.</p>
+        </div>
+      </header>
+
+      {loadError && <ErrorAlert error={loadError} />}
+      {!view && !loadError && <div className="loading">Loading settings…</div>}
+
+      {view && form && (
+        <form className="card form settings-form" onSubmit={save} noValidate>
+          <section className="form-section">
+            <h2>Simulator</h2>
+            <div className="field">
+              <label htmlFor="simulator">Simulator command</label>
+              <input
+                id="simulator"
+                type="text"
+                className="mono"
+                data-testid="settings-simulator"
+                value={form.simulator}
+                onChange={(e) => edit({ simulator: e.target.value })}
+                placeholder="bundled fusion-sim"
+                spellCheck={false}
+                autoComplete="off"
+              />
+              <div className="hint">
+                A command line; quote arguments that contain spaces. It starts inside the run's folder, next to its
+                config.ini, with <code>FUSION_DESK_RUN_DIR</code> set. Leave empty for the simulator bundled with
+                FUSION Desk.
+              </div>
+            </div>
+            <div className="effective">
+              <span className="effective-label">In effect</span>
+              <code className="mono wrap" data-testid="settings-effective">
+                {view.effective_simulator}
+              </code>
+            </div>
+            {view.simulator_env_override !== null && (
+              <div className="alert alert-info" data-testid="settings-env-override">
+                <div className="alert-body">
+                  <div className="alert-title">Overridden by the environment</div>
+                  <div className="alert-message">
+                    <code>FUSION_DESK_SIMULATOR</code> is set to <code className="mono">{view.simulator_env_override}</code>.
+                    It takes precedence over the command above until it is unset.
+                  </div>
+                </div>
+              </div>
+            )}
+          </section>
+
+          <section className="form-section">
+            <h2>Queue</h2>
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor="max-concurrent">Max concurrent runs</label>
+                <input
+                  id="max-concurrent"
+                  type="number"
+                  min={1}
+                  max={MAX_CONCURRENT_LIMIT}
+                  step={1}
+                  inputMode="numeric"
+                  data-testid="settings-max-concurrent"
+                  value={form.maxConcurrent}
+                  onChange={(e) => edit({ maxConcurrent: e.target.value })}
+                />
+                <div className="hint">1–{MAX_CONCURRENT_LIMIT}. Later runs wait, first come first served.</div>
+              </div>
+              <div className="field">
+                <label htmlFor="grace">Cancel grace period</label>
+                <div className="input-suffix">
+                  <input
+                    id="grace"
+                    type="number"
+                    min={0}
+                    max={MAX_GRACE_SECONDS}
+                    step="any"
+                    inputMode="decimal"
+                    data-testid="settings-grace"
+                    value={form.grace}
+                    onChange={(e) => edit({ grace: e.target.value })}
+                  />
+                  <span>seconds</span>
+                </div>
+                <div className="hint">Time between SIGTERM and SIGKILL when a run is cancelled.</div>
+              </div>
+            </div>
+          </section>
+
+          <section className="form-section">
+            <h2>Storage</h2>
+            <div className="field">
+              <label htmlFor="data-dir">Data directory</label>
+              <div className="path">
+                <input id="data-dir" type="text" className="mono" value={view.data_dir} readOnly data-testid="settings-data-dir" />
+                <CopyButton text={view.data_dir} label="Copy" />
+              </div>
+              <div className="hint">The history database and one folder per run live here.</div>
+            </div>
+          </section>
+
+          {error && <ErrorAlert error={error} testId="settings-error" />}
+
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" data-testid="settings-save" disabled={busy}>
+              {busy ? 'Saving…' : 'Save settings'}
+            </button>
+            {dirty && !busy && (
+              <button
+                type="button"
+                className="btn btn-ghost"
+                onClick={() => {
+                  setForm(toForm(view.settings));
+                  setError(null);
+                }}
+              >
+                Revert
+              </button>
+            )}
+            {saved && (
+              <span className="saved" role="status" data-testid="settings-saved">
+                ✓ Settings saved
+              </span>
+            )}
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

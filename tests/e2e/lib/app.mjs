@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Builder, By, until } from 'selenium-webdriver';
+import { Builder, By, Key, until } from 'selenium-webdriver';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
@@ -78,7 +78,12 @@ export class App {
   async type(testId, text) {
     const el = await this.el(testId);
     await el.clear();
-    await el.sendKeys(text);
+    // WebKitWebDriver drops a literal "\n"; the Enter key makes the newline.
+    const lines = text.split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) await el.sendKeys(Key.ENTER);
+      if (line) await el.sendKeys(line);
+    }
   }
 
   async text(testId) {

@@ -12,6 +12,7 @@ import { Time } from '../components/Time';
 import { useDebounced, useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
 import { runDuration, STATUSES } from '../lib/runs';
+import { markFirstListPaint } from '../lib/startup';
 
 export const PAGE_SIZE = 50;
 const SEARCH_DEBOUNCE_MS = 250;
@@ -53,6 +54,10 @@ export function RunsPage() {
   useEffect(() => {
     remembered.set(backend, { filter, search: searchInput, offset });
   }, [backend, filter, searchInput, offset]);
+
+  useEffect(() => {
+    if (page) markFirstListPaint();
+  }, [page]);
 
   useEffect(() => {
     const n = ++request.current;

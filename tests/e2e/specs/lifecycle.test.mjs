@@ -37,7 +37,7 @@ test('a run created from the window completes on the embedded simulator', async 
 });
 
 test('a long run is cancelled and then deleted', async () => {
-  const id = await createRun('e2e long sweep', 'general_settings.num_requests = 2000000\ngeneral_settings.max_iters = 100');
+  const id = await createRun('e2e long sweep', 'general_settings.num_requests = 2000000\ngeneral_settings.max_iters = 100\nrl_settings.is_training = True');
   await app.waitForText('detail-status', 'RUNNING', 30_000);
   await app.click('cancel-run');
   await app.click('confirm-ok');

@@ -28,10 +28,18 @@ fn harness() -> Harness {
         watch_runs: false,
     }))
     .unwrap();
-    let app = fusion_desk::app_builder(mock_builder()).build(fusion_desk::context()).unwrap();
+    let app = fusion_desk::app_builder(mock_builder())
+        .build(fusion_desk::context())
+        .unwrap();
     app.manage(desk);
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { _home: home, _app: app, webview }
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _home: home,
+        _app: app,
+        webview,
+    }
 }
 
 fn invoke(h: &Harness, cmd: &str, body: Value) -> Result<Value, Value> {
@@ -71,7 +79,12 @@ fn errors_cross_as_code_and_message() {
     assert!(err["message"].as_str().unwrap().contains("12 lowercase hex"));
     let err = invoke(&h, "runs_delete", json!({ "id": "0123456789ab" })).unwrap_err();
     assert_eq!(err["code"], "not_found");
-    let err = invoke(&h, "runs_create", json!({ "request": { "template": "nope", "overrides": [] } })).unwrap_err();
+    let err = invoke(
+        &h,
+        "runs_create",
+        json!({ "request": { "template": "nope", "overrides": [] } }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "not_found");
 }
 
@@ -90,7 +103,11 @@ fn malformed_payloads_are_refused_without_a_crash() {
 fn a_command_the_capabilities_do_not_grant_is_unreachable() {
     let h = harness();
     let err = invoke(&h, "plugin:fs|read_file", json!({ "path": "/etc/passwd" })).unwrap_err();
-    assert!(err.as_str().is_some_and(|m| m.contains("not found") || m.contains("not allowed")), "{err}");
+    assert!(
+        err.as_str()
+            .is_some_and(|m| m.contains("not found") || m.contains("not allowed")),
+        "{err}"
+    );
     let err = invoke(&h, "runs_nonexistent", json!({})).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
 }

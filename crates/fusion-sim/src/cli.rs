@@ -253,8 +253,31 @@ fn default_output_dir(network: &str) -> PathBuf {
         .join("s1")
 }
 
+/// The first line of `--version`; FUSION Desk recognises the engine by it.
+pub const VERSION_LINE: &str = concat!("fusion-sim ", env!("CARGO_PKG_VERSION"), " (FUSION Desk engine)");
+
+fn help_text() -> String {
+    format!(
+        "{USAGE}\n\n{VERSION_LINE}: a Rust engine of FUSION's core model, compatible with \
+         FUSION's run_sim command line, INI configs and output files.\n\n\
+         Unlike FUSION it honours --output_dir (results go there) and --progress_file \
+         (progress events as JSON lines), and runs loads in parallel (--threads N or \
+         FUSION_SIM_THREADS).\n\nExit codes: 0 done, 1 runtime failure, 2 usage or config error, \
+         143 stopped by SIGTERM."
+    )
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main_with_args(argv: &[String]) -> i32 {
+    let rest = argv.get(1..).unwrap_or(&[]);
+    if rest.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", help_text());
+        return 0;
+    }
+    if rest.first().is_some_and(|a| a == "--version") {
+        println!("{VERSION_LINE}");
+        return 0;
+    }
     let log = Logger::new();
     let args = match parse_args(argv.get(1..).unwrap_or(&[])) {
         Ok(a) => a,
@@ -430,5 +453,13 @@ mod tests {
         assert!(parse_args(&args("simulate --config_path a --run_id b")).is_err());
         assert!(parse_args(&args("run_sim --config_path a --run_id b --bogus 1")).is_err());
         assert!(parse_args(&args("run_sim --config_path")).is_err());
+    }
+
+    #[test]
+    fn help_and_version_succeed() {
+        assert_eq!(main_with_args(&args("fusion-sim --help")), 0);
+        assert_eq!(main_with_args(&args("fusion-sim run_sim -h")), 0);
+        assert_eq!(main_with_args(&args("fusion-sim --version")), 0);
+        assert!(help_text().contains(VERSION_LINE));
     }
 }

@@ -2,13 +2,16 @@
 //! app. Every command settles runs whose owners have gone before answering,
 //! so what it prints is the runs' true state.
 
+mod artifacts;
 mod output;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use fusion_desk_core::{supervisor, CreateRunRequest, Desk, DeskError, DeskOptions, ListQuery, RunStatus};
+use fusion_desk_core::{
+    configs, supervisor, CreateRunRequest, Desk, DeskError, DeskOptions, ListQuery, RunStatus,
+};
 
 #[derive(Parser)]
 #[command(
@@ -27,9 +30,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Create a run from a template; it starts as soon as a slot is free.
+    ///
+    /// The final config is validated first: errors refuse the run, warnings
+    /// are printed to stderr.
     Create {
-        #[arg(long)]
-        template: String,
+        /// A built-in or saved template (with --config: only the run's label).
+        #[arg(long, required_unless_present = "config")]
+        template: Option<String>,
+        /// Create the run from this INI file instead of a template.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
         #[arg(long)]
         name: Option<String>,
         /// An override `section.key=value`; repeat for more.
@@ -68,7 +78,23 @@ enum Command {
         follow: bool,
     },
     /// List the templates runs can be created from.
-    Templates,
+    Templates {
+        #[command(subcommand)]
+        action: Option<TemplateAction>,
+    },
+    /// Check an INI config: errors, warnings and the size of the run.
+    Validate {
+        file: std::path::PathBuf,
+        /// Check for this simulator instead of the one in the settings.
+        #[arg(long, value_parser = ["embedded", "external"])]
+        simulator: Option<String>,
+    },
+    /// List a run's files: the run folder, or a folder or file of it.
+    Artifacts(artifacts::ArtifactsArgs),
+    /// Copy a whole run, or one file or folder of it, to DEST.
+    Export(artifacts::ExportArgs),
+    /// A run's results table (one row per Erlang load), as text, JSON or CSV.
+    Results(artifacts::ResultsArgs),
     /// Show the settings, or change them.
     Settings {
         #[arg(long)]
@@ -78,6 +104,44 @@ enum Command {
         #[arg(long)]
         grace_seconds: Option<f64>,
     },
+}
+
+#[derive(Subcommand)]
+enum TemplateAction {
+    /// Print a template's text.
+    Show { name: String },
+    /// Save an INI file as your own template.
+    Save {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Replace your template of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Rename one of your templates.
+    Rename { from: String, to: String },
+    /// Delete one of your templates.
+    Delete { name: String },
+}
+
+fn read_file(path: &std::path::Path) -> Result<String, DeskError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| DeskError::invalid_input(format!("cannot read {}: {e}", path.display())))
+}
+
+fn print_diagnostics(report: &configs::ValidationReport) {
+    let show = |kind: &str, d: &configs::Diagnostic| {
+        let line = d.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let path = if d.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", d.path)
+        };
+        eprintln!("{kind}: {line}{path}{}", d.message);
+    };
+    report.errors.iter().for_each(|d| show("error", d));
+    report.warnings.iter().for_each(|d| show("warning", d));
 }
 
 fn main() -> ExitCode {
@@ -105,19 +169,28 @@ fn main() -> ExitCode {
 
 async fn run(cli: &Cli) -> Result<(), DeskError> {
     let desk = Desk::open(DeskOptions::from_env()?).await?;
-    if !matches!(cli.command, Command::Templates) {
+    if !matches!(cli.command, Command::Templates { .. } | Command::Validate { .. }) {
         desk.recover().await?;
     }
     let out = output::Printer { json: cli.json };
     match &cli.command {
-        Command::Create { template, name, set } => {
-            let run = desk
-                .create(&CreateRunRequest {
-                    template: template.clone(),
-                    name: name.clone(),
-                    overrides: set.clone(),
-                })
-                .await?;
+        Command::Create {
+            template,
+            config,
+            name,
+            set,
+        } => {
+            let req = CreateRunRequest {
+                template: template.clone().unwrap_or_default(),
+                name: name.clone(),
+                overrides: set.clone(),
+                config_text: config.as_deref().map(read_file).transpose()?,
+            };
+            let resolved = desk.resolve_config(&req).await?;
+            for w in &resolved.report.warnings {
+                eprintln!("warning: {w}");
+            }
+            let run = desk.create(&req).await?;
             out.run(&run);
         }
         Command::List {
@@ -134,7 +207,10 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             };
             out.page(&desk.list(&query).await?);
         }
-        Command::Show { id } => out.run(&desk.get(id).await?),
+        Command::Show { id } => {
+            let run = desk.get(id).await?;
+            out.show(&run, desk.progress(id).await?.as_ref());
+        }
         Command::Wait { id, timeout } => {
             let timeout = timeout
                 .map(|t| {
@@ -150,7 +226,57 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             out.deleted(id);
         }
         Command::Logs { id, follow } => output::logs(&desk, id, *follow).await?,
-        Command::Templates => out.templates(&fusion_desk_core::templates::list()),
+        Command::Templates { action: None } => out.templates(&desk.list_templates()?),
+        Command::Templates { action: Some(action) } => match action {
+            TemplateAction::Show { name } => print!("{}", desk.template_text(name)?),
+            TemplateAction::Save { name, file, force } => {
+                let saved = desk.save_template(name, &read_file(file)?, *force)?;
+                out.templates(&[saved]);
+            }
+            TemplateAction::Rename { from, to } => out.templates(&[desk.rename_template(from, to)?]),
+            TemplateAction::Delete { name } => {
+                desk.delete_template(name)?;
+                out.deleted(name);
+            }
+        },
+        Command::Validate { file, simulator } => {
+            let text = read_file(file)?;
+            let report = match simulator.as_deref() {
+                Some("embedded") => configs::validate(&text, configs::SimulatorKind::Embedded),
+                Some(_) => configs::validate(&text, configs::SimulatorKind::External),
+                None => desk.validate_config(&text).await?,
+            };
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("DTOs serialise")
+                );
+            } else {
+                print_diagnostics(&report);
+                if let Some(s) = &report.summary {
+                    println!(
+                        "{}: {} ({} requests), about {:.1} s on the embedded engine, {:.0} s on FUSION",
+                        s.network.as_deref().unwrap_or("?"),
+                        s.text,
+                        s.total_requests,
+                        s.embedded_seconds,
+                        s.fusion_seconds
+                    );
+                }
+                println!("{}", if report.valid { "valid" } else { "invalid" });
+            }
+            if !report.valid {
+                return Err(DeskError::invalid_input(format!(
+                    "{} is invalid ({} error{})",
+                    file.display(),
+                    report.errors.len(),
+                    if report.errors.len() == 1 { "" } else { "s" }
+                )));
+            }
+        }
+        Command::Artifacts(args) => artifacts::artifacts(&desk, args, cli.json).await?,
+        Command::Export(args) => artifacts::export(&desk, args, cli.json).await?,
+        Command::Results(args) => artifacts::results(&desk, args, cli.json).await?,
         Command::Settings {
             simulator,
             max_concurrent,

@@ -1,8 +1,8 @@
 //! How `fdesk` prints: JSON for scripts, aligned text for people.
 
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::time::Duration;
+use std::io::Write;
 
+use fusion_desk_core::live::{LogMessage, RunProgress};
 use fusion_desk_core::model::TemplateInfo;
 use fusion_desk_core::settings::SettingsView;
 use fusion_desk_core::{Desk, DeskError, Run, RunPage};
@@ -37,6 +37,19 @@ impl Printer {
         println!("run dir:      {}", run.run_dir);
         if let Some(e) = &run.error_message {
             println!("error:        {}", e.replace('\n', "\n              "));
+        }
+    }
+
+    /// A run with its progress (`progress` is null before the first event).
+    pub fn show(&self, run: &Run, progress: Option<&RunProgress>) {
+        if self.json {
+            let mut value = serde_json::to_value(run).expect("DTOs serialise");
+            value["progress"] = serde_json::to_value(progress).expect("DTOs serialise");
+            return self.print_json(&value);
+        }
+        self.run(run);
+        if let Some(p) = progress {
+            println!("progress:     {}", progress_line(p));
         }
     }
 
@@ -97,33 +110,60 @@ impl Printer {
     }
 }
 
-/// Prints the log; with `follow`, keeps printing appended bytes until the run
-/// is finished and everything it wrote has been printed.
+/// `42.0 %, load 300 Erlang (2/3), iteration 2/3, about 12 s left`.
+fn progress_line(p: &RunProgress) -> String {
+    let mut parts = vec![p.percent.map_or_else(|| "-".to_owned(), |v| format!("{v:.1} %"))];
+    if let Some(e) = p.erlang {
+        let of = match (p.erlang_index, p.total_erlangs) {
+            (Some(i), Some(n)) => format!(" ({}/{n})", i + 1),
+            _ => String::new(),
+        };
+        parts.push(format!("load {e} Erlang{of}"));
+    }
+    if let Some(i) = p.iteration {
+        let of = p.total_iterations.map_or_else(String::new, |n| format!("/{n}"));
+        parts.push(format!("iteration {i}{of}"));
+    }
+    if let Some(err) = &p.error {
+        parts.push(format!("error: {err}"));
+    } else if p.complete {
+        parts.push("complete".to_owned());
+    } else if let Some(eta) = p.eta_seconds {
+        parts.push(format!("about {} s left", eta.round()));
+    }
+    parts.join(", ")
+}
+
+/// Prints the log; with `follow`, keeps printing lines as they are written
+/// (through the core's log stream: file events, truncation noticed, a last
+/// line printed once complete) until the run has ended.
 pub async fn logs(desk: &Desk, id: &str, follow: bool) -> Result<(), DeskError> {
     let run = desk.get(id).await?;
-    let path = std::path::Path::new(&run.run_dir).join("logs").join("sim.log");
-    let mut offset = 0u64;
     let mut stdout = std::io::stdout().lock();
-    loop {
-        let done = !follow || desk.get(id).await?.status.is_terminal();
-        if let Ok(mut f) = std::fs::File::open(&path) {
-            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-            if len < offset {
-                offset = 0; // truncated or replaced: start again
+    if !follow {
+        let path = std::path::Path::new(&run.run_dir).join("logs").join("sim.log");
+        match std::fs::File::open(&path) {
+            Ok(mut f) => {
+                let _ = std::io::copy(&mut f, &mut stdout);
             }
-            f.seek(SeekFrom::Start(offset))
-                .map_err(|e| DeskError::io("cannot read the log", e))?;
-            let mut buf = Vec::new();
-            f.take(len - offset)
-                .read_to_end(&mut buf)
-                .map_err(|e| DeskError::io("cannot read the log", e))?;
-            offset += buf.len() as u64;
-            let _ = stdout.write_all(&buf);
-            let _ = stdout.flush();
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(DeskError::io("cannot read the log", e)),
         }
-        if done {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = stdout.flush();
+        return Ok(());
     }
+    let mut stream = desk.log_stream(id, 0).await?;
+    while let Some(message) = stream.recv().await {
+        match message {
+            LogMessage::Lines { lines, .. } => {
+                for line in lines {
+                    let _ = writeln!(stdout, "{line}");
+                }
+                let _ = stdout.flush();
+            }
+            LogMessage::Reset => eprintln!("fdesk: the log was truncated or replaced; printing it again"),
+            LogMessage::End { .. } => break,
+        }
+    }
+    Ok(())
 }

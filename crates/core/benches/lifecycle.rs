@@ -61,6 +61,7 @@ async fn cancel_latency(label: &str, sigterm: &str, grace: f64, samples: usize) 
                     format!("test_sim.sigterm={sigterm}"),
                     "test_sim.children=3".into(),
                 ],
+                ..Default::default()
             })
             .await
             .unwrap();

@@ -24,5 +24,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Settings::export_all_to(dir)?;
     SettingsView::export_all_to(dir)?;
     RunEvent::export_all_to(dir)?;
+    crate::model::ImportedConfig::export_all_to(dir)?;
+    crate::simulator::SimulatorCheck::export_all_to(dir)?;
+    crate::live::export_bindings(dir)?;
+    crate::artifacts::export_bindings(dir)?;
+    crate::configs::export_bindings(dir)?;
     Ok(())
 }

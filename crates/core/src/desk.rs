@@ -12,7 +12,6 @@ use tokio::sync::broadcast;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::events::RunEvent;
 use crate::executor::{Executor, LaunchSpec, LocalExecutor, SupervisorProgram};
-use crate::ini::{self, Override};
 use crate::layout::{DataDir, RunDir};
 use crate::model::{CreateRunRequest, ListQuery, Run, RunPage, RunStatus};
 use crate::outcome::{self, Outcome};
@@ -20,7 +19,7 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, RunRow, Store};
-use crate::{templates, timestamp};
+use crate::timestamp;
 
 const MAX_NAME_LEN: usize = 200;
 const EVENT_CAPACITY: usize = 1024;
@@ -190,15 +189,17 @@ impl Desk {
     /// Creates a run: a fresh id, its folder with the frozen config.ini, a
     /// PENDING row; then starts it if a slot is free.
     pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
-        let template = templates::text(&req.template)?;
-        let overrides = req
-            .overrides
-            .iter()
-            .map(|o| Override::parse(o))
-            .collect::<Result<Vec<_>>>()?;
+        // The final text is validated before anything is written: an invalid
+        // config never gets a row or a folder.
+        let config = self.resolve_config(req).await?;
+        let overrides = &config.overrides;
         let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => validate_name(n)?,
-            None => format!("{} {}", req.template, &timestamp::now()[..16].replace('T', " ")),
+            None => format!(
+                "{} {}",
+                config.template,
+                &timestamp::now()[..16].replace('T', " ")
+            ),
         };
         let settings = self.store().settings().await?;
         let simulator = settings::effective_simulator(&settings)?;
@@ -225,10 +226,10 @@ impl Desk {
             }
             let header = format!(
                 "# Frozen by FUSION Desk for run {id} from template {:?} at {}\n",
-                req.template,
+                config.template,
                 timestamp::now()
             );
-            let text = header + &ini::apply_overrides(template, &overrides);
+            let text = header + &config.text;
             outcome::write_atomically(&dir.config(), text.as_bytes())?;
             let overrides: Vec<String> = overrides
                 .iter()
@@ -238,7 +239,7 @@ impl Desk {
                 .insert_run(
                     &id,
                     &name,
-                    &req.template,
+                    &config.template,
                     &overrides,
                     &settings::join_command(&simulator),
                 )
@@ -257,6 +258,12 @@ impl Desk {
     /// Starts queued runs, oldest first, while fewer than the configured
     /// maximum are running. Safe to call from any number of processes at once.
     pub async fn dispatch(&self) -> Result<()> {
+        // One dispatcher at a time across processes: claims then happen in
+        // queue order even when several runs end at once.
+        let lock_path = self.data().root().join("dispatch.lock");
+        let _dispatching = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
+            .await
+            .map_err(|e| DeskError::internal(format!("dispatch lock task failed: {e}")))??;
         let max = self.store().settings().await?.max_concurrent_runs;
         let mut after = 0;
         while self.store().running_count().await? < max {
@@ -271,7 +278,8 @@ impl Desk {
                     .await?;
                 continue;
             }
-            // Whoever holds the lock of a pending run is launching it right now.
+            // A pending run's lock is only ever held by a dispatcher, and we are
+            // the only one; held anyway means it is being handled: skip it.
             let Some(lock) = RunLock::try_acquire(&dir.lock_file())? else {
                 continue;
             };

@@ -115,6 +115,141 @@ fn apply_one(lines: &mut Vec<String>, o: &Override) {
     lines.insert(insert_at, new_line);
 }
 
+/// Sets `section.key = value` in an INI text for the form editor, changing
+/// nothing else: comments, blank lines, other keys and the spelling of an
+/// existing key line (its case and `=`/`:` delimiter) are kept, so
+/// `set_key(t, s, k, get_key(t, s, k))` gives `t` back. A missing key is added
+/// at the end of its section, a missing section at the end of the text.
+pub fn set_key(text: &str, section: &str, key: &str, value: &str) -> Result<String> {
+    let o = Override::parse(&format!("{section}.{key}={value}"))?;
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    match find_key(&lines, &o.section, &o.key) {
+        Some(at) => {
+            let line = &lines[at];
+            let delim = line.find(['=', ':']).expect("an option line has a delimiter");
+            // Keep the key as written and the spacing after the delimiter.
+            let after = &line[delim + 1..];
+            let gap = &after[..after.len() - after.trim_start().len()];
+            let gap = if gap.is_empty() && !o.value.is_empty() {
+                " "
+            } else {
+                gap
+            };
+            let new_line = format!("{}{gap}{}", &line[..=delim], o.value);
+            let end = continuation_end(&lines, at);
+            lines.splice(at..end, [new_line]);
+        }
+        None => apply_one(&mut lines, &o),
+    }
+    Ok(join_lines(text, lines))
+}
+
+/// Removes `section.key` (with its continuation lines) from an INI text;
+/// the text is returned unchanged when the key is absent.
+pub fn remove_key(text: &str, section: &str, key: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let key = key.trim().to_ascii_lowercase();
+    if let Some(at) = find_key(&lines, section.trim(), &key) {
+        let end = continuation_end(&lines, at);
+        lines.drain(at..end);
+        return join_lines(text, lines);
+    }
+    text.to_owned()
+}
+
+/// The value of `section.key` as configparser reads it: stripped, with
+/// indented continuation lines joined by newlines. No interpolation.
+pub fn get_key(text: &str, section: &str, key: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let key = key.trim().to_ascii_lowercase();
+    let at = find_key(&lines, section.trim(), &key)?;
+    let line = lines[at];
+    let delim = line.find(['=', ':'])?;
+    let mut value = line[delim + 1..].trim().to_owned();
+    for cont in &lines[at + 1..continuation_end(&lines, at)] {
+        if is_comment_or_blank(cont) {
+            continue;
+        }
+        value.push('\n');
+        value.push_str(cont.trim());
+    }
+    Some(value)
+}
+
+/// Where a section or key sits in an INI text (1-based line numbers), for
+/// diagnostics shown next to the editor's lines.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    sections: Vec<(String, u32)>,
+    keys: Vec<(String, String, u32)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut index = LineIndex::default();
+        let mut section: Option<String> = None;
+        for (i, line) in text.lines().enumerate() {
+            let no = i as u32 + 1;
+            if let Some(name) = section_header(line) {
+                index.sections.push((name.to_owned(), no));
+                section = Some(name.to_owned());
+            } else if let (Some(s), Some(k)) = (&section, option_key(line)) {
+                index.keys.push((s.clone(), k, no));
+            }
+        }
+        index
+    }
+
+    pub fn section(&self, section: &str) -> Option<u32> {
+        self.sections.iter().find(|(s, _)| s == section).map(|(_, l)| *l)
+    }
+
+    pub fn key(&self, section: &str, key: &str) -> Option<u32> {
+        self.keys
+            .iter()
+            .find(|(s, k, _)| s == section && k == key)
+            .map(|(_, _, l)| *l)
+    }
+
+    /// The line of `section.key`, else of its section.
+    pub fn key_or_section(&self, section: &str, key: &str) -> Option<u32> {
+        self.key(section, key).or_else(|| self.section(section))
+    }
+}
+
+fn find_key<S: AsRef<str>>(lines: &[S], section: &str, key: &str) -> Option<usize> {
+    let start = lines
+        .iter()
+        .position(|l| section_header(l.as_ref()) == Some(section))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_header(l.as_ref()).is_some())
+        .map_or(lines.len(), |p| start + 1 + p);
+    (start + 1..end).find(|&i| option_key(lines[i].as_ref()).as_deref() == Some(key))
+}
+
+/// One past the last line of the value that starts at `at` (indented,
+/// non-blank lines continue it).
+fn continuation_end<S: AsRef<str>>(lines: &[S], at: usize) -> usize {
+    let mut end = at + 1;
+    while end < lines.len() && {
+        let l = lines[end].as_ref();
+        l.starts_with([' ', '\t']) && !l.trim().is_empty() && section_header(l).is_none()
+    } {
+        end += 1;
+    }
+    end
+}
+
+/// Joins edited lines, ending with a newline when the original did (or was empty).
+fn join_lines(original: &str, lines: Vec<String>) -> String {
+    let mut out = lines.join("\n");
+    if original.is_empty() || original.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// Reads the value of `section.key` as configparser would (for display and
 /// checks; the simulator does its own full parse).
 pub fn get<'a>(text: &'a str, section: &str, key: &str) -> Option<&'a str> {
@@ -194,6 +329,47 @@ mod tests {
             ],
         );
         assert_eq!(get(&out, "topology_settings", "network"), Some("geant"));
+    }
+
+    #[test]
+    fn set_key_keeps_the_line_as_written() {
+        let out = set_key(TEXT, "general_settings", "max_iters", "9").unwrap();
+        assert_eq!(out, TEXT.replace("Max_Iters: 2", "Max_Iters: 9"));
+    }
+
+    #[test]
+    fn set_key_with_the_current_value_is_the_identity() {
+        for (s, k) in [
+            ("general_settings", "num_requests"),
+            ("general_settings", "max_iters"),
+            ("topology_settings", "network"),
+        ] {
+            let v = get_key(TEXT, s, k).unwrap();
+            assert_eq!(set_key(TEXT, s, k, &v).unwrap(), TEXT, "{s}.{k}");
+        }
+    }
+
+    #[test]
+    fn get_key_joins_continuation_lines() {
+        let text = "[s]\nk = a\n  b\n  # note\n  c\nother = 1\n";
+        assert_eq!(get_key(text, "s", "K").as_deref(), Some("a\nb\nc"));
+        assert_eq!(get_key(text, "s", "missing"), None);
+        assert_eq!(get_key(text, "t", "k"), None);
+    }
+
+    #[test]
+    fn remove_key_drops_only_that_key() {
+        let out = remove_key(TEXT, "general_settings", "num_requests");
+        assert_eq!(out, TEXT.replace("num_requests = 100\n", ""));
+        assert_eq!(remove_key(TEXT, "general_settings", "nope"), TEXT);
+    }
+
+    #[test]
+    fn line_index_finds_sections_and_keys() {
+        let index = LineIndex::new(TEXT);
+        assert_eq!(index.section("general_settings"), Some(2));
+        assert_eq!(index.key("general_settings", "max_iters"), Some(5));
+        assert_eq!(index.key_or_section("topology_settings", "nope"), Some(8));
     }
 
     #[test]

@@ -2,20 +2,25 @@
 //! state, with no GUI dependency. The desktop shell, the `fdesk` CLI, the run
 //! supervisor and the tests all drive runs through [`Desk`].
 
+pub mod artifacts;
 pub mod bindings;
 pub mod change_monitor;
+pub mod configs;
 pub mod desk;
 pub mod error;
 pub mod events;
 pub mod executor;
 pub mod ini;
 pub mod layout;
+pub mod live;
 pub mod model;
 pub mod outcome;
 pub mod procfs;
+pub mod reported_results;
 pub mod run_id;
 pub mod run_lock;
 pub mod settings;
+pub mod simulator;
 pub mod store;
 pub mod supervisor;
 pub mod templates;

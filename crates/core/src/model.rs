@@ -93,6 +93,12 @@ pub struct CreateRunRequest {
     /// `section.key=value` entries merged into the template.
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// A complete INI text (the editor's text, or an earlier run's frozen
+    /// config) used instead of the template's text; `template` then only
+    /// labels the run. The overrides still apply on top.
+    #[serde(default)]
+    #[ts(optional)]
+    pub config_text: Option<String>,
 }
 
 /// History query: status filter, name search, newest first, paging.
@@ -131,4 +137,13 @@ pub struct RunPage {
 pub struct TemplateInfo {
     pub name: String,
     pub description: String,
+    /// Shipped with the app (read-only); false for the user's own templates.
+    pub builtin: bool,
+}
+
+/// A config file the user imported through the native open dialog.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportedConfig {
+    pub path: String,
+    pub text: String,
 }

@@ -60,11 +60,36 @@ impl Outcome {
         } else if let Some(sig) = self.signal {
             format!("The simulator was killed by signal {sig} ({})", signal_name(sig))
         } else if let Some(code) = self.exit_code {
-            format!("The simulator exited with code {code}")
+            exit_code_message(code, log_path)
         } else {
             "The simulator ended without an exit status".to_owned()
         };
         Some(with_log_tail(head, log_path))
+    }
+}
+
+/// FUSION's exit codes, in words: 1 is a simulation error (its message is the
+/// logged `Simulation error:` or the traceback's last line), 2 is argparse or
+/// a config error (FUSION Desk's engine uses 2 for config errors too).
+fn exit_code_message(code: i32, log_path: &Path) -> String {
+    let tail = log_tail(log_path, 200, 32 * 1024);
+    let last = |pred: &dyn Fn(&str) -> Option<String>| tail.lines().rev().find_map(|l| pred(l.trim()));
+    let detail = match code {
+        1 => last(&|l| l.split_once("Simulation error: ").map(|(_, e)| e.to_owned())).or_else(|| {
+            last(&|l| {
+                let (kind, _) = l.split_once(": ")?;
+                (kind.ends_with("Error") || kind.ends_with("Exception") || kind == "KeyError")
+                    .then(|| l.to_owned())
+            })
+        }),
+        2 => last(&|l| l.split_once("error: ").map(|(_, e)| e.to_owned())),
+        _ => None,
+    };
+    match (code, detail) {
+        (1, Some(d)) => format!("The simulator failed with a simulation error (exit code 1): {d}"),
+        (2, Some(d)) => format!("The simulator rejected its arguments or config (exit code 2): {d}"),
+        (2, None) => "The simulator rejected its arguments or config (exit code 2)".to_owned(),
+        (code, _) => format!("The simulator exited with code {code}"),
     }
 }
 
@@ -169,6 +194,38 @@ mod tests {
         );
         let msg = outcome(None, Some(11), false).error_message(&log).unwrap();
         assert!(msg.contains("signal 11 (SIGSEGV)"), "{msg}");
+    }
+
+    #[test]
+    fn fusion_exit_codes_read_as_sentences() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sim.log");
+        std::fs::write(
+            &log,
+            "x - fusion.cli.run_sim - ERROR - Simulation error: spectrum assignment failed\n\
+             Traceback (most recent call last):\n  File \"a.py\", line 1\nRuntimeError: spectrum assignment failed\n",
+        )
+        .unwrap();
+        let msg = outcome(Some(1), None, false).error_message(&log).unwrap();
+        assert!(
+            msg.starts_with(
+                "The simulator failed with a simulation error (exit code 1): spectrum assignment failed"
+            ),
+            "{msg}"
+        );
+        std::fs::write(
+            &log,
+            "Traceback (most recent call last):\nKeyError: 'mod_assumption'\n",
+        )
+        .unwrap();
+        let msg = outcome(Some(1), None, false).error_message(&log).unwrap();
+        assert!(msg.contains("exit code 1): KeyError: 'mod_assumption'"), "{msg}");
+        std::fs::write(&log, "usage: fusion-sim run_sim [-h]\nfusion-sim run_sim: error: the following arguments are required: --run_id\n").unwrap();
+        let msg = outcome(Some(2), None, false).error_message(&log).unwrap();
+        assert!(
+            msg.contains("(exit code 2): the following arguments are required: --run_id"),
+            "{msg}"
+        );
     }
 
     #[test]

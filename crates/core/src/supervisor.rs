@@ -187,6 +187,16 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         }
     }
     report_to_launcher("ready");
+    // The supervisor lives exactly as long as the run, so it keeps the run's
+    // progress cache (crate::live) with or without a window open.
+    let progress = desk
+        .as_ref()
+        .map(|d| crate::live::ProgressRecorder::start(d.clone(), args.run.clone()));
+    // Results a simulator writes outside the run folder (the real FUSION)
+    // become a read-only root of the run as soon as it reports them.
+    let reported = desk
+        .as_ref()
+        .map(|d| crate::reported_results::ReportedResults::start(d.clone(), args.run.clone()));
 
     // A cancel that arrived while we were starting is honoured at once.
     let mut cancel = dir.cancel_file().exists().then(|| read_cancel_request(&dir));
@@ -222,6 +232,14 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         }
     };
     reap_orphans(pid);
+    // The simulator has written its last line: record the final progress
+    // before the run becomes terminal.
+    if let Some(progress) = progress {
+        progress.finish().await;
+    }
+    if let Some(reported) = reported {
+        reported.finish().await;
+    }
     let outcome = Outcome {
         exit_code: status.code(),
         signal: status.signal(),

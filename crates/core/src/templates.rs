@@ -1,4 +1,6 @@
-//! The INI templates runs are created from, bundled in the binary.
+//! The built-in INI templates runs are created from, bundled in the binary:
+//! a quick one, a load sweep and FUSION's seven. Users' own templates live in
+//! the data dir (see [`crate::configs::user_templates`]).
 
 use crate::error::{DeskError, Result};
 use crate::model::TemplateInfo;
@@ -14,6 +16,11 @@ const TEMPLATES: &[Template] = &[
         name: "quick",
         description: "NSFNet, 300–500 Erlang, 3 × 1000 requests: finishes in seconds",
         text: include_str!("../templates/quick.ini"),
+    },
+    Template {
+        name: "load_sweep",
+        description: "NSFNet load sweep, 100–1000 Erlang, up to 10 × 10 000 requests per load",
+        text: include_str!("../templates/load_sweep.ini"),
     },
     Template {
         name: "default",
@@ -58,11 +65,23 @@ pub fn list() -> Vec<TemplateInfo> {
         .map(|t| TemplateInfo {
             name: t.name.to_owned(),
             description: t.description.to_owned(),
+            builtin: true,
         })
         .collect()
 }
 
-/// The text of a template; an unknown name is an error, never a fallback.
+/// Whether `name` is a built-in template's name, ignoring case (a user
+/// template may not take one, even spelled differently).
+pub fn is_builtin(name: &str) -> bool {
+    TEMPLATES.iter().any(|t| t.name.eq_ignore_ascii_case(name))
+}
+
+/// The names of the built-in templates, in display order.
+pub fn builtin_names() -> Vec<&'static str> {
+    TEMPLATES.iter().map(|t| t.name).collect()
+}
+
+/// The text of a built-in template; an unknown name is an error, never a fallback.
 pub fn text(name: &str) -> Result<&'static str> {
     TEMPLATES
         .iter()

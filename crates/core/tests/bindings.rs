@@ -3,21 +3,26 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Every `.ts` file under `dir`, by path relative to it (ts-rs puts some
+/// types, such as serde_json's `JsonValue`, in subfolders).
 fn read_dir_files(dir: &Path) -> BTreeMap<String, String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.path().extension().is_some_and(|x| x == "ts"))
-                .map(|e| {
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        std::fs::read_to_string(e.path()).unwrap(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.filter_map(|e| e.ok()) {
+            let path = e.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else if path.extension().is_some_and(|x| x == "ts") {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }
 
 #[test]
@@ -31,7 +36,9 @@ fn typescript_bindings_match_the_rust_types() {
             std::fs::remove_file(committed.join(old)).unwrap();
         }
         for (name, text) in read_dir_files(fresh.path()) {
-            std::fs::write(committed.join(name), text).unwrap();
+            let target = committed.join(name);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, text).unwrap();
         }
     }
     let expected = read_dir_files(fresh.path());

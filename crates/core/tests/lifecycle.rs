@@ -322,6 +322,7 @@ async fn history_filters_searches_and_pages_newest_first() {
                     if i % 2 == 0 { "alpha" } else { "beta" }
                 )),
                 overrides: vec!["test_sim.iterations=10000".into()],
+                ..Default::default()
             })
             .await
             .unwrap();

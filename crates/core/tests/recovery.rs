@@ -10,7 +10,14 @@ use fusion_desk_core::outcome::Outcome;
 use fusion_desk_core::{timestamp, RunId, RunStatus};
 use support::desk;
 
+/// Rewrites a finished run's row as if it were still running. Waits first
+/// until its supervisor has let go of the run (it records the outcome, then
+/// releases the run lock and exits).
 async fn force_running(t: &support::TestDesk, id: &str, pid: Option<i64>, start: Option<i64>) {
+    let lock_path = t.desk.data().run(&RunId::parse(id).unwrap()).lock_file();
+    while fusion_desk_core::run_lock::RunLock::try_acquire(&lock_path).unwrap().is_none() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     sqlx::query(
         "UPDATE runs SET status = 'RUNNING', started_at = ?, pid = ?, pgid = ?, process_start_time = ?, \
          supervisor_pid = ?, supervisor_start_time = ?, completed_at = NULL, exit_code = NULL, error_message = NULL WHERE id = ?",

@@ -60,6 +60,7 @@ impl TestDesk {
                 template: "quick".into(),
                 name: None,
                 overrides: overrides.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
             })
             .await
             .unwrap()

@@ -1,0 +1,117 @@
+//! The registry of extra artifact roots (table `artifact_roots`).
+
+use std::path::Path;
+
+use sqlx::FromRow;
+
+use super::address::validate_label;
+use super::fsx;
+use super::tree::ExtraRoot;
+use super::ArtifactRoot;
+use crate::error::{DeskError, ErrorCode, Result};
+use crate::run_id::RunId;
+use crate::store::Store;
+use crate::timestamp;
+
+#[derive(Debug, FromRow)]
+struct RootRow {
+    run_id: String,
+    label: String,
+    path: String,
+    created_at: String,
+}
+
+impl From<RootRow> for ArtifactRoot {
+    fn from(r: RootRow) -> Self {
+        ArtifactRoot {
+            run_id: r.run_id,
+            label: r.label,
+            path: r.path,
+            created_at: r.created_at,
+        }
+    }
+}
+
+pub async fn list(store: &Store, id: &RunId) -> Result<Vec<ArtifactRoot>> {
+    let rows = sqlx::query_as::<_, RootRow>(
+        "SELECT run_id, label, path, created_at FROM artifact_roots WHERE run_id = ? ORDER BY label",
+    )
+    .bind(id.as_str())
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().map(ArtifactRoot::from).collect())
+}
+
+pub fn to_extra(root: &ArtifactRoot) -> ExtraRoot {
+    ExtraRoot {
+        label: root.label.clone(),
+        path: root.path.clone().into(),
+    }
+}
+
+/// Checks a folder proposed as an extra root and returns its canonical path.
+/// It must be an existing folder, and neither contain nor lie inside the
+/// data dir (which holds every run and the database).
+pub fn check_root_path(path: &Path, data_root: &Path) -> Result<std::path::PathBuf> {
+    if !path.is_absolute() {
+        return Err(DeskError::invalid_input(format!(
+            "an artifact root must be an absolute path, not {}",
+            path.display()
+        )));
+    }
+    let canonical = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DeskError::not_found(format!("{} does not exist", path.display())),
+        _ => DeskError::io(format!("cannot resolve {}", path.display()), e),
+    })?;
+    if !canonical.is_dir() {
+        return Err(DeskError::invalid_input(format!(
+            "{} is not a folder",
+            path.display()
+        )));
+    }
+    if fsx::is_within(&canonical, data_root) || fsx::is_within(data_root, &canonical) {
+        return Err(DeskError::new(
+            ErrorCode::ForbiddenPath,
+            format!(
+                "{} overlaps FUSION Desk's data folder {}; an artifact root must be outside it",
+                canonical.display(),
+                data_root.display()
+            ),
+        ));
+    }
+    Ok(canonical)
+}
+
+/// Adds or replaces the root `label` of a run.
+pub async fn register(store: &Store, id: &RunId, label: &str, canonical: &Path) -> Result<ArtifactRoot> {
+    validate_label(label).map_err(DeskError::invalid_input)?;
+    let path = canonical
+        .to_str()
+        .ok_or_else(|| DeskError::invalid_input("an artifact root path must be valid UTF-8"))?;
+    let now = timestamp::now();
+    sqlx::query(
+        "INSERT INTO artifact_roots (run_id, label, path, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (run_id, label) DO UPDATE SET path = excluded.path, created_at = excluded.created_at",
+    )
+    .bind(id.as_str())
+    .bind(label)
+    .bind(path)
+    .bind(&now)
+    .execute(store.pool())
+    .await?;
+    Ok(ArtifactRoot {
+        run_id: id.to_string(),
+        label: label.to_owned(),
+        path: path.to_owned(),
+        created_at: now,
+    })
+}
+
+pub async fn unregister(store: &Store, id: &RunId, label: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM artifact_roots WHERE run_id = ? AND label = ?")
+        .bind(id.as_str())
+        .bind(label)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -4,7 +4,9 @@
 
 mod bridge;
 mod commands;
+mod dialogs;
 mod quit;
+mod streams;
 
 use fusion_desk_core::{Desk, DeskOptions};
 use tauri::Manager;
@@ -13,6 +15,7 @@ use tauri::Manager;
 pub fn app_builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .manage(quit::QuitState::default())
+        .manage(streams::Streams::default())
         .invoke_handler(commands::handler())
         .on_window_event(quit::on_window_event)
 }

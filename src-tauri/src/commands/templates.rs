@@ -1,6 +1,33 @@
 use fusion_desk_core::model::TemplateInfo;
+use fusion_desk_core::{Desk, DeskError};
+use tauri::State;
 
 #[tauri::command]
-pub fn templates_list() -> Vec<TemplateInfo> {
-    fusion_desk_core::templates::list()
+pub fn templates_list(desk: State<'_, Desk>) -> Result<Vec<TemplateInfo>, DeskError> {
+    desk.list_templates()
+}
+
+#[tauri::command]
+pub fn templates_text(desk: State<'_, Desk>, name: String) -> Result<String, DeskError> {
+    desk.template_text(&name)
+}
+
+#[tauri::command]
+pub fn templates_save(
+    desk: State<'_, Desk>,
+    name: String,
+    text: String,
+    overwrite: bool,
+) -> Result<TemplateInfo, DeskError> {
+    desk.save_template(&name, &text, overwrite)
+}
+
+#[tauri::command]
+pub fn templates_rename(desk: State<'_, Desk>, from: String, to: String) -> Result<TemplateInfo, DeskError> {
+    desk.rename_template(&from, &to)
+}
+
+#[tauri::command]
+pub fn templates_delete(desk: State<'_, Desk>, name: String) -> Result<(), DeskError> {
+    desk.delete_template(&name)
 }

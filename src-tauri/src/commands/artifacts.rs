@@ -1,0 +1,209 @@
+use std::path::Path;
+use std::process::Stdio;
+
+use fusion_desk_core::artifacts::ResultsTable;
+use fusion_desk_core::artifacts::{ArtifactListing, ArtifactPreview, ArtifactUsage, ExportSummary};
+use fusion_desk_core::{Desk, DeskError, RunId};
+use serde::Deserialize;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::dialogs::{ask, Ask};
+
+/// Plots arrive from the page as SVG text or a PNG data URL.
+const MAX_PLOT_BYTES: usize = 32 << 20;
+
+#[tauri::command]
+pub async fn artifacts_list(
+    desk: State<'_, Desk>,
+    id: String,
+    path: String,
+    offset: Option<u32>,
+    limit: Option<u32>,
+) -> Result<ArtifactListing, DeskError> {
+    desk.list_artifacts(&id, &path, offset, limit).await
+}
+
+#[tauri::command]
+pub async fn artifacts_usage(
+    desk: State<'_, Desk>,
+    id: String,
+    path: String,
+) -> Result<ArtifactUsage, DeskError> {
+    desk.artifact_usage(&id, &path).await
+}
+
+#[tauri::command]
+pub async fn artifacts_preview(
+    desk: State<'_, Desk>,
+    id: String,
+    path: String,
+) -> Result<ArtifactPreview, DeskError> {
+    desk.preview_artifact(&id, &path).await
+}
+
+/// Starts a desktop helper (xdg-open) without waiting for it; a thread reaps it.
+fn launch_detached(program: &str, arg: &Path) -> Result<(), DeskError> {
+    let mut child = std::process::Command::new(program)
+        .arg(arg)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| DeskError::internal(format!("cannot start {program} (is xdg-utils installed?): {e}")))?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+/// Opens a file of the run with the system's default application.
+#[tauri::command]
+pub async fn artifacts_open(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
+    let target = desk.resolve_for_open(&id, &path).await?;
+    launch_detached("xdg-open", &target)
+}
+
+/// Shows a file's folder (or the folder itself) in the file manager.
+#[tauri::command]
+pub async fn artifacts_reveal(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
+    let target = desk.resolve_for_open(&id, &path).await?;
+    let folder = if target.is_dir() {
+        target.as_path()
+    } else {
+        target.parent().unwrap_or(&target)
+    };
+    launch_detached("xdg-open", folder)
+}
+
+/// "Save as…": copies one file or folder of the run to where the user chooses.
+#[tauri::command]
+pub async fn artifacts_save_as<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: String,
+    path: String,
+) -> Result<Option<ExportSummary>, DeskError> {
+    let source = desk.resolve_for_open(&id, &path).await?;
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| id.clone());
+    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
+        d.set_title("Save a copy").set_file_name(name)
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    // The native dialog already asked before replacing an existing file.
+    desk.export_artifacts(&id, Some(&path), &dest, true)
+        .await
+        .map(Some)
+}
+
+/// Exports a folder of the run (the whole run when `path` is empty) into a
+/// folder the user picks, as `<picked>/<run id>-<folder name>`.
+#[tauri::command]
+pub async fn artifacts_export_folder<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: String,
+    path: String,
+) -> Result<Option<ExportSummary>, DeskError> {
+    let run = RunId::parse(&id)?;
+    let Some(parent) = ask(&app, Ask::PickFolder, |d| d.set_title("Export to a folder")).await? else {
+        return Ok(None);
+    };
+    let label = Path::new(&path)
+        .file_name()
+        .map(|n| n.to_string_lossy().replace('@', ""))
+        .unwrap_or_default();
+    let folder = if label.is_empty() {
+        run.to_string()
+    } else {
+        format!("{run}-{label}")
+    };
+    let source = (!path.is_empty()).then_some(path.as_str());
+    desk.export_artifacts(&id, source, &parent.join(folder), false)
+        .await
+        .map(Some)
+}
+
+#[tauri::command]
+pub async fn results_get(desk: State<'_, Desk>, id: String) -> Result<ResultsTable, DeskError> {
+    desk.results(&id).await
+}
+
+/// Saves the results table as CSV where the user chooses.
+#[tauri::command]
+pub async fn results_export_csv<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: String,
+) -> Result<Option<String>, DeskError> {
+    let csv = desk.results_csv(&id).await?;
+    let name = format!("{id}-results.csv");
+    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
+        d.set_title("Export results as CSV")
+            .set_file_name(name)
+            .add_filter("CSV", &["csv"])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    fusion_desk_core::outcome::write_atomically(&dest, csv.as_bytes())?;
+    Ok(Some(dest.to_string_lossy().into_owned()))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlotFormat {
+    Svg,
+    Png,
+}
+
+/// Saves a plot the page rendered (SVG text, or a PNG as a data URL).
+#[tauri::command]
+pub async fn results_save_plot<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    format: PlotFormat,
+    data: String,
+) -> Result<Option<String>, DeskError> {
+    let run = RunId::parse(&id)?;
+    if data.len() > MAX_PLOT_BYTES {
+        return Err(DeskError::invalid_input("the plot is larger than 32 MiB"));
+    }
+    let (bytes, ext) = match format {
+        PlotFormat::Svg => {
+            if !data.trim_start().starts_with("<svg") && !data.trim_start().starts_with("<?xml") {
+                return Err(DeskError::invalid_input("not an SVG document"));
+            }
+            (data.into_bytes(), "svg")
+        }
+        PlotFormat::Png => {
+            use base64::Engine;
+            let b64 = data
+                .strip_prefix("data:image/png;base64,")
+                .ok_or_else(|| DeskError::invalid_input("expected a PNG data URL"))?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|_| DeskError::invalid_input("the PNG data is not valid base64"))?;
+            if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+                return Err(DeskError::invalid_input("not a PNG image"));
+            }
+            (bytes, "png")
+        }
+    };
+    let name = format!("{run}-blocking.{ext}");
+    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
+        d.set_title("Save the plot")
+            .set_file_name(name)
+            .add_filter(ext.to_uppercase(), &[ext])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    fusion_desk_core::outcome::write_atomically(&dest, &bytes)?;
+    Ok(Some(dest.to_string_lossy().into_owned()))
+}

@@ -1,0 +1,73 @@
+use fusion_desk_core::configs::{schema, ConfigKey, ValidationReport};
+use fusion_desk_core::model::ImportedConfig;
+use fusion_desk_core::{Desk, DeskError};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::dialogs::{ask, Ask};
+
+/// Largest config file an import accepts.
+const MAX_IMPORT_BYTES: u64 = 1 << 20;
+
+#[tauri::command]
+pub async fn configs_validate(desk: State<'_, Desk>, text: String) -> Result<ValidationReport, DeskError> {
+    desk.validate_config(&text).await
+}
+
+#[tauri::command]
+pub fn configs_schema() -> Vec<ConfigKey> {
+    schema::keys()
+}
+
+/// Asks for an INI file with the native open dialog and returns its text.
+#[tauri::command]
+pub async fn configs_import<R: Runtime>(app: AppHandle<R>) -> Result<Option<ImportedConfig>, DeskError> {
+    let Some(path) = ask(&app, Ask::OpenFile, |d| {
+        d.set_title("Import a FUSION config")
+            .add_filter("INI config", &["ini", "cfg", "conf"])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    let size = std::fs::metadata(&path)
+        .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?
+        .len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(DeskError::invalid_input(format!(
+            "{} is larger than 1 MiB; not a config",
+            path.display()
+        )));
+    }
+    let bytes =
+        std::fs::read(&path).map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| DeskError::invalid_input(format!("{} is not UTF-8 text", path.display())))?;
+    Ok(Some(ImportedConfig {
+        path: path.to_string_lossy().into_owned(),
+        text,
+    }))
+}
+
+/// Asks where to save `text` with the native save dialog; returns the path written.
+#[tauri::command]
+pub async fn configs_export<R: Runtime>(
+    app: AppHandle<R>,
+    text: String,
+    file_name: String,
+) -> Result<Option<String>, DeskError> {
+    let name = std::path::Path::new(&file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "config.ini".to_owned());
+    let Some(path) = ask(&app, Ask::SaveFile, move |d| {
+        d.set_title("Export the config")
+            .set_file_name(name)
+            .add_filter("INI config", &["ini"])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    fusion_desk_core::outcome::write_atomically(&path, text.as_bytes())?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}

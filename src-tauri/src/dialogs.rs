@@ -1,0 +1,39 @@
+//! Native file dialogs, opened from Rust so the webview never needs dialog or
+//! file permissions: a command asks the user, then works with the chosen path
+//! itself. Dialogs block, so they run on the blocking pool.
+
+use std::path::PathBuf;
+
+use fusion_desk_core::DeskError;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
+
+/// What kind of native dialog to show.
+pub enum Ask {
+    OpenFile,
+    SaveFile,
+    PickFolder,
+}
+
+/// Shows a dialog configured by `build`; `None` when the user cancels.
+pub async fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    kind: Ask,
+    build: impl FnOnce(FileDialogBuilder<R>) -> FileDialogBuilder<R> + Send + 'static,
+) -> Result<Option<PathBuf>, DeskError> {
+    let dialog = build(app.dialog().file());
+    let picked = tauri::async_runtime::spawn_blocking(move || match kind {
+        Ask::OpenFile => dialog.blocking_pick_file(),
+        Ask::SaveFile => dialog.blocking_save_file(),
+        Ask::PickFolder => dialog.blocking_pick_folder(),
+    })
+    .await
+    .map_err(|e| DeskError::internal(format!("the file dialog failed: {e}")))?;
+    picked
+        .map(|p| {
+            p.into_path().map_err(|e| {
+                DeskError::invalid_input(format!("the chosen location is not a local path: {e}"))
+            })
+        })
+        .transpose()
+}

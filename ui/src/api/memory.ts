@@ -47,12 +47,12 @@ const DATA_DIR = '/home/researcher/.local/share/fusion-desk';
 const BUNDLED_SIM = '/usr/lib/fusion-desk/fusion-sim';
 
 export const DEFAULT_TEMPLATES: TemplateInfo[] = [
-  { name: 'quick', description: 'NSFNet, 300–500 Erlang, 3 × 1000 requests: finishes in seconds' },
-  { name: 'default', description: "FUSION's default sweep: NSFNet, 300–1200 Erlang, 4 × 500 requests" },
-  { name: 'minimal', description: "FUSION's minimal template: 300–500 Erlang, 2 × 100 requests" },
-  { name: 'cross_platform', description: "FUSION's cross-platform template" },
-  { name: 'survivability_experiment', description: "FUSION's survivability experiment" },
-  { name: 'xtar_example_config', description: "FUSION's crosstalk-aware example" },
+  { name: 'quick', description: 'NSFNet, 300–500 Erlang, 3 × 1000 requests: finishes in seconds', builtin: true },
+  { name: 'default', description: "FUSION's default sweep: NSFNet, 300–1200 Erlang, 4 × 500 requests", builtin: true },
+  { name: 'minimal', description: "FUSION's minimal template: 300–500 Erlang, 2 × 100 requests", builtin: true },
+  { name: 'cross_platform', description: "FUSION's cross-platform template", builtin: true },
+  { name: 'survivability_experiment', description: "FUSION's survivability experiment", builtin: true },
+  { name: 'xtar_example_config', description: "FUSION's crosstalk-aware example", builtin: true },
 ];
 
 /** Timestamps in the core's format: UTC, milliseconds, `+00:00`. */

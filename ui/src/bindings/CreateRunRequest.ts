@@ -7,4 +7,10 @@ export type CreateRunRequest = { template: string, name?: string,
 /**
  * `section.key=value` entries merged into the template.
  */
-overrides: Array<string>, };
+overrides: Array<string>, 
+/**
+ * A complete INI text (the editor's text, or an earlier run's frozen
+ * config) used instead of the template's text; `template` then only
+ * labels the run. The overrides still apply on top.
+ */
+config_text?: string, };

@@ -3,4 +3,8 @@
 /**
  * A template the user can start a run from.
  */
-export type TemplateInfo = { name: string, description: string, };
+export type TemplateInfo = { name: string, description: string, 
+/**
+ * Shipped with the app (read-only); false for the user's own templates.
+ */
+builtin: boolean, };

@@ -128,3 +128,261 @@ fn a_run_created_over_ipc_is_listed() {
     let config = invoke(&h, "runs_config", json!({ "id": id })).unwrap();
     assert!(config.as_str().unwrap().contains("max_iters = 1"));
 }
+
+// ------------------------------------------------------------ hostile payloads
+
+const CODES: [&str; 6] = [
+    "not_found",
+    "invalid_input",
+    "invalid_state",
+    "forbidden_path",
+    "simulator_unavailable",
+    "internal",
+];
+
+/// An error that reached our code: a `{ code, message }` with a known code.
+fn assert_clear(what: &str, err: &Value) {
+    let code = err["code"].as_str().unwrap_or_default();
+    assert!(
+        CODES.contains(&code),
+        "{what}: not a {{code, message}} error: {err}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty() && m.len() < 64 * 1024),
+        "{what}: no readable message: {err}"
+    );
+}
+
+/// A finished run to aim at, created over IPC like the UI does.
+fn finished_run(h: &Harness) -> String {
+    let run = invoke(
+        h,
+        "runs_create",
+        json!({ "request": { "template": "quick", "overrides": ["general_settings.max_iters=1"] } }),
+    )
+    .unwrap();
+    let id = run["id"].as_str().unwrap().to_owned();
+    let desk = h._app.state::<Desk>().inner().clone();
+    tauri::async_runtime::block_on(desk.wait(&id, Some(std::time::Duration::from_secs(60)))).unwrap();
+    id
+}
+
+#[test]
+fn log_commands_with_huge_counts_and_offsets_answer_within_their_caps() {
+    let h = harness();
+    let id = finished_run(&h);
+    let mut tried = 0;
+    for (first, count) in [(0u64, u32::MAX), (u64::MAX, u32::MAX), (u64::MAX / 2, 1), (0, 0)] {
+        tried += 1;
+        match invoke(
+            &h,
+            "runs_log_lines",
+            json!({ "id": id, "first": first, "count": count }),
+        ) {
+            Ok(page) => assert!(page["lines"].as_array().unwrap().len() <= 10_000),
+            Err(e) => assert_clear("runs_log_lines", &e),
+        }
+    }
+    for (offset, max_bytes) in [(json!(null), u32::MAX), (json!(u64::MAX), 1), (json!(7), 0)] {
+        tried += 1;
+        match invoke(
+            &h,
+            "runs_log_snapshot",
+            json!({ "id": id, "offset": offset, "maxBytes": max_bytes }),
+        ) {
+            Ok(snapshot) => assert!(snapshot["lines"].is_array()),
+            Err(e) => assert_clear("runs_log_snapshot", &e),
+        }
+    }
+    for query in [
+        json!({ "pattern": "(a*)*b", "regex": true }),
+        json!({ "pattern": "[", "regex": true }),
+        json!({ "pattern": "x".repeat(1 << 20), "regex": true }),
+        json!({ "pattern": "", "maxMatches": u32::MAX }),
+    ] {
+        tried += 1;
+        match invoke(&h, "runs_log_search", json!({ "id": id, "query": query })) {
+            Ok(result) => assert!(result["matches"].as_array().unwrap().len() <= 10_000),
+            Err(e) => assert_clear("runs_log_search", &e),
+        }
+    }
+    // Wrong types and negative numbers never reach the core, and never crash.
+    for body in [
+        json!({ "id": id, "first": -1, "count": 10 }),
+        json!({ "id": id, "first": 0, "count": 1e300 }),
+        json!({ "id": id, "first": "0", "count": [] }),
+    ] {
+        tried += 1;
+        assert!(invoke(&h, "runs_log_lines", body).is_err());
+    }
+    let too_many: Vec<String> = (0..100_000).map(|i| format!("{i:012x}")).collect();
+    let err = invoke(&h, "runs_progress_many", json!({ "ids": too_many })).unwrap_err();
+    assert_clear("runs_progress_many", &err);
+    eprintln!("ipc hostile logs: {} payloads tried, 0 panics", tried + 1);
+}
+
+#[test]
+fn hostile_artifact_paths_over_ipc_are_refused() {
+    let h = harness();
+    let id = finished_run(&h);
+    let long = "a/".repeat(50_000);
+    let paths = [
+        "../../../../etc/passwd",
+        "/etc/passwd",
+        "output/../../../",
+        "logs/../../other",
+        "output/\0x",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "\\..\\..\\etc\\passwd",
+        "~/.ssh/id_rsa",
+        "output/nonexistent.json",
+        long.as_str(),
+    ];
+    let mut refused = 0;
+    for path in paths {
+        for cmd in ["artifacts_preview", "artifacts_list", "artifacts_usage"] {
+            match invoke(&h, cmd, json!({ "id": id, "path": path })) {
+                Err(e) => {
+                    assert_clear(cmd, &e);
+                    refused += 1;
+                }
+                Ok(v) => {
+                    eprintln!("ipc hostile paths: {cmd} {path:?} answered (inside the run)");
+                    // Only an in-run path may answer, and never with /etc content.
+                    assert!(
+                        !v.to_string().contains("root:x:0:0"),
+                        "{cmd} {path:?} leaked: {v}"
+                    );
+                }
+            }
+        }
+    }
+    let err = invoke(
+        &h,
+        "artifacts_preview",
+        json!({ "id": "../../etc", "path": "passwd" }),
+    )
+    .unwrap_err();
+    assert_clear("artifacts_preview with a hostile id", &err);
+    refused += 1;
+    eprintln!(
+        "ipc hostile paths: {} tried, {refused} refused with a clear error, 0 leaked",
+        paths.len() * 3 + 1
+    );
+}
+
+#[test]
+fn hostile_template_names_are_refused_and_write_nothing_outside() {
+    let h = harness();
+    let text = invoke(&h, "templates_text", json!({ "name": "quick" })).unwrap();
+    let outside = h._home.path().parent().unwrap().join("escaped-template.ini");
+    let names = [
+        "",
+        " ",
+        ".",
+        "..",
+        "../escaped-template",
+        "../../escaped-template",
+        "/tmp/escaped-template",
+        "a/b",
+        "a\\b",
+        "nul\0byte",
+        "new\nline",
+        "quick",
+        &"n".repeat(10_000),
+    ];
+    let mut refused = 0;
+    for name in names {
+        match invoke(
+            &h,
+            "templates_save",
+            json!({ "name": name, "text": text, "overwrite": true }),
+        ) {
+            Err(e) => {
+                assert_clear("templates_save", &e);
+                refused += 1;
+            }
+            Ok(saved) => panic!("templates_save accepted the hostile name {name:?}: {saved}"),
+        }
+        for cmd in ["templates_text", "templates_delete"] {
+            if let Err(e) = invoke(&h, cmd, json!({ "name": name })) {
+                assert_clear(cmd, &e);
+            }
+        }
+        let err = invoke(&h, "templates_rename", json!({ "from": "quick", "to": name }));
+        if let Err(e) = err {
+            assert_clear("templates_rename", &e);
+        }
+    }
+    assert!(!outside.exists(), "a template was written outside the data dir");
+    let huge = invoke(
+        &h,
+        "templates_save",
+        json!({ "name": "huge", "text": "x".repeat(10 << 20), "overwrite": true }),
+    );
+    if let Err(e) = huge {
+        assert_clear("templates_save 10 MiB", &e);
+    }
+    eprintln!(
+        "ipc hostile template names: {} tried, {refused} refused with a clear error, 0 written outside",
+        names.len()
+    );
+}
+
+#[test]
+fn a_ten_mib_config_is_validated_or_refused_promptly() {
+    let h = harness();
+    let mut tried = 0;
+    for text in [
+        "[general_settings]\n".to_owned() + &"max_iters = 1\n".repeat(10 << 20 >> 4),
+        "[".repeat(10 << 20),
+        "x".repeat(10 << 20),
+        "[general_settings]\nerlang_start = 1\nerlang_stop = 1e308\nerlang_step = 1e-308\n".to_owned(),
+    ] {
+        tried += 1;
+        let t = std::time::Instant::now();
+        match invoke(&h, "configs_validate", json!({ "text": text })) {
+            Ok(report) => assert!(report["valid"].is_boolean()),
+            Err(e) => assert_clear("configs_validate", &e),
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "configs_validate took {:?}",
+            t.elapsed()
+        );
+    }
+    eprintln!("ipc hostile configs: {tried} tried (10 MiB each), all answered, 0 panics");
+}
+
+#[test]
+fn bad_plot_data_is_refused_before_any_dialog() {
+    let h = harness();
+    let id = "0123456789ab";
+    let cases = [
+        json!({ "id": id, "format": "svg", "data": "not an svg" }),
+        json!({ "id": id, "format": "svg", "data": "" }),
+        json!({ "id": id, "format": "png", "data": "data:image/png;base64,!!!" }),
+        json!({ "id": id, "format": "png", "data": "data:image/png;base64,aGVsbG8=" }),
+        json!({ "id": id, "format": "png", "data": "http://example.com/x.png" }),
+        json!({ "id": id, "format": "svg", "data": "<svg".to_owned() + &"x".repeat(33 << 20) }),
+        json!({ "id": "../../etc", "format": "svg", "data": "<svg/>" }),
+    ];
+    for body in &cases {
+        let err = invoke(&h, "results_save_plot", body.clone()).unwrap_err();
+        assert_clear("results_save_plot", &err);
+    }
+    // Not a format we know: refused by the argument parser.
+    assert!(invoke(
+        &h,
+        "results_save_plot",
+        json!({ "id": id, "format": "gif", "data": "GIF89a" })
+    )
+    .is_err());
+    assert!(invoke(&h, "results_save_plot", json!({ "id": id, "format": "svg" })).is_err());
+    eprintln!(
+        "ipc bad plots: {} tried, all refused before a dialog, 0 panics",
+        cases.len() + 2
+    );
+}

@@ -429,7 +429,38 @@ impl Desk {
         for row in self.store().with_status(RunStatus::Running).await? {
             self.reconcile(&row.run_id()).await?;
         }
+        self.remove_abandoned_folders().await?;
         self.dispatch().await
+    }
+
+    /// A `create` that died between writing a run's folder and its row leaves
+    /// a folder no run owns (only its config: nothing ever ran in it). Such
+    /// folders are removed once they are old enough that no `create` can
+    /// still be finishing them.
+    async fn remove_abandoned_folders(&self) -> Result<()> {
+        const MIN_AGE: Duration = Duration::from_secs(120);
+        let Ok(entries) = std::fs::read_dir(self.data().runs()) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let Some(id) = entry.file_name().to_str().and_then(|n| RunId::parse(n).ok()) else {
+                continue;
+            };
+            let old_enough = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= MIN_AGE));
+            if old_enough && self.store().get(&id).await?.is_none() {
+                let dir = self.data().run(&id);
+                let never_ran = !dir.exit_file().exists() && !dir.sim_log().exists();
+                if never_ran {
+                    if let Err(e) = std::fs::remove_dir_all(dir.root()) {
+                        tracing::warn!("cannot remove the abandoned folder {}: {e}", dir.root().display());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks one running run: if its owner is alive it is (re)adopted when

@@ -168,13 +168,14 @@ impl LocalExecutor {
 }
 
 /// SIGKILL to every process still in a run's group, chosen by /proc scan with
-/// start times, so a recycled pgid never hits an unrelated process.
+/// start times and the run's id, so a recycled pgid never hits an unrelated
+/// process (see [`procfs::run_group_members`]).
 fn kill_orphaned_group(row: &RunRow) {
     let (Some(pgid), Some(start)) = (row.pgid, row.process_start_time) else {
         return;
     };
     for _ in 0..50 {
-        let members = procfs::group_members(pgid as i32, start as u64);
+        let members = procfs::run_group_members(pgid as i32, start as u64, &row.id);
         if members.is_empty() {
             return;
         }

@@ -63,6 +63,34 @@ pub fn group_members(pgid: i32, not_before: u64) -> Vec<(i32, u64)> {
         .collect()
 }
 
+/// Members of a run's group, for a process that is not the parent of the
+/// group's leader (recovery after a restart, when the run's supervisor is
+/// gone). [`group_members`] alone is not enough there: once every process of
+/// the run's group has died, the kernel may hand its pgid to a new group whose
+/// members all started later than the run's leader. A member is the run's
+/// only when the group cannot have been recycled (the recorded leader is
+/// still alive) or when it carries the run's id in its environment, as every
+/// descendant of a run's simulator does (`FUSION_DESK_RUN_ID`).
+pub fn run_group_members(pgid: i32, leader_start: u64, run_id: &str) -> Vec<(i32, u64)> {
+    let members = group_members(pgid, leader_start);
+    if is_same_process(pgid, leader_start) {
+        return members;
+    }
+    members
+        .into_iter()
+        .filter(|&(pid, _)| carries_run_id(pid, run_id))
+        .collect()
+}
+
+/// True when the environment of `pid` holds `FUSION_DESK_RUN_ID=<run_id>`.
+/// An unreadable environment (another user's process) does not qualify.
+fn carries_run_id(pid: i32, run_id: &str) -> bool {
+    let needle = format!("FUSION_DESK_RUN_ID={run_id}");
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .map(|env| env.split(|b| *b == 0).any(|var| var == needle.as_bytes()))
+        .unwrap_or(false)
+}
+
 /// Pids of our own children that are zombies: orphans re-parented to us (we
 /// are a child subreaper) that have exited and wait to be reaped.
 pub fn zombie_children() -> Vec<i32> {

@@ -65,6 +65,10 @@ impl SavingToScanner {
 }
 
 async fn register(desk: &Desk, id: &RunId, folder: PathBuf) {
+    // The embedded engine reports the run's own output/ folder: nothing to add.
+    if folder.starts_with(desk.data().run(id).root()) {
+        return;
+    }
     match desk
         .register_artifact_root(id.as_str(), ROOT_LABEL, &folder)
         .await

@@ -15,7 +15,10 @@ use support::desk;
 /// releases the run lock and exits).
 async fn force_running(t: &support::TestDesk, id: &str, pid: Option<i64>, start: Option<i64>) {
     let lock_path = t.desk.data().run(&RunId::parse(id).unwrap()).lock_file();
-    while fusion_desk_core::run_lock::RunLock::try_acquire(&lock_path).unwrap().is_none() {
+    while fusion_desk_core::run_lock::RunLock::try_acquire(&lock_path)
+        .unwrap()
+        .is_none()
+    {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     sqlx::query(
@@ -147,4 +150,34 @@ async fn two_desks_on_one_data_dir_never_double_start_a_run() {
         );
     }
     let _ = RunId::parse(&ids[0]).unwrap();
+}
+
+/// A `create` killed between the folder and the row leaves a folder no run
+/// owns; recovery removes it once it is old, and never touches run folders.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_abandoned_run_folder_is_removed_and_real_ones_are_kept() {
+    let t = desk(2, 1.0).await;
+    let kept = t.create(&["test_sim.iterations=1"]).await;
+    t.wait(&kept.id).await;
+    let runs = t.home.path().join("runs");
+    let (fresh, stale) = (runs.join("0000000000aa"), runs.join("0000000000bb"));
+    for dir in [&fresh, &stale] {
+        std::fs::create_dir_all(dir.join("logs")).unwrap();
+        std::fs::write(dir.join("config.ini"), "[general_settings]\n").unwrap();
+    }
+    for path in [&stale, &std::path::PathBuf::from(&kept.run_dir)] {
+        let status = Command::new("touch")
+            .args(["-d", "10 minutes ago"])
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    t.desk.recover().await.unwrap();
+    assert!(!stale.exists(), "old folder without a run removed");
+    assert!(fresh.exists(), "a folder a create may still be finishing is kept");
+    assert!(
+        std::path::Path::new(&kept.run_dir).join("config.ini").exists(),
+        "run folders are never touched"
+    );
 }

@@ -1,19 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { BackendContext, useBackend, type Backend } from './api/backend';
-import { Icon, type IconName } from './components/Icon';
+import { MemorySetupBackend, SetupContext, TauriSetupBackend, type SetupBackend } from './api/setup';
+import { Icon } from './components/Icon';
 import { QuitModal } from './components/QuitModal';
 import { useRunEvents } from './lib/hooks';
 import { href, useRoute, type Route } from './lib/router';
 import { useTheme } from './lib/theme';
-import { NewRunPage } from './pages/NewRunPage';
+import { NewRunPage, fromParam } from './pages/NewRunPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { TopologyPage } from './pages/TopologyPage';
 
-export function App({ backend }: { backend: Backend }) {
+/** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
+export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {
+  const fallback = useMemo<SetupBackend>(() => (backend.kind === 'tauri' ? new TauriSetupBackend() : new MemorySetupBackend()), [backend]);
   return (
     <BackendContext.Provider value={backend}>
-      <Shell />
+      <SetupContext.Provider value={setup ?? fallback}>
+        <Shell />
+      </SetupContext.Provider>
     </BackendContext.Provider>
   );
 }
@@ -35,8 +41,12 @@ function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'runs':
       return <RunsPage />;
-    case 'new':
-      return <NewRunPage />;
+    case 'new': {
+      const from = fromParam(window.location.hash);
+      return <NewRunPage key={from ?? ''} from={from} />;
+    }
+    case 'topology':
+      return <TopologyPage />;
     case 'run':
       return <RunDetailPage key={route.id} id={route.id} />;
     case 'settings':
@@ -56,11 +66,25 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-const NAV: { route: Route; label: string; icon: IconName; testId: string }[] = [
-  { route: { page: 'runs' }, label: 'Runs', icon: 'list', testId: 'nav-runs' },
-  { route: { page: 'new' }, label: 'New run', icon: 'plus', testId: 'nav-new' },
-  { route: { page: 'settings' }, label: 'Settings', icon: 'gear', testId: 'nav-settings' },
+const NAV: { route: Route; label: string; icon: ReactNode; testId: string }[] = [
+  { route: { page: 'runs' }, label: 'Runs', icon: <Icon name="list" />, testId: 'nav-runs' },
+  { route: { page: 'new' }, label: 'New run', icon: <Icon name="plus" />, testId: 'nav-new' },
+  { route: { page: 'topology' }, label: 'Topology', icon: <NetworkIcon />, testId: 'nav-topology' },
+  { route: { page: 'settings' }, label: 'Settings', icon: <Icon name="gear" />, testId: 'nav-settings' },
 ];
+
+function NetworkIcon() {
+  return (
+    <svg className="icon" width={16} height={16} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <circle cx="5" cy="6" r="2.2" />
+      <circle cx="19" cy="5" r="2.2" />
+      <circle cx="12" cy="13" r="2.2" />
+      <circle cx="5" cy="19" r="2.2" />
+      <circle cx="19" cy="18" r="2.2" />
+      <path d="M7 6.7l3.4 4.6M17 6.3l-3.6 5M7 18l3.4-3.4M14 14.3l3.2 2.6M7.2 6l9.6-.9" />
+    </svg>
+  );
+}
 
 function Sidebar({ route }: { route: Route }) {
   const backend = useBackend();
@@ -84,7 +108,7 @@ function Sidebar({ route }: { route: Route }) {
               aria-current={current === item.route.page ? 'page' : undefined}
               data-testid={item.testId}
             >
-              <Icon name={item.icon} />
+              {item.icon}
               {item.label}
             </a>
           </li>

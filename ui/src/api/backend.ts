@@ -13,6 +13,20 @@ import type { RunPage } from '../bindings/RunPage';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
+import type { ArtifactListing } from '../bindings/ArtifactListing';
+import type { ArtifactPreview } from '../bindings/ArtifactPreview';
+import type { ArtifactUsage } from '../bindings/ArtifactUsage';
+import type { ExportSummary } from '../bindings/ExportSummary';
+import type { LogLinesPage } from '../bindings/LogLinesPage';
+import type { LogMessage } from '../bindings/LogMessage';
+import type { LogSearchQuery } from '../bindings/LogSearchQuery';
+import type { LogSearchResult } from '../bindings/LogSearchResult';
+import type { LogSnapshot } from '../bindings/LogSnapshot';
+import type { ProgressCursor } from '../bindings/ProgressCursor';
+import type { ProgressMessage } from '../bindings/ProgressMessage';
+import type { ResultsTable } from '../bindings/ResultsTable';
+import type { RunProgress } from '../bindings/RunProgress';
+import type { RunTopology } from '../bindings/RunTopology';
 
 /** What to do with active runs when the app quits. */
 export type QuitMode = 'leave' | 'cancel';
@@ -21,6 +35,14 @@ export type QuitMode = 'leave' | 'cancel';
 export type QuitRequest = { active: number };
 
 export type Unsubscribe = () => void;
+
+/** Id of an open log or progress stream, for `closeStream`. */
+export type StreamId = number;
+
+export type PlotFormat = 'svg' | 'png';
+
+/** Most lines one `logLines` call returns. */
+export const MAX_LOG_LINES_PER_CALL = 10_000;
 
 export interface Backend {
   /** `tauri` inside the desktop shell, `memory` for tests and the browser demo. */
@@ -39,6 +61,46 @@ export interface Backend {
   getSettings(): Promise<SettingsView>;
   saveSettings(settings: Settings): Promise<SettingsView>;
   quit(mode: QuitMode): Promise<void>;
+
+  // ---- logs ----
+  /** The log from a byte offset, or its tail when `offset` is null. */
+  logSnapshot(id: string, offset: number | null, maxBytes: number): Promise<LogSnapshot>;
+  /** Lines `first … first + count - 1` (count ≤ 10 000). */
+  logLines(id: string, first: number, count: number): Promise<LogLinesPage>;
+  logSearch(id: string, query: LogSearchQuery): Promise<LogSearchResult>;
+  /** Follows the log from a byte offset; messages arrive until `end` or `closeStream`. */
+  streamLog(id: string, offset: number, onMessage: (message: LogMessage) => void): Promise<StreamId>;
+
+  // ---- progress ----
+  runProgress(id: string): Promise<RunProgress | null>;
+  /** The cached progress of many runs (runs without any are left out). */
+  runProgressMany(ids: string[]): Promise<Record<string, RunProgress>>;
+  /** Follows progress after `cursor` (null: from the start; the first update is then full). */
+  streamProgress(id: string, cursor: ProgressCursor | null, onMessage: (message: ProgressMessage) => void): Promise<StreamId>;
+  /** Stops a stream the page no longer shows. */
+  closeStream(stream: StreamId): Promise<void>;
+
+  // ---- artifacts ----
+  listArtifacts(id: string, path: string, offset?: number | null, limit?: number | null): Promise<ArtifactListing>;
+  artifactUsage(id: string, path: string): Promise<ArtifactUsage>;
+  previewArtifact(id: string, path: string): Promise<ArtifactPreview>;
+  /** Opens a file with the system's default application. */
+  openArtifact(id: string, path: string): Promise<void>;
+  /** Shows the file's folder in the file manager. */
+  revealArtifact(id: string, path: string): Promise<void>;
+  /** Native save dialog; null when the user cancelled. */
+  saveArtifactAs(id: string, path: string): Promise<ExportSummary | null>;
+  /** Native folder dialog (`""` exports the whole run); null when cancelled. */
+  exportArtifactFolder(id: string, path: string): Promise<ExportSummary | null>;
+
+  // ---- results ----
+  results(id: string): Promise<ResultsTable>;
+  /** Returns the path written, or null when the user cancelled. */
+  exportResultsCsv(id: string): Promise<string | null>;
+  /** `data`: SVG text, or a PNG data URL. Returns the path written, or null. */
+  saveResultsPlot(id: string, format: PlotFormat, data: string): Promise<string | null>;
+  /** The run's network coloured by link usage at `erlang` (null: the highest load). */
+  runTopology(id: string, erlang: number | null): Promise<RunTopology>;
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe;
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe;

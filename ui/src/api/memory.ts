@@ -14,8 +14,47 @@ import type { RunStatus } from '../bindings/RunStatus';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
+import type { ArtifactListing } from '../bindings/ArtifactListing';
+import type { ArtifactPreview } from '../bindings/ArtifactPreview';
+import type { ArtifactUsage } from '../bindings/ArtifactUsage';
+import type { ExportSummary } from '../bindings/ExportSummary';
+import type { LogLinesPage } from '../bindings/LogLinesPage';
+import type { LogMessage } from '../bindings/LogMessage';
+import type { LogSearchQuery } from '../bindings/LogSearchQuery';
+import type { LogSearchResult } from '../bindings/LogSearchResult';
+import type { LogSnapshot } from '../bindings/LogSnapshot';
+import type { ProgressCursor } from '../bindings/ProgressCursor';
+import type { ProgressMessage } from '../bindings/ProgressMessage';
+import type { ResultsTable } from '../bindings/ResultsTable';
+import type { RunProgress } from '../bindings/RunProgress';
+import type { RunTopology } from '../bindings/RunTopology';
 import { parseOverride } from '../lib/overrides';
-import type { Backend, QuitMode, QuitRequest, Unsubscribe } from './backend';
+import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
+import {
+  changedLoads,
+  fakeFiles,
+  fakeLog,
+  fakeNetwork,
+  fakeProgress,
+  fakeResult,
+  fakeUsage,
+  lineOffsets,
+  loadProgress,
+  parentOf,
+  sweepOf,
+  toEntry,
+  totalSteps,
+  type FakeFile,
+  type FakeSweep,
+} from './memoryData';
+
+type MemStream =
+  | { kind: 'log'; runId: string; offset: number; send: (m: LogMessage) => void }
+  | { kind: 'progress'; runId: string; steps: number | null; send: (m: ProgressMessage) => void };
+
+/** Milliseconds per fake iteration of the runs seeded as RUNNING (demo). */
+const SEEDED_STEP_MS = 2500;
+const EXPORT_DIR = '/home/researcher/Documents';
 
 /** Timer lengths of the simulated lifecycle; `null` disables automatic progress. */
 export type MemoryTiming = {
@@ -215,6 +254,11 @@ export class MemoryBackend implements Backend {
   private failures = new Map<Method, DeskError[]>();
   private runListeners = new Set<(e: RunEvent) => void>();
   private quitListeners = new Set<(r: QuitRequest) => void>();
+  /** Iterations each run has finished, over all its loads. */
+  private steps = new Map<string, number>();
+  private streams = new Map<number, MemStream>();
+  private nextStream = 0;
+  private dialogCancels = 0;
 
   constructor(options: MemoryOptions = {}) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
@@ -225,6 +269,12 @@ export class MemoryBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     // `runs` is given newest first, as lists show it.
     for (const r of [...(options.runs ?? [])].reverse()) this.insert(copyRun(r));
+    // Seeded running runs make progress too (demo): one iteration every few seconds.
+    if (this.timing) {
+      for (const r of this.runs) {
+        if (r.status === 'RUNNING' && !r.cancel_requested_at) this.tick(r.id, SEEDED_STEP_MS, true);
+      }
+    }
   }
 
   // ---- test and demo controls -------------------------------------------
@@ -256,8 +306,11 @@ export class MemoryBackend implements Backend {
   update(id: string, patch: Partial<Run>): Run {
     const r = this.runs.find((x) => x.id === id);
     if (!r) throw new Error(`no run ${id}`);
+    const before = r.status;
     Object.assign(r, patch, { updated_at: timestamp() });
+    if (r.status === 'COMPLETED' && before !== 'COMPLETED') this.steps.set(id, totalSteps(this.sweep(r)));
     this.emit({ type: 'run_updated', run: copyRun(r) });
+    queueMicrotask(() => this.pumpRun(id));
     return copyRun(r);
   }
 
@@ -267,12 +320,60 @@ export class MemoryBackend implements Backend {
     return r && copyRun(r);
   }
 
+  /** Iterations the fake simulation of a run has finished. */
+  stepsOf(id: string): number {
+    return this.currentSteps(this.find(id));
+  }
+
+  /** Total iterations of a run's fake simulation (loads × iterations). */
+  totalStepsOf(id: string): number {
+    return totalSteps(this.sweep(this.find(id)));
+  }
+
+  /** Moves a run's fake simulation on by `n` iterations: its log grows and its streams get the news. */
+  advance(id: string, n = 1): void {
+    const r = this.find(id);
+    this.steps.set(id, Math.min(totalSteps(this.sweep(r)), this.currentSteps(r) + n));
+    this.pumpRun(id);
+  }
+
+  /** Sends a message to every log stream of a run, as the core would (a `reset` restarts them at offset 0). */
+  emitLog(id: string, message: LogMessage): void {
+    for (const st of this.streams.values()) {
+      if (st.kind !== 'log' || st.runId !== id) continue;
+      if (message.type === 'reset') st.offset = 0;
+      st.send(message);
+    }
+  }
+
+  /** Simulates the log being replaced: every log stream gets `reset` and then the log again from offset 0. */
+  resetLog(id: string): void {
+    this.emitLog(id, { type: 'reset' });
+    this.pumpRun(id);
+  }
+
+  /** Sends a message to every progress stream of a run. */
+  emitProgress(id: string, message: ProgressMessage): void {
+    for (const st of this.streams.values()) if (st.kind === 'progress' && st.runId === id) st.send(message);
+  }
+
+  /** Streams open now, by kind (tests check that pages close theirs). */
+  openStreams(kind?: 'log' | 'progress'): { id: number; runId: string; kind: 'log' | 'progress' }[] {
+    return [...this.streams.entries()].filter(([, s]) => !kind || s.kind === kind).map(([id, s]) => ({ id, runId: s.runId, kind: s.kind }));
+  }
+
+  /** The next native dialog (save, export) is cancelled by the user. */
+  cancelNextDialog(): void {
+    this.dialogCancels++;
+  }
+
   /** Stops every timer (tests call this in cleanup). */
   dispose(): void {
     for (const list of this.timers.values()) list.forEach(clearTimeout);
     this.timers.clear();
     this.runListeners.clear();
     this.quitListeners.clear();
+    this.streams.clear();
   }
 
   // ---- Backend ----------------------------------------------------------
@@ -304,10 +405,10 @@ export class MemoryBackend implements Backend {
         run_dir: runDir,
         config_path: `${runDir}/config.ini`,
       });
+      const base = request.config_text !== undefined ? request.config_text.replace(/^# Frozen by FUSION Desk[^\n]*\n/, '') : templateText(request.template);
       this.configs.set(
         id,
-        `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(request.template)} at ${now}\n` +
-          applyOverrides(templateText(request.template), overrides),
+        `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(request.template)} at ${now}\n` + applyOverrides(base, overrides),
       );
       this.insert(run);
       this.announce(run);
@@ -335,14 +436,7 @@ export class MemoryBackend implements Backend {
   }
 
   runConfig(id: string): Promise<string> {
-    return this.handle('runConfig', [id], () => {
-      const r = this.find(id);
-      return (
-        this.configs.get(id) ??
-        `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(r.template)} at ${r.created_at}\n` +
-          applyOverrides(templateText(r.template), r.overrides)
-      );
-    });
+    return this.handle('runConfig', [id], () => this.configOf(this.find(id)));
   }
 
   cancelRun(id: string): Promise<Run> {
@@ -408,6 +502,263 @@ export class MemoryBackend implements Backend {
     });
   }
 
+  // ---- logs ----
+
+  logSnapshot(id: string, offset: number | null, maxBytes: number): Promise<LogSnapshot> {
+    return this.handle('logSnapshot', [id, offset, maxBytes], () => {
+      const r = this.find(id);
+      const lines = this.logOf(r);
+      const offs = lineOffsets(lines);
+      const size = offs[lines.length];
+      const budget = Math.max(1, maxBytes);
+      let first: number;
+      let last: number;
+      let reset = false;
+      if (offset === null) {
+        last = lines.length;
+        first = last;
+        while (first > 0 && offs[last] - offs[first - 1] <= budget) first--;
+      } else {
+        let start = offset;
+        if (start > size) {
+          start = 0;
+          reset = true;
+        }
+        first = offs.findIndex((o) => o >= start);
+        if (first < 0) first = lines.length;
+        last = first;
+        while (last < lines.length && offs[last + 1] - offs[first] <= budget) last++;
+      }
+      return {
+        first_line: first,
+        offset_start: offs[first],
+        offset_end: offs[last],
+        lines: lines.slice(first, last),
+        file_size: size,
+        more_before: first > 0,
+        more_after: last < lines.length,
+        reset,
+        status: r.status,
+      };
+    });
+  }
+
+  logLines(id: string, first: number, count: number): Promise<LogLinesPage> {
+    return this.handle('logLines', [id, first, count], () => {
+      if (count > MAX_LOG_LINES_PER_CALL) throw err('invalid_input', `at most ${MAX_LOG_LINES_PER_CALL} lines at once`);
+      const lines = this.logOf(this.find(id));
+      const offs = lineOffsets(lines);
+      const a = Math.min(lines.length, Math.max(0, first));
+      const b = Math.min(lines.length, a + Math.max(0, count));
+      return { first_line: a, lines: lines.slice(a, b), total_lines: lines.length, offset_start: offs[a], offset_end: offs[b] };
+    });
+  }
+
+  logSearch(id: string, query: LogSearchQuery): Promise<LogSearchResult> {
+    return this.handle('logSearch', [id, query], () => {
+      const lines = this.logOf(this.find(id));
+      const offs = lineOffsets(lines);
+      let re: RegExp;
+      try {
+        re = new RegExp(query.regex ? query.pattern : query.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), query.case_insensitive ? 'i' : '');
+      } catch (e) {
+        throw err('invalid_input', `invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const max = Math.min(10_000, query.max_matches ?? 1000);
+      const matches: LogSearchResult['matches'] = [];
+      let count = 0;
+      lines.forEach((text, line) => {
+        if (!re.test(text)) return;
+        count++;
+        if (matches.length < max) matches.push({ line, offset: offs[line], text: text.slice(0, 500) });
+      });
+      return { match_count: count, matches, more: count > matches.length, lines_searched: lines.length };
+    });
+  }
+
+  streamLog(id: string, offset: number, onMessage: (message: LogMessage) => void): Promise<StreamId> {
+    return this.handle('streamLog', [id, offset], () => {
+      this.find(id);
+      const sid = ++this.nextStream;
+      this.streams.set(sid, { kind: 'log', runId: id, offset, send: onMessage });
+      queueMicrotask(() => this.pump(sid));
+      return sid;
+    });
+  }
+
+  // ---- progress ----
+
+  runProgress(id: string): Promise<RunProgress | null> {
+    return this.handle('runProgress', [id], () => this.progressOf(this.find(id)));
+  }
+
+  runProgressMany(ids: string[]): Promise<Record<string, RunProgress>> {
+    return this.handle('runProgressMany', [ids], () => {
+      if (ids.length > 1000) throw err('invalid_input', 'at most 1000 runs at once');
+      const out: Record<string, RunProgress> = {};
+      for (const id of ids) {
+        const r = this.runs.find((x) => x.id === id);
+        const p = r && this.progressOf(r);
+        if (p) out[id] = p;
+      }
+      return out;
+    });
+  }
+
+  streamProgress(id: string, cursor: ProgressCursor | null, onMessage: (message: ProgressMessage) => void): Promise<StreamId> {
+    return this.handle('streamProgress', [id, cursor], () => {
+      this.find(id);
+      const sid = ++this.nextStream;
+      this.streams.set(sid, { kind: 'progress', runId: id, steps: cursor ? cursor.progress_offset : null, send: onMessage });
+      queueMicrotask(() => this.pump(sid));
+      return sid;
+    });
+  }
+
+  closeStream(stream: StreamId): Promise<void> {
+    return this.handle('closeStream', [stream], () => {
+      this.streams.delete(stream);
+    });
+  }
+
+  // ---- artifacts ----
+
+  listArtifacts(id: string, path: string, offset: number | null = null, limit: number | null = null): Promise<ArtifactListing> {
+    return this.handle('listArtifacts', [id, path, offset, limit], () => {
+      const r = this.find(id);
+      const files = this.filesOf(r);
+      if (path !== '') {
+        const f = files.find((x) => x.path === path);
+        if (!f) throw err('not_found', `no file ${JSON.stringify(path)} in run ${id}`);
+        if (f.kind !== 'dir' && f.kind !== 'root') throw err('invalid_input', `${path} is not a folder`);
+      }
+      const rank = (f: FakeFile) => (f.kind === 'dir' || f.kind === 'root' ? 0 : 1);
+      const collator = new Intl.Collator(undefined, { numeric: true });
+      const all = files
+        .filter((f) => parentOf(f.path) === path)
+        .sort((a, b) => rank(a) - rank(b) || collator.compare(a.path, b.path))
+        .map((f) => toEntry(f, r.completed_at ?? r.started_at ?? r.created_at));
+      const o = Math.max(0, offset ?? 0);
+      const l = Math.max(1, Math.min(5000, limit ?? 1000));
+      return { run_id: id, path, entries: all.slice(o, o + l), total: all.length, offset: o, limit: l };
+    });
+  }
+
+  artifactUsage(id: string, path: string): Promise<ArtifactUsage> {
+    return this.handle('artifactUsage', [id, path], () => {
+      const files = this.filesOf(this.find(id)).filter((f) => !f.path.startsWith('@') || path.startsWith('@'));
+      const under = files.filter((f) => path === '' || f.path === path || f.path.startsWith(`${path}/`));
+      if (path !== '' && under.length === 0) throw err('not_found', `no file ${JSON.stringify(path)} in run ${id}`);
+      let bytes = 0;
+      let folders = 0;
+      let filesN = 0;
+      let symlinks = 0;
+      for (const f of under) {
+        if (f.kind === 'file') {
+          bytes += f.size;
+          filesN++;
+        } else if (f.kind === 'symlink') symlinks++;
+        else folders++;
+      }
+      const disk = under.reduce((a, f) => a + (f.kind === 'file' ? Math.ceil(f.size / 4096) * 4096 : 4096), 0);
+      return { path, bytes, disk_bytes: disk, files: filesN, folders, symlinks, complete: true };
+    });
+  }
+
+  previewArtifact(id: string, path: string): Promise<ArtifactPreview> {
+    return this.handle('previewArtifact', [id, path], () => {
+      const r = this.find(id);
+      const f = this.filesOf(r).find((x) => x.path === path);
+      if (!f) throw err('not_found', `no file ${JSON.stringify(path)} in run ${id}`);
+      if (f.kind !== 'file' && f.kind !== 'symlink') throw err('invalid_input', `${path} is a folder`);
+      return { path, size: f.size, modified: r.completed_at ?? r.started_at ?? r.created_at, content: f.preview() };
+    });
+  }
+
+  openArtifact(id: string, path: string): Promise<void> {
+    return this.handle('openArtifact', [id, path], () => {
+      this.fileOf(id, path);
+    });
+  }
+
+  revealArtifact(id: string, path: string): Promise<void> {
+    return this.handle('revealArtifact', [id, path], () => {
+      this.fileOf(id, path);
+    });
+  }
+
+  saveArtifactAs(id: string, path: string): Promise<ExportSummary | null> {
+    return this.handle('saveArtifactAs', [id, path], () => {
+      const f = this.fileOf(id, path);
+      if (this.takeDialogCancel()) return null;
+      const name = path ? path.slice(path.lastIndexOf('/') + 1) : id;
+      return this.exportSummary(id, path, `${EXPORT_DIR}/${name}`, f.kind === 'file' ? f.size : null);
+    });
+  }
+
+  exportArtifactFolder(id: string, path: string): Promise<ExportSummary | null> {
+    return this.handle('exportArtifactFolder', [id, path], () => {
+      if (path !== '') this.fileOf(id, path);
+      else this.find(id);
+      if (this.takeDialogCancel()) return null;
+      const label = path ? path.slice(path.lastIndexOf('/') + 1).replace(/@/g, '') : '';
+      return this.exportSummary(id, path, `${EXPORT_DIR}/${label ? `${id}-${label}` : id}`, null);
+    });
+  }
+
+  // ---- results ----
+
+  results(id: string): Promise<ResultsTable> {
+    return this.handle('results', [id], () => {
+      const r = this.find(id);
+      const sweep = this.sweep(r);
+      const steps = this.currentSteps(r);
+      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((x) => x !== null);
+      return { run_id: id, rows, problems: [] };
+    });
+  }
+
+  exportResultsCsv(id: string): Promise<string | null> {
+    return this.handle('exportResultsCsv', [id], () => {
+      this.find(id);
+      return this.takeDialogCancel() ? null : `${EXPORT_DIR}/${id}-results.csv`;
+    });
+  }
+
+  saveResultsPlot(id: string, format: PlotFormat, data: string): Promise<string | null> {
+    return this.handle('saveResultsPlot', [id, format, data], () => {
+      this.find(id);
+      if (format === 'svg' && !/^\s*(<svg|<\?xml)/.test(data)) throw err('invalid_input', 'not an SVG document');
+      if (format === 'png' && !data.startsWith('data:image/png;base64,')) throw err('invalid_input', 'expected a PNG data URL');
+      return this.takeDialogCancel() ? null : `${EXPORT_DIR}/${id}-blocking.${format}`;
+    });
+  }
+
+  runTopology(id: string, erlang: number | null): Promise<RunTopology> {
+    return this.handle('runTopology', [id, erlang], () => {
+      const r = this.find(id);
+      const sweep = this.sweep(r);
+      const steps = this.currentSteps(r);
+      const erlangs = sweep.loads.filter((_, i) => loadProgress(sweep, i, steps).iteration > 0);
+      const shown = erlang !== null && erlangs.includes(erlang) ? erlang : (erlangs[erlangs.length - 1] ?? null);
+      const view = fakeNetwork();
+      const usage = shown === null ? [] : fakeUsage(view, shown);
+      const counts = usage.map((u) => u.usage_count);
+      return {
+        run_id: id,
+        network: view.name,
+        view,
+        erlangs,
+        erlang: shown,
+        usage,
+        min_usage: counts.length ? Math.min(...counts) : 0,
+        max_usage: counts.length ? Math.max(...counts) : 0,
+        results_file: shown === null ? null : `output/${shown.toFixed(1)}_erlang.json`,
+        unmatched: [],
+      };
+    });
+  }
+
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
     this.runListeners.add(handler);
     return () => this.runListeners.delete(handler);
@@ -438,6 +789,143 @@ export class MemoryBackend implements Backend {
           reject(e);
         }
       }, this.latencyMs);
+    });
+  }
+
+  private configOf(r: Run): string {
+    return (
+      this.configs.get(r.id) ??
+      `# Frozen by FUSION Desk for run ${r.id} from template ${JSON.stringify(r.template)} at ${r.created_at}\n` +
+        applyOverrides(templateText(r.template), r.overrides)
+    );
+  }
+
+  private sweep(r: Run): FakeSweep {
+    return sweepOf(this.configOf(r));
+  }
+
+  /** Finished iterations; runs seeded in a state start at a plausible point. */
+  private currentSteps(r: Run): number {
+    const known = this.steps.get(r.id);
+    if (known !== undefined) return known;
+    const total = totalSteps(this.sweep(r));
+    const initial =
+      r.status === 'COMPLETED'
+        ? total
+        : r.status === 'PENDING'
+          ? 0
+          : r.status === 'RUNNING'
+            ? Math.floor(total * 0.4)
+            : r.status === 'FAILED'
+              ? Math.min(total - 1, 1)
+              : Math.floor(total / 2);
+    this.steps.set(r.id, initial);
+    return initial;
+  }
+
+  private logOf(r: Run): string[] {
+    return fakeLog(r, this.sweep(r), this.currentSteps(r));
+  }
+
+  private progressOf(r: Run): RunProgress | null {
+    if (r.status === 'PENDING') return null;
+    return fakeProgress(r, this.sweep(r), this.currentSteps(r));
+  }
+
+  private filesOf(r: Run): FakeFile[] {
+    return fakeFiles(r, this.configOf(r), this.sweep(r), this.currentSteps(r), this.logOf(r));
+  }
+
+  private fileOf(id: string, path: string): FakeFile {
+    const f = this.filesOf(this.find(id)).find((x) => x.path === path);
+    if (!f) throw err('not_found', `no file ${JSON.stringify(path)} in run ${id}`);
+    return f;
+  }
+
+  private takeDialogCancel(): boolean {
+    if (this.dialogCancels <= 0) return false;
+    this.dialogCancels--;
+    return true;
+  }
+
+  private exportSummary(id: string, path: string, destination: string, size: number | null): ExportSummary {
+    if (size !== null) return { destination, files: 1, folders: 0, bytes: size, skipped: [], skipped_count: 0 };
+    const files = this.filesOf(this.find(id)).filter((f) => !f.path.startsWith('@') && (path === '' || f.path.startsWith(`${path}/`)));
+    const bytes = files.reduce((a, f) => a + (f.kind === 'file' ? f.size : 0), 0);
+    const skipped = files.filter((f) => f.kind === 'symlink').map((f) => f.path);
+    return {
+      destination,
+      files: files.filter((f) => f.kind === 'file').length,
+      folders: files.filter((f) => f.kind === 'dir').length + 1,
+      bytes,
+      skipped,
+      skipped_count: skipped.length,
+    };
+  }
+
+  /** Delivers what changed to every stream of a run. */
+  private pumpRun(id: string): void {
+    for (const [sid, st] of [...this.streams.entries()]) if (st.runId === id) this.pump(sid);
+  }
+
+  private pump(sid: number): void {
+    const st = this.streams.get(sid);
+    if (!st) return;
+    const r = this.runs.find((x) => x.id === st.runId);
+    if (!r) {
+      this.streams.delete(sid);
+      return;
+    }
+    const ended = TERMINAL.includes(r.status);
+    if (st.kind === 'log') {
+      const lines = this.logOf(r);
+      const offs = lineOffsets(lines);
+      const size = offs[lines.length];
+      if (st.offset > size) {
+        st.offset = 0;
+        st.send({ type: 'reset' });
+      }
+      let first = offs.findIndex((o) => o >= st.offset);
+      if (first < 0) first = lines.length;
+      while (first < lines.length) {
+        const last = Math.min(lines.length, first + 500);
+        st.send({ type: 'lines', first_line: first, offset_start: offs[first], offset_end: offs[last], lines: lines.slice(first, last) });
+        st.offset = offs[last];
+        first = last;
+      }
+    } else {
+      const sweep = this.sweep(r);
+      const steps = this.currentSteps(r);
+      const progress = this.progressOf(r);
+      const cursor = { progress_offset: steps, log_offset: lineOffsets(this.logOf(r)).pop() ?? 0 };
+      if (progress && st.steps === null) {
+        st.send({ type: 'update', cursor, full: true, progress });
+      } else if (progress && st.steps !== steps) {
+        const changed = new Set(changedLoads(sweep, st.steps ?? 0, steps));
+        st.send({ type: 'update', cursor, full: false, progress: { ...progress, loads: progress.loads.filter((l) => changed.has(l.index ?? -1)) } });
+      } else if (progress && ended) {
+        // The final state (exit code, completion) even when no iteration changed.
+        st.send({ type: 'update', cursor, full: false, progress: { ...progress, loads: [] } });
+      }
+      if (progress) st.steps = steps;
+    }
+    if (ended) {
+      st.send({ type: 'end', status: r.status });
+      this.streams.delete(sid);
+    }
+  }
+
+  /** Advances a running run's fake simulation every `ms`; with `finishAtEnd`, completes it after the last iteration. */
+  private tick(id: string, ms: number, finishAtEnd: boolean): void {
+    this.later(id, ms, () => {
+      const r = this.runs.find((x) => x.id === id);
+      if (!r || r.status !== 'RUNNING') return;
+      const total = totalSteps(this.sweep(r));
+      const next = Math.min(total, this.currentSteps(r) + 1);
+      if (next < total || finishAtEnd) this.steps.set(id, next);
+      this.pumpRun(id);
+      if (next >= total && finishAtEnd) this.finish(id, 'COMPLETED', { exit_code: 0 });
+      else if (next < total) this.tick(id, ms, finishAtEnd);
     });
   }
 
@@ -515,7 +1003,9 @@ export class MemoryBackend implements Backend {
     const pid = 20000 + Math.floor(Math.random() * 40000);
     const now = timestamp();
     Object.assign(r, { status: 'RUNNING', started_at: now, updated_at: now, pid, pgid: pid });
+    this.steps.set(id, 0);
     this.announce(r);
+    this.tick(id, Math.max(20, timing.runMs / totalSteps(this.sweep(r))), false);
     // `test_sim.exit_code = N` makes a run fail, as with the test simulator.
     const exit = r.overrides.map((o) => /^test_sim\.exit_code=(\d+)$/.exec(o)).find(Boolean);
     const code = exit ? Number(exit[1]) : 0;
@@ -537,7 +1027,9 @@ export class MemoryBackend implements Backend {
     if (!r || TERMINAL.includes(r.status)) return;
     const now = timestamp();
     Object.assign(r, { status, completed_at: now, updated_at: now, pid: null, pgid: null }, patch);
+    if (status === 'COMPLETED') this.steps.set(id, totalSteps(this.sweep(r)));
     this.announce(r);
+    queueMicrotask(() => this.pumpRun(id));
     this.dispatch();
   }
 }

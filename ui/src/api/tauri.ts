@@ -1,6 +1,6 @@
 // The Backend the desktop shell uses: Tauri commands and events.
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { CreateRunRequest } from '../bindings/CreateRunRequest';
 import type { ListQuery } from '../bindings/ListQuery';
@@ -10,7 +10,29 @@ import type { RunPage } from '../bindings/RunPage';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
-import { toDeskError, type Backend, type QuitMode, type QuitRequest, type Unsubscribe } from './backend';
+import type { ArtifactListing } from '../bindings/ArtifactListing';
+import type { ArtifactPreview } from '../bindings/ArtifactPreview';
+import type { ArtifactUsage } from '../bindings/ArtifactUsage';
+import type { ExportSummary } from '../bindings/ExportSummary';
+import type { LogLinesPage } from '../bindings/LogLinesPage';
+import type { LogMessage } from '../bindings/LogMessage';
+import type { LogSearchQuery } from '../bindings/LogSearchQuery';
+import type { LogSearchResult } from '../bindings/LogSearchResult';
+import type { LogSnapshot } from '../bindings/LogSnapshot';
+import type { ProgressCursor } from '../bindings/ProgressCursor';
+import type { ProgressMessage } from '../bindings/ProgressMessage';
+import type { ResultsTable } from '../bindings/ResultsTable';
+import type { RunProgress } from '../bindings/RunProgress';
+import type { RunTopology } from '../bindings/RunTopology';
+import {
+  toDeskError,
+  type Backend,
+  type PlotFormat,
+  type QuitMode,
+  type QuitRequest,
+  type StreamId,
+  type Unsubscribe,
+} from './backend';
 
 async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
   try {
@@ -74,6 +96,67 @@ export class TauriBackend implements Backend {
   }
   async quit(mode: QuitMode): Promise<void> {
     await call<null>('app_quit', { mode });
+  }
+  logSnapshot(id: string, offset: number | null, maxBytes: number): Promise<LogSnapshot> {
+    return call('runs_log_snapshot', { id, offset, maxBytes });
+  }
+  logLines(id: string, first: number, count: number): Promise<LogLinesPage> {
+    return call('runs_log_lines', { id, first, count });
+  }
+  logSearch(id: string, query: LogSearchQuery): Promise<LogSearchResult> {
+    return call('runs_log_search', { id, query });
+  }
+  streamLog(id: string, offset: number, onMessage: (message: LogMessage) => void): Promise<StreamId> {
+    const channel = new Channel<LogMessage>();
+    channel.onmessage = onMessage;
+    return call('runs_log_stream', { id, offset, channel });
+  }
+  runProgress(id: string): Promise<RunProgress | null> {
+    return call('runs_progress', { id });
+  }
+  runProgressMany(ids: string[]): Promise<Record<string, RunProgress>> {
+    return call('runs_progress_many', { ids });
+  }
+  streamProgress(id: string, cursor: ProgressCursor | null, onMessage: (message: ProgressMessage) => void): Promise<StreamId> {
+    const channel = new Channel<ProgressMessage>();
+    channel.onmessage = onMessage;
+    return call('runs_progress_stream', { id, cursor, channel });
+  }
+  async closeStream(stream: StreamId): Promise<void> {
+    await call<null>('streams_close', { stream });
+  }
+  listArtifacts(id: string, path: string, offset: number | null = null, limit: number | null = null): Promise<ArtifactListing> {
+    return call('artifacts_list', { id, path, offset, limit });
+  }
+  artifactUsage(id: string, path: string): Promise<ArtifactUsage> {
+    return call('artifacts_usage', { id, path });
+  }
+  previewArtifact(id: string, path: string): Promise<ArtifactPreview> {
+    return call('artifacts_preview', { id, path });
+  }
+  async openArtifact(id: string, path: string): Promise<void> {
+    await call<null>('artifacts_open', { id, path });
+  }
+  async revealArtifact(id: string, path: string): Promise<void> {
+    await call<null>('artifacts_reveal', { id, path });
+  }
+  saveArtifactAs(id: string, path: string): Promise<ExportSummary | null> {
+    return call('artifacts_save_as', { id, path });
+  }
+  exportArtifactFolder(id: string, path: string): Promise<ExportSummary | null> {
+    return call('artifacts_export_folder', { id, path });
+  }
+  results(id: string): Promise<ResultsTable> {
+    return call('results_get', { id });
+  }
+  exportResultsCsv(id: string): Promise<string | null> {
+    return call('results_export_csv', { id });
+  }
+  saveResultsPlot(id: string, format: PlotFormat, data: string): Promise<string | null> {
+    return call('results_save_plot', { id, format, data });
+  }
+  runTopology(id: string, erlang: number | null): Promise<RunTopology> {
+    return call('runs_topology', { id, erlang });
   }
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
     return subscribe<RunEvent>('run-event', handler);

@@ -1,4 +1,4 @@
-// A small hash router: #/runs, #/new, #/runs/<id>, #/settings.
+// A small hash router: #/runs, #/new, #/runs/<id>, #/topology, #/settings.
 
 import { useEffect, useState } from 'react';
 
@@ -6,6 +6,7 @@ export type Route =
   | { page: 'runs' }
   | { page: 'new' }
   | { page: 'run'; id: string }
+  | { page: 'topology' }
   | { page: 'settings' }
   | { page: 'missing'; path: string };
 
@@ -13,6 +14,7 @@ export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/runs';
   if (path === '/runs' || path === '/') return { page: 'runs' };
   if (path === '/new') return { page: 'new' };
+  if (path === '/topology') return { page: 'topology' };
   if (path === '/settings') return { page: 'settings' };
   const m = /^\/runs\/([^/]+)$/.exec(path);
   if (m) return { page: 'run', id: decodeURIComponent(m[1]) };
@@ -25,6 +27,8 @@ export function href(route: Route): string {
       return '#/runs';
     case 'new':
       return '#/new';
+    case 'topology':
+      return '#/topology';
     case 'settings':
       return '#/settings';
     case 'run':

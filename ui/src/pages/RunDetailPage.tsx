@@ -11,6 +11,24 @@ import { formatFull, formatLong } from '../lib/format';
 import { useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
 import { hasDefaultName, isActive, runDuration } from '../lib/runs';
+import { ProgressBar } from '../components/ProgressBar';
+import { ArtifactsTab } from './run/ArtifactsTab';
+import { LogsTab } from './run/LogsTab';
+import { progressLabel, useLiveProgress } from './run/progress';
+import { ProgressTab } from './run/ProgressTab';
+import { ResultsTab } from './run/ResultsTab';
+import { TopologyTab } from './run/TopologyTab';
+
+export type RunTab = 'overview' | 'progress' | 'logs' | 'artifacts' | 'results' | 'topology';
+
+const TABS: { id: RunTab; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'progress', label: 'Progress' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'artifacts', label: 'Artifacts' },
+  { id: 'results', label: 'Results' },
+  { id: 'topology', label: 'Topology' },
+];
 
 const SIGNALS: Record<number, string> = {
   1: 'SIGHUP',
@@ -42,6 +60,10 @@ export function RunDetailPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<DeskError | null>(null);
   const [deleted, setDeleted] = useState(false);
   const [reload, setReload] = useState(0);
+  const [tab, setTab] = useState<RunTab>('overview');
+  // Tabs stay mounted once opened, so they keep their state (scroll, selection, zoom).
+  const [opened, setOpened] = useState<ReadonlySet<RunTab>>(new Set(['overview']));
+  const live = useLiveProgress(backend, id, run !== null && isActive(run.status));
 
   useEffect(() => {
     setRun(null);
@@ -96,6 +118,11 @@ export function RunDetailPage({ id }: { id: string }) {
   });
 
   const now = useNow(run?.status === 'RUNNING');
+
+  const openTab = (t: RunTab) => {
+    setTab(t);
+    setOpened((s) => (s.has(t) ? s : new Set(s).add(t)));
+  };
 
   if (deleted) {
     return (
@@ -161,12 +188,16 @@ export function RunDetailPage({ id }: { id: string }) {
   const doRerun = () => {
     setBusy('rerun');
     setActionError(null);
-    backend
-      .createRun({
-        template: run.template,
-        overrides: [...run.overrides],
-        ...(hasDefaultName(run) ? {} : { name: run.name }),
-      })
+    // The frozen config, so the new run uses exactly what this one did.
+    (config !== null ? Promise.resolve(config) : backend.runConfig(run.id))
+      .then((text) =>
+        backend.createRun({
+          template: run.template,
+          overrides: [...run.overrides],
+          config_text: text,
+          ...(hasDefaultName(run) ? {} : { name: run.name }),
+        }),
+      )
       .then(
         (r) => {
           setBusy(null);
@@ -289,49 +320,106 @@ export function RunDetailPage({ id }: { id: string }) {
 
       {actionError && <ErrorAlert error={actionError} testId="action-error" onDismiss={() => setActionError(null)} />}
 
-      {run.error_message && (
-        <div className={`error-box${run.status === 'FAILED' ? '' : ' error-box-warning'}`}>
-          <div className="error-box-title">
-            <Icon name="alert" />
-            {run.status === 'FAILED' ? 'The run failed' : 'Message'}
-          </div>
-          <pre data-testid="detail-error">{run.error_message}</pre>
+      {active && (
+        <div className="detail-progress" data-testid="detail-progress">
+          <ProgressBar
+            percent={run.status === 'PENDING' ? null : (live.progress?.percent ?? null)}
+            etaSeconds={run.status === 'RUNNING' ? (live.progress?.eta_seconds ?? null) : null}
+            label={run.status === 'PENDING' ? 'Queued: waiting for a free slot' : progressLabel(live.progress)}
+            testId="detail-progress-bar"
+          />
         </div>
       )}
 
-      <section className="card">
-        <dl className="facts">
-          {facts.map(([label, value, wide]) => (
-            <div key={label} className={`fact${wide ? ' fact-wide' : ''}`}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <div className="tabs" role="tablist" aria-label="Run">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            className={`tab${tab === t.id ? ' active' : ''}`}
+            data-testid={`tab-${t.id}`}
+            onClick={() => openTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
 
-      <section className="card config-card">
-        <div className="card-header">
-          <h2>
-            config.ini <span className="muted small">frozen at creation</span>
-          </h2>
-          <div className="card-header-actions">
-            <span className="mono muted small path-text" title={run.config_path}>
-              {run.config_path}
-            </span>
-            {config !== null && <CopyButton text={config} label="Copy" />}
-          </div>
+      <div className="tab-panel" role="tabpanel" id="panel-overview" aria-labelledby="tab-overview" hidden={tab !== 'overview'}>
+          {run.error_message && (
+            <div className={`error-box${run.status === 'FAILED' ? '' : ' error-box-warning'}`}>
+              <div className="error-box-title">
+                <Icon name="alert" />
+                {run.status === 'FAILED' ? 'The run failed' : 'Message'}
+              </div>
+              <pre data-testid="detail-error">{run.error_message}</pre>
+            </div>
+          )}
+
+          <section className="card">
+            <dl className="facts">
+              {facts.map(([label, value, wide]) => (
+                <div key={label} className={`fact${wide ? ' fact-wide' : ''}`}>
+                  <dt>{label}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+
+          <section className="card config-card">
+            <div className="card-header">
+              <h2>
+                config.ini <span className="muted small">frozen at creation</span>
+              </h2>
+              <div className="card-header-actions">
+                <span className="mono muted small path-text" title={run.config_path}>
+                  {run.config_path}
+                </span>
+                {config !== null && <CopyButton text={config} label="Copy" />}
+              </div>
+            </div>
+            {configError ? (
+              <ErrorAlert error={configError} />
+            ) : config === null ? (
+              <div className="loading">Loading config…</div>
+            ) : (
+              <pre className="config mono" data-testid="detail-config">
+                <IniText text={config} />
+              </pre>
+            )}
+          </section>
+      </div>
+
+      {opened.has('progress') && (
+        <div className="tab-panel" role="tabpanel" id="panel-progress" aria-labelledby="tab-progress" hidden={tab !== 'progress'}>
+          <ProgressTab runId={run.id} status={run.status} live={live} active={tab === 'progress'} />
         </div>
-        {configError ? (
-          <ErrorAlert error={configError} />
-        ) : config === null ? (
-          <div className="loading">Loading config…</div>
-        ) : (
-          <pre className="config mono" data-testid="detail-config">
-            <IniText text={config} />
-          </pre>
-        )}
-      </section>
+      )}
+      {opened.has('logs') && (
+        <div className="tab-panel" role="tabpanel" id="panel-logs" aria-labelledby="tab-logs" hidden={tab !== 'logs'}>
+          <LogsTab runId={run.id} status={run.status} active={tab === 'logs'} />
+        </div>
+      )}
+      {opened.has('artifacts') && (
+        <div className="tab-panel" role="tabpanel" id="panel-artifacts" aria-labelledby="tab-artifacts" hidden={tab !== 'artifacts'}>
+          <ArtifactsTab runId={run.id} active={tab === 'artifacts'} refreshKey={run.status} />
+        </div>
+      )}
+      {opened.has('results') && (
+        <div className="tab-panel" role="tabpanel" id="panel-results" aria-labelledby="tab-results" hidden={tab !== 'results'}>
+          <ResultsTab runId={run.id} runName={run.name} active={tab === 'results'} refreshKey={run.status} />
+        </div>
+      )}
+      {opened.has('topology') && (
+        <div className="tab-panel" role="tabpanel" id="panel-topology" aria-labelledby="tab-topology" hidden={tab !== 'topology'}>
+          <TopologyTab runId={run.id} active={tab === 'topology'} refreshKey={run.status} />
+        </div>
+      )}
 
       {confirm === 'cancel' && (
         <ConfirmModal

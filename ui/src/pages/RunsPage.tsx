@@ -3,9 +3,11 @@ import type { DeskError } from '../bindings/DeskError';
 import type { Run } from '../bindings/Run';
 import type { RunEvent } from '../bindings/RunEvent';
 import type { RunPage } from '../bindings/RunPage';
+import type { RunProgress } from '../bindings/RunProgress';
 import type { RunStatus } from '../bindings/RunStatus';
 import { toDeskError, useBackend, type Backend } from '../api/backend';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ProgressBar } from '../components/ProgressBar';
 import { Icon } from '../components/Icon';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
@@ -13,6 +15,8 @@ import { useDebounced, useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
 import { runDuration, STATUSES } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
+import { formatEta } from '../lib/units';
+import { mergeProgress, progressLabel } from './run/progress';
 
 export const PAGE_SIZE = 50;
 const SEARCH_DEBOUNCE_MS = 250;
@@ -129,6 +133,24 @@ export function RunsPage() {
     }
   });
 
+  // Progress of the running runs shown: the core's cache at once, then each row follows its own stream.
+  const runningKey = (page?.runs ?? [])
+    .filter((r) => r.status === 'RUNNING')
+    .map((r) => r.id)
+    .join(',');
+  const [cached, setCached] = useState<Record<string, RunProgress>>({});
+  useEffect(() => {
+    if (!runningKey) return;
+    let alive = true;
+    backend.runProgressMany(runningKey.split(',')).then(
+      (m) => alive && setCached((c) => ({ ...c, ...m })),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [backend, runningKey]);
+
   const hasRunning = page?.runs.some((r) => r.status === 'RUNNING') ?? false;
   const now = useNow(hasRunning);
 
@@ -241,6 +263,7 @@ export function RunsPage() {
                   <th>Name</th>
                   <th>ID</th>
                   <th>Status</th>
+                  <th className="col-progress">Progress</th>
                   <th>Template</th>
                   <th>Created</th>
                   <th>Started</th>
@@ -250,7 +273,7 @@ export function RunsPage() {
               </thead>
               <tbody>
                 {page.runs.map((run) => (
-                  <RunRow key={run.id} run={run} now={now} />
+                  <RunRow key={run.id} run={run} now={now} cached={cached[run.id] ?? null} />
                 ))}
               </tbody>
             </table>
@@ -286,7 +309,7 @@ export function RunsPage() {
   );
 }
 
-function RunRow({ run, now }: { run: Run; now: number }) {
+function RunRow({ run, now, cached }: { run: Run; now: number; cached: RunProgress | null }) {
   const open = () => navigate({ page: 'run', id: run.id });
   const duration = runDuration(run, now);
   return (
@@ -310,6 +333,7 @@ function RunRow({ run, now }: { run: Run; now: number }) {
       <td>
         <StatusBadge status={run.status} testId={`run-status-${run.id}`} cancelling={run.cancel_requested_at !== null && run.status === 'RUNNING'} />
       </td>
+      <td className="cell-progress">{run.status === 'RUNNING' && <RowProgress id={run.id} cached={cached} />}</td>
       <td className="cell-template" title={run.template}>
         {run.template}
       </td>
@@ -326,5 +350,38 @@ function RunRow({ run, now }: { run: Run; now: number }) {
         <Time value={run.completed_at} />
       </td>
     </tr>
+  );
+}
+
+/** A running run's progress in its row, following the run's progress stream while the row is shown. */
+function RowProgress({ id, cached }: { id: string; cached: RunProgress | null }) {
+  const backend = useBackend();
+  const [streamed, setStreamed] = useState<RunProgress | null>(null);
+  useEffect(() => {
+    let closed = false;
+    let stream: number | null = null;
+    backend
+      .streamProgress(id, null, (m) => {
+        if (!closed && m.type === 'update') setStreamed((p) => mergeProgress(p, m));
+      })
+      .then(
+        (sid) => {
+          if (closed) void backend.closeStream(sid).catch(() => undefined);
+          else stream = sid;
+        },
+        () => undefined,
+      );
+    return () => {
+      closed = true;
+      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
+    };
+  }, [backend, id]);
+  const p = streamed ?? cached;
+  const eta = formatEta(p?.eta_seconds);
+  return (
+    <div className="row-progress" title={p ? progressLabel(p) : undefined}>
+      <ProgressBar percent={p?.percent ?? null} etaSeconds={p?.eta_seconds} compact testId={`run-progress-${id}`} ariaLabel="Run progress" />
+      {eta && <span className="row-eta muted">{eta.replace(/ left$/, '')}</span>}
+    </div>
   );
 }

@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DeskError } from '../bindings/DeskError';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
+import type { SimulatorCheck } from '../bindings/SimulatorCheck';
 import { toDeskError, useBackend } from '../api/backend';
+import { useSetup } from '../api/setup';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -32,8 +34,22 @@ export function parseSettingsForm(form: Form): Settings | DeskError {
   return { simulator_command: form.simulator.trim(), max_concurrent_runs: max, cancel_grace_seconds: grace };
 }
 
+type Profile = 'embedded' | 'fusion';
+
+const KIND_LABEL: Record<NonNullable<SimulatorCheck['kind']>, string> = {
+  embedded: 'Embedded engine',
+  fusion_python: 'FUSION (Python)',
+};
+
 export function SettingsPage() {
   const backend = useBackend();
+  const setup = useSetup();
+  const [profile, setProfile] = useState<Profile>('embedded');
+  const [check, setCheck] = useState<SimulatorCheck | null>(null);
+  const [checkError, setCheckError] = useState<DeskError | null>(null);
+  const [checking, setChecking] = useState(false);
+  /** The FUSION command to restore when switching back from the embedded engine. */
+  const lastFusion = useRef('');
   const [view, setView] = useState<SettingsView | null>(null);
   const [form, setForm] = useState<Form | null>(null);
   const [loadError, setLoadError] = useState<DeskError | null>(null);
@@ -48,6 +64,7 @@ export function SettingsPage() {
         if (!live) return;
         setView(v);
         setForm(toForm(v.settings));
+        setProfile(v.settings.simulator_command.trim() ? 'fusion' : 'embedded');
       },
       (e: unknown) => live && setLoadError(toDeskError(e)),
     );
@@ -59,6 +76,61 @@ export function SettingsPage() {
   const edit = (patch: Partial<Form>) => {
     setForm((f) => f && { ...f, ...patch });
     setSaved(false);
+    if (patch.simulator !== undefined) {
+      setCheck(null);
+      setCheckError(null);
+      if (patch.simulator.trim()) setProfile('fusion');
+    }
+  };
+
+  const chooseProfile = (p: Profile) => {
+    if (!form || p === profile) return;
+    setProfile(p);
+    setCheck(null);
+    setCheckError(null);
+    if (p === 'embedded') {
+      lastFusion.current = form.simulator;
+      edit({ simulator: '' });
+      setProfile('embedded');
+    } else if (!form.simulator.trim() && lastFusion.current) {
+      edit({ simulator: lastFusion.current });
+    }
+  };
+
+  const runCheck = () => {
+    if (!form || checking) return;
+    setChecking(true);
+    setCheck(null);
+    setCheckError(null);
+    setup.checkSimulator(form.simulator.trim() || null).then(
+      (c) => {
+        setChecking(false);
+        setCheck(c);
+      },
+      (e: unknown) => {
+        setChecking(false);
+        setCheckError(toDeskError(e));
+      },
+    );
+  };
+
+  const pick = () => {
+    if (checking) return;
+    setChecking(true);
+    setCheckError(null);
+    setup.pickSimulator().then(
+      (c) => {
+        setChecking(false);
+        if (!c) return;
+        edit({ simulator: c.command });
+        setProfile('fusion');
+        setCheck(c);
+      },
+      (e: unknown) => {
+        setChecking(false);
+        setCheckError(toDeskError(e));
+      },
+    );
   };
 
   const save = (e: FormEvent) => {
@@ -78,6 +150,7 @@ export function SettingsPage() {
         setBusy(false);
         setView(v);
         setForm(toForm(v.settings));
+        setProfile(v.settings.simulator_command.trim() ? 'fusion' : 'embedded');
         setSaved(true);
       },
       (e: unknown) => {
@@ -105,25 +178,78 @@ export function SettingsPage() {
         <form className="card form settings-form" onSubmit={save} noValidate>
           <section className="form-section">
             <h2>Simulator</h2>
+            <div className="sim-profiles" role="radiogroup" aria-label="Simulator">
+              <label className={`sim-profile${profile === 'embedded' ? ' active' : ''}`}>
+                <input
+                  type="radio"
+                  name="simulator-profile"
+                  data-testid="simulator-embedded"
+                  checked={profile === 'embedded'}
+                  onChange={() => chooseProfile('embedded')}
+                />
+                <span>
+                  <span className="sim-profile-title">Embedded engine (default)</span>
+                  <span className="hint">FUSION's core model, bundled with FUSION Desk: loads run in parallel, nothing to install.</span>
+                </span>
+              </label>
+              <label className={`sim-profile${profile === 'fusion' ? ' active' : ''}`}>
+                <input
+                  type="radio"
+                  name="simulator-profile"
+                  data-testid="simulator-fusion"
+                  checked={profile === 'fusion'}
+                  onChange={() => chooseProfile('fusion')}
+                />
+                <span>
+                  <span className="sim-profile-title">FUSION (Python)</span>
+                  <span className="hint">Your FUSION installation: its fusion-sim, or a Python interpreter that has the fusion package.</span>
+                </span>
+              </label>
+            </div>
             <div className="field">
               <label htmlFor="simulator">Simulator command</label>
-              <input
-                id="simulator"
-                type="text"
-                className="mono"
-                data-testid="settings-simulator"
-                value={form.simulator}
-                onChange={(e) => edit({ simulator: e.target.value })}
-                placeholder="bundled fusion-sim"
-                spellCheck={false}
-                autoComplete="off"
-              />
+              <div className="path">
+                <input
+                  id="simulator"
+                  type="text"
+                  className="mono"
+                  data-testid="settings-simulator"
+                  value={form.simulator}
+                  onChange={(e) => edit({ simulator: e.target.value })}
+                  placeholder={profile === 'fusion' ? 'e.g. /opt/fusion/.venv/bin/fusion-sim' : 'bundled fusion-sim'}
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+                <button type="button" className="btn" data-testid="simulator-pick" onClick={pick} disabled={checking} title="Choose FUSION's fusion-sim or a Python interpreter">
+                  Choose…
+                </button>
+                <button type="button" className="btn" data-testid="simulator-check" onClick={runCheck} disabled={checking}>
+                  {checking ? 'Checking…' : 'Check'}
+                </button>
+              </div>
               <div className="hint">
                 A command line; quote arguments that contain spaces. It starts inside the run's folder, next to its
                 config.ini, with <code>FUSION_DESK_RUN_DIR</code> set. Leave empty for the simulator bundled with
                 FUSION Desk.
               </div>
             </div>
+            {check && (
+              <div className={`sim-check ${check.ok ? 'sim-check-ok' : 'sim-check-bad'}`} role="status" data-testid="simulator-check-result" data-ok={check.ok}>
+                <div className="sim-check-title">
+                  {check.ok ? '✓' : '✗'} {check.ok ? (check.kind ? `Found: ${KIND_LABEL[check.kind]}` : 'Found') : 'Not usable'}
+                </div>
+                <div>{check.summary}</div>
+                <code className="mono wrap sim-check-command">{check.command}</code>
+                {check.ok && profile === 'fusion' && check.kind === 'embedded' && (
+                  <div className="hint">This is the embedded engine, not FUSION's Python simulator.</div>
+                )}
+              </div>
+            )}
+            {checkError && (
+              <div className="sim-check sim-check-bad" role="status" data-testid="simulator-check-result" data-ok={false}>
+                <div className="sim-check-title">✗ {checkError.message}</div>
+              </div>
+            )}
             <div className="effective">
               <span className="effective-label">In effect</span>
               <code className="mono wrap" data-testid="settings-effective">
@@ -206,6 +332,8 @@ export function SettingsPage() {
                 className="btn btn-ghost"
                 onClick={() => {
                   setForm(toForm(view.settings));
+                  setProfile(view.settings.simulator_command.trim() ? 'fusion' : 'embedded');
+                  setCheck(null);
                   setError(null);
                 }}
               >

@@ -91,12 +91,13 @@ describe('Run detail page', () => {
     expect(backend.peek(ID)).toBeUndefined();
   });
 
-  it('re-runs with the same template and overrides', async () => {
+  it('re-runs the frozen config text with the same template and overrides', async () => {
     setup({ status: 'COMPLETED' });
+    const frozen = await backend.runConfig(ID);
     await userEvent.click(await screen.findByTestId('rerun'));
     await waitFor(() =>
       expect(backend.callsOf('createRun')).toEqual([
-        [{ template: 'default', name: 'NSFNet baseline', overrides: ['general_settings.max_iters=5'] }],
+        [{ template: 'default', name: 'NSFNet baseline', overrides: ['general_settings.max_iters=5'], config_text: frozen }],
       ]),
     );
     const newest = (await backend.listRuns({})).runs[0];

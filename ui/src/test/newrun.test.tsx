@@ -2,16 +2,23 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
+import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
 import { NewRunPage } from '../pages/NewRunPage';
-import { renderWith } from './render';
+import { renderWithSetup } from './renderSetup';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 function setup() {
   backend = new MemoryBackend({ timing: null });
-  renderWith(backend, <NewRunPage />);
+  renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
   return backend;
+}
+
+/** The template's text is loaded and checked: Create can be pressed. */
+async function ready(template = 'quick') {
+  await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue(template));
+  await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
 }
 
 async function typeOverrides(text: string) {
@@ -35,7 +42,7 @@ describe('New run page', () => {
 
   it('parses overrides as they are typed and flags bad lines', async () => {
     setup();
-    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
+    await ready();
     await typeOverrides('# a comment\n\ngeneral_settings.max_iters = 5\nnovalue\nnosection=1\ntopology_settings.network=USNet');
 
     const bad = screen.getAllByTestId('override-invalid');
@@ -53,10 +60,11 @@ describe('New run page', () => {
     expect(backend.callsOf('createRun')).toHaveLength(0);
   });
 
-  it('creates the run and opens it', async () => {
+  it('creates the run from the config text and opens it', async () => {
     setup();
-    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
+    await ready();
     await userEvent.selectOptions(screen.getByTestId('template-select'), 'default');
+    await ready('default');
     await userEvent.type(screen.getByTestId('run-name'), '  USNet sweep  ');
     await typeOverrides('general_settings.max_iters = 5\n# skip me\n  topology_settings.network=USNet  ');
     await userEvent.click(screen.getByTestId('create-run'));
@@ -67,6 +75,7 @@ describe('New run page', () => {
         template: 'default',
         name: 'USNet sweep',
         overrides: ['general_settings.max_iters=5', 'topology_settings.network=USNet'],
+        config_text: memoryTemplateText('default'),
       },
     ]);
     const page = await backend.listRuns({});
@@ -76,14 +85,16 @@ describe('New run page', () => {
 
   it('leaves the name out when none is given', async () => {
     setup();
-    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
+    await ready();
     await userEvent.click(screen.getByTestId('create-run'));
-    await waitFor(() => expect(backend.callsOf('createRun')).toEqual([[{ template: 'quick', overrides: [] }]]));
+    await waitFor(() =>
+      expect(backend.callsOf('createRun')).toEqual([[{ template: 'quick', overrides: [], config_text: memoryTemplateText('quick') }]]),
+    );
   });
 
   it('shows backend errors inline', async () => {
     setup();
-    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
+    await ready();
     backend.failNext('createRun', { code: 'simulator_unavailable', message: 'the simulator fusion-sim was not found' });
     await userEvent.click(screen.getByTestId('create-run'));
 

@@ -2,6 +2,7 @@
 // re-created when its configuration or the theme changes, resized with the
 // container, and fed new data without losing the user's zoom.
 
+import './localeGuard';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';

@@ -1,0 +1,407 @@
+// Fake simulation content for the MemoryBackend: a run's log, progress,
+// files, results and network, all derived from how many iterations it has
+// finished. Deterministic, so tests can compare exact values.
+
+import type { ArtifactEntry } from '../bindings/ArtifactEntry';
+import type { ArtifactPreview } from '../bindings/ArtifactPreview';
+import type { ErlangResult } from '../bindings/ErlangResult';
+import type { LinkUsage } from '../bindings/LinkUsage';
+import type { LinkView } from '../bindings/LinkView';
+import type { LoadProgress } from '../bindings/LoadProgress';
+import type { NetworkView } from '../bindings/NetworkView';
+import type { NodeView } from '../bindings/NodeView';
+import type { Run } from '../bindings/Run';
+import type { RunProgress } from '../bindings/RunProgress';
+
+/** The shape of a fake simulation: loads swept one after the other. */
+export interface FakeSweep {
+  loads: number[];
+  iterations: number;
+}
+
+/** Simulated seconds one iteration takes (for elapsed time and ETA). */
+export const SECONDS_PER_ITERATION = 42;
+
+export function sweepOf(config: string): FakeSweep {
+  const num = (key: string, fallback: number) => {
+    const m = new RegExp(`^\\s*${key}\\s*[=:]\\s*([0-9.]+)`, 'm').exec(config);
+    const v = m ? Number(m[1]) : NaN;
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  const start = num('erlang_start', 300);
+  const stop = num('erlang_stop', 500);
+  const step = num('erlang_step', 100);
+  const loads: number[] = [];
+  for (let e = start; e <= stop + 1e-9 && loads.length < 12; e += step) loads.push(e);
+  return { loads: loads.length ? loads : [start], iterations: Math.min(50, Math.max(1, Math.round(num('max_iters', 3)))) };
+}
+
+export function totalSteps(sweep: FakeSweep): number {
+  return sweep.loads.length * sweep.iterations;
+}
+
+/** Blocking probability of iteration `k` (0-based) at a load: noisy around a mean that grows with load. */
+export function fakeBlocking(load: number, k: number): number {
+  const mean = 0.0004 * Math.exp(load / 130);
+  const noise = Math.sin(load * 0.7 + k * 1.9) * 0.3 + Math.cos(k * 0.77 + load) * 0.15;
+  return Number(Math.max(0, mean * (1 + noise / Math.sqrt(k + 1))).toPrecision(5));
+}
+
+function stats(values: number[]) {
+  const n = values.length;
+  if (n === 0) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+  const half = n > 1 ? (1.96 * Math.sqrt(variance)) / Math.sqrt(n) : null;
+  return {
+    mean,
+    variance,
+    half,
+    ciPercent: half !== null && mean > 0 ? (half / mean) * 100 : null,
+  };
+}
+
+/** Iterations finished at load index `i` after `steps` steps. */
+function doneAt(sweep: FakeSweep, i: number, steps: number): number {
+  return Math.max(0, Math.min(sweep.iterations, steps - i * sweep.iterations));
+}
+
+export function loadProgress(sweep: FakeSweep, i: number, steps: number): LoadProgress {
+  const load = sweep.loads[i];
+  const done = doneAt(sweep, i, steps);
+  const values = Array.from({ length: done }, (_, k) => fakeBlocking(load, k));
+  const s = stats(values);
+  return {
+    erlang: load,
+    index: i,
+    iteration: done,
+    total_iterations: sweep.iterations,
+    latest_blocking: done > 0 ? values[done - 1] : null,
+    mean_blocking: s ? s.mean : null,
+    ci_lower: s && s.half !== null ? Math.max(0, s.mean - s.half) : null,
+    ci_upper: s && s.half !== null ? s.mean + s.half : null,
+    ci_percent: s ? s.ciPercent : null,
+    complete: done === sweep.iterations,
+    early_stop: false,
+  };
+}
+
+/** The load being simulated after `steps` steps (the latest started). */
+function currentIndex(sweep: FakeSweep, steps: number): number {
+  return Math.min(sweep.loads.length - 1, Math.floor(steps / sweep.iterations));
+}
+
+export function fakeProgress(run: Run, sweep: FakeSweep, steps: number): RunProgress {
+  const total = totalSteps(sweep);
+  const cur = currentIndex(sweep, steps);
+  const finished = run.status === 'COMPLETED';
+  const loads: LoadProgress[] = [];
+  for (let i = 0; i <= cur; i++) loads.push(loadProgress(sweep, i, steps));
+  return {
+    source: 'progress_file',
+    percent: (steps / total) * 100,
+    erlang: sweep.loads[cur],
+    erlang_index: cur,
+    iteration: doneAt(sweep, cur, steps),
+    total_erlangs: sweep.loads.length,
+    total_iterations: sweep.iterations,
+    finished_iterations: steps,
+    loads_complete: loads.filter((l) => l.complete).length,
+    elapsed_seconds: steps * SECONDS_PER_ITERATION,
+    eta_seconds: run.status === 'RUNNING' ? (total - steps) * SECONDS_PER_ITERATION : null,
+    last_event_at: run.started_at,
+    complete: finished && steps === total,
+    exit_code: run.exit_code,
+    total_time_seconds: finished ? steps * SECONDS_PER_ITERATION : null,
+    error: run.status === 'FAILED' ? run.error_message : null,
+    loads,
+  };
+}
+
+/** Loads whose state differs between two step counts (for a partial update). */
+export function changedLoads(sweep: FakeSweep, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sweep.loads.length; i++) {
+    if (doneAt(sweep, i, from) !== doneAt(sweep, i, to) || (i === currentIndex(sweep, to) && i !== currentIndex(sweep, from))) out.push(i);
+  }
+  return out;
+}
+
+function logTime(run: Run, seconds: number): string {
+  const base = Date.parse(run.started_at ?? run.created_at);
+  const d = new Date((Number.isNaN(base) ? 0 : base) + seconds * 1000);
+  return d.toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+}
+
+/** The simulator log after `steps` steps. */
+export function fakeLog(run: Run, sweep: FakeSweep, steps: number): string[] {
+  if (run.status === 'PENDING') return [];
+  const lines: string[] = [];
+  const at = (s: number, level: string, text: string) => lines.push(`${logTime(run, s)} [fusion-sim] ${level.padEnd(5)} ${text}`);
+  at(0, 'INFO', `starting run ${run.id}: ${sweep.loads.length} loads × ${sweep.iterations} iterations`);
+  at(0.1, 'INFO', 'loading topology NSFNet (14 nodes, 21 links)');
+  at(0.2, 'INFO', `loads: ${sweep.loads.map((l) => l.toFixed(1)).join(', ')} Erlang`);
+  for (let s = 0; s < steps; s++) {
+    const i = Math.floor(s / sweep.iterations);
+    const k = s % sweep.iterations;
+    const load = sweep.loads[i];
+    const t = (s + 1) * SECONDS_PER_ITERATION;
+    if (k === 0) at(t - SECONDS_PER_ITERATION + 0.3, 'INFO', `${load.toFixed(1)} Erlang: simulating`);
+    at(t, 'INFO', `${load.toFixed(1)} Erlang: iteration ${k + 1} of ${sweep.iterations}, blocking ${fakeBlocking(load, k).toFixed(5)}`);
+    if (k === sweep.iterations - 1) {
+      const p = loadProgress(sweep, i, s + 1);
+      at(t + 0.1, 'INFO', `Completed ${load.toFixed(1)} Erlang: mean blocking ${(p.mean_blocking ?? 0).toFixed(5)}`);
+    }
+  }
+  const end = steps * SECONDS_PER_ITERATION + 0.5;
+  if (run.status === 'COMPLETED') at(end, 'INFO', 'simulation complete');
+  if (run.status === 'FAILED') at(end, 'ERROR', `stopping: ${run.error_message?.split('\n')[0] ?? 'error'}`);
+  if (run.status === 'CANCELLED') at(end, 'WARN', 'received SIGTERM; stopping');
+  return lines;
+}
+
+/** Byte offsets where each line starts, plus the size (lines are ASCII + "\n"). */
+export function lineOffsets(lines: readonly string[]): number[] {
+  const out = [0];
+  for (const l of lines) out.push(out[out.length - 1] + new TextEncoder().encode(l).length + 1);
+  return out;
+}
+
+export function fakeResult(sweep: FakeSweep, i: number, steps: number): ErlangResult | null {
+  const load = sweep.loads[i];
+  const done = doneAt(sweep, i, steps);
+  if (done === 0) return null;
+  const list = Array.from({ length: done }, (_, k) => fakeBlocking(load, k));
+  const s = stats(list)!;
+  const br = list.map((v) => Number((v * 0.62).toPrecision(5)));
+  const sb = stats(br)!;
+  const total = Math.round(1000 * (1 + load / 300));
+  return {
+    erlang: load,
+    path: `output/${load.toFixed(1)}_erlang.json`,
+    iterations: done,
+    last_saved_iteration: done - 1,
+    is_training: false,
+    blocking_mean: s.mean,
+    blocking_variance: s.variance,
+    ci_rate_block: s.half,
+    ci_percent_block: s.ciPercent,
+    sim_block_list: list,
+    bit_rate_blocking_mean: sb.mean,
+    ci_rate_bit_rate_block: sb.half,
+    ci_percent_bit_rate_block: sb.ciPercent,
+    sim_br_block_list: br,
+    hops_mean: Number((2.1 + load / 900).toFixed(3)),
+    lengths_mean: Number((1650 + load * 0.9).toFixed(1)),
+    trans_mean: Number((1.02 + load / 6000).toFixed(3)),
+    lightpath_utilization: Number(Math.min(0.97, 0.35 + load / 1500).toFixed(3)),
+    modulations: [
+      { bandwidth: '50', modulation: 'QPSK', count: Math.round(total * 0.06) },
+      { bandwidth: '100', modulation: 'QPSK', count: Math.round(total * 0.22) },
+      { bandwidth: '100', modulation: '16-QAM', count: Math.round(total * 0.28) },
+      { bandwidth: '200', modulation: '16-QAM', count: Math.round(total * 0.17) },
+      { bandwidth: '400', modulation: '64-QAM', count: Math.round(total * 0.09) },
+    ],
+    blocked_per_bandwidth: [
+      { bandwidth: '100', count: Math.round(total * s.mean * 0.4) },
+      { bandwidth: '200', count: Math.round(total * s.mean * 0.35) },
+      { bandwidth: '400', count: Math.round(total * s.mean * 0.25) },
+    ],
+    sim_end_time: null,
+  };
+}
+
+/** What FUSION writes to `<E>_erlang.json` (a subset). */
+export function fakeErlangJson(r: ErlangResult): Record<string, unknown> {
+  return {
+    blocking_mean: r.blocking_mean,
+    blocking_variance: r.blocking_variance,
+    ci_rate_block: r.ci_rate_block,
+    ci_percent_block: r.ci_percent_block,
+    bit_rate_blocking_mean: r.bit_rate_blocking_mean,
+    sim_block_list: r.sim_block_list,
+    sim_br_block_list: r.sim_br_block_list,
+    iter_stats: Object.fromEntries(
+      r.sim_block_list.map((b, k) => [
+        String(k),
+        {
+          sim_block_list: b,
+          hops_mean: r.hops_mean,
+          lengths_mean: r.lengths_mean,
+          trans_mean: r.trans_mean,
+          mods_used_dict: Object.fromEntries(
+            [...new Set(r.modulations.map((m) => m.bandwidth))].map((bw) => [
+              bw,
+              Object.fromEntries(r.modulations.filter((m) => m.bandwidth === bw).map((m) => [m.modulation, m.count])),
+            ]),
+          ),
+          block_bw_dict: Object.fromEntries(r.blocked_per_bandwidth.map((b) => [b.bandwidth, b.count])),
+        },
+      ]),
+    ),
+    sim_params: { erlang: r.erlang, network: 'NSFNet', k_paths: 3, c_band: 320, allocation_method: 'first_fit' },
+  };
+}
+
+// ---- files -------------------------------------------------------------------
+
+/** A 16 × 16 PNG (a blue gradient square). */
+export const FAKE_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAABz0lEQVR42g3LobKFIBRA0fc5N5PJZvOJDMlgMDnEExkSgWByjETHZDAYieT9Mc/V199PMIIVBmEURPDCLKyCCkkowi5U4RIe4e/nMA7rGByjQxzeMTtWhzqSozh2R3Vcjsd9YcJM2IlhYpyQCT8xT6wTOpEmysQ+USeuiWf6woJZsAvDwrggC35hXlgXdCEtlIV9oS5cC8/yhYAJ2MAQGAMS8IE5sAY0kAIlsAdq4Ao84QuKUawyKKMiildmZVVUSUpRdqUql/LoFyImYiNDZIxIxEfmyBrRSIqUyB6pkSvyxC9kTMZmhsyYkYzPzJk1o5mUKZk9UzNX5slf2DAbdmPYGDdkw2/MG+uGbqSNsrFv1I1r49m+cGAO7MFwMB7IgT+YD9YDPUgH5WA/qAfXwXN8oWIqtjJUxopUfGWurBWtpEqp7JVauSpP/cKJObEnw8l4Iif+ZD5ZT/QknZST/aSeXCfP+YUbc2NvhpvxRm78zXyz3uhNuik3+029uW6e+wsv5sW+DC/ji7z4l/llfdGX9FJe9pf6cr087xcapmEbQ2NsSMM35sba0EZqlMbeqI2r8bQvdEzHdobO2JGO78ydtaOd1CmdvVM7V+fp/ANj/eUQKR5yRAAAAABJRU5ErkJggg==';
+
+export type FakeFile =
+  | { kind: 'dir' | 'root'; path: string; location?: string }
+  | { kind: 'file' | 'symlink'; path: string; size: number; preview: () => ArtifactPreview['content']; target?: string };
+
+export function fakeFiles(run: Run, config: string, sweep: FakeSweep, steps: number, log: readonly string[]): FakeFile[] {
+  const logText = log.join('\n') + (log.length ? '\n' : '');
+  const results = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((r): r is ErlangResult => r !== null);
+  const progressLines = Array.from({ length: steps }, (_, s) => {
+    const i = Math.floor(s / sweep.iterations);
+    const k = s % sweep.iterations;
+    return JSON.stringify({ event: 'iteration', erlang: sweep.loads[i], iteration: k + 1, blocking: fakeBlocking(sweep.loads[i], k) });
+  }).join('\n');
+  const csvHeader = ['erlang', 'iteration', 'blocking_probability', 'bit_rate_blocking'];
+  const csvRows = results.flatMap((r) => r.sim_block_list.map((b, k) => [r.erlang.toFixed(1), String(k + 1), String(b), String(r.sim_br_block_list[k])]));
+  const files: FakeFile[] = [
+    { kind: 'file', path: 'config.ini', size: config.length, preview: () => ({ kind: 'text', head: config, tail: null, truncated: false, note: null }) },
+    { kind: 'dir', path: 'logs' },
+    {
+      kind: 'file',
+      path: 'logs/sim.log',
+      size: logText.length,
+      preview: () => {
+        if (logText.length <= 4000) return { kind: 'text', head: logText, tail: null, truncated: false, note: null };
+        return { kind: 'text', head: logText.slice(0, 1600), tail: logText.slice(-1600), truncated: true, note: null };
+      },
+    },
+    {
+      kind: 'file',
+      path: 'progress.jsonl',
+      size: progressLines.length,
+      preview: () => ({ kind: 'text', head: progressLines, tail: null, truncated: false, note: 'JSON Lines: one event per line' }),
+    },
+    { kind: 'dir', path: 'output' },
+    ...results.map((r): FakeFile => {
+      const value = fakeErlangJson(r);
+      const pretty = JSON.stringify(value, null, 2);
+      return { kind: 'file', path: r.path, size: pretty.length, preview: () => ({ kind: 'json', value: value as never, pretty, truncated: false }) };
+    }),
+    {
+      kind: 'file',
+      path: 'output/blocking_per_iteration.csv',
+      size: (csvHeader.join(',') + '\n' + csvRows.map((r) => r.join(',')).join('\n')).length,
+      preview: () => ({ kind: 'csv', delimiter: ',', header: csvHeader, rows: csvRows, rows_shown: csvRows.length, truncated: false }),
+    },
+    {
+      kind: 'file',
+      path: 'output/blocking.png',
+      size: 180,
+      preview: () => ({ kind: 'image', mime: 'image/png', data_base64: FAKE_PNG_BASE64 }),
+    },
+    {
+      kind: 'file',
+      path: 'output/agent_state.pkl',
+      size: 48_213,
+      preview: () => ({ kind: 'binary', detected: 'Python pickle (protocol 4)', mime: null, note: 'Binary files are not shown.' }),
+    },
+    { kind: 'symlink', path: 'latest', size: 6, target: 'output', preview: () => ({ kind: 'binary', detected: 'symbolic link', mime: null, note: 'Links are never followed.' }) },
+    { kind: 'root', path: '@fusion', location: '/opt/fusion' },
+    {
+      kind: 'file',
+      path: '@fusion/README.md',
+      size: 120,
+      preview: () => ({ kind: 'text', head: '# FUSION\n\nFlexible Unified System for Intelligent Optical Networking.\n', tail: null, truncated: false, note: null }),
+    },
+  ];
+  void run;
+  return files;
+}
+
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function toEntry(f: FakeFile, modified: string | null): ArtifactEntry {
+  const name = f.path.slice(f.path.lastIndexOf('/') + 1);
+  return {
+    name,
+    path: f.path,
+    kind: f.kind,
+    size: f.kind === 'file' || f.kind === 'symlink' ? f.size : 0,
+    modified,
+    link_target: f.kind === 'symlink' ? (f.target ?? null) : null,
+    location: f.kind === 'root' ? (f.location ?? null) : null,
+  };
+}
+
+// ---- network -----------------------------------------------------------------
+
+const NSF_XY: [number, number][] = [
+  [0.04, 0.22],
+  [0.03, 0.58],
+  [0.13, 0.82],
+  [0.27, 0.46],
+  [0.4, 0.55],
+  [0.5, 0.9],
+  [0.53, 0.43],
+  [0.66, 0.42],
+  [0.79, 0.36],
+  [0.7, 0.76],
+  [0.7, 0.2],
+  [0.87, 0.14],
+  [0.95, 0.33],
+  [0.9, 0.55],
+];
+
+const NSF_LINKS: [number, number, number][] = [
+  [0, 1, 1100],
+  [0, 2, 1600],
+  [0, 7, 2800],
+  [1, 2, 600],
+  [1, 3, 1000],
+  [2, 5, 2000],
+  [3, 4, 600],
+  [3, 10, 2400],
+  [4, 5, 1100],
+  [4, 6, 800],
+  [5, 9, 1200],
+  [5, 13, 3600],
+  [6, 7, 700],
+  [7, 8, 700],
+  [8, 9, 900],
+  [8, 11, 500],
+  [8, 12, 500],
+  [10, 11, 800],
+  [10, 12, 800],
+  [11, 13, 300],
+  [12, 13, 300],
+];
+
+export function fakeNetwork(): NetworkView {
+  const links: LinkView[] = NSF_LINKS.map(([a, b, km]) => ({
+    source: String(a),
+    target: String(b),
+    length_km: km,
+    forward_km: km,
+    backward_km: km,
+    asymmetric: false,
+    duplicate_lines: 0,
+  }));
+  const nodes: NodeView[] = NSF_XY.map(([x, y], i) => ({
+    id: String(i),
+    degree: links.filter((l) => l.source === String(i) || l.target === String(i)).length,
+    x,
+    y,
+    core: false,
+  }));
+  return { name: 'NSFNet', node_count: nodes.length, link_count: links.length, line_count: links.length * 2, nodes, links };
+}
+
+export function fakeUsage(view: NetworkView, erlang: number): LinkUsage[] {
+  return view.links.map((l, i) => {
+    const count = Math.round((erlang / 20) * (0.5 + ((i * 37) % 23) / 23) + l.length_km / 200);
+    return { source: l.source, target: l.target, usage_count: count, forward_count: count, backward_count: count, throughput: count * 120 };
+  });
+}

@@ -1,0 +1,197 @@
+// The run's simulator log: a virtualised viewer reading windows of lines by
+// number, with the line count kept live by the log stream. The stream is
+// open only while the tab is shown, and resumes from the last offset read.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MAX_LOG_LINES_PER_CALL, toDeskError, useBackend } from '../../api/backend';
+import type { DeskError } from '../../bindings/DeskError';
+import type { LogMessage } from '../../bindings/LogMessage';
+import type { RunStatus } from '../../bindings/RunStatus';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LogViewer, type LogSearchOptions, type LogSearchResult } from '../../components/LogViewer';
+import { formatCount } from '../../lib/units';
+
+/** Lines kept from the stream, so following the tail needs no extra reads. */
+export const TAIL_CACHE_LINES = 5000;
+/** Bytes of the tail read when the tab first opens. */
+const TAIL_BYTES = 64 * 1024;
+/** "Copy all" takes at most this much of the log. */
+const COPY_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * What the tab knows of the log: how many lines, where the stream continues,
+ * and the latest lines. `apply` takes stream messages; duplicates (a resent
+ * range after reconnecting) change nothing.
+ */
+export class LogFollower {
+  lineCount = 0;
+  /** Byte offset after the last line counted: where a stream resumes. */
+  offset = 0;
+  /** Changes when the log was replaced and everything must be read again. */
+  generation = 0;
+  ended: RunStatus | null = null;
+  private tail = new Map<number, string>();
+
+  /** Takes a snapshot or a `lines` message; returns whether anything changed. */
+  addLines(firstLine: number, offsetEnd: number, lines: readonly string[]): boolean {
+    if (offsetEnd <= this.offset && firstLine + lines.length <= this.lineCount) return false;
+    lines.forEach((l, i) => this.tail.set(firstLine + i, l));
+    this.lineCount = Math.max(this.lineCount, firstLine + lines.length);
+    this.offset = Math.max(this.offset, offsetEnd);
+    if (this.tail.size > TAIL_CACHE_LINES) {
+      const keepFrom = this.lineCount - TAIL_CACHE_LINES;
+      for (const k of this.tail.keys()) if (k < keepFrom) this.tail.delete(k);
+    }
+    return true;
+  }
+
+  apply(m: LogMessage): boolean {
+    switch (m.type) {
+      case 'lines':
+        return this.addLines(m.first_line, m.offset_end, m.lines);
+      case 'reset':
+        this.lineCount = 0;
+        this.offset = 0;
+        this.tail.clear();
+        this.generation++;
+        this.ended = null;
+        return true;
+      case 'end':
+        this.ended = m.status;
+        return true;
+    }
+  }
+
+  /** Lines from the tail cache, or null when some are not in it. */
+  cached(first: number, count: number): string[] | null {
+    const end = Math.min(this.lineCount, first + count);
+    const out: string[] = [];
+    for (let i = first; i < end; i++) {
+      const l = this.tail.get(i);
+      if (l === undefined) return null;
+      out.push(l);
+    }
+    return out;
+  }
+}
+
+export function LogsTab({ runId, status, active }: { runId: string; status: RunStatus; active: boolean }) {
+  const backend = useBackend();
+  const follower = useRef<LogFollower>(new LogFollower());
+  const [started, setStarted] = useState(false);
+  const [, setVersion] = useState(0);
+  const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [follow, setFollow] = useState(status === 'RUNNING' || status === 'PENDING');
+  const [copyNote, setCopyNote] = useState<string | null>(null);
+
+  const waiting = status === 'PENDING';
+
+  // First time shown: the tail tells the line count and where to follow from.
+  useEffect(() => {
+    if (!active || started || waiting) return;
+    let alive = true;
+    backend.logSnapshot(runId, null, TAIL_BYTES).then(
+      (snap) => {
+        if (!alive) return;
+        follower.current.addLines(snap.first_line, snap.offset_end, snap.lines);
+        setStarted(true);
+        bump();
+      },
+      (e: unknown) => alive && setError(toDeskError(e)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [backend, runId, active, started, waiting, bump]);
+
+  // Follow while shown; a hidden tab closes its stream and resumes from the offset.
+  useEffect(() => {
+    if (!active || !started || follower.current.ended) return;
+    let closed = false;
+    let stream: number | null = null;
+    backend
+      .streamLog(runId, follower.current.offset, (m) => {
+        if (!closed && follower.current.apply(m)) bump();
+      })
+      .then(
+        (sid) => {
+          if (closed) void backend.closeStream(sid).catch(() => undefined);
+          else stream = sid;
+        },
+        (e: unknown) => !closed && setError(toDeskError(e)),
+      );
+    return () => {
+      closed = true;
+      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
+    };
+  }, [backend, runId, active, started, bump]);
+
+  const getLines = useCallback(
+    async (first: number, count: number): Promise<string[]> => {
+      const hit = follower.current.cached(first, count);
+      if (hit) return hit;
+      const page = await backend.logLines(runId, first, Math.min(count, MAX_LOG_LINES_PER_CALL));
+      return page.lines;
+    },
+    [backend, runId],
+  );
+
+  const search = useCallback(
+    async (query: string, opts: LogSearchOptions): Promise<LogSearchResult> => {
+      const r = await backend.logSearch(runId, { pattern: query, regex: opts.regex, case_insensitive: !opts.caseSensitive });
+      return { total: r.match_count, lines: r.matches.map((m) => m.line), truncated: r.more };
+    },
+    [backend, runId],
+  );
+
+  const copyAll = useCallback(async () => {
+    const snap = await backend.logSnapshot(runId, 0, COPY_MAX_BYTES);
+    const text = snap.lines.join('\n') + (snap.lines.length ? '\n' : '');
+    if (!navigator.clipboard) throw new Error('the clipboard is not available');
+    await navigator.clipboard.writeText(text);
+    setCopyNote(snap.more_after ? `Copied the first ${formatCount(snap.lines.length)} lines (the log is larger than 32 MiB).` : null);
+  }, [backend, runId]);
+
+  const f = follower.current;
+  return (
+    <div className="run-logs" data-testid="run-logs">
+      {error && <ErrorAlert error={error} onDismiss={() => setError(null)} />}
+      {!started && !error && <div className="loading">{waiting ? 'The run is waiting for a free slot; its log starts when it does.' : 'Loading the log…'}</div>}
+      {started && (
+        <>
+          <div className="run-logs-viewer">
+            <LogViewer
+              lineCount={f.lineCount}
+              getLines={getLines}
+              search={search}
+              onCopyAll={copyAll}
+              follow={follow}
+              onFollowChange={setFollow}
+              sourceKey={`${runId}:${f.generation}`}
+              emptyText={status === 'PENDING' ? 'The run has not started yet.' : 'No output yet.'}
+              ariaLabel="Simulator log"
+            />
+          </div>
+          <div className="run-logs-foot">
+            <span className="muted small">
+              {formatCount(f.lineCount)} {f.lineCount === 1 ? 'line' : 'lines'} · logs/sim.log
+            </span>
+            {copyNote && <span className="muted small">{copyNote}</span>}
+            {f.ended ? (
+              <span className={`log-ended log-ended-${f.ended.toLowerCase()}`} data-testid="log-ended">
+                Log complete · {f.ended}
+              </span>
+            ) : (
+              status === 'RUNNING' && (
+                <span className="log-live small">
+                  <span className="dot dot-running pulse" aria-hidden="true" /> Live
+                </span>
+              )
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

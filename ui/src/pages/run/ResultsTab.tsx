@@ -1,0 +1,228 @@
+// The run's results, one row per load, with the blocking-vs-load chart and
+// exports (CSV of the table, the plot as PNG or SVG).
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { toDeskError, useBackend } from '../../api/backend';
+import type { DeskError } from '../../bindings/DeskError';
+import type { ErlangResult } from '../../bindings/ErlangResult';
+import type { ResultsTable } from '../../bindings/ResultsTable';
+import type { BlockingVsLoadHandle, LoadSeries } from '../../components/charts/BlockingVsLoadChart';
+import { ChartSlot } from '../../components/ChartBoundary';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Icon } from '../../components/Icon';
+import { LazyBlockingVsLoadChart } from '../../components/lazy';
+import { formatProbability } from '../../lib/chartData';
+import { formatCount } from '../../lib/units';
+import { formatErlang } from './progress';
+
+function num(v: number | null, digits = 2): string {
+  return v === null || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+function withCi(mean: number | null, ci: number | null, percent: number | null): string {
+  if (mean === null) return '—';
+  if (ci === null) return formatProbability(mean);
+  return `${formatProbability(mean)} ± ${formatProbability(ci)}${percent !== null ? ` (${percent.toFixed(1)} %)` : ''}`;
+}
+
+export function ResultsTab({ runId, runName, active, refreshKey }: { runId: string; runName: string; active: boolean; refreshKey: string }) {
+  const backend = useBackend();
+  const [table, setTable] = useState<ResultsTable | null>(null);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [logScale, setLogScale] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const chart = useRef<BlockingVsLoadHandle>(null);
+  const loadedFor = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!active || loadedFor.current === refreshKey) return;
+    loadedFor.current = refreshKey;
+    const current = () => loadedFor.current === refreshKey;
+    backend.results(runId).then(
+      (t) => {
+        if (!current()) return;
+        setTable(t);
+        setError(null);
+      },
+      (e: unknown) => current() && setError(toDeskError(e)),
+    );
+  }, [backend, runId, active, refreshKey]);
+
+  const series = useMemo<LoadSeries[]>(() => {
+    const points = (table?.rows ?? [])
+      .filter((r) => r.blocking_mean !== null)
+      .map((r) => ({
+        load: r.erlang,
+        mean: r.blocking_mean,
+        ciLow: r.ci_rate_block !== null && r.blocking_mean !== null ? Math.max(0, r.blocking_mean - r.ci_rate_block) : null,
+        ciHigh: r.ci_rate_block !== null && r.blocking_mean !== null ? r.blocking_mean + r.ci_rate_block : null,
+      }));
+    return points.length ? [{ label: runName, points }] : [];
+  }, [table, runName]);
+
+  const run = (name: string, fn: () => Promise<string | null>) => {
+    setBusy(name);
+    setNote(null);
+    fn().then(
+      (path) => {
+        setBusy(null);
+        if (path) setNote({ ok: true, text: `Saved to ${path}` });
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setNote({ ok: false, text: toDeskError(e).message });
+      },
+    );
+  };
+
+  const savePng = () =>
+    run('png', async () => {
+      const data = chart.current?.toPNG();
+      if (!data) throw new Error('the chart is not drawn yet');
+      return backend.saveResultsPlot(runId, 'png', data);
+    });
+  const saveSvg = () =>
+    run('svg', async () => {
+      const data = chart.current?.toSVG({ title: `${runName}: blocking probability vs load`, logScale });
+      if (!data) throw new Error('the chart is not drawn yet');
+      return backend.saveResultsPlot(runId, 'svg', data);
+    });
+
+  if (error) return <ErrorAlert error={error} />;
+  if (!table) return <div className="loading">Loading results…</div>;
+
+  const rows = table.rows;
+  const training = rows.length > 0 && rows.every((r) => r.is_training);
+  return (
+    <div className="run-results">
+      {table.problems.length > 0 && (
+        <div className="alert alert-warning" data-testid="results-problems" role="alert">
+          <div className="alert-body">
+            <div className="alert-title">Some result files could not be read</div>
+            <ul className="problems">
+              {table.problems.map((p, i) => (
+                <li key={i} className="mono small">
+                  {p}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+
+      <section className="card">
+        <div className="card-header">
+          <h2>Results per load</h2>
+          <div className="card-header-actions">
+            <button type="button" className="btn btn-sm" data-testid="results-csv" disabled={busy !== null || rows.length === 0} onClick={() => run('csv', () => backend.exportResultsCsv(runId))}>
+              Export CSV
+            </button>
+          </div>
+        </div>
+        {note && (
+          <div className={`artifact-note${note.ok ? ' artifact-note-ok' : ''}`} data-testid="results-note" role="status">
+            {note.ok && <Icon name="check" size={14} />}
+            <span className="wrap">{note.text}</span>
+          </div>
+        )}
+        {training && <p className="muted small">A training run: FUSION reports no blocking statistics while training.</p>}
+        {rows.length === 0 ? (
+          <div className="empty" data-testid="results-empty">
+            <div className="empty-title">No results yet</div>
+            <p className="muted">Results appear when the simulator writes its first output/&lt;Erlang&gt;_erlang.json file.</p>
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table className="table results-table" data-testid="results-table">
+              <thead>
+                <tr>
+                  <th className="num">Erlang</th>
+                  <th className="num">Iterations</th>
+                  <th className="num">Blocking (mean ± CI)</th>
+                  <th className="num">Bit-rate blocking</th>
+                  <th className="num">Hops</th>
+                  <th className="num">Path length (km)</th>
+                  <th className="num">Transponders</th>
+                  <th>Blocked per bandwidth</th>
+                  <th>Modulation use</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <ResultRow key={r.erlang} row={r} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <div className="card-header">
+          <h2>Blocking probability vs load</h2>
+          <div className="card-header-actions">
+            <label className="check small">
+              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> Log scale
+            </label>
+            <button type="button" className="btn btn-sm" data-testid="results-png" disabled={busy !== null || series.length === 0} onClick={savePng}>
+              Save plot as PNG
+            </button>
+            <button type="button" className="btn btn-sm" data-testid="results-svg" disabled={busy !== null || series.length === 0} onClick={saveSvg}>
+              SVG
+            </button>
+          </div>
+        </div>
+        <ChartSlot>
+          <LazyBlockingVsLoadChart ref={chart} series={series} logScale={logScale} height={320} />
+        </ChartSlot>
+      </section>
+    </div>
+  );
+}
+
+function ResultRow({ row: r }: { row: ErlangResult }) {
+  // Modulations summed over bandwidths, most used first; the breakdown is in the tooltip.
+  const byMod = new Map<string, number>();
+  for (const m of r.modulations) byMod.set(m.modulation, (byMod.get(m.modulation) ?? 0) + m.count);
+  const mods = [...byMod.entries()].sort((a, b) => b[1] - a[1]);
+  const modDetail = r.modulations.map((m) => `${m.bandwidth}G ${m.modulation}: ${formatCount(m.count)}`).join('\n');
+  const blocked = r.blocked_per_bandwidth.filter((b) => b.count > 0);
+  return (
+    <tr data-testid={`result-row-${r.erlang}`}>
+      <td className="num mono" title={r.path}>
+        {formatErlang(r.erlang)}
+      </td>
+      <td className="num mono">{r.iterations}</td>
+      <td className="num mono">{r.is_training ? <span className="muted">training</span> : withCi(r.blocking_mean, r.ci_rate_block, r.ci_percent_block)}</td>
+      <td className="num mono">{withCi(r.bit_rate_blocking_mean, r.ci_rate_bit_rate_block, null)}</td>
+      <td className="num mono">{num(r.hops_mean)}</td>
+      <td className="num mono">{num(r.lengths_mean, 0)}</td>
+      <td className="num mono">{num(r.trans_mean)}</td>
+      <td className="cell-list" title={r.blocked_per_bandwidth.map((b) => `${b.bandwidth}G: ${formatCount(b.count)}`).join('\n') || undefined}>
+        {r.blocked_per_bandwidth.length === 0 ? (
+          <span className="muted">—</span>
+        ) : blocked.length === 0 ? (
+          <span className="muted">none</span>
+        ) : (
+          blocked.map((b) => (
+            <span key={b.bandwidth} className="kv mono">
+              {b.bandwidth}G: {formatCount(b.count)}
+            </span>
+          ))
+        )}
+      </td>
+      <td className="cell-list" title={modDetail || undefined}>
+        {mods.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          mods.map(([m, n]) => (
+            <span key={m} className="kv mono">
+              {m}: {formatCount(n)}
+            </span>
+          ))
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,77 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBackend } from '../api/memory';
+import { MemorySetupBackend } from '../api/setup';
+import { SettingsPage } from '../pages/SettingsPage';
+import { renderWithSetup } from './renderSetup';
+
+let backend: MemoryBackend;
+afterEach(() => backend?.dispose());
+
+function render(setup: MemorySetupBackend, command = '') {
+  backend = new MemoryBackend({ timing: null, settings: { simulator_command: command } });
+  renderWithSetup(backend, <SettingsPage />, setup);
+}
+
+describe('Settings: simulator profile', () => {
+  it('starts on the embedded engine and checks what is in effect', async () => {
+    const setup = new MemorySetupBackend();
+    render(setup);
+    expect(await screen.findByTestId('simulator-embedded')).toBeChecked();
+    expect(screen.getByTestId('simulator-fusion')).not.toBeChecked();
+    await userEvent.click(screen.getByTestId('simulator-check'));
+    const result = await screen.findByTestId('simulator-check-result');
+    expect(result).toHaveTextContent('Found: Embedded engine');
+    expect(result).toHaveTextContent('fusion-sim 0.1.0 (embedded engine)');
+    expect(result).toHaveClass('sim-check-ok');
+    expect(setup.callsOf('checkSimulator')).toEqual([[null]]);
+  });
+
+  it('picks FUSION with the native dialog and saves its command', async () => {
+    const setup = new MemorySetupBackend({
+      pick: { command: '/opt/fusion/.venv/bin/fusion-sim', kind: 'fusion_python', ok: true, summary: 'FUSION 6.1.0 at /opt/fusion' },
+    });
+    render(setup);
+    await userEvent.click(await screen.findByTestId('simulator-fusion'));
+    await userEvent.click(screen.getByTestId('simulator-pick'));
+    await waitFor(() => expect(screen.getByTestId('settings-simulator')).toHaveValue('/opt/fusion/.venv/bin/fusion-sim'));
+    expect(screen.getByTestId('simulator-check-result')).toHaveTextContent('Found: FUSION (Python)');
+    expect(screen.getByTestId('simulator-check-result')).toHaveTextContent('FUSION 6.1.0 at /opt/fusion');
+    await userEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect(backend.callsOf('saveSettings')[0][0]).toMatchObject({ simulator_command: '/opt/fusion/.venv/bin/fusion-sim' });
+    expect(screen.getByTestId('simulator-fusion')).toBeChecked();
+
+    // Back to the embedded engine: the command is cleared (and remembered).
+    await userEvent.click(screen.getByTestId('simulator-embedded'));
+    expect(screen.getByTestId('settings-simulator')).toHaveValue('');
+    await userEvent.click(screen.getByTestId('simulator-fusion'));
+    expect(screen.getByTestId('settings-simulator')).toHaveValue('/opt/fusion/.venv/bin/fusion-sim');
+  });
+
+  it('says exactly what is wrong with a command', async () => {
+    const setup = new MemorySetupBackend();
+    render(setup, '/opt/nothing/here');
+    expect(await screen.findByTestId('simulator-fusion')).toBeChecked();
+    await userEvent.click(screen.getByTestId('simulator-check'));
+    const result = await screen.findByTestId('simulator-check-result');
+    expect(result).toHaveTextContent('Not usable');
+    expect(result).toHaveTextContent('/opt/nothing/here: no such file or directory');
+    expect(result).toHaveClass('sim-check-bad');
+    expect(setup.callsOf('checkSimulator')).toEqual([['/opt/nothing/here']]);
+
+    setup.failNext('checkSimulator', { code: 'invalid_input', message: 'simulator command has an unclosed quote' });
+    await userEvent.click(screen.getByTestId('simulator-check'));
+    await waitFor(() => expect(screen.getByTestId('simulator-check-result')).toHaveTextContent('simulator command has an unclosed quote'));
+  });
+
+  it('leaves things as they were when the dialog is cancelled', async () => {
+    const setup = new MemorySetupBackend({ pick: null });
+    render(setup);
+    await userEvent.click(await screen.findByTestId('simulator-pick'));
+    await waitFor(() => expect(setup.callsOf('pickSimulator')).toHaveLength(1));
+    expect(screen.getByTestId('settings-simulator')).toHaveValue('');
+    expect(screen.getByTestId('simulator-embedded')).toBeChecked();
+  });
+});

@@ -380,7 +380,8 @@ export class MemoryBackend implements Backend {
 
   createRun(request: CreateRunRequest): Promise<Run> {
     return this.handle('createRun', [request], () => {
-      if (!this.templates.some((t) => t.name === request.template)) {
+      // A full config text only labels the run with its template, as the core does.
+      if (request.config_text === undefined && !this.templates.some((t) => t.name === request.template)) {
         throw err('not_found', `unknown template ${JSON.stringify(request.template)}`);
       }
       const overrides: string[] = [];

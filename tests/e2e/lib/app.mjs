@@ -2,7 +2,7 @@
 // WebKitWebDriver) on a scratch data dir, and offers small helpers to drive
 // it by the UI's data-testid attributes.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,19 @@ async function waitForDriver(port, deadlineMs) {
   throw new Error('tauri-driver did not start');
 }
 
+/** Runs outlive the app by design; a test's runs must not outlive the test.
+ * Every supervisor and simulator started by this app inherited its
+ * FUSION_DESK_HOME, which identifies them. */
+function killRunsOf(home) {
+  const needle = `FUSION_DESK_HOME=${home}`;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (env.includes(needle)) process.kill(Number(pid), 'SIGKILL');
+    } catch { /* gone, or not ours to read */ }
+  }
+}
+
 let nextPort = 4444 + (process.pid % 500) * 2;
 
 /** Starts the app on a fresh data dir; `env` adds to the app's environment. */
@@ -43,9 +56,15 @@ export async function launch(env = {}) {
   const home = mkdtempSync(join(tmpdir(), 'fusion-desk-e2e-'));
   const port = nextPort;
   nextPort += 2;
+  // tauri-driver leads a process group with WebKitWebDriver and the app, so
+  // stop() can end all three even when the app declines to close (the quit
+  // dialog with runs active). Their output goes to a file: an inherited pipe
+  // held open by a surviving app would keep the test runner waiting forever.
+  const log = openSync(join(home, 'tauri-driver.log'), 'a');
   const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(port + 1)], {
     env: { ...process.env, FUSION_DESK_HOME: home, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log, log],
+    detached: true,
   });
   await waitForDriver(port, 20_000);
   const browser = await new Builder()
@@ -54,7 +73,11 @@ export async function launch(env = {}) {
     .build();
   const app = new App(browser, home);
   app.stop = async () => {
-    try { await browser.quit(); } finally { driver.kill(); }
+    try {
+      await Promise.race([browser.quit(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    } catch { /* the session may already be gone */ }
+    try { process.kill(-driver.pid, 'SIGKILL'); } catch { /* already gone */ }
+    killRunsOf(home);
   };
   return app;
 }

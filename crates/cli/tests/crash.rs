@@ -3,87 +3,15 @@
 //! app gone while a run finished. After a restart every run reaches its true
 //! state and nothing stays RUNNING without a live process.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
 use serde_json::Value;
-
-fn fdesk() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_fdesk"))
-}
-
-fn test_sim() -> PathBuf {
-    let path = fdesk().parent().unwrap().join("test-sim");
-    assert!(
-        path.is_file(),
-        "build the workspace binaries first (cargo build --workspace --bins)"
-    );
-    path
-}
-
-struct Home(tempfile::TempDir);
-
-impl Home {
-    fn new(max_concurrent: u32) -> Home {
-        let home = Home(tempfile::tempdir().unwrap());
-        let sim = test_sim();
-        home.ok(&[
-            "settings",
-            "--simulator",
-            sim.to_str().unwrap(),
-            "--max-concurrent",
-            &max_concurrent.to_string(),
-            "--grace-seconds",
-            "1",
-        ]);
-        home
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(fdesk());
-        c.args(args)
-            .env("FUSION_DESK_HOME", self.0.path())
-            .env_remove("FUSION_DESK_SIMULATOR");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fdesk {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        serde_json::from_str(&self.ok(&all)).unwrap()
-    }
-
-    fn create(&self, sets: &[&str]) -> String {
-        let mut args = vec!["create", "--template", "quick"];
-        for s in sets {
-            args.extend(["--set", s]);
-        }
-        self.json(&args)["id"].as_str().unwrap().to_owned()
-    }
-
-    fn runs(&self) -> Vec<Value> {
-        self.json(&["list", "--limit", "1000"])["runs"]
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-}
+use support::Home;
 
 fn alive(pid: i64) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -168,7 +96,7 @@ fn killing_fdesk_at_random_moments_loses_no_run() {
     assert!(!expected.is_empty());
     assert_true_states(&home, &expected);
     let integrity = Command::new("sqlite3")
-        .arg(home.0.path().join("fusion-desk.db"))
+        .arg(home.path().join("fusion-desk.db"))
         .arg("PRAGMA integrity_check")
         .output();
     if let Ok(out) = integrity {
@@ -206,7 +134,7 @@ fn a_killed_supervisor_leaves_no_process_and_a_clear_failure() {
         "test_sim.step_ms=50",
         "test_sim.children=3",
     ]);
-    let db = home.0.path().join("fusion-desk.db");
+    let db = home.path().join("fusion-desk.db");
     let out = Command::new("sqlite3")
         .arg(&db)
         .arg(format!("SELECT supervisor_pid FROM runs WHERE id = '{id}'"))

@@ -6,7 +6,7 @@
 //! 200 runs by default; 1 000 with `FUSION_DESK_LONG_TESTS=1`.
 //! `cargo nextest run -p fdesk --test faults_contention --no-capture` prints the figures.
 
-mod fault_support;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fault_support::{long, open_desk, runtime, Home};
 use fusion_desk_core::{ListQuery, RunStatus};
 use serde_json::Value;
+use support::{long, open_desk, runtime, Home};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -71,7 +71,7 @@ fn two_clis_and_the_app_on_one_data_dir_run_every_run_exactly_once() {
 
     // Two CLIs, each a stream of `fdesk create` processes.
     let create = |home: &Path| -> Result<String, String> {
-        let out = fault_support::cmd_at(
+        let out = support::cmd_at(
             home,
             &[
                 "create",
@@ -112,7 +112,7 @@ fn two_clis_and_the_app_on_one_data_dir_run_every_run_exactly_once() {
     }
 
     let (statuses, double_starts, integrity, rows_total, duplicates) = rt.block_on(async {
-        let stuck = fault_support::wait_all_terminal(home.path(), &app, Duration::from_secs(120)).await;
+        let stuck = support::wait_all_terminal(home.path(), &app, Duration::from_secs(120)).await;
         assert!(stuck.is_empty(), "runs never finished: {stuck:?}");
         let mut rows = Vec::new();
         let mut offset = 0;

@@ -9,16 +9,16 @@
 //! 50 kills by default; 500 with `FUSION_DESK_LONG_TESTS=1`.
 //! `cargo nextest run -p fdesk --test faults_crash_loop --no-capture` prints the figures.
 
-mod fault_support;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fault_support::{alive, cmd_at, long, open_desk, runtime, settings_args, Home};
 use fusion_desk_core::{ListQuery, RunStatus};
 use rand::Rng;
 use serde_json::Value;
+use support::{alive, cmd_at, long, open_desk, runtime, settings_args, Home};
 
 /// How long a RUNNING run may lack a live process after a restart.
 const STUCK_LIMIT: Duration = Duration::from_secs(5);
@@ -257,7 +257,7 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
 
     // The end: every run reaches its true terminal state.
     let (stuck, finished_problems, total, leftovers) = rt.block_on(async {
-        let stuck = fault_support::wait_all_terminal(home.path(), &desk, Duration::from_secs(60)).await;
+        let stuck = support::wait_all_terminal(home.path(), &desk, Duration::from_secs(60)).await;
         let (rows, total) = desk
             .store()
             .list(&ListQuery {
@@ -268,11 +268,11 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
             .unwrap();
         let mut problems = Vec::new();
         for row in &rows {
-            problems.extend(fault_support::problems_of_finished_run(&desk, &row.id).await);
+            problems.extend(support::problems_of_finished_run(&desk, &row.id).await);
         }
         let leftovers: Vec<String> = rows
             .iter()
-            .filter(|r| !fault_support::processes_of_run(&r.id).is_empty())
+            .filter(|r| !support::processes_of_run(&r.id).is_empty())
             .map(|r| r.id.clone())
             .collect();
         let integrity = desk.store().integrity_check().await.unwrap();

@@ -1,4 +1,4 @@
-//! Shared by the fault suites of `fdesk`: a scratch data dir driven through
+//! Shared by the `fdesk` test suites: a scratch data dir driven through
 //! the real `fdesk` binary, an in-process view of the same store for checks,
 //! and the checks of the product promise (no run lost, none double-started,
 //! progress neither missing nor duplicated).
@@ -84,6 +84,23 @@ impl Home {
         let mut all = args.to_vec();
         all.push("--json");
         serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// Creates a run from the `quick` template with `--set` overrides; its id.
+    pub fn create(&self, sets: &[&str]) -> String {
+        let mut args = vec!["create", "--template", "quick"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        self.json(&args)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Every run of the data dir, newest first.
+    pub fn runs(&self) -> Vec<Value> {
+        self.json(&["list", "--limit", "1000"])["runs"]
+            .as_array()
+            .unwrap()
+            .clone()
     }
 
     /// A Desk on the same data dir that only looks: it never launches runs.

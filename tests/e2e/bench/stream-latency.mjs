@@ -11,7 +11,7 @@ import { launch } from '../lib/app.mjs';
 
 const events = Number(process.argv[2] ?? 1000);
 const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/fusion-desk/target');
-const testSim = join(target, 'debug/test-sim');
+const testSim = process.env.E2E_TEST_SIM ?? join(target, 'debug/test-sim');
 
 const app = await launch({ FUSION_DESK_SIMULATOR: testSim });
 const b = app.browser;
@@ -89,7 +89,7 @@ try {
   const run = await startRun();
   await listen('runs_log_stream', { id: run.id, offset: 0 });
   // Lines 5 ms apart: bursts are batched, every line still carries its marker.
-  await measure('sim.log → webview', join(run.run_dir, 'logs/sim.log'), (i, t) => `BENCH ${i} ${t}\n`, 5);
+  await measure('sim.log → webview', join(run.run_dir, 'logs/sim.log'), (i, t) => `BENCH ${i} ${t}\n`, Number(process.env.LOG_SPACING_MS ?? 5));
   await listen('runs_progress_stream', { id: run.id, cursor: null });
   // Progress 25 ms apart: a coalesced update shows only its latest iteration.
   await measure('progress.jsonl → webview', join(run.run_dir, 'progress.jsonl'), (i, t) =>

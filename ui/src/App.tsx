@@ -48,7 +48,7 @@ function Page({ route }: { route: Route }) {
     case 'topology':
       return <TopologyPage />;
     case 'run':
-      return <RunDetailPage key={route.id} id={route.id} />;
+      return <RunDetailPage key={route.id} id={route.id} tab={route.tab} />;
     case 'settings':
       return <SettingsPage />;
     case 'missing':

@@ -1,11 +1,11 @@
-// A small hash router: #/runs, #/new, #/runs/<id>, #/topology, #/settings.
+// A small hash router: #/runs, #/new, #/runs/<id>[/<tab>], #/topology, #/settings.
 
 import { useEffect, useState } from 'react';
 
 export type Route =
   | { page: 'runs' }
   | { page: 'new' }
-  | { page: 'run'; id: string }
+  | { page: 'run'; id: string; tab?: string }
   | { page: 'topology' }
   | { page: 'settings' }
   | { page: 'missing'; path: string };
@@ -16,8 +16,8 @@ export function parseHash(hash: string): Route {
   if (path === '/new') return { page: 'new' };
   if (path === '/topology') return { page: 'topology' };
   if (path === '/settings') return { page: 'settings' };
-  const m = /^\/runs\/([^/]+)$/.exec(path);
-  if (m) return { page: 'run', id: decodeURIComponent(m[1]) };
+  const m = /^\/runs\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
+  if (m) return m[2] ? { page: 'run', id: decodeURIComponent(m[1]), tab: m[2] } : { page: 'run', id: decodeURIComponent(m[1]) };
   return { page: 'missing', path };
 }
 
@@ -32,7 +32,7 @@ export function href(route: Route): string {
     case 'settings':
       return '#/settings';
     case 'run':
-      return `#/runs/${encodeURIComponent(route.id)}`;
+      return `#/runs/${encodeURIComponent(route.id)}${route.tab ? `/${route.tab}` : ''}`;
     case 'missing':
       return `#${route.path}`;
   }

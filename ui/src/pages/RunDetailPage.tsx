@@ -47,7 +47,12 @@ function newer(current: Run | null, incoming: Run): Run {
   return incoming.updated_at >= current.updated_at ? incoming : current;
 }
 
-export function RunDetailPage({ id }: { id: string }) {
+function isRunTab(t: string | undefined): t is RunTab {
+  return TABS.some((x) => x.id === t);
+}
+
+/** `tab` comes from the address (#/runs/<id>/<tab>), so a run reopens on the tab it was left on. */
+export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: string }) {
   const backend = useBackend();
   const [run, setRun] = useState<Run | null>(null);
   const [loadError, setLoadError] = useState<DeskError | null>(null);
@@ -60,9 +65,10 @@ export function RunDetailPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<DeskError | null>(null);
   const [deleted, setDeleted] = useState(false);
   const [reload, setReload] = useState(0);
-  const [tab, setTab] = useState<RunTab>('overview');
+  const initialTab: RunTab = isRunTab(tabInAddress) ? tabInAddress : 'overview';
+  const [tab, setTab] = useState<RunTab>(initialTab);
   // Tabs stay mounted once opened, so they keep their state (scroll, selection, zoom).
-  const [opened, setOpened] = useState<ReadonlySet<RunTab>>(new Set(['overview']));
+  const [opened, setOpened] = useState<ReadonlySet<RunTab>>(new Set([initialTab]));
   const live = useLiveProgress(backend, id, run !== null && isActive(run.status));
 
   useEffect(() => {
@@ -122,7 +128,17 @@ export function RunDetailPage({ id }: { id: string }) {
   const openTab = (t: RunTab) => {
     setTab(t);
     setOpened((s) => (s.has(t) ? s : new Set(s).add(t)));
+    // Replace, not push: Back still leads to where the run was opened from.
+    const target = href({ page: 'run', id, ...(t === 'overview' ? {} : { tab: t }) });
+    if (window.location.hash !== target) window.history.replaceState(null, '', target);
   };
+
+  useEffect(() => {
+    if (isRunTab(tabInAddress)) {
+      setTab(tabInAddress);
+      setOpened((s) => (s.has(tabInAddress) ? s : new Set(s).add(tabInAddress)));
+    }
+  }, [tabInAddress]);
 
   if (deleted) {
     return (

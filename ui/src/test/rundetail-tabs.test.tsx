@@ -49,6 +49,20 @@ function setup(patch: Partial<Run>) {
   return backend;
 }
 
+describe('the tab in the address', () => {
+  it('opens the run on it and records the tab the user picks', async () => {
+    const run = makeRun({ id: ID, name: 'NSFNet sweep', template: 'quick', status: 'COMPLETED' });
+    backend = new MemoryBackend({ runs: [run], timing: null });
+    window.location.hash = `#/runs/${ID}/results`;
+    renderWith(backend, <RunDetailPage id={ID} tab="results" />);
+    expect(await screen.findByTestId('tab-results')).toHaveAttribute('aria-selected', 'true');
+    await userEvent.click(screen.getByTestId('tab-logs'));
+    expect(window.location.hash).toBe(`#/runs/${ID}/logs`);
+    await userEvent.click(screen.getByTestId('tab-overview'));
+    expect(window.location.hash).toBe(`#/runs/${ID}`);
+  });
+});
+
 const flush = () => act(async () => {
   await new Promise((r) => setTimeout(r, 0));
 });

@@ -34,6 +34,7 @@ describe('helpers', () => {
     expect(parseHash('#/new')).toEqual({ page: 'new' });
     expect(parseHash('#/settings')).toEqual({ page: 'settings' });
     expect(parseHash('#/runs/0123456789ab')).toEqual({ page: 'run', id: '0123456789ab' });
+    expect(parseHash('#/runs/0123456789ab/logs')).toEqual({ page: 'run', id: '0123456789ab', tab: 'logs' });
     expect(parseHash('#/nope')).toEqual({ page: 'missing', path: '/nope' });
   });
 

@@ -131,6 +131,19 @@ export class App {
     await this.browser.wait(async () => (await this.browser.findElements(By.css(`[data-testid="${testId}"]`))).length === 0, timeoutMs, `${testId} still present`);
   }
 
+  /** Clicks Create on the new-run page once the config has been checked (the
+   * run size is shown), as a person reads it before creating the run. */
+  async createRun() {
+    await this.browser.wait(async () => {
+      try {
+        return /loads ×/.test(await this.text('run-summary'));
+      } catch {
+        return false;
+      }
+    }, 20_000, 'the config was never checked');
+    await this.click('create-run');
+  }
+
   async screenshot(name) {
     mkdirSync(shotsDir, { recursive: true });
     const path = join(shotsDir, `${name}.png`);

@@ -16,7 +16,7 @@ async function createRun(name) {
   await app.browser.wait(async () => (await select.getOptions()).length > 1, 10_000, 'templates never loaded');
   await select.selectByValue('quick');
   await app.type('run-name', name);
-  await app.click('create-run');
+  await app.createRun();
   await app.el('page-run-detail');
   return (await app.text('detail-id')).trim();
 }

@@ -18,8 +18,13 @@ async function createRun(name, overrides = '') {
   await select.selectByValue('quick');
   await app.type('run-name', name);
   if (overrides) await app.type('overrides-text', overrides);
-  await app.click('create-run');
-  await app.el('page-run-detail');
+  await app.createRun();
+  try {
+    await app.el('page-run-detail');
+  } catch (e) {
+    await app.screenshot('e2e-create-failed');
+    throw e;
+  }
   const id = (await app.text('detail-id')).trim();
   assert.match(id, /^[0-9a-f]{12}$/);
   return id;

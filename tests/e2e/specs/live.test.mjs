@@ -18,7 +18,7 @@ async function createRun(name, overrides = '') {
   await select.selectByValue('quick');
   await app.type('run-name', name);
   if (overrides) await app.type('overrides-text', overrides);
-  await app.click('create-run');
+  await app.createRun();
   await app.el('page-run-detail');
   const id = (await app.text('detail-id')).trim();
   assert.match(id, /^[0-9a-f]{12}$/);

@@ -172,8 +172,18 @@ async fn cancelling_fusion_leaves_nothing_running() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Let it reach its first iteration, after which it ignores SIGTERM.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Let it reach its first load: its SIGTERM handler is installed by then.
+    let log = Path::new(&run.run_dir).join("logs/sim.log");
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("Starting simulation for")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "FUSION never started its first load"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     t.desk.cancel(&run.id).await.unwrap();
     let done = t.wait(&run.id).await;
     std::env::remove_var("FUSION_STANDIN_ITER_SECONDS");

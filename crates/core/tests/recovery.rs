@@ -41,7 +41,7 @@ async fn force_running(t: &support::TestDesk, id: &str, pid: Option<i64>, start:
 /// exit.json and died before updating the store.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_that_finished_while_the_app_was_down_gets_its_true_state() {
-    let t = desk(2, 1.0).await;
+    let t = support::unwatched_desk(2, 1.0).await;
     for (exit_code, status) in [(0, RunStatus::Completed), (5, RunStatus::Failed)] {
         let run = t.create(&["test_sim.iterations=1"]).await;
         t.wait(&run.id).await;
@@ -65,7 +65,7 @@ async fn a_run_that_finished_while_the_app_was_down_gets_its_true_state() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_with_no_owner_and_no_outcome_fails_clearly() {
-    let t = desk(2, 1.0).await;
+    let t = support::unwatched_desk(2, 1.0).await;
     let run = t.create(&["test_sim.iterations=1"]).await;
     t.wait(&run.id).await;
     std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
@@ -81,7 +81,7 @@ async fn a_run_with_no_owner_and_no_outcome_fails_clearly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_launch_goes_back_to_the_queue_and_runs() {
-    let t = desk(2, 1.0).await;
+    let t = support::unwatched_desk(2, 1.0).await;
     let run = t.create(&["test_sim.iterations=1"]).await;
     t.wait(&run.id).await;
     std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
@@ -101,7 +101,7 @@ async fn an_interrupted_launch_goes_back_to_the_queue_and_runs() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recycled_pid_is_never_signalled() {
     use std::os::unix::process::CommandExt;
-    let t = desk(2, 0.0).await;
+    let t = support::unwatched_desk(2, 0.0).await;
     let run = t.create(&["test_sim.iterations=1"]).await;
     t.wait(&run.id).await;
     std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();

@@ -41,8 +41,18 @@ pub async fn open(home: &std::path::Path, watch: bool) -> Desk {
 }
 
 pub async fn desk(max_concurrent: u32, grace_seconds: f64) -> TestDesk {
+    desk_with(max_concurrent, grace_seconds, true).await
+}
+
+/// A Desk that keeps no watcher tasks: tests that rewrite a run's state
+/// behind the Desk's back use it, so no watcher settles the run meanwhile.
+pub async fn unwatched_desk(max_concurrent: u32, grace_seconds: f64) -> TestDesk {
+    desk_with(max_concurrent, grace_seconds, false).await
+}
+
+async fn desk_with(max_concurrent: u32, grace_seconds: f64, watch: bool) -> TestDesk {
     let home = tempfile::tempdir().unwrap();
-    let desk = open(home.path(), true).await;
+    let desk = open(home.path(), watch).await;
     desk.save_settings(&Settings {
         simulator_command: bin("test-sim").to_string_lossy().into_owned(),
         max_concurrent_runs: max_concurrent,

@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatShort } from '../lib/format';
 import { formatBytes } from '../lib/units';
-import { ExtraIcon } from './ExtraIcon';
 import { Icon } from './Icon';
 
 export interface FileTreeEntry {
@@ -179,7 +178,7 @@ export function FileTree({
                 {dir ? (isOpen ? '▾' : '▸') : ''}
               </span>
               <span className={`file-icon file-icon-${e.kind}`} aria-hidden="true">
-                {dir ? <Icon name="folder" size={14} /> : e.kind === 'symlink' ? <ExtraIcon name="link" size={14} /> : <ExtraIcon name="file" size={14} />}
+                {dir ? <Icon name="folder" size={14} /> : e.kind === 'symlink' ? <Icon name="link" size={14} /> : <Icon name="file" size={14} />}
               </span>
               <span className="file-name" title={e.kind === 'symlink' ? `${e.name} (link, not followed)` : e.name}>
                 {e.name}

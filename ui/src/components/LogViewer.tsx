@@ -18,7 +18,6 @@ import { LruCache } from '../lib/lru';
 import { RowHeights } from '../lib/rowHeights';
 import { buildMatcher, splitMatches } from '../lib/textMatch';
 import { formatCount } from '../lib/units';
-import { ExtraIcon } from './ExtraIcon';
 import { Icon } from './Icon';
 
 export interface LogSearchOptions {
@@ -699,7 +698,7 @@ export function LogViewer(props: LogViewerProps) {
               disabled={!query}
               onClick={() => step(-1)}
             >
-              <ExtraIcon name="chevronUp" size={14} />
+              <Icon name="chevronUp" size={14} />
             </button>
             <button
               type="button"
@@ -710,7 +709,7 @@ export function LogViewer(props: LogViewerProps) {
               disabled={!query}
               onClick={() => step(1)}
             >
-              <ExtraIcon name="chevronDown" size={14} />
+              <Icon name="chevronDown" size={14} />
             </button>
           </div>
         )}
@@ -726,7 +725,7 @@ export function LogViewer(props: LogViewerProps) {
           title="Wrap long lines"
           onClick={toggleWrap}
         >
-          <ExtraIcon name="wrap" size={14} />
+          <Icon name="wrap" size={14} />
           Wrap
         </button>
         <button
@@ -737,7 +736,7 @@ export function LogViewer(props: LogViewerProps) {
           title="Keep the last line in view"
           onClick={() => setFollowing(!following)}
         >
-          <ExtraIcon name="follow" size={14} />
+          <Icon name="follow" size={14} />
           Follow
         </button>
         <button
@@ -784,7 +783,7 @@ export function LogViewer(props: LogViewerProps) {
         {lineCount === 0 && <div className="log-empty muted">{emptyText}</div>}
         {newLines > 0 && (
           <button type="button" className="log-new-lines" data-testid="log-new-lines" onClick={jumpToBottom}>
-            {formatCount(newLines)} new line{newLines === 1 ? '' : 's'} <ExtraIcon name="arrowDown" size={13} />
+            {formatCount(newLines)} new line{newLines === 1 ? '' : 's'} <Icon name="arrowDown" size={13} />
           </button>
         )}
       </div>

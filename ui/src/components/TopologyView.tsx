@@ -2,7 +2,7 @@
 // Drag to pan, wheel to zoom about the cursor, hover for details.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { ExtraIcon } from './ExtraIcon';
+import { Icon } from './Icon';
 
 export interface TopologyNode {
   id: string;
@@ -296,13 +296,13 @@ export function TopologyView({
 
       <div className="topology-tools">
         <button type="button" className="btn btn-xs" title="Zoom in" aria-label="Zoom in" onClick={() => zoomAt(w / 2, h / 2, 1.3)}>
-          <ExtraIcon name="zoomIn" size={14} />
+          <Icon name="zoomIn" size={14} />
         </button>
         <button type="button" className="btn btn-xs" title="Zoom out" aria-label="Zoom out" onClick={() => zoomAt(w / 2, h / 2, 1 / 1.3)}>
-          <ExtraIcon name="zoomOut" size={14} />
+          <Icon name="zoomOut" size={14} />
         </button>
         <button type="button" className="btn btn-xs" data-testid="topology-fit" title="Fit to view" onClick={fit}>
-          <ExtraIcon name="maximize" size={14} />
+          <Icon name="maximize" size={14} />
           Fit
         </button>
       </div>

@@ -6,7 +6,6 @@ import type { TemplateInfo } from '../bindings/TemplateInfo';
 import { toDeskError, useBackend } from '../api/backend';
 import { useSetup } from '../api/setup';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { ExtraIcon } from '../components/ExtraIcon';
 import { Icon } from '../components/Icon';
 import type { IniDiagnostic, IniEditorHandle } from '../components/IniEditor';
 import { ConfirmModal } from '../components/Modal';
@@ -421,11 +420,11 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
             )}
             <div className="config-toolbar-actions">
               <button type="button" className="btn btn-sm" data-testid="import-config" onClick={importConfig}>
-                <ExtraIcon name="file" />
+                <Icon name="file" />
                 Import INI…
               </button>
               <button type="button" className="btn btn-sm" data-testid="export-config" onClick={exportConfig} disabled={text === null}>
-                <ExtraIcon name="download" />
+                <Icon name="download" />
                 Export INI…
               </button>
               <button

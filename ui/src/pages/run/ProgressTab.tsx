@@ -178,11 +178,10 @@ function LoadRow({ load: l, running, current }: { load: LoadProgress; running: b
           </span>
         ) : l.complete ? (
           <span className="tag tag-done">done</span>
-        ) : running && (current || l.iteration > 0) ? (
-          // Loads may run in parallel (the embedded engine runs one per core).
-          <span className="tag tag-running">running</span>
         ) : running ? (
-          <span className="tag">waiting</span>
+          // A load is listed once it has started, and loads may run in
+          // parallel (the embedded engine runs one per core).
+          <span className="tag tag-running">running</span>
         ) : (
           <span className="tag">stopped</span>
         )}

@@ -2,7 +2,7 @@ import { useCallback, useImperativeHandle, useMemo, useRef, type Ref } from 'rea
 import type uPlot from 'uplot';
 import { formatProbability, iterationColumns, probabilityRange, type IterationSeries } from '../../lib/chartData';
 import { readChartColors, useDocumentTheme } from '../../lib/chartTheme';
-import { axisStyle, decadesOnly, paddedX, useUplot, type ChartHandle } from './useUplot';
+import { axisStyle, paddedX, probabilityAxis, useUplot, type ChartHandle } from './useUplot';
 
 export type { IterationSeries } from '../../lib/chartData';
 
@@ -47,13 +47,7 @@ export function BlockingIterationsChart({ series, logScale = false, height = 280
             incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
             values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
           },
-          {
-            ...axisStyle(colors),
-            label: 'Blocking probability',
-            size: 56,
-            ...decadesOnly(logScale, axisStyle(colors).grid),
-            values: (_u, splits) => splits.map((v) => formatProbability(v)),
-          },
+          probabilityAxis(colors, logScale),
         ],
         series: [
           { label: 'Iteration', value: (_u, v) => (v == null ? '—' : String(v)) },

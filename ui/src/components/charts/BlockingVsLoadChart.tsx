@@ -10,7 +10,7 @@ import {
   type SvgOptions,
 } from '../../lib/chartData';
 import { readChartColors, useDocumentTheme } from '../../lib/chartTheme';
-import { axisStyle, decadesOnly, paddedX, useUplot, type ChartHandle } from './useUplot';
+import { axisStyle, paddedX, probabilityAxis, useUplot, type ChartHandle } from './useUplot';
 
 export type { LoadPoint, LoadSeries } from '../../lib/chartData';
 
@@ -95,13 +95,7 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, re
         },
         axes: [
           { ...axisStyle(colors), label: 'Load (Erlang)', size: 40 },
-          {
-            ...axisStyle(colors),
-            label: 'Blocking probability',
-            size: 56,
-            ...decadesOnly(logScale, axisStyle(colors).grid),
-            values: (_u, splits) => splits.map((v) => formatProbability(v)),
-          },
+          probabilityAxis(colors, logScale),
         ],
         series: [
           { label: 'Load', value: (_u, v) => (v == null ? '—' : `${v} E`) },

@@ -6,6 +6,7 @@ import './localeGuard';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatProbability } from '../../lib/chartData';
 
 export interface ChartHandle {
   /** The plot as a PNG data URL (canvas only, on the theme background), or null before it is drawn. */
@@ -170,4 +171,16 @@ export function axisStyle(colors: { text: string; muted: string; grid: string })
     labelGap: 0,
     labelSize: 22,
   } satisfies Partial<uPlot.Axis>;
+}
+
+/** The blocking-probability y axis both charts share. */
+export function probabilityAxis(colors: { text: string; muted: string; grid: string }, log: boolean): uPlot.Axis {
+  const style = axisStyle(colors);
+  return {
+    ...style,
+    label: 'Blocking probability',
+    size: 56,
+    ...decadesOnly(log, style.grid),
+    values: (_u, splits) => splits.map((v) => formatProbability(v)),
+  };
 }

@@ -8,7 +8,7 @@
 //! looked at before a long run ends) and once more at its end.
 
 use std::io::{Read, Seek, SeekFrom};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -62,20 +62,27 @@ impl SavingToScanner {
         }
         (self.latest != before).then(|| self.latest.clone()).flatten()
     }
+
+    /// The newest folder reported so far.
+    pub fn latest(&self) -> Option<&Path> {
+        self.latest.as_deref()
+    }
 }
 
-async fn register(desk: &Desk, id: &RunId, folder: PathBuf) {
+/// Registers `folder`; true when it is registered or needs no registering.
+async fn register(desk: &Desk, id: &RunId, folder: &Path) -> bool {
     // The embedded engine reports the run's own output/ folder: nothing to add.
     if folder.starts_with(desk.data().run(id).root()) {
-        return;
+        return true;
     }
-    match desk
-        .register_artifact_root(id.as_str(), ROOT_LABEL, &folder)
-        .await
-    {
-        Ok(_) => tracing::info!(run = %id, "results folder reported by the simulator: {}", folder.display()),
+    match desk.register_artifact_root(id.as_str(), ROOT_LABEL, folder).await {
+        Ok(_) => {
+            tracing::info!(run = %id, "results folder reported by the simulator: {}", folder.display());
+            true
+        }
         Err(e) => {
-            tracing::warn!(run = %id, "cannot use the reported results folder {}: {e}", folder.display())
+            tracing::warn!(run = %id, "cannot use the reported results folder {} yet: {e}", folder.display());
+            false
         }
     }
 }
@@ -92,9 +99,15 @@ impl ReportedResults {
         let task = tokio::spawn(async move {
             let log = desk.data().run(&id).sim_log();
             let mut scanner = SavingToScanner::default();
+            // A simulator may announce a folder before it creates it (FUSION
+            // logs "Saving to:" first): registering is retried until it works.
+            let mut registered: Option<PathBuf> = None;
             loop {
-                if let Some(folder) = scanner.scan(&log) {
-                    register(&desk, &id, folder).await;
+                scanner.scan(&log);
+                if let Some(folder) = scanner.latest().filter(|f| registered.as_deref() != Some(*f)) {
+                    if register(&desk, &id, folder).await {
+                        registered = Some(folder.to_owned());
+                    }
                 }
                 tokio::select! {
                     _ = &mut stopped => break,
@@ -102,7 +115,8 @@ impl ReportedResults {
                 }
             }
             // The simulator has ended: its last lines are in the file now.
-            if let Some(folder) = scanner.scan(&log) {
+            scanner.scan(&log);
+            if let Some(folder) = scanner.latest().filter(|f| registered.as_deref() != Some(*f)) {
                 register(&desk, &id, folder).await;
             }
         });

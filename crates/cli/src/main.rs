@@ -3,6 +3,7 @@
 //! so what it prints is the runs' true state.
 
 mod artifacts;
+mod cluster;
 mod output;
 
 use std::process::ExitCode;
@@ -45,6 +46,9 @@ enum Command {
         /// An override `section.key=value`; repeat for more.
         #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
         set: Vec<String>,
+        /// Where the run executes: `local` (default) or a cluster profile's name.
+        #[arg(long, value_name = "local|PROFILE")]
+        executor: Option<String>,
     },
     /// List runs, newest first.
     List {
@@ -103,6 +107,11 @@ enum Command {
         max_concurrent: Option<u32>,
         #[arg(long)]
         grace_seconds: Option<f64>,
+    },
+    /// Slurm cluster profiles runs can be sent to (`--executor`).
+    Cluster {
+        #[command(subcommand)]
+        action: Option<cluster::ClusterAction>,
     },
 }
 
@@ -169,7 +178,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: &Cli) -> Result<(), DeskError> {
     let desk = Desk::open(DeskOptions::from_env()?).await?;
-    if !matches!(cli.command, Command::Templates { .. } | Command::Validate { .. }) {
+    if !matches!(
+        cli.command,
+        Command::Templates { .. } | Command::Validate { .. } | Command::Cluster { .. }
+    ) {
         desk.recover().await?;
     }
     let out = output::Printer { json: cli.json };
@@ -179,12 +191,14 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             config,
             name,
             set,
+            executor,
         } => {
             let req = CreateRunRequest {
                 template: template.clone().unwrap_or_default(),
                 name: name.clone(),
                 overrides: set.clone(),
                 config_text: config.as_deref().map(read_file).transpose()?,
+                executor: executor.clone(),
             };
             let resolved = desk.resolve_config(&req).await?;
             for w in &resolved.report.warnings {
@@ -298,6 +312,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             }
             out.settings(&view);
         }
+        Command::Cluster { action } => cluster::cluster(&desk, action.as_ref(), cli.json).await?,
     }
     Ok(())
 }

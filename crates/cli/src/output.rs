@@ -35,6 +35,13 @@ impl Printer {
         println!("started:      {}", opt(&run.started_at));
         println!("completed:    {}", opt(&run.completed_at));
         println!("run dir:      {}", run.run_dir);
+        if run.executor != "local" {
+            println!("executor:     {}", run.executor);
+            println!("slurm job:    {}", opt(&run.slurm_job_id));
+        }
+        if let Some(d) = &run.status_detail {
+            println!("detail:       {d}");
+        }
         if let Some(e) = &run.error_message {
             println!("error:        {}", e.replace('\n', "\n              "));
         }

@@ -73,6 +73,7 @@ struct Inner {
     events: broadcast::Sender<RunEvent>,
     watch_runs: bool,
     watched: Mutex<HashSet<RunId>>,
+    slurm: crate::slurm::monitor::SlurmState,
 }
 
 impl Desk {
@@ -87,6 +88,7 @@ impl Desk {
                 events,
                 watch_runs: options.watch_runs,
                 watched: Mutex::new(HashSet::new()),
+                slurm: Default::default(),
             }),
         })
     }
@@ -116,7 +118,15 @@ impl Desk {
         row.into_run(&self.inner.data)
     }
 
-    async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
+    pub(crate) fn slurm_state(&self) -> &crate::slurm::monitor::SlurmState {
+        &self.inner.slurm
+    }
+
+    pub(crate) fn watches_runs(&self) -> bool {
+        self.inner.watch_runs
+    }
+
+    pub(crate) async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
         let run = self.store().get(id).await?.map(|r| self.to_run(r));
         if let Some(run) = &run {
             self.emit(RunEvent::RunUpdated {
@@ -187,8 +197,20 @@ impl Desk {
     // -------------------------------------------------------------- lifecycle
 
     /// Creates a run: a fresh id, its folder with the frozen config.ini, a
-    /// PENDING row; then starts it if a slot is free.
+    /// PENDING row; then starts it if a slot is free (or submits it to its
+    /// Slurm cluster).
     pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
+        let run = self.create_row(req).await?;
+        if run.executor == crate::slurm::LOCAL_EXECUTOR {
+            self.dispatch().await?;
+        } else {
+            self.submit_to_clusters().await?;
+        }
+        Ok(self.get(&run.id).await.unwrap_or(run))
+    }
+
+    /// Creates a run's folder and PENDING row without starting it.
+    pub(crate) async fn create_row(&self, req: &CreateRunRequest) -> Result<Run> {
         // The final text is validated before anything is written: an invalid
         // config never gets a row or a folder.
         let config = self.resolve_config(req).await?;
@@ -202,7 +224,11 @@ impl Desk {
             ),
         };
         let settings = self.store().settings().await?;
-        let simulator = settings::effective_simulator(&settings)?;
+        let executor = self.resolve_executor(req.executor.as_deref()).await?;
+        let simulator = match executor.as_ref().map(|p| p.simulator_command.trim()) {
+            Some(cluster) if !cluster.is_empty() => settings::split_command(cluster)?,
+            _ => settings::effective_simulator(&settings)?,
+        };
 
         let (id, dir) = loop {
             let id = RunId::generate();
@@ -236,12 +262,15 @@ impl Desk {
                 .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
                 .collect();
             self.store()
-                .insert_run(
+                .insert_run_on(
                     &id,
                     &name,
                     &config.template,
                     &overrides,
                     &settings::join_command(&simulator),
+                    executor
+                        .as_ref()
+                        .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
                 )
                 .await
         }
@@ -250,9 +279,7 @@ impl Desk {
             let _ = std::fs::remove_dir_all(dir.root());
             return Err(e);
         }
-        let run = self.emit_row(&id).await?.expect("just inserted");
-        self.dispatch().await?;
-        Ok(self.get(&run.id).await.unwrap_or(run))
+        Ok(self.emit_row(&id).await?.expect("just inserted"))
     }
 
     /// Starts queued runs, oldest first, while fewer than the configured
@@ -332,6 +359,9 @@ impl Desk {
     pub async fn cancel(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         let row = self.store().require(&id).await?;
+        if !row.is_local() {
+            return self.cancel_on_cluster(row).await;
+        }
         if row.status() == RunStatus::Pending && self.store().cancel_pending(&id).await? {
             return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
         }
@@ -414,6 +444,12 @@ impl Desk {
                     format!("run {id} is still {} after the timeout", row.status().as_str()),
                 ));
             }
+            if !row.is_local() {
+                // Slurm is asked at its own pace, not every 25 ms.
+                self.poll_clusters().await?;
+                tokio::time::sleep(crate::slurm::monitor::POLL_INTERVAL / 4).await;
+                continue;
+            }
             match row.status() {
                 RunStatus::Running => self.reconcile(&id).await?,
                 _ => self.dispatch().await?,
@@ -427,8 +463,12 @@ impl Desk {
     /// fail with a clear message; then the queue is served.
     pub async fn recover(&self) -> Result<()> {
         for row in self.store().with_status(RunStatus::Running).await? {
-            self.reconcile(&row.run_id()).await?;
+            if row.is_local() {
+                self.reconcile(&row.run_id()).await?;
+            }
         }
+        // Cluster runs: submit what is not yet, settle what Slurm finished.
+        self.poll_clusters().await?;
         self.remove_abandoned_folders().await?;
         self.dispatch().await
     }
@@ -466,6 +506,9 @@ impl Desk {
     /// Checks one running run: if its owner is alive it is (re)adopted when
     /// this Desk watches runs; if not, its final state is settled.
     pub async fn reconcile(&self, id: &RunId) -> Result<()> {
+        if self.store().get(id).await?.is_some_and(|r| !r.is_local()) {
+            return self.reconcile_on_cluster().await;
+        }
         let dir = self.data().run(id);
         if !dir.root().is_dir() {
             if self

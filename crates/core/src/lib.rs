@@ -21,6 +21,7 @@ pub mod run_id;
 pub mod run_lock;
 pub mod settings;
 pub mod simulator;
+pub mod slurm;
 pub mod store;
 pub mod supervisor;
 pub mod templates;

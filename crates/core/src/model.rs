@@ -81,6 +81,13 @@ pub struct Run {
     pub updated_at: String,
     pub config_path: String,
     pub run_dir: String,
+    /// Where the run executes: `local` or a Slurm cluster profile's name.
+    pub executor: String,
+    /// The Slurm job id (`<array id>_<task>` for a run of a job array).
+    pub slurm_job_id: Option<String>,
+    /// What the executor last said about the run, in words (e.g. "Waiting
+    /// in Slurm's queue: Resources").
+    pub status_detail: Option<String>,
 }
 
 /// What the new-run page and `fdesk create` send.
@@ -99,6 +106,10 @@ pub struct CreateRunRequest {
     #[serde(default)]
     #[ts(optional)]
     pub config_text: Option<String>,
+    /// `local` (the default) or the name of a Slurm cluster profile.
+    #[serde(default)]
+    #[ts(optional)]
+    pub executor: Option<String>,
 }
 
 /// History query: status filter, name search, newest first, paging.

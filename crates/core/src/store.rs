@@ -42,6 +42,11 @@ pub struct RunRow {
     pub started_at: Option<String>,
     pub completed_at: Option<String>,
     pub updated_at: String,
+    /// `local`, or the name of the Slurm cluster profile the run goes to.
+    pub executor: String,
+    pub slurm_job_id: Option<String>,
+    pub slurm_array_task: Option<i64>,
+    pub status_detail: Option<String>,
 }
 
 impl RunRow {
@@ -74,7 +79,14 @@ impl RunRow {
             started_at: self.started_at,
             completed_at: self.completed_at,
             updated_at: self.updated_at,
+            slurm_job_id: crate::slurm::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
+            executor: self.executor,
+            status_detail: self.status_detail,
         }
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.executor == crate::slurm::LOCAL_EXECUTOR
     }
 }
 
@@ -103,9 +115,10 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
+pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
-    cancel_requested_at, created_at, started_at, completed_at, updated_at";
+    cancel_requested_at, created_at, started_at, completed_at, updated_at, \
+    executor, slurm_job_id, slurm_array_task, status_detail";
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
@@ -150,10 +163,25 @@ impl Store {
         overrides: &[String],
         simulator: &str,
     ) -> Result<()> {
+        self.insert_run_on(id, name, template, overrides, simulator, crate::slurm::LOCAL_EXECUTOR)
+            .await
+    }
+
+    /// Inserts a PENDING run for `executor` in one statement, so a local
+    /// dispatcher never sees a cluster run as local, even for a moment.
+    pub async fn insert_run_on(
+        &self,
+        id: &RunId,
+        name: &str,
+        template: &str,
+        overrides: &[String],
+        simulator: &str,
+        executor: &str,
+    ) -> Result<()> {
         let now = timestamp::now();
         sqlx::query(
-            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
+            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at, executor) \
+             VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
         )
         .bind(id.as_str())
         .bind(name)
@@ -162,6 +190,7 @@ impl Store {
         .bind(simulator)
         .bind(&now)
         .bind(&now)
+        .bind(executor)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -248,7 +277,8 @@ impl Store {
     /// The oldest pending run: the head of the FIFO queue.
     pub async fn next_pending(&self, after_seq: i64) -> Result<Option<RunRow>> {
         Ok(sqlx::query_as::<_, RunRow>(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND seq > ? ORDER BY seq LIMIT 1"
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND executor = 'local' AND seq > ? \
+             ORDER BY seq LIMIT 1"
         ))
         .bind(after_seq)
         .fetch_optional(&self.pool)
@@ -262,8 +292,8 @@ impl Store {
         let now = timestamp::now();
         let done = sqlx::query(
             "UPDATE runs SET status = 'RUNNING', started_at = ?1, updated_at = ?1 \
-             WHERE id = ?2 AND status = 'PENDING' \
-             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING') < ?3",
+             WHERE id = ?2 AND status = 'PENDING' AND executor = 'local' \
+             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local') < ?3",
         )
         .bind(&now)
         .bind(id.as_str())
@@ -274,7 +304,7 @@ impl Store {
     }
 
     pub async fn running_count(&self) -> Result<u32> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING'")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local'")
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u32)

@@ -1,0 +1,121 @@
+//! Running Slurm's client commands. Each call has a time limit: with the
+//! controller down, `squeue` takes about 18 s to give up, and no poll or
+//! cancel may hang on it.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::error::{DeskError, ErrorCode};
+
+const TIMEOUT: Duration = Duration::from_secs(12);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlurmError {
+    /// The controller did not answer; try again later.
+    Unreachable(String),
+    /// The command ran and said no (a bad partition, an unknown job...).
+    Refused(String),
+    /// The Slurm client is not installed here.
+    Missing(String),
+}
+
+impl SlurmError {
+    pub fn message(&self) -> &str {
+        match self {
+            SlurmError::Unreachable(m) | SlurmError::Refused(m) | SlurmError::Missing(m) => m,
+        }
+    }
+}
+
+impl From<SlurmError> for DeskError {
+    fn from(e: SlurmError) -> Self {
+        match e {
+            SlurmError::Unreachable(m) => DeskError::new(
+                ErrorCode::SimulatorUnavailable,
+                format!("cannot reach the Slurm controller: {m}"),
+            ),
+            SlurmError::Refused(m) => DeskError::invalid_input(format!("Slurm refused: {m}")),
+            SlurmError::Missing(m) => DeskError::new(ErrorCode::SimulatorUnavailable, m),
+        }
+    }
+}
+
+/// Runs `program args`; its stdout on success.
+pub async fn run(program: &str, args: &[String]) -> Result<String, SlurmError> {
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = cmd.spawn().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            SlurmError::Missing(format!(
+                "{program} is not installed on this machine: install Slurm's client commands \
+                 (Debian: slurm-client) to use a cluster"
+            ))
+        } else {
+            SlurmError::Missing(format!("cannot run {program}: {e}"))
+        }
+    })?;
+    let out = match tokio::time::timeout(TIMEOUT, child.wait_with_output()).await {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => return Err(SlurmError::Missing(format!("cannot run {program}: {e}"))),
+        Err(_) => {
+            return Err(SlurmError::Unreachable(format!(
+                "{program} did not answer within {} s",
+                TIMEOUT.as_secs()
+            )))
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() {
+        return Ok(stdout);
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let text = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let text = if text.is_empty() {
+        format!("{program} failed ({})", out.status)
+    } else {
+        text
+    };
+    if is_unreachable(&text) {
+        Err(SlurmError::Unreachable(text))
+    } else {
+        Err(SlurmError::Refused(text))
+    }
+}
+
+fn is_unreachable(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("unable to contact slurm controller")
+        || t.contains("connect failure")
+        || t.contains("socket timed out")
+        || t.contains("connection refused")
+        || t.contains("slurm_receive_msg")
+        || t.contains("communication connection failure")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_an_unreachable_controller_from_a_refusal() {
+        assert!(is_unreachable(
+            "slurm_load_jobs error: Unable to contact slurm controller (connect failure)"
+        ));
+        assert!(!is_unreachable("sbatch: error: Invalid partition name specified"));
+    }
+
+    #[tokio::test]
+    async fn a_missing_program_says_what_to_install() {
+        let e = run("fdesk-no-such-sbatch", &[]).await.unwrap_err();
+        assert!(matches!(e, SlurmError::Missing(ref m) if m.contains("not installed")), "{e:?}");
+    }
+}

@@ -1,0 +1,299 @@
+//! Following Slurm runs: one `squeue` call per tick for every active cluster
+//! run, whatever their number; each job's state becomes its run's status and
+//! status line. Jobs the controller has purged are settled from the run's
+//! `exit.json`; an unreachable controller leaves every run as it is, says so
+//! on their status lines, and the next tick tries again.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::commands::{self, SlurmError};
+use super::squeue::{self, JobLine, Phase};
+use super::{job_label, runs};
+use crate::desk::Desk;
+use crate::error::Result;
+use crate::live::{FollowOptions, ProgressRecorder};
+use crate::model::RunStatus;
+use crate::outcome::{self, Outcome};
+use crate::run_id::RunId;
+use crate::store::{Finish, RunRow};
+use crate::timestamp;
+
+/// How often the app asks Slurm about its runs.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Run folders may sit on a network filesystem that emits no file events:
+/// progress of cluster runs is read by polling.
+const PROGRESS_POLL: Duration = Duration::from_millis(1000);
+
+/// Per-Desk state of the cluster monitor.
+#[derive(Default)]
+pub struct SlurmState {
+    poller: AtomicBool,
+    /// One poll at a time per process; the last one's time.
+    polling: tokio::sync::Mutex<Option<Instant>>,
+    /// Progress recorders of running cluster runs (watching Desks only).
+    recorders: Mutex<HashMap<RunId, ProgressRecorder>>,
+}
+
+impl SlurmState {
+    /// Starts the poller task once per Desk.
+    pub fn ensure_poller(&self, desk: &Desk) {
+        if self.poller.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let desk = desk.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = desk.poll_clusters().await {
+                    tracing::warn!("cannot follow cluster runs: {e}");
+                }
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+        });
+    }
+}
+
+impl Desk {
+    /// A running cluster run asks for attention: a watching Desk lets its
+    /// poller handle it, a one-shot command polls now.
+    pub(crate) async fn reconcile_on_cluster(&self) -> Result<()> {
+        if self.watches_runs() {
+            self.slurm_state().ensure_poller(self);
+            Ok(())
+        } else {
+            self.poll_clusters().await
+        }
+    }
+
+    /// One tick: submits what waits to be submitted, then asks Slurm about
+    /// every active cluster run at once and settles them. Errors of Slurm
+    /// itself are recorded on the runs; only store errors are returned.
+    pub async fn poll_clusters(&self) -> Result<()> {
+        let mut last = self.slurm_state().polling.lock().await;
+        if last.is_some_and(|t| t.elapsed() < POLL_INTERVAL / 4) {
+            return Ok(());
+        }
+        let active = runs::active(self.store()).await?;
+        if active.is_empty() {
+            *last = Some(Instant::now());
+            return Ok(());
+        }
+        if self.watches_runs() {
+            self.slurm_state().ensure_poller(self);
+        }
+        if active.iter().any(|r| r.slurm_job_id.is_none() && r.status() == RunStatus::Pending) {
+            self.submit_to_clusters().await?;
+        }
+        let submitted: Vec<RunRow> = runs::active(self.store())
+            .await?
+            .into_iter()
+            .filter(|r| r.slurm_job_id.is_some())
+            .collect();
+        *last = Some(Instant::now());
+        if submitted.is_empty() {
+            return Ok(());
+        }
+        let jobs: HashSet<&str> = submitted.iter().filter_map(|r| r.slurm_job_id.as_deref()).collect();
+        let mut jobs: Vec<&str> = jobs.into_iter().collect();
+        jobs.sort_unstable();
+        let args = vec![
+            "-h".to_owned(),
+            "-r".to_owned(),
+            "-t".to_owned(),
+            "all".to_owned(),
+            "-j".to_owned(),
+            jobs.join(","),
+            "-o".to_owned(),
+            squeue::SQUEUE_FORMAT.to_owned(),
+        ];
+        let lines = match commands::run("squeue", &args).await {
+            Ok(text) => squeue::parse_squeue(&text),
+            // Every job asked about is gone from the controller's memory.
+            Err(SlurmError::Refused(m)) if m.contains("Invalid job id") => Vec::new(),
+            Err(e) => {
+                let detail = match &e {
+                    SlurmError::Unreachable(m) => format!(
+                        "Cannot reach the Slurm controller ({m}). The run is kept; FUSION Desk \
+                         checks again every few seconds"
+                    ),
+                    other => format!("Cannot ask Slurm about the run: {}", other.message()),
+                };
+                for row in &submitted {
+                    if runs::set_detail(self.store(), &row.run_id(), &detail).await? {
+                        self.emit_row(&row.run_id()).await?;
+                    }
+                }
+                return Ok(());
+            }
+        };
+        let by_job: HashMap<(&str, Option<i64>), &JobLine> = lines
+            .iter()
+            .map(|l| ((l.job_id.as_str(), l.array_task), l))
+            .collect();
+        for row in &submitted {
+            let key = (row.slurm_job_id.as_deref().unwrap_or_default(), row.slurm_array_task);
+            self.apply_job_state(row, by_job.get(&key).copied()).await?;
+        }
+        Ok(())
+    }
+
+    async fn apply_job_state(&self, row: &RunRow, job: Option<&JobLine>) -> Result<()> {
+        let id = row.run_id();
+        let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task).unwrap_or_default();
+        let Some(job) = job else {
+            return self.settle_cluster_run(row, None).await;
+        };
+        match squeue::phase(&job.state) {
+            Phase::Queued if squeue::never_starts(&job.reason) => {
+                let _ = commands::run("scancel", std::slice::from_ref(&label)).await;
+                self.fail_cluster_run(
+                    &id,
+                    format!(
+                        "Slurm can never start this run: {}. Its job {label} was cancelled; change \
+                         the cluster profile and run it again",
+                        squeue::explain_reason(&job.reason)
+                    ),
+                )
+                .await
+            }
+            Phase::Queued => {
+                if row.cancel_requested_at.is_some() {
+                    return Ok(());
+                }
+                let detail = format!("Waiting in Slurm's queue: {}", squeue::explain_reason(&job.reason));
+                if runs::set_detail(self.store(), &id, &detail).await? {
+                    self.emit_row(&id).await?;
+                }
+                Ok(())
+            }
+            Phase::Active => {
+                let detail = if row.cancel_requested_at.is_some() {
+                    row.status_detail.clone().unwrap_or_else(|| "Stopping".to_owned())
+                } else if job.state == "SUSPENDED" {
+                    format!("Suspended by Slurm (job {label})")
+                } else {
+                    format!("Running on {} (Slurm job {label})", job.nodes)
+                };
+                let changed = runs::mark_running(self.store(), &id, &detail).await?
+                    || runs::set_detail(self.store(), &id, &detail).await?;
+                if changed {
+                    self.emit_row(&id).await?;
+                }
+                self.record_progress(&id);
+                Ok(())
+            }
+            Phase::Ended => self.settle_cluster_run(row, Some(job)).await,
+        }
+    }
+
+    fn record_progress(&self, id: &RunId) {
+        if !self.watches_runs() {
+            return;
+        }
+        let mut recorders = self.slurm_state().recorders.lock().expect("recorders lock");
+        recorders.entry(id.clone()).or_insert_with(|| {
+            ProgressRecorder::start_with(self.clone(), id.clone(), FollowOptions::polling(PROGRESS_POLL))
+        });
+    }
+
+    /// Records the end of a cluster run whose job ended (`job`) or that
+    /// Slurm no longer knows (`None`, purged after `MinJobAge`).
+    async fn settle_cluster_run(&self, row: &RunRow, job: Option<&JobLine>) -> Result<()> {
+        let id = row.run_id();
+        let dir = self.data().run(&id);
+        let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task).unwrap_or_default();
+        let recorder = self.slurm_state().recorders.lock().expect("recorders lock").remove(&id);
+        match recorder {
+            Some(recorder) => recorder.finish().await,
+            None => {
+                // Never seen running here (a fast job, or another process
+                // followed it): record the final progress once.
+                let recorder = ProgressRecorder::start_with(
+                    self.clone(),
+                    id.clone(),
+                    FollowOptions::polling(PROGRESS_POLL),
+                );
+                recorder.finish().await;
+            }
+        }
+        let outcome = Outcome::read(&dir.exit_file()).unwrap_or(None);
+        let state = job.map(|j| j.state.as_str());
+        let (exit_code, exit_signal) = outcome.as_ref().map_or((None, None), |o| (o.exit_code, o.signal));
+        let finished_at = outcome
+            .as_ref()
+            .map_or_else(timestamp::now, |o| o.finished_at.clone());
+        let finish = |status: RunStatus, message: Option<String>| Finish {
+            status,
+            exit_code,
+            exit_signal,
+            error_message: message,
+            completed_at: finished_at.clone(),
+        };
+        let log = dir.sim_log();
+        let finish = if row.cancel_requested_at.is_some() {
+            finish(RunStatus::Cancelled, None)
+        } else if state == Some("CANCELLED") {
+            finish(
+                RunStatus::Cancelled,
+                Some(format!(
+                    "Job {label} was cancelled in Slurm, outside FUSION Desk (scancel or an administrator)"
+                )),
+            )
+        } else if let Some(message) = state.and_then(|s| squeue::ended_message(s, &job.unwrap().time_limit)) {
+            finish(RunStatus::Failed, Some(outcome::with_log_tail(message, &log)))
+        } else {
+            match &outcome {
+                Some(o) if o.cancelled => finish(
+                    RunStatus::Failed,
+                    Some(outcome::with_log_tail(
+                        format!(
+                            "Slurm stopped job {label} with a signal (a time limit, a preemption or an \
+                             scancel outside FUSION Desk)"
+                        ),
+                        &log,
+                    )),
+                ),
+                Some(o) => finish(o.status(), o.error_message(&log)),
+                None => match state {
+                    Some("COMPLETED") => finish(RunStatus::Completed, None),
+                    Some(_) => {
+                        let code = commands::run("scontrol", &["show".into(), "job".into(), "-o".into(), label.clone()])
+                            .await
+                            .ok()
+                            .and_then(|t| squeue::parse_exit_code(&t));
+                        let head = match code {
+                            Some((code, 0)) => format!("The simulator exited with code {code}"),
+                            Some((_, sig)) => format!(
+                                "The simulator was killed by signal {sig} ({})",
+                                outcome::signal_name(sig)
+                            ),
+                            None => format!("Slurm job {label} failed"),
+                        };
+                        Finish {
+                            exit_code: code.filter(|c| c.1 == 0).map(|c| c.0),
+                            exit_signal: code.filter(|c| c.1 != 0).map(|c| c.1),
+                            ..finish(RunStatus::Failed, Some(outcome::with_log_tail(head, &log)))
+                        }
+                    }
+                    None => finish(
+                        RunStatus::Failed,
+                        Some(outcome::with_log_tail(
+                            format!(
+                                "Slurm no longer knows job {label} (it forgets finished jobs after a \
+                                 while) and the run left no exit.json, so its outcome is unknown"
+                            ),
+                            &log,
+                        )),
+                    ),
+                },
+            }
+        };
+        let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
+        if runs::finish(self.store(), &id, &finish, detail.as_deref()).await? {
+            self.emit_row(&id).await?;
+        }
+        Ok(())
+    }
+}

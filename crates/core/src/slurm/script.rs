@@ -1,0 +1,229 @@
+//! The batch scripts FUSION Desk hands to `sbatch`. Each run gets its own
+//! `slurm.sh` in its folder (kept there for the researcher to read or submit
+//! by hand); runs submitted together go as one job array whose script looks
+//! up its run folder in an index file and `exec`s that run's script.
+//!
+//! The run script keeps the local supervisor's contract: output to
+//! `logs/sim.log`, the outcome in `exit.json` (same format, written
+//! atomically). The simulator runs in a process group of its own (`set -m`)
+//! so that the batch shell, which is the only process `scancel --batch
+//! --signal=TERM` reaches under `proctrack/cgroup`, can forward the signal
+//! to everything the simulator started and escalate to SIGKILL after the
+//! grace period.
+
+use std::path::Path;
+
+use super::profile::ClusterProfile;
+
+/// Single-quotes a word for bash.
+pub fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn path(p: &Path) -> String {
+    quote(&p.to_string_lossy())
+}
+
+/// The `#SBATCH` lines a profile asks for (without output or array options).
+pub fn sbatch_lines(profile: &ClusterProfile, job_name: &str) -> String {
+    let mut lines = vec![format!("--job-name={job_name}")];
+    if !profile.partition.is_empty() {
+        lines.push(format!("--partition={}", profile.partition));
+    }
+    if !profile.account.is_empty() {
+        lines.push(format!("--account={}", profile.account));
+    }
+    if !profile.time_limit.is_empty() {
+        lines.push(format!("--time={}", profile.time_limit));
+    }
+    lines.push("--ntasks=1".into());
+    lines.push(format!("--cpus-per-task={}", profile.cpus_per_run));
+    if !profile.memory_per_run.is_empty() {
+        lines.push(format!("--mem={}", profile.memory_per_run));
+    }
+    // A dependency that can never be met cancels the job instead of leaving
+    // it pending forever.
+    lines.push("--kill-on-invalid-dep=yes".into());
+    lines.extend(profile.extra_sbatch_options.iter().cloned());
+    lines.iter().map(|l| format!("#SBATCH {l}\n")).collect()
+}
+
+/// What a run script needs, with every path as the cluster's nodes see it.
+pub struct RunScript<'a> {
+    pub run_id: &'a str,
+    pub run_name: &'a str,
+    pub profile: &'a ClusterProfile,
+    pub run_dir: &'a Path,
+    /// The simulator command line, arguments included.
+    pub command: &'a [String],
+    /// Seconds between SIGTERM and SIGKILL when the run is cancelled.
+    pub grace_seconds: f64,
+}
+
+impl RunScript<'_> {
+    pub fn render(&self) -> String {
+        let dir = self.run_dir;
+        let command = self.command.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");
+        let program = quote(self.command.first().map(String::as_str).unwrap_or_default());
+        let name = self.run_name.replace(['\n', '\r'], " ");
+        format!(
+            r#"#!/bin/bash
+# FUSION Desk run {id} ({name}) on the cluster profile {profile}.
+# FUSION Desk submits this script itself, alone or as a task of a job array;
+# `sbatch slurm.sh` in this folder submits it by hand.
+{sbatch}#SBATCH --output={out}
+#SBATCH --open-mode=append
+
+run_dir={run_dir}
+cd "$run_dir" || exit 1
+exec >>"$run_dir/logs/sim.log" 2>&1
+export PYTHONUNBUFFERED=1 FUSION_DESK_RUN_ID={qid} FUSION_DESK_RUN_DIR="$run_dir"
+
+# exit.json in the format of FUSION Desk's local supervisor, written atomically.
+record() {{
+  local tmp="$run_dir/.exit.json.$$.tmp"
+  printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "finished_at": "%s"}}\n' \
+    "$1" "$2" "$3" "$4" "$(date -u +%Y-%m-%dT%H:%M:%S.%3N+00:00)" >"$tmp" && mv -f "$tmp" "$run_dir/exit.json"
+}}
+
+if ! command -v {program} >/dev/null 2>&1; then
+  echo "fusion-desk: the simulator {program_text} is not found on $(hostname)"
+  record null null false '"the simulator is not found on the cluster node"'
+  exit 127
+fi
+
+# A process group of its own for the simulator: a stop reaches all it started.
+set -m
+stopping=false
+on_stop() {{
+  stopping=true
+  kill -TERM -- "-$sim" 2>/dev/null
+  (sleep {grace}; kill -KILL -- "-$sim" 2>/dev/null) &
+}}
+trap on_stop TERM INT
+
+{command} &
+sim=$!
+# `wait` returns early when a trapped signal arrives: wait again until the
+# simulator is really gone; bash keeps its status for the last `wait`.
+while kill -0 "$sim" 2>/dev/null; do wait "$sim"; done
+wait "$sim"
+status=$?
+kill -KILL -- "-$sim" 2>/dev/null
+if [ "$status" -gt 128 ]; then
+  record null $((status - 128)) "$stopping" null
+else
+  record "$status" null "$stopping" null
+fi
+exit "$status"
+"#,
+            id = self.run_id,
+            profile = self.profile.name,
+            sbatch = sbatch_lines(self.profile, &format!("fdesk-{}", self.run_id)),
+            out = dir.join("logs").join("slurm.log").to_string_lossy(),
+            run_dir = path(dir),
+            qid = quote(self.run_id),
+            program_text = self.command.first().map(String::as_str).unwrap_or_default().replace('"', ""),
+            grace = format_seconds(self.grace_seconds),
+        )
+    }
+}
+
+fn format_seconds(s: f64) -> String {
+    let s = if s.is_finite() && s >= 0.0 { s } else { 10.0 };
+    format!("{s:.3}")
+}
+
+/// The script of a job array: task `i` runs the run folder on line `i` of
+/// the index (`<task>\t<cluster run folder>`).
+pub fn array_script(profile: &ClusterProfile, index: &Path, tasks: usize, task_log_dir: &Path) -> String {
+    format!(
+        r#"#!/bin/bash
+# A job array of {tasks} FUSION Desk runs on the cluster profile {profile}.
+# Task N runs the run folder named on the line of {index_text} that starts with N.
+{sbatch}#SBATCH --array=0-{last}
+#SBATCH --output={logs}/task-%a.log
+
+run_dir=$(awk -F '\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task {{ print $2; exit }}' {index})
+if [ -z "$run_dir" ]; then
+  echo "fusion-desk: task $SLURM_ARRAY_TASK_ID is not in {index_text}"
+  exit 1
+fi
+exec /bin/bash "$run_dir/slurm.sh"
+"#,
+        profile = profile.name,
+        sbatch = sbatch_lines(profile, "fdesk-array"),
+        last = tasks.saturating_sub(1),
+        logs = task_log_dir.to_string_lossy(),
+        index = path(index),
+        index_text = index.to_string_lossy(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> ClusterProfile {
+        ClusterProfile {
+            name: "hpc".into(),
+            partition: "long".into(),
+            account: "optics".into(),
+            time_limit: "04:00:00".into(),
+            cpus_per_run: 4,
+            memory_per_run: "8G".into(),
+            extra_sbatch_options: vec!["--qos=high".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn quotes_for_bash() {
+        assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(quote("a b"), "'a b'");
+    }
+
+    #[test]
+    fn run_script_carries_the_profile_and_records_the_outcome() {
+        let command: Vec<String> = ["/opt/fusion sim/fusion-sim", "run_sim", "--run_id", "0123456789ab"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let script = RunScript {
+            run_id: "0123456789ab",
+            run_name: "k=4\nsweep",
+            profile: &profile(),
+            run_dir: Path::new("/shared/fd/runs/0123456789ab"),
+            command: &command,
+            grace_seconds: 7.5,
+        }
+        .render();
+        for line in [
+            "#SBATCH --job-name=fdesk-0123456789ab\n",
+            "#SBATCH --partition=long\n",
+            "#SBATCH --account=optics\n",
+            "#SBATCH --time=04:00:00\n",
+            "#SBATCH --cpus-per-task=4\n",
+            "#SBATCH --mem=8G\n",
+            "#SBATCH --qos=high\n",
+            "#SBATCH --output=/shared/fd/runs/0123456789ab/logs/slurm.log\n",
+            "run_dir='/shared/fd/runs/0123456789ab'\n",
+            "'/opt/fusion sim/fusion-sim' 'run_sim' '--run_id' '0123456789ab' &\n",
+            "(sleep 7.500; kill -KILL",
+        ] {
+            assert!(script.contains(line), "missing {line:?} in\n{script}");
+        }
+        assert!(script.contains("(k=4 sweep)"), "a name cannot break out of its comment");
+        // The SBATCH block must come before the first command to be read.
+        let first_command = script.find("\nrun_dir=").unwrap();
+        assert!(script.rfind("#SBATCH").unwrap() < first_command);
+    }
+
+    #[test]
+    fn array_script_looks_up_its_run() {
+        let s = array_script(&profile(), Path::new("/d/slurm/a.index"), 100, Path::new("/d/slurm/a"));
+        assert!(s.contains("#SBATCH --array=0-99\n"), "{s}");
+        assert!(s.contains("#SBATCH --output=/d/slurm/a/task-%a.log\n"), "{s}");
+        assert!(s.contains("exec /bin/bash \"$run_dir/slurm.sh\""), "{s}");
+    }
+}

@@ -42,6 +42,10 @@ const COMMANDS: &[&str] = &[
     "settings_check_simulator",
     "settings_pick_simulator",
     "app_quit",
+    "clusters_list",
+    "clusters_save",
+    "clusters_remove",
+    "clusters_check",
 ];
 
 fn main() {

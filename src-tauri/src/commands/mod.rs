@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod artifacts;
+pub mod clusters;
 pub mod configs;
 pub mod live;
 pub mod runs;
@@ -53,5 +54,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::settings_check_simulator,
         settings::settings_pick_simulator,
         app::app_quit,
+        clusters::clusters_list,
+        clusters::clusters_save,
+        clusters::clusters_remove,
+        clusters::clusters_check,
     ]
 }

@@ -27,6 +27,8 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { ClusterProfile } from '../bindings/ClusterProfile';
+import type { ClusterCheck } from '../bindings/ClusterCheck';
 
 /** What to do with active runs when the app quits. */
 export type QuitMode = 'leave' | 'cancel';
@@ -101,6 +103,15 @@ export interface Backend {
   saveResultsPlot(id: string, format: PlotFormat, data: string): Promise<string | null>;
   /** The run's network coloured by link usage at `erlang` (null: the highest load). */
   runTopology(id: string, erlang: number | null): Promise<RunTopology>;
+
+  // ---- Slurm clusters ----
+  /** The cluster profiles runs can go to (besides this machine, `local`). */
+  listClusters(): Promise<ClusterProfile[]>;
+  /** Adds a profile or replaces the one of the same name; returns them all. */
+  saveCluster(profile: ClusterProfile): Promise<ClusterProfile[]>;
+  removeCluster(name: string): Promise<ClusterProfile[]>;
+  /** Asks the cluster (`sinfo`) about the profile's partition. */
+  checkCluster(name: string): Promise<ClusterCheck>;
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe;
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe;

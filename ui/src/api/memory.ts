@@ -13,6 +13,8 @@ import type { RunPage } from '../bindings/RunPage';
 import type { RunStatus } from '../bindings/RunStatus';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
+import type { ClusterProfile } from '../bindings/ClusterProfile';
+import type { ClusterCheck } from '../bindings/ClusterCheck';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
 import type { ArtifactListing } from '../bindings/ArtifactListing';
 import type { ArtifactPreview } from '../bindings/ArtifactPreview';
@@ -76,6 +78,8 @@ export type MemoryOptions = {
   timing?: MemoryTiming | null;
   /** Delay of every call, to make loading states visible in the demo. */
   latencyMs?: number;
+  /** Slurm cluster profiles (runs sent there behave like local ones here). */
+  clusters?: ClusterProfile[];
 };
 
 export type MemoryCall = { method: string; args: unknown[] };
@@ -131,8 +135,35 @@ export function makeRun(patch: Partial<Run> = {}): Run {
     updated_at: created,
     config_path: `${runDir}/config.ini`,
     run_dir: runDir,
+    executor: 'local',
+    slurm_job_id: null,
+    status_detail: null,
     ...patch,
   };
+}
+
+/** The core's checks of a cluster profile, with its wording. */
+function validateCluster(p: ClusterProfile): DeskError | null {
+  const bad = (field: string, why: string) => err('invalid_input', `cluster profile ${field}: ${why}`);
+  if (!p.name.trim()) return bad('name', 'is required');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(p.name)) return bad('name', `${JSON.stringify(p.name)} must be 1 to 64 letters, digits, '.', '_' or '-'`);
+  if (p.name.toLowerCase() === 'local') return bad('name', '"local" names this machine; pick another name');
+  if (!/^[A-Za-z0-9._-]*$/.test(p.partition)) return bad('partition', `${JSON.stringify(p.partition)} is not a partition name`);
+  if (!/^[A-Za-z0-9._-]*$/.test(p.account)) return bad('account', `${JSON.stringify(p.account)} is not an account name`);
+  if (p.time_limit && !/^(\d+-)?\d+(:\d+){0,2}$|^UNLIMITED$/.test(p.time_limit)) {
+    return bad('time limit', `${JSON.stringify(p.time_limit)} is not a Slurm time: use minutes, HH:MM:SS or D-HH:MM:SS`);
+  }
+  if (!Number.isInteger(p.cpus_per_run) || p.cpus_per_run < 1 || p.cpus_per_run > 4096) return bad('CPUs per run', 'must be between 1 and 4096');
+  if (p.memory_per_run && !/^[1-9]\d*[KMGTkmgt]?$/.test(p.memory_per_run)) {
+    return bad('memory per run', `${JSON.stringify(p.memory_per_run)} is not a size: a number with K, M, G or T (e.g. 4G)`);
+  }
+  for (const o of p.extra_sbatch_options) {
+    if (!o.startsWith('-')) return bad('extra sbatch options', `${JSON.stringify(o)} must be one option such as --qos=long, on one line`);
+  }
+  if (p.data_folder && !p.data_folder.startsWith('/')) {
+    return bad('data folder', `${JSON.stringify(p.data_folder)} must be an absolute path as the cluster's nodes see it`);
+  }
+  return null;
 }
 
 function copyRun(r: Run): Run {
@@ -259,6 +290,8 @@ export class MemoryBackend implements Backend {
   private streams = new Map<number, MemStream>();
   private nextStream = 0;
   private dialogCancels = 0;
+  private clusters: ClusterProfile[];
+  private nextJob = 4100;
 
   constructor(options: MemoryOptions = {}) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
@@ -267,6 +300,7 @@ export class MemoryBackend implements Backend {
     this.envOverride = options.simulatorEnvOverride ?? null;
     this.timing = options.timing === undefined ? { startMs: 300, runMs: 4000, cancelMs: 1000 } : options.timing;
     this.latencyMs = options.latencyMs ?? 0;
+    this.clusters = (options.clusters ?? []).map((c) => ({ ...c, extra_sbatch_options: [...c.extra_sbatch_options] }));
     // `runs` is given newest first, as lists show it.
     for (const r of [...(options.runs ?? [])].reverse()) this.insert(copyRun(r));
     // Seeded running runs make progress too (demo): one iteration every few seconds.
@@ -392,6 +426,12 @@ export class MemoryBackend implements Backend {
       }
       const name = request.name?.trim();
       if (name && name.length > 200) throw err('invalid_input', 'a run name is at most 200 characters');
+      const executor = request.executor?.trim() || 'local';
+      if (executor !== 'local' && !this.clusters.some((c) => c.name === executor)) {
+        const known = ['local', ...this.clusters.map((c) => c.name)].join(', ');
+        throw err('invalid_input', `executor: no cluster profile named ${JSON.stringify(executor)} (known: ${known})`);
+      }
+      const job = executor === 'local' ? null : String(this.nextJob++);
       const now = timestamp();
       const id = newId();
       const runDir = `${this.dataDir}/runs/${id}`;
@@ -405,6 +445,9 @@ export class MemoryBackend implements Backend {
         updated_at: now,
         run_dir: runDir,
         config_path: `${runDir}/config.ini`,
+        executor,
+        slurm_job_id: job,
+        status_detail: job ? `Submitted to Slurm as job ${job}; waiting in its queue` : null,
       });
       const base = request.config_text !== undefined ? request.config_text.replace(/^# Frozen by FUSION Desk[^\n]*\n/, '') : templateText(request.template);
       this.configs.set(
@@ -485,6 +528,43 @@ export class MemoryBackend implements Backend {
 
   getSettings(): Promise<SettingsView> {
     return this.handle('getSettings', [], () => this.view());
+  }
+
+  listClusters(): Promise<ClusterProfile[]> {
+    return this.handle('listClusters', [], () => this.clusterCopies());
+  }
+
+  saveCluster(profile: ClusterProfile): Promise<ClusterProfile[]> {
+    return this.handle('saveCluster', [profile], () => {
+      const problem = validateCluster(profile);
+      if (problem) throw problem;
+      const copy = { ...profile, extra_sbatch_options: [...profile.extra_sbatch_options] };
+      const at = this.clusters.findIndex((c) => c.name === profile.name);
+      if (at >= 0) this.clusters[at] = copy;
+      else this.clusters.push(copy);
+      return this.clusterCopies();
+    });
+  }
+
+  removeCluster(name: string): Promise<ClusterProfile[]> {
+    return this.handle('removeCluster', [name], () => {
+      if (!this.clusters.some((c) => c.name === name)) throw err('not_found', `no cluster profile named ${JSON.stringify(name)}`);
+      this.clusters = this.clusters.filter((c) => c.name !== name);
+      return this.clusterCopies();
+    });
+  }
+
+  checkCluster(name: string): Promise<ClusterCheck> {
+    return this.handle('checkCluster', [name], () => {
+      const c = this.clusters.find((x) => x.name === name);
+      if (!c) throw err('invalid_input', `executor: no cluster profile named ${JSON.stringify(name)}`);
+      const partition = c.partition || 'debug';
+      return { profile: name, ok: true, summary: `partition ${partition} (up): 4 node(s) idle, 32 CPUs each` };
+    });
+  }
+
+  private clusterCopies(): ClusterProfile[] {
+    return this.clusters.map((c) => ({ ...c, extra_sbatch_options: [...c.extra_sbatch_options] }));
   }
 
   saveSettings(settings: Settings): Promise<SettingsView> {
@@ -1004,6 +1084,7 @@ export class MemoryBackend implements Backend {
     const pid = 20000 + Math.floor(Math.random() * 40000);
     const now = timestamp();
     Object.assign(r, { status: 'RUNNING', started_at: now, updated_at: now, pid, pgid: pid });
+    if (r.slurm_job_id) Object.assign(r, { pid: null, pgid: null, status_detail: `Running on node01 (Slurm job ${r.slurm_job_id})` });
     this.steps.set(id, 0);
     this.announce(r);
     this.tick(id, Math.max(20, timing.runMs / totalSteps(this.sweep(r))), false);

@@ -9,6 +9,8 @@ import type { RunEvent } from '../bindings/RunEvent';
 import type { RunPage } from '../bindings/RunPage';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
+import type { ClusterProfile } from '../bindings/ClusterProfile';
+import type { ClusterCheck } from '../bindings/ClusterCheck';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
 import type { ArtifactListing } from '../bindings/ArtifactListing';
 import type { ArtifactPreview } from '../bindings/ArtifactPreview';
@@ -93,6 +95,18 @@ export class TauriBackend implements Backend {
   }
   saveSettings(settings: Settings): Promise<SettingsView> {
     return call('settings_save', { settings });
+  }
+  listClusters(): Promise<ClusterProfile[]> {
+    return call('clusters_list', {});
+  }
+  saveCluster(profile: ClusterProfile): Promise<ClusterProfile[]> {
+    return call('clusters_save', { profile });
+  }
+  removeCluster(name: string): Promise<ClusterProfile[]> {
+    return call('clusters_remove', { name });
+  }
+  checkCluster(name: string): Promise<ClusterCheck> {
+    return call('clusters_check', { name });
   }
   async quit(mode: QuitMode): Promise<void> {
     await call<null>('app_quit', { mode });

@@ -13,4 +13,8 @@ overrides: Array<string>,
  * config) used instead of the template's text; `template` then only
  * labels the run. The overrides still apply on top.
  */
-config_text?: string, };
+config_text?: string, 
+/**
+ * `local` (the default) or the name of a Slurm cluster profile.
+ */
+executor?: string, };

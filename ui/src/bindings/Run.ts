@@ -12,4 +12,17 @@ overrides: Array<string>,
 /**
  * The simulator command line the run was started with.
  */
-simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, };
+simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, 
+/**
+ * Where the run executes: `local` or a Slurm cluster profile's name.
+ */
+executor: string, 
+/**
+ * The Slurm job id (`<array id>_<task>` for a run of a job array).
+ */
+slurm_job_id: string | null, 
+/**
+ * What the executor last said about the run, in words (e.g. "Waiting
+ * in Slurm's queue: Resources").
+ */
+status_detail: string | null, };

@@ -19,6 +19,7 @@ import { KeyHelp, keyAtLine, type KeyRef } from './newrun/KeyHelp';
 import { SaveTemplateDialog } from './newrun/SaveTemplateDialog';
 import { TemplatesDialog } from './newrun/TemplatesDialog';
 import { formatEstimate, useValidation } from './newrun/useValidation';
+import { ExecutorPicker, LOCAL_EXECUTOR } from './newrun/ExecutorPicker';
 
 const PREFERRED_TEMPLATE = 'quick';
 
@@ -59,6 +60,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
   const [textLoading, setTextLoading] = useState(false);
   const [mode, setMode] = useState<Mode>('form');
   const [name, setName] = useState('');
+  const [executor, setExecutor] = useState(LOCAL_EXECUTOR);
   const [overridesText, setOverridesText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<DeskError | null>(null);
@@ -258,7 +260,13 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
     setError(null);
     const trimmed = name.trim();
     backend
-      .createRun({ template, ...(trimmed ? { name: trimmed } : {}), overrides: overridesToRequest(lines), config_text: text })
+      .createRun({
+        template,
+        ...(trimmed ? { name: trimmed } : {}),
+        overrides: overridesToRequest(lines),
+        config_text: text,
+        ...(executor !== LOCAL_EXECUTOR ? { executor } : {}),
+      })
       .then(
         (run) => navigate({ page: 'run', id: run.id }),
         (err: unknown) => {
@@ -381,6 +389,8 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
                 autoComplete="off"
               />
             </div>
+
+            <ExecutorPicker value={executor} onChange={setExecutor} />
           </div>
 
           {origin && (

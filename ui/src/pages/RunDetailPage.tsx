@@ -18,6 +18,7 @@ import { progressLabel, useLiveProgress } from './run/progress';
 import { ProgressTab } from './run/ProgressTab';
 import { ResultsTab } from './run/ResultsTab';
 import { TopologyTab } from './run/TopologyTab';
+import { StatusDetail, executorFacts } from './run/ExecutorFacts';
 
 export type RunTab = 'overview' | 'progress' | 'logs' | 'artifacts' | 'results' | 'topology';
 
@@ -278,6 +279,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
       run.simulator ? <code className="mono wrap">{run.simulator}</code> : <span className="muted">—</span>,
       true,
     ],
+    ...executorFacts(run),
     [
       'Run folder',
       <span className="path">
@@ -366,6 +368,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
       </div>
 
       <div className="tab-panel" role="tabpanel" id="panel-overview" aria-labelledby="tab-overview" hidden={tab !== 'overview'}>
+          <StatusDetail run={run} />
           {run.error_message && (
             <div className={`error-box${run.status === 'FAILED' ? '' : ' error-box-warning'}`}>
               <div className="error-box-title">

@@ -7,6 +7,7 @@ import { toDeskError, useBackend } from '../api/backend';
 import { useSetup } from '../api/setup';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ClusterProfilesSection } from './settings/ClusterProfilesSection';
 
 export const MAX_CONCURRENT_LIMIT = 256;
 export const MAX_GRACE_SECONDS = 3600;
@@ -348,6 +349,8 @@ export function SettingsPage() {
           </div>
         </form>
       )}
+
+      {view && <ClusterProfilesSection />}
     </div>
   );
 }

@@ -1,0 +1,262 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ClusterCheck } from '../../bindings/ClusterCheck';
+import type { ClusterProfile } from '../../bindings/ClusterProfile';
+import type { DeskError } from '../../bindings/DeskError';
+import { toDeskError, useBackend } from '../../api/backend';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { describeCluster } from '../newrun/ExecutorPicker';
+
+type Form = {
+  name: string;
+  partition: string;
+  account: string;
+  timeLimit: string;
+  cpus: string;
+  memory: string;
+  extra: string;
+  dataFolder: string;
+  simulator: string;
+};
+
+const EMPTY: Form = {
+  name: '',
+  partition: '',
+  account: '',
+  timeLimit: '',
+  cpus: '1',
+  memory: '',
+  extra: '',
+  dataFolder: '',
+  simulator: '',
+};
+
+function toForm(p: ClusterProfile): Form {
+  return {
+    name: p.name,
+    partition: p.partition,
+    account: p.account,
+    timeLimit: p.time_limit,
+    cpus: String(p.cpus_per_run),
+    memory: p.memory_per_run,
+    extra: p.extra_sbatch_options.join('\n'),
+    dataFolder: p.data_folder,
+    simulator: p.simulator_command,
+  };
+}
+
+/** The form as a profile; the core checks every field and names the bad one. */
+export function toProfile(f: Form): ClusterProfile {
+  const cpus = f.cpus.trim() === '' ? NaN : Number(f.cpus);
+  return {
+    name: f.name.trim(),
+    partition: f.partition.trim(),
+    account: f.account.trim(),
+    time_limit: f.timeLimit.trim(),
+    cpus_per_run: Number.isInteger(cpus) ? cpus : 0,
+    memory_per_run: f.memory.trim(),
+    extra_sbatch_options: f.extra
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
+    data_folder: f.dataFolder.trim(),
+    simulator_command: f.simulator.trim(),
+  };
+}
+
+/** Settings → Slurm clusters: the profiles runs can be sent to. */
+export function ClusterProfilesSection() {
+  const backend = useBackend();
+  const [profiles, setProfiles] = useState<ClusterProfile[] | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [checks, setChecks] = useState<Record<string, ClusterCheck | 'checking'>>({});
+
+  useEffect(() => {
+    let live = true;
+    backend.listClusters().then(
+      (list) => live && setProfiles(list),
+      (e: unknown) => live && setError(toDeskError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend]);
+
+  const edit = (patch: Partial<Form>) => setForm((f) => (f ? { ...f, ...patch } : f));
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (!form) return;
+    setBusy(true);
+    setError(null);
+    const profile = toProfile(form);
+    const replaced = editing && editing !== profile.name ? editing : null;
+    backend
+      .saveCluster(profile)
+      .then((list) => (replaced ? backend.removeCluster(replaced) : list))
+      .then(
+        (list) => {
+          setProfiles(list);
+          setForm(null);
+          setEditing(null);
+          setBusy(false);
+        },
+        (err: unknown) => {
+          setError(toDeskError(err));
+          setBusy(false);
+        },
+      );
+  };
+
+  const remove = (name: string) => {
+    setError(null);
+    backend.removeCluster(name).then(setProfiles, (err: unknown) => setError(toDeskError(err)));
+  };
+
+  const check = (name: string) => {
+    setChecks((c) => ({ ...c, [name]: 'checking' }));
+    backend.checkCluster(name).then(
+      (result) => setChecks((c) => ({ ...c, [name]: result })),
+      (err: unknown) =>
+        setChecks((c) => ({ ...c, [name]: { profile: name, ok: false, summary: toDeskError(err).message } })),
+    );
+  };
+
+  const text = (id: keyof Form, label: string, hint: string, placeholder = '') =>
+    form && (
+      <div className="field">
+        <label htmlFor={`cluster-${id}`}>{label}</label>
+        <input
+          id={`cluster-${id}`}
+          type="text"
+          data-testid={`cluster-${id}`}
+          value={form[id]}
+          placeholder={placeholder}
+          autoComplete="off"
+          onChange={(e) => edit({ [id]: e.target.value })}
+        />
+        <div className="hint">{hint}</div>
+      </div>
+    );
+
+  return (
+    <section className="card form settings-form" data-testid="cluster-profiles">
+      <section className="form-section">
+        <h2>Slurm clusters</h2>
+        <p className="hint">
+          Runs sent to a cluster are submitted with <code>sbatch</code> (many at once as one job array) and followed
+          through Slurm; their logs, progress and results are read from the shared filesystem as for runs here.
+        </p>
+        {profiles === null && !error && <div className="loading">Loading clusters…</div>}
+        {profiles && profiles.length === 0 && !form && (
+          <p className="muted" data-testid="cluster-empty">
+            No clusters yet.
+          </p>
+        )}
+        {profiles && profiles.length > 0 && (
+          <ul className="cluster-list">
+            {profiles.map((p) => {
+              const result = checks[p.name];
+              return (
+                <li key={p.name} className="cluster-item" data-testid={`cluster-item-${p.name}`}>
+                  <div>
+                    <strong>{p.name}</strong> <span className="muted">{describeCluster(p)}</span>
+                    {p.data_folder && <div className="hint mono">data folder on the cluster: {p.data_folder}</div>}
+                    {result && (
+                      <div className={`hint ${result !== 'checking' && !result.ok ? 'cluster-bad' : ''}`} data-testid={`cluster-check-${p.name}`}>
+                        {result === 'checking' ? 'Asking the cluster…' : `${result.ok ? '✓' : '✗'} ${result.summary}`}
+                      </div>
+                    )}
+                  </div>
+                  <div className="cluster-actions">
+                    <button type="button" className="btn btn-ghost" onClick={() => check(p.name)}>
+                      Check
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-ghost"
+                      onClick={() => {
+                        setForm(toForm(p));
+                        setEditing(p.name);
+                      }}
+                    >
+                      Edit
+                    </button>
+                    <button type="button" className="btn btn-danger-outline" onClick={() => remove(p.name)}>
+                      Remove
+                    </button>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {!form && (
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn"
+              data-testid="cluster-add"
+              onClick={() => {
+                setForm(EMPTY);
+                setEditing(null);
+              }}
+            >
+              Add a cluster
+            </button>
+          </div>
+        )}
+      </section>
+
+      {form && (
+        <form className="form-section" onSubmit={save} noValidate data-testid="cluster-form">
+          <h2>{editing ? `Edit ${editing}` : 'New cluster'}</h2>
+          <div className="field-row">
+            {text('name', 'Name', 'What the “Run on” control shows.', 'e.g. hpc')}
+            {text('partition', 'Partition', 'Empty: the cluster’s default partition.')}
+            {text('account', 'Account', 'Empty: your default account.')}
+          </div>
+          <div className="field-row">
+            {text('timeLimit', 'Time limit per run', 'Minutes, HH:MM:SS or D-HH:MM:SS.', '04:00:00')}
+            {text('cpus', 'CPUs per run', 'sbatch --cpus-per-task.')}
+            {text('memory', 'Memory per run', 'e.g. 4G; empty: the partition’s default.')}
+          </div>
+          {text('dataFolder', 'Data folder on the cluster', 'Where the nodes see this app’s data folder on the shared filesystem. Empty: the same path.')}
+          {text('simulator', 'Simulator on the cluster', 'The simulator command as the nodes run it. Empty: the one in effect here.')}
+          <div className="field">
+            <label htmlFor="cluster-extra">Extra sbatch options</label>
+            <textarea
+              id="cluster-extra"
+              data-testid="cluster-extra"
+              rows={2}
+              value={form.extra}
+              placeholder="--qos=long"
+              onChange={(e) => edit({ extra: e.target.value })}
+            />
+            <div className="hint">One option per line.</div>
+          </div>
+          {error && <ErrorAlert error={error} testId="cluster-error" />}
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" data-testid="cluster-save" disabled={busy}>
+              {busy ? 'Saving…' : 'Save cluster'}
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setForm(null);
+                setEditing(null);
+                setError(null);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {!form && error && <ErrorAlert error={error} testId="cluster-error" />}
+    </section>
+  );
+}

@@ -194,11 +194,101 @@ async fn runs_survive_a_controller_restart() {
         .await;
         assert_eq!(kept.status, RunStatus::Running, "{kept:#?}");
     }
+    // A run created meanwhile is kept, unsubmitted, and says why.
+    let later = t.desk.create(&request(&["test_sim.iterations=2"])).await.unwrap();
+    assert_eq!(later.status, RunStatus::Pending);
+    assert_eq!(later.slurm_job_id, None);
+    assert!(
+        later.status_detail.as_deref().is_some_and(|d| d.contains("Not submitted yet")),
+        "{later:#?}"
+    );
     cluster.start_controller();
-    for r in &runs {
+    for r in runs.iter().chain([&later]) {
         let done = wait_terminal(&t, &r.id, Duration::from_secs(60)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
+    assert!(t.desk.get(&later.id).await.unwrap().slurm_job_id.is_some());
+}
+
+/// Slurm forgets finished jobs after `MinJobAge`; a forgotten id answers
+/// like an unknown one. Such runs are settled from their exit.json.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
+    let _cluster = Cluster::start();
+    let home = tempfile::tempdir().unwrap();
+    // No watcher: nothing polls Slurm until the test asks.
+    let desk = support::open(home.path(), false).await;
+    desk.save_settings(&fusion_desk_core::Settings {
+        simulator_command: support::bin("test-sim").to_string_lossy().into_owned(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    desk.save_cluster_profile(&profile()).await.unwrap();
+    let ok = desk.create(&request(&["test_sim.iterations=1"])).await.unwrap();
+    let failed = desk.create(&request(&["test_sim.exit_code=4"])).await.unwrap();
+    let lost = desk.create(&request(&["test_sim.iterations=1"])).await.unwrap();
+    for r in [&ok, &failed, &lost] {
+        let exit = std::path::Path::new(&r.run_dir).join("exit.json");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !exit.is_file() {
+            assert!(Instant::now() < deadline, "run {} never wrote exit.json", r.id);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    std::fs::remove_file(std::path::Path::new(&lost.run_dir).join("exit.json")).unwrap();
+    // Point the runs at ids the controller does not know, as after a purge.
+    for (i, r) in [&ok, &failed, &lost].iter().enumerate() {
+        sqlx::query("UPDATE runs SET slurm_job_id = ? WHERE id = ?")
+            .bind(format!("{}", 9_000_000 + i))
+            .bind(&r.id)
+            .execute(desk.store().pool())
+            .await
+            .unwrap();
+    }
+    desk.poll_clusters().await.unwrap();
+    let ok = desk.get(&ok.id).await.unwrap();
+    assert_eq!(ok.status, RunStatus::Completed, "{ok:#?}");
+    let failed = desk.get(&failed.id).await.unwrap();
+    assert_eq!((failed.status, failed.exit_code), (RunStatus::Failed, Some(4)), "{failed:#?}");
+    let lost = desk.get(&lost.id).await.unwrap();
+    assert_eq!(lost.status, RunStatus::Failed);
+    assert!(lost.error_message.unwrap().contains("no longer knows job"));
+}
+
+/// `fdesk cluster add`, `fdesk create --executor`, `fdesk wait` and `show`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fdesk_sends_runs_to_a_cluster() {
+    let _cluster = Cluster::start();
+    let home = tempfile::tempdir().unwrap();
+    let fdesk = |args: &[&str]| {
+        let out = std::process::Command::new(support::bin("fdesk"))
+            .args(args)
+            .env("FUSION_DESK_HOME", home.path())
+            .env("FUSION_DESK_SIMULATOR", support::bin("test-sim"))
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, _, err) = fdesk(&["cluster", "add", "bad", "--time-limit", "soon"]);
+    assert!(!ok && err.contains("time limit"), "{err}");
+    let (ok, out, err) = fdesk(&["cluster", "add", PROFILE, "--partition", "debug", "--cpus", "1"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("loopback: partition debug"), "{out}");
+    let (ok, out, err) = fdesk(&["cluster", "check", PROFILE]);
+    assert!(ok && out.contains("partition debug"), "{out}{err}");
+    let (ok, out, err) = fdesk(&["--json", "create", "--template", "quick", "--executor", PROFILE]);
+    assert!(ok, "{err}");
+    let run: Run = serde_json::from_str(&out).unwrap();
+    assert_eq!(run.executor, PROFILE);
+    let (ok, out, err) = fdesk(&["--json", "wait", &run.id, "--timeout", "60"]);
+    assert!(ok, "{err}");
+    let done: Run = serde_json::from_str(&out).unwrap();
+    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    let (_, out, _) = fdesk(&["show", &run.id]);
+    assert!(out.contains("executor:     loopback") && out.contains("slurm job:"), "{out}");
+    let (ok, _, err) = fdesk(&["create", "--template", "quick", "--executor", "nowhere"]);
+    assert!(!ok && err.contains("executor: no cluster profile named \"nowhere\""), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

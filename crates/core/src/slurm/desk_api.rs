@@ -24,6 +24,9 @@ use crate::settings;
 use crate::store::{Finish, RunRow};
 use crate::timestamp;
 
+/// Most runs in one job array; more go as several arrays.
+const MAX_ARRAY_TASKS: usize = 1000;
+
 /// What `sinfo` said about a cluster profile's partition.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ClusterCheck {
@@ -157,7 +160,10 @@ impl Desk {
                     continue;
                 }
             };
-            self.submit_group(&profile, &rows, grace).await?;
+            // Slurm's default MaxArraySize is 1001 (task ids 0-1000).
+            for chunk in rows.chunks(MAX_ARRAY_TASKS) {
+                self.submit_group(&profile, chunk, grace).await?;
+            }
         }
         if self.watches_runs() {
             self.slurm_state().ensure_poller(self);

@@ -1,0 +1,98 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterProfile } from '../bindings/ClusterProfile';
+import { MemoryBackend, makeRun } from '../api/memory';
+import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import { NewRunPage } from '../pages/NewRunPage';
+import { RunDetailPage } from '../pages/RunDetailPage';
+import { ClusterProfilesSection } from '../pages/settings/ClusterProfilesSection';
+import { renderWith } from './render';
+import { renderWithSetup } from './renderSetup';
+
+const HPC: ClusterProfile = {
+  name: 'hpc',
+  partition: 'long',
+  account: 'optics',
+  time_limit: '04:00:00',
+  cpus_per_run: 4,
+  memory_per_run: '8G',
+  extra_sbatch_options: [],
+  data_folder: '',
+  simulator_command: '',
+};
+
+let backend: MemoryBackend;
+afterEach(() => backend?.dispose());
+
+describe('Executor control on the new-run page', () => {
+  it('sends the run to the chosen cluster', async () => {
+    backend = new MemoryBackend({ timing: null, clusters: [HPC] });
+    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
+    const picker = screen.getByTestId('executor');
+    expect(picker).toHaveValue('local');
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Slurm: hpc' })).toBeInTheDocument());
+    await userEvent.selectOptions(picker, 'hpc');
+    expect(screen.getByTestId('executor-hint')).toHaveTextContent('partition long, 4 CPUs, 8G, time limit 04:00:00');
+    await userEvent.click(screen.getByTestId('create-run'));
+    await waitFor(() =>
+      expect(backend.callsOf('createRun')).toEqual([
+        [{ template: 'quick', overrides: [], config_text: memoryTemplateText('quick'), executor: 'hpc' }],
+      ]),
+    );
+    const run = (await backend.listRuns({})).runs[0];
+    expect(run.executor).toBe('hpc');
+    expect(run.slurm_job_id).not.toBeNull();
+  });
+
+  it('points to Settings when there is no cluster', async () => {
+    backend = new MemoryBackend({ timing: null });
+    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    expect(await screen.findByText('Add a Slurm cluster in Settings to run there.')).toBeInTheDocument();
+  });
+});
+
+describe('Cluster profiles in Settings', () => {
+  it('adds, checks and removes a profile; errors name the field', async () => {
+    backend = new MemoryBackend({ timing: null });
+    renderWith(backend, <ClusterProfilesSection />);
+    await userEvent.click(await screen.findByTestId('cluster-add'));
+    await userEvent.type(screen.getByTestId('cluster-name'), 'hpc');
+    await userEvent.type(screen.getByTestId('cluster-timeLimit'), 'soon');
+    await userEvent.click(screen.getByTestId('cluster-save'));
+    expect(await screen.findByTestId('cluster-error')).toHaveTextContent('cluster profile time limit');
+    expect(await backend.listClusters()).toEqual([]);
+
+    await userEvent.clear(screen.getByTestId('cluster-timeLimit'));
+    await userEvent.type(screen.getByTestId('cluster-timeLimit'), '2-00:00:00');
+    await userEvent.type(screen.getByTestId('cluster-partition'), 'long');
+    await userEvent.type(screen.getByTestId('cluster-extra'), '--qos=high');
+    await userEvent.click(screen.getByTestId('cluster-save'));
+    expect(await screen.findByTestId('cluster-item-hpc')).toHaveTextContent('partition long, 1 CPU, time limit 2-00:00:00');
+    expect((await backend.listClusters())[0].extra_sbatch_options).toEqual(['--qos=high']);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    expect(await screen.findByTestId('cluster-check-hpc')).toHaveTextContent('✓ partition long (up)');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(screen.queryByTestId('cluster-item-hpc')).not.toBeInTheDocument());
+    expect(await backend.listClusters()).toEqual([]);
+  });
+});
+
+describe('Run detail of a cluster run', () => {
+  it('shows the executor, the Slurm job and the status line', async () => {
+    const run = makeRun({
+      id: 'c0ffee000002',
+      executor: 'hpc',
+      slurm_job_id: '4242_7',
+      status_detail: "Waiting in Slurm's queue: Resources (waiting for free CPUs or memory)",
+    });
+    backend = new MemoryBackend({ runs: [run], timing: null, clusters: [HPC] });
+    renderWith(backend, <RunDetailPage id={run.id} />);
+    expect(await screen.findByTestId('detail-executor')).toHaveTextContent('Slurm cluster hpc');
+    expect(screen.getByTestId('detail-slurm-job')).toHaveTextContent('4242_7');
+    expect(screen.getByTestId('detail-status-detail')).toHaveTextContent("Waiting in Slurm's queue: Resources");
+  });
+});

@@ -44,7 +44,10 @@ pub enum ClusterAction {
 pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) -> Result<(), DeskError> {
     let print = |profiles: &[ClusterProfile]| {
         if json {
-            println!("{}", serde_json::to_string_pretty(profiles).expect("DTOs serialise"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(profiles).expect("DTOs serialise")
+            );
             return;
         }
         if profiles.is_empty() {
@@ -99,7 +102,10 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
         ClusterAction::Check { name } => {
             let check = desk.check_cluster(name).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&check).expect("DTOs serialise"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check).expect("DTOs serialise")
+                );
             } else {
                 println!("{}: {}", check.profile, check.summary);
             }

@@ -163,8 +163,15 @@ impl Store {
         overrides: &[String],
         simulator: &str,
     ) -> Result<()> {
-        self.insert_run_on(id, name, template, overrides, simulator, crate::slurm::LOCAL_EXECUTOR)
-            .await
+        self.insert_run_on(
+            id,
+            name,
+            template,
+            overrides,
+            simulator,
+            crate::slurm::LOCAL_EXECUTOR,
+        )
+        .await
     }
 
     /// Inserts a PENDING run for `executor` in one statement, so a local
@@ -304,9 +311,10 @@ impl Store {
     }
 
     pub async fn running_count(&self) -> Result<u32> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local'")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local'")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(n as u32)
     }
 

@@ -3,9 +3,9 @@
 //! cancel of a process tree, a controller restart, a 100-run job array and
 //! a job that can never start.
 
-mod support;
 #[path = "support/slurm_cluster.rs"]
 mod slurm_cluster;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -61,7 +61,11 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     let t = desk_with(profile(), 5.0).await;
     let run = t
         .desk
-        .create(&request(&["test_sim.loads=2", "test_sim.iterations=6", "test_sim.step_ms=250"]))
+        .create(&request(&[
+            "test_sim.loads=2",
+            "test_sim.iterations=6",
+            "test_sim.step_ms=250",
+        ]))
         .await
         .unwrap();
     assert_eq!(run.executor, PROFILE);
@@ -75,14 +79,19 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     })
     .await;
     assert!(
-        running.status_detail.as_deref().is_some_and(|d| d.contains("Running on localhost")),
+        running
+            .status_detail
+            .as_deref()
+            .is_some_and(|d| d.contains("Running on localhost")),
         "{running:#?}"
     );
     // Live progress from the run folder while Slurm runs it.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let p = t.desk.progress(&run.id).await.unwrap();
-        if p.as_ref().is_some_and(|p| p.finished_iterations > 0 && !p.complete) {
+        if p.as_ref()
+            .is_some_and(|p| p.finished_iterations > 0 && !p.complete)
+        {
             break;
         }
         assert!(Instant::now() < deadline, "no progress from the cluster run");
@@ -155,7 +164,10 @@ async fn cancelling_stops_the_whole_process_tree() {
         ]))
         .await
         .unwrap();
-    wait_until(&t, &run.id, Duration::from_secs(20), "ran", |r| r.status == RunStatus::Running).await;
+    wait_until(&t, &run.id, Duration::from_secs(20), "ran", |r| {
+        r.status == RunStatus::Running
+    })
+    .await;
     // The whole tree is up: simulator, 2 children with 2 each, the ignoring
     // child, the double-forked one, and the batch shell.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -184,13 +196,24 @@ async fn runs_survive_a_controller_restart() {
         .await
         .unwrap();
     for r in &runs {
-        wait_until(&t, &r.id, Duration::from_secs(20), "ran", |r| r.status == RunStatus::Running).await;
+        wait_until(&t, &r.id, Duration::from_secs(20), "ran", |r| {
+            r.status == RunStatus::Running
+        })
+        .await;
     }
     cluster.stop_controller();
     for r in &runs {
-        let kept = wait_until(&t, &r.id, Duration::from_secs(40), "said the controller is away", |r| {
-            r.status_detail.as_deref().is_some_and(|d| d.contains("Cannot reach the Slurm controller"))
-        })
+        let kept = wait_until(
+            &t,
+            &r.id,
+            Duration::from_secs(40),
+            "said the controller is away",
+            |r| {
+                r.status_detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("Cannot reach the Slurm controller"))
+            },
+        )
         .await;
         assert_eq!(kept.status, RunStatus::Running, "{kept:#?}");
     }
@@ -199,7 +222,10 @@ async fn runs_survive_a_controller_restart() {
     assert_eq!(later.status, RunStatus::Pending);
     assert_eq!(later.slurm_job_id, None);
     assert!(
-        later.status_detail.as_deref().is_some_and(|d| d.contains("Not submitted yet")),
+        later
+            .status_detail
+            .as_deref()
+            .is_some_and(|d| d.contains("Not submitted yet")),
         "{later:#?}"
     );
     cluster.start_controller();
@@ -250,7 +276,11 @@ async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
     let ok = desk.get(&ok.id).await.unwrap();
     assert_eq!(ok.status, RunStatus::Completed, "{ok:#?}");
     let failed = desk.get(&failed.id).await.unwrap();
-    assert_eq!((failed.status, failed.exit_code), (RunStatus::Failed, Some(4)), "{failed:#?}");
+    assert_eq!(
+        (failed.status, failed.exit_code),
+        (RunStatus::Failed, Some(4)),
+        "{failed:#?}"
+    );
     let lost = desk.get(&lost.id).await.unwrap();
     assert_eq!(lost.status, RunStatus::Failed);
     assert!(lost.error_message.unwrap().contains("no longer knows job"));
@@ -268,7 +298,11 @@ async fn fdesk_sends_runs_to_a_cluster() {
             .env("FUSION_DESK_SIMULATOR", support::bin("test-sim"))
             .output()
             .unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (ok, _, err) = fdesk(&["cluster", "add", "bad", "--time-limit", "soon"]);
     assert!(!ok && err.contains("time limit"), "{err}");
@@ -286,9 +320,15 @@ async fn fdesk_sends_runs_to_a_cluster() {
     let done: Run = serde_json::from_str(&out).unwrap();
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     let (_, out, _) = fdesk(&["show", &run.id]);
-    assert!(out.contains("executor:     loopback") && out.contains("slurm job:"), "{out}");
+    assert!(
+        out.contains("executor:     loopback") && out.contains("slurm job:"),
+        "{out}"
+    );
     let (ok, _, err) = fdesk(&["create", "--template", "quick", "--executor", "nowhere"]);
-    assert!(!ok && err.contains("executor: no cluster profile named \"nowhere\""), "{err}");
+    assert!(
+        !ok && err.contains("executor: no cluster profile named \"nowhere\""),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,7 +340,14 @@ async fn a_hundred_runs_go_as_one_job_array() {
         .collect();
     let runs = t.desk.create_many(&reqs).await.unwrap();
     assert_eq!(runs.len(), 100);
-    let array = runs[0].slurm_job_id.as_deref().unwrap().split('_').next().unwrap().to_owned();
+    let array = runs[0]
+        .slurm_job_id
+        .as_deref()
+        .unwrap()
+        .split('_')
+        .next()
+        .unwrap()
+        .to_owned();
     for (i, r) in runs.iter().enumerate() {
         assert_eq!(r.slurm_job_id.as_deref(), Some(format!("{array}_{i}").as_str()));
     }
@@ -326,7 +373,10 @@ async fn a_job_that_can_never_start_is_named_as_such() {
     let done = wait_terminal(&t, &run.id, Duration::from_secs(30)).await;
     assert_eq!(done.status, RunStatus::Failed);
     let msg = done.error_message.unwrap();
-    assert!(msg.contains("can never start") && msg.contains("PartitionConfig"), "{msg}");
+    assert!(
+        msg.contains("can never start") && msg.contains("PartitionConfig"),
+        "{msg}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

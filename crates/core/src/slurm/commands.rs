@@ -116,6 +116,9 @@ mod tests {
     #[tokio::test]
     async fn a_missing_program_says_what_to_install() {
         let e = run("fdesk-no-such-sbatch", &[]).await.unwrap_err();
-        assert!(matches!(e, SlurmError::Missing(ref m) if m.contains("not installed")), "{e:?}");
+        assert!(
+            matches!(e, SlurmError::Missing(ref m) if m.contains("not installed")),
+            "{e:?}"
+        );
     }
 }

@@ -78,7 +78,10 @@ impl Desk {
                     .filter_map(|l| {
                         let f: Vec<&str> = l.split_whitespace().collect();
                         (f.len() >= 5).then(|| {
-                            format!("partition {} ({}): {} node(s) {}, {} CPUs each", f[0], f[1], f[2], f[3], f[4])
+                            format!(
+                                "partition {} ({}): {} node(s) {}, {} CPUs each",
+                                f[0], f[1], f[2], f[3], f[4]
+                            )
                         })
                     })
                     .collect();
@@ -154,8 +157,11 @@ impl Desk {
                 Err(_) => {
                     let why = format!("its cluster profile {name:?} no longer exists");
                     for row in &rows {
-                        self.fail_cluster_run(&row.run_id(), format!("The run could not be submitted: {why}"))
-                            .await?;
+                        self.fail_cluster_run(
+                            &row.run_id(),
+                            format!("The run could not be submitted: {why}"),
+                        )
+                        .await?;
                     }
                     continue;
                 }
@@ -211,9 +217,12 @@ impl Desk {
             ];
             commands::run("sbatch", &args).await.map(|out| (out, false))
         } else {
-            self.submit_array(profile, &dirs.iter().map(|(_, _, c)| c.clone()).collect::<Vec<_>>())
-                .await
-                .map(|out| (out, true))
+            self.submit_array(
+                profile,
+                &dirs.iter().map(|(_, _, c)| c.clone()).collect::<Vec<_>>(),
+            )
+            .await
+            .map(|out| (out, true))
         };
         match submitted {
             Ok((out, array)) => {
@@ -252,11 +261,8 @@ impl Desk {
             }
             Err(e) => {
                 for (row, _, _) in &dirs {
-                    self.fail_cluster_run(
-                        &row.run_id(),
-                        format!("Slurm refused the run: {}", e.message()),
-                    )
-                    .await?;
+                    self.fail_cluster_run(&row.run_id(), format!("Slurm refused the run: {}", e.message()))
+                        .await?;
                 }
             }
         }
@@ -381,7 +387,14 @@ impl Desk {
             // The batch script escalates by itself too, so a cancel from a
             // short-lived `fdesk` that exits now still ends the run.
             tokio::time::sleep(grace + Duration::from_millis(500)).await;
-            if desk.store().get(&watched).await.ok().flatten().is_some_and(|r| !r.status().is_terminal()) {
+            if desk
+                .store()
+                .get(&watched)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|r| !r.status().is_terminal())
+            {
                 let _ = commands::run("scancel", &[label]).await;
             }
         });

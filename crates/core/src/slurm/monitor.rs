@@ -72,7 +72,9 @@ impl Desk {
     /// itself are recorded on the runs; only store errors are returned.
     pub async fn poll_clusters(&self) -> Result<()> {
         let mut last = self.slurm_state().polling.lock().await;
-        if last.is_some_and(|t| t.elapsed() < POLL_INTERVAL / 4) {
+        // Callers that loop (wait, log followers) ask often; Slurm is asked
+        // at most about once a second per process.
+        if last.is_some_and(|t| t.elapsed() < POLL_INTERVAL * 9 / 10) {
             return Ok(());
         }
         let active = runs::active(self.store()).await?;
@@ -83,7 +85,10 @@ impl Desk {
         if self.watches_runs() {
             self.slurm_state().ensure_poller(self);
         }
-        if active.iter().any(|r| r.slurm_job_id.is_none() && r.status() == RunStatus::Pending) {
+        if active
+            .iter()
+            .any(|r| r.slurm_job_id.is_none() && r.status() == RunStatus::Pending)
+        {
             self.submit_to_clusters().await?;
         }
         let submitted: Vec<RunRow> = runs::active(self.store())
@@ -95,7 +100,10 @@ impl Desk {
         if submitted.is_empty() {
             return Ok(());
         }
-        let jobs: HashSet<&str> = submitted.iter().filter_map(|r| r.slurm_job_id.as_deref()).collect();
+        let jobs: HashSet<&str> = submitted
+            .iter()
+            .filter_map(|r| r.slurm_job_id.as_deref())
+            .collect();
         let mut jobs: Vec<&str> = jobs.into_iter().collect();
         jobs.sort_unstable();
         let args = vec![
@@ -133,7 +141,10 @@ impl Desk {
             .map(|l| ((l.job_id.as_str(), l.array_task), l))
             .collect();
         for row in &submitted {
-            let key = (row.slurm_job_id.as_deref().unwrap_or_default(), row.slurm_array_task);
+            let key = (
+                row.slurm_job_id.as_deref().unwrap_or_default(),
+                row.slurm_array_task,
+            );
             self.apply_job_state(row, by_job.get(&key).copied()).await?;
         }
         Ok(())
@@ -162,7 +173,10 @@ impl Desk {
                 if row.cancel_requested_at.is_some() {
                     return Ok(());
                 }
-                let detail = format!("Waiting in Slurm's queue: {}", squeue::explain_reason(&job.reason));
+                let detail = format!(
+                    "Waiting in Slurm's queue: {}",
+                    squeue::explain_reason(&job.reason)
+                );
                 if runs::set_detail(self.store(), &id, &detail).await? {
                     self.emit_row(&id).await?;
                 }
@@ -204,7 +218,12 @@ impl Desk {
         let id = row.run_id();
         let dir = self.data().run(&id);
         let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task).unwrap_or_default();
-        let recorder = self.slurm_state().recorders.lock().expect("recorders lock").remove(&id);
+        let recorder = self
+            .slurm_state()
+            .recorders
+            .lock()
+            .expect("recorders lock")
+            .remove(&id);
         match recorder {
             Some(recorder) => recorder.finish().await,
             None => {
@@ -259,10 +278,13 @@ impl Desk {
                 None => match state {
                     Some("COMPLETED") => finish(RunStatus::Completed, None),
                     Some(_) => {
-                        let code = commands::run("scontrol", &["show".into(), "job".into(), "-o".into(), label.clone()])
-                            .await
-                            .ok()
-                            .and_then(|t| squeue::parse_exit_code(&t));
+                        let code = commands::run(
+                            "scontrol",
+                            &["show".into(), "job".into(), "-o".into(), label.clone()],
+                        )
+                        .await
+                        .ok()
+                        .and_then(|t| squeue::parse_exit_code(&t));
                         let head = match code {
                             Some((code, 0)) => format!("The simulator exited with code {code}"),
                             Some((_, sig)) => format!(

@@ -58,7 +58,13 @@ impl Default for ClusterProfile {
 
 /// Options FUSION Desk sets itself: a profile may not override them.
 const RESERVED_OPTIONS: [&str; 7] = [
-    "--output", "--error", "--array", "--parsable", "--wrap", "--chdir", "--open-mode",
+    "--output",
+    "--error",
+    "--array",
+    "--parsable",
+    "--wrap",
+    "--chdir",
+    "--open-mode",
 ];
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> DeskError {
@@ -66,7 +72,8 @@ fn invalid(field: &str, why: impl std::fmt::Display) -> DeskError {
 }
 
 fn is_slurm_word(s: &str) -> bool {
-    s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 impl ClusterProfile {
@@ -78,17 +85,26 @@ impl ClusterProfile {
         if name != self.name || name.chars().count() > MAX_NAME_LEN || !is_slurm_word(name) {
             return Err(invalid(
                 "name",
-                format!("{:?} must be 1 to {MAX_NAME_LEN} letters, digits, '.', '_' or '-'", self.name),
+                format!(
+                    "{:?} must be 1 to {MAX_NAME_LEN} letters, digits, '.', '_' or '-'",
+                    self.name
+                ),
             ));
         }
         if name.eq_ignore_ascii_case(super::LOCAL_EXECUTOR) {
             return Err(invalid("name", "\"local\" names this machine; pick another name"));
         }
         if !is_slurm_word(&self.partition) {
-            return Err(invalid("partition", format!("{:?} is not a partition name", self.partition)));
+            return Err(invalid(
+                "partition",
+                format!("{:?} is not a partition name", self.partition),
+            ));
         }
         if !is_slurm_word(&self.account) {
-            return Err(invalid("account", format!("{:?} is not an account name", self.account)));
+            return Err(invalid(
+                "account",
+                format!("{:?} is not an account name", self.account),
+            ));
         }
         if !self.time_limit.is_empty() && !valid_time_limit(&self.time_limit) {
             return Err(invalid(
@@ -105,7 +121,10 @@ impl ClusterProfile {
         if !self.memory_per_run.is_empty() && !valid_memory(&self.memory_per_run) {
             return Err(invalid(
                 "memory per run",
-                format!("{:?} is not a size: a number with K, M, G or T (e.g. 4G)", self.memory_per_run),
+                format!(
+                    "{:?} is not a size: a number with K, M, G or T (e.g. 4G)",
+                    self.memory_per_run
+                ),
             ));
         }
         for opt in &self.extra_sbatch_options {
@@ -128,7 +147,10 @@ impl ClusterProfile {
         {
             return Err(invalid(
                 "data folder",
-                format!("{:?} must be an absolute path as the cluster's nodes see it", self.data_folder),
+                format!(
+                    "{:?} must be an absolute path as the cluster's nodes see it",
+                    self.data_folder
+                ),
             ));
         }
         if !self.simulator_command.trim().is_empty() {
@@ -246,7 +268,15 @@ mod tests {
 
     #[test]
     fn accepts_slurm_time_syntaxes() {
-        for t in ["90", "5:00", "04:00:00", "2-00", "2-12:30", "2-12:30:00", "UNLIMITED"] {
+        for t in [
+            "90",
+            "5:00",
+            "04:00:00",
+            "2-00",
+            "2-12:30",
+            "2-12:30:00",
+            "UNLIMITED",
+        ] {
             assert!(valid_time_limit(t), "{t}");
         }
         for t in ["", "1h", "1:2:3:4", "-5", "0", "00:00", "a-1"] {
@@ -271,8 +301,14 @@ mod tests {
         bad(|p| p.time_limit = "soon".into(), "time limit");
         bad(|p| p.cpus_per_run = 0, "CPUs per run");
         bad(|p| p.memory_per_run = "lots".into(), "memory per run");
-        bad(|p| p.extra_sbatch_options = vec!["--output=/tmp/x".into()], "extra sbatch options");
-        bad(|p| p.extra_sbatch_options = vec!["qos".into()], "extra sbatch options");
+        bad(
+            |p| p.extra_sbatch_options = vec!["--output=/tmp/x".into()],
+            "extra sbatch options",
+        );
+        bad(
+            |p| p.extra_sbatch_options = vec!["qos".into()],
+            "extra sbatch options",
+        );
         bad(|p| p.data_folder = "relative/path".into(), "data folder");
         bad(|p| p.simulator_command = "'open".into(), "simulator command");
     }

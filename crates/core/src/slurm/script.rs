@@ -63,7 +63,12 @@ pub struct RunScript<'a> {
 impl RunScript<'_> {
     pub fn render(&self) -> String {
         let dir = self.run_dir;
-        let command = self.command.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");
+        let command = self
+            .command
+            .iter()
+            .map(|w| quote(w))
+            .collect::<Vec<_>>()
+            .join(" ");
         let program = quote(self.command.first().map(String::as_str).unwrap_or_default());
         let name = self.run_name.replace(['\n', '\r'], " ");
         format!(
@@ -123,7 +128,12 @@ exit "$status"
             out = dir.join("logs").join("slurm.log").to_string_lossy(),
             run_dir = path(dir),
             qid = quote(self.run_id),
-            program_text = self.command.first().map(String::as_str).unwrap_or_default().replace('"', ""),
+            program_text = self
+                .command
+                .first()
+                .map(String::as_str)
+                .unwrap_or_default()
+                .replace('"', ""),
             grace = format_seconds(self.grace_seconds),
         )
     }
@@ -185,10 +195,15 @@ mod tests {
 
     #[test]
     fn run_script_carries_the_profile_and_records_the_outcome() {
-        let command: Vec<String> = ["/opt/fusion sim/fusion-sim", "run_sim", "--run_id", "0123456789ab"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let command: Vec<String> = [
+            "/opt/fusion sim/fusion-sim",
+            "run_sim",
+            "--run_id",
+            "0123456789ab",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let script = RunScript {
             run_id: "0123456789ab",
             run_name: "k=4\nsweep",
@@ -213,7 +228,10 @@ mod tests {
         ] {
             assert!(script.contains(line), "missing {line:?} in\n{script}");
         }
-        assert!(script.contains("(k=4 sweep)"), "a name cannot break out of its comment");
+        assert!(
+            script.contains("(k=4 sweep)"),
+            "a name cannot break out of its comment"
+        );
         // The SBATCH block must come before the first command to be read.
         let first_command = script.find("\nrun_dir=").unwrap();
         assert!(script.rfind("#SBATCH").unwrap() < first_command);
@@ -221,7 +239,12 @@ mod tests {
 
     #[test]
     fn array_script_looks_up_its_run() {
-        let s = array_script(&profile(), Path::new("/d/slurm/a.index"), 100, Path::new("/d/slurm/a"));
+        let s = array_script(
+            &profile(),
+            Path::new("/d/slurm/a.index"),
+            100,
+            Path::new("/d/slurm/a"),
+        );
         assert!(s.contains("#SBATCH --array=0-99\n"), "{s}");
         assert!(s.contains("#SBATCH --output=/d/slurm/a/task-%a.log\n"), "{s}");
         assert!(s.contains("exec /bin/bash \"$run_dir/slurm.sh\""), "{s}");

@@ -69,8 +69,8 @@ pub enum Phase {
 pub fn phase(state: &str) -> Phase {
     match state {
         "PENDING" | "REQUEUED" | "REQUEUE_HOLD" | "REQUEUE_FED" | "RESV_DEL_HOLD" => Phase::Queued,
-        "RUNNING" | "CONFIGURING" | "COMPLETING" | "SUSPENDED" | "STOPPED" | "SIGNALING"
-        | "STAGE_OUT" | "RESIZING" => Phase::Active,
+        "RUNNING" | "CONFIGURING" | "COMPLETING" | "SUSPENDED" | "STOPPED" | "SIGNALING" | "STAGE_OUT"
+        | "RESIZING" => Phase::Active,
         _ => Phase::Ended,
     }
 }
@@ -195,9 +195,14 @@ mod tests {
         assert_eq!(phase("OUT_OF_MEMORY"), Phase::Ended);
         assert!(never_starts("PartitionConfig") && never_starts("DependencyNeverSatisfied"));
         assert!(!never_starts("Resources") && !never_starts("Priority"));
-        assert_eq!(explain_reason("Resources"), "Resources (waiting for free CPUs or memory)");
+        assert_eq!(
+            explain_reason("Resources"),
+            "Resources (waiting for free CPUs or memory)"
+        );
         assert_eq!(explain_reason("SomethingNew"), "SomethingNew");
-        assert!(ended_message("TIMEOUT", "1:00").unwrap().contains("time limit (1:00)"));
+        assert!(ended_message("TIMEOUT", "1:00")
+            .unwrap()
+            .contains("time limit (1:00)"));
         assert!(ended_message("NODE_FAIL", "").unwrap().contains("node"));
         assert_eq!(ended_message("COMPLETED", ""), None);
     }

@@ -56,6 +56,7 @@ test('a run goes to the cluster chosen on the new-run page and completes there',
   await app.browser.wait(async () => (await picker.findElements(By.css('option'))).length === 2, 15_000, 'no cluster option');
   await new Select(picker).selectByValue('loopback');
   await waitMatch('executor-hint', /Submitted to Slurm: partition debug/);
+  await waitMatch('run-summary', /loads ×/);
   await app.screenshot('slurm-new-run');
   await app.createRun();
 

@@ -320,7 +320,7 @@ impl Desk {
             error_message: Some(message),
             completed_at: timestamp::now(),
         };
-        if runs::finish(self.store(), id, &finish, None).await? {
+        if runs::finish(self.store(), id, &finish, None, None).await? {
             self.emit_row(id).await?;
         }
         Ok(())
@@ -353,7 +353,7 @@ impl Desk {
                     completed_at: timestamp::now(),
                 };
                 runs::request_cancel(desk.store(), &id, "Cancelled").await?;
-                runs::finish(desk.store(), &id, &finish, detail.as_deref()).await?;
+                runs::finish(desk.store(), &id, &finish, None, detail.as_deref()).await?;
                 Ok::<_, DeskError>(desk.emit_row(&id).await?.expect("cancelled, not deleted"))
             }
         };

@@ -313,9 +313,26 @@ impl Desk {
             }
         };
         let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
-        if runs::finish(self.store(), &id, &finish, detail.as_deref()).await? {
+        let started_at = started_at_of(&dir.exit_file());
+        if runs::finish(
+            self.store(),
+            &id,
+            &finish,
+            started_at.as_deref(),
+            detail.as_deref(),
+        )
+        .await?
+        {
             self.emit_row(&id).await?;
         }
         Ok(())
     }
+}
+
+/// The simulator's start as the batch script recorded it in exit.json.
+fn started_at_of(exit_file: &std::path::Path) -> Option<String> {
+    let bytes = std::fs::read(exit_file).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let started = value.get("started_at")?.as_str()?;
+    timestamp::parse(started).map(|_| started.to_owned())
 }

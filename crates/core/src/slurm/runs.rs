@@ -79,8 +79,15 @@ pub async fn mark_running(store: &Store, id: &RunId, detail: &str) -> Result<boo
     Ok(done.rows_affected() == 1)
 }
 
-/// PENDING or RUNNING → a terminal state.
-pub async fn finish(store: &Store, id: &RunId, f: &Finish, detail: Option<&str>) -> Result<bool> {
+/// PENDING or RUNNING → a terminal state. A run never seen running gets
+/// `started_at` (when known, else its end) as its start.
+pub async fn finish(
+    store: &Store,
+    id: &RunId,
+    f: &Finish,
+    started_at: Option<&str>,
+    detail: Option<&str>,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, error_message = ?, \
          completed_at = ?, started_at = COALESCE(started_at, ?), status_detail = ?, updated_at = ? \
@@ -91,7 +98,7 @@ pub async fn finish(store: &Store, id: &RunId, f: &Finish, detail: Option<&str>)
     .bind(f.exit_signal)
     .bind(&f.error_message)
     .bind(&f.completed_at)
-    .bind(&f.completed_at)
+    .bind(started_at.unwrap_or(&f.completed_at))
     .bind(detail)
     .bind(timestamp::now())
     .bind(id.as_str())

@@ -84,11 +84,15 @@ cd "$run_dir" || exit 1
 exec >>"$run_dir/logs/sim.log" 2>&1
 export PYTHONUNBUFFERED=1 FUSION_DESK_RUN_ID={qid} FUSION_DESK_RUN_DIR="$run_dir"
 
-# exit.json in the format of FUSION Desk's local supervisor, written atomically.
+now() {{ date -u +%Y-%m-%dT%H:%M:%S.%3N+00:00; }}
+started_at=$(now)
+# exit.json in the format of FUSION Desk's local supervisor (plus when the
+# simulator started: a fast run may end between two looks at Slurm's queue),
+# written atomically.
 record() {{
   local tmp="$run_dir/.exit.json.$$.tmp"
-  printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "finished_at": "%s"}}\n' \
-    "$1" "$2" "$3" "$4" "$(date -u +%Y-%m-%dT%H:%M:%S.%3N+00:00)" >"$tmp" && mv -f "$tmp" "$run_dir/exit.json"
+  printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "started_at": "%s", "finished_at": "%s"}}\n' \
+    "$1" "$2" "$3" "$4" "$started_at" "$(now)" >"$tmp" && mv -f "$tmp" "$run_dir/exit.json"
 }}
 
 if ! command -v {program} >/dev/null 2>&1; then

@@ -11,7 +11,7 @@ export function describeCluster(c: ClusterProfile): string {
     `${c.cpus_per_run} CPU${c.cpus_per_run === 1 ? '' : 's'}`,
   ];
   if (c.memory_per_run) parts.push(c.memory_per_run);
-  if (c.time_limit) parts.push(`time limit ${c.time_limit}`);
+  if (c.time_limit) parts.push(`time limit ${/^\d+$/.test(c.time_limit) ? `${c.time_limit} min` : c.time_limit}`);
   if (c.account) parts.push(`account ${c.account}`);
   return parts.join(', ');
 }

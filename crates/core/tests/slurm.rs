@@ -108,7 +108,11 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     let log = std::fs::read_to_string(dir.join("logs/sim.log")).unwrap();
     assert!(!log.is_empty());
     // The cached progress (what lists show) is final.
-    let cached = t.desk.cached_progress(std::slice::from_ref(&done.id)).await.unwrap();
+    let cached = t
+        .desk
+        .cached_progress(std::slice::from_ref(&done.id))
+        .await
+        .unwrap();
     assert!(cached.contains_key(&done.id), "no cached progress");
 }
 

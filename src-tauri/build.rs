@@ -42,6 +42,13 @@ const COMMANDS: &[&str] = &[
     "settings_check_simulator",
     "settings_pick_simulator",
     "app_quit",
+    "sweeps_preview",
+    "sweeps_create",
+    "sweeps_list",
+    "sweeps_get",
+    "sweeps_cancel",
+    "sweeps_rerun_failed",
+    "runs_rerun",
 ];
 
 fn main() {

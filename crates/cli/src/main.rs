@@ -4,6 +4,7 @@
 
 mod artifacts;
 mod output;
+mod sweeps;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -104,6 +105,13 @@ enum Command {
         #[arg(long)]
         grace_seconds: Option<f64>,
     },
+    /// Sweeps: many runs that vary config keys, as one group.
+    Sweep {
+        #[command(subcommand)]
+        action: sweeps::SweepCommand,
+    },
+    /// Create a new run from a finished run's frozen config.
+    Rerun { id: String },
 }
 
 #[derive(Subcommand)]
@@ -298,6 +306,8 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             }
             out.settings(&view);
         }
+        Command::Sweep { action } => sweeps::sweep(&desk, action, cli.json).await?,
+        Command::Rerun { id } => out.run(&desk.rerun(id).await?),
     }
     Ok(())
 }

@@ -29,5 +29,6 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::live::export_bindings(dir)?;
     crate::artifacts::export_bindings(dir)?;
     crate::configs::export_bindings(dir)?;
+    crate::sweeps::export_bindings(dir)?;
     Ok(())
 }

@@ -19,9 +19,10 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, RunRow, Store};
+use crate::sweeps::Lineage;
 use crate::timestamp;
 
-const MAX_NAME_LEN: usize = 200;
+pub(crate) const MAX_NAME_LEN: usize = 200;
 const EVENT_CAPACITY: usize = 1024;
 
 pub struct DeskOptions {
@@ -189,6 +190,14 @@ impl Desk {
     /// Creates a run: a fresh id, its folder with the frozen config.ini, a
     /// PENDING row; then starts it if a slot is free.
     pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
+        let run = self.create_queued(req, &Lineage::default()).await?;
+        self.dispatch().await?;
+        Ok(self.get(&run.id).await.unwrap_or(run))
+    }
+
+    /// Creates a run (folder, frozen config, PENDING row) without starting
+    /// anything; `lineage` places it in a sweep or records what it re-runs.
+    pub(crate) async fn create_queued(&self, req: &CreateRunRequest, lineage: &Lineage) -> Result<Run> {
         // The final text is validated before anything is written: an invalid
         // config never gets a row or a folder.
         let config = self.resolve_config(req).await?;
@@ -236,12 +245,13 @@ impl Desk {
                 .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
                 .collect();
             self.store()
-                .insert_run(
+                .insert_run_with(
                     &id,
                     &name,
                     &config.template,
                     &overrides,
                     &settings::join_command(&simulator),
+                    lineage,
                 )
                 .await
         }
@@ -250,9 +260,7 @@ impl Desk {
             let _ = std::fs::remove_dir_all(dir.root());
             return Err(e);
         }
-        let run = self.emit_row(&id).await?.expect("just inserted");
-        self.dispatch().await?;
-        Ok(self.get(&run.id).await.unwrap_or(run))
+        Ok(self.emit_row(&id).await?.expect("just inserted"))
     }
 
     /// Starts queued runs, oldest first, while fewer than the configured
@@ -624,7 +632,7 @@ fn failure(message: String) -> Finish {
     }
 }
 
-fn validate_name(name: &str) -> Result<String> {
+pub(crate) fn validate_name(name: &str) -> Result<String> {
     if name.chars().count() > MAX_NAME_LEN {
         return Err(DeskError::invalid_input(format!(
             "a run name is at most {MAX_NAME_LEN} characters"

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod simulator;
 pub mod store;
 pub mod supervisor;
+pub mod sweeps;
 pub mod templates;
 pub mod timestamp;
 

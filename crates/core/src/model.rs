@@ -81,6 +81,10 @@ pub struct Run {
     pub updated_at: String,
     pub config_path: String,
     pub run_dir: String,
+    /// The sweep the run belongs to, if any.
+    pub sweep_id: Option<String>,
+    /// The run this one re-runs, if any.
+    pub rerun_of: Option<String>,
 }
 
 /// What the new-run page and `fdesk create` send.

@@ -42,6 +42,8 @@ pub struct RunRow {
     pub started_at: Option<String>,
     pub completed_at: Option<String>,
     pub updated_at: String,
+    pub sweep_id: Option<String>,
+    pub rerun_of: Option<String>,
 }
 
 impl RunRow {
@@ -74,6 +76,8 @@ impl RunRow {
             started_at: self.started_at,
             completed_at: self.completed_at,
             updated_at: self.updated_at,
+            sweep_id: self.sweep_id,
+            rerun_of: self.rerun_of,
         }
     }
 }
@@ -103,9 +107,9 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
+pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
-    cancel_requested_at, created_at, started_at, completed_at, updated_at";
+    cancel_requested_at, created_at, started_at, completed_at, updated_at, sweep_id, rerun_of";
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {

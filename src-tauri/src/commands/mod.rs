@@ -7,6 +7,7 @@ pub mod configs;
 pub mod live;
 pub mod runs;
 pub mod settings;
+pub mod sweeps;
 pub mod templates;
 pub mod topology;
 
@@ -53,5 +54,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::settings_check_simulator,
         settings::settings_pick_simulator,
         app::app_quit,
+        sweeps::sweeps_preview,
+        sweeps::sweeps_create,
+        sweeps::sweeps_list,
+        sweeps::sweeps_get,
+        sweeps::sweeps_cancel,
+        sweeps::sweeps_rerun_failed,
+        sweeps::runs_rerun,
     ]
 }

@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { RerunActions } from './run/RerunActions';
 import type { DeskError } from '../bindings/DeskError';
 import type { Run } from '../bindings/Run';
 import { toDeskError, useBackend } from '../api/backend';
@@ -309,6 +310,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
           </div>
         </div>
         <div className="actions">
+          <RerunActions run={run} />
           <button type="button" className="btn" data-testid="rerun" onClick={doRerun} disabled={busy !== null}>
             <Icon name="repeat" />
             {busy === 'rerun' ? 'Creating…' : 'Re-run'}

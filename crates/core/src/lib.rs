@@ -14,6 +14,7 @@ pub mod ini;
 pub mod layout;
 pub mod live;
 pub mod model;
+pub mod notices;
 pub mod outcome;
 pub mod procfs;
 pub mod reported_results;

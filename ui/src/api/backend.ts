@@ -27,6 +27,7 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
 import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
@@ -123,8 +124,8 @@ export interface Backend {
   rerunFailed(id: string): Promise<SweepDetail>;
   /** A new run from a finished run's frozen config. */
   rerunRun(id: string): Promise<Run>;
-  /** The shell asks to show a run (a desktop notification was clicked). */
-  onOpenRun(handler: (runId: string) => void): Unsubscribe;
+  /** The shell asks to show a run or a sweep (a desktop notification was clicked). */
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe;
 }
 
 const ERROR_CODES: readonly ErrorCode[] = [

@@ -28,6 +28,7 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
 import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
@@ -267,11 +268,11 @@ export class MemoryBackend implements Backend {
   private nextStream = 0;
   private dialogCancels = 0;
   private sweepRows: Omit<Sweep, 'counts'>[] = [];
-  private openRunListeners = new Set<(runId: string) => void>();
+  private openTargetListeners = new Set<(target: NoticeTarget) => void>();
 
   constructor(options: MemoryOptions = {}) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
-    this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, ...options.settings };
+    this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, notify_when_finished: true, ...options.settings };
     this.dataDir = options.dataDir ?? DATA_DIR;
     this.envOverride = options.simulatorEnvOverride ?? null;
     this.timing = options.timing === undefined ? { startMs: 300, runMs: 4000, cancelMs: 1000 } : options.timing;
@@ -781,9 +782,9 @@ export class MemoryBackend implements Backend {
 
   // ---- sweeps and re-runs --------------------------------------------------
 
-  /** Simulates a click on a desktop notification about a run. */
-  openRunFromNotification(runId: string): void {
-    for (const h of [...this.openRunListeners]) h(runId);
+  /** Simulates a click on a desktop notification. */
+  clickNotification(target: NoticeTarget): void {
+    for (const h of [...this.openTargetListeners]) h(target);
   }
 
   previewSweep(request: SweepRequest): Promise<SweepPreview> {
@@ -852,9 +853,9 @@ export class MemoryBackend implements Backend {
     });
   }
 
-  onOpenRun(handler: (runId: string) => void): Unsubscribe {
-    this.openRunListeners.add(handler);
-    return () => this.openRunListeners.delete(handler);
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe {
+    this.openTargetListeners.add(handler);
+    return () => this.openTargetListeners.delete(handler);
   }
 
   private sweepAxes(request: SweepRequest) {

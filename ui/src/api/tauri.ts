@@ -24,6 +24,7 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
 import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
@@ -189,8 +190,8 @@ export class TauriBackend implements Backend {
   rerunRun(id: string): Promise<Run> {
     return call('runs_rerun', { id });
   }
-  onOpenRun(handler: (runId: string) => void): Unsubscribe {
-    return subscribe<string>('open-run', handler);
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe {
+    return subscribe<NoticeTarget>('open-target', handler);
   }
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import './sweeps/sweeps.css';
 import type { DeskError } from '../bindings/DeskError';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import { toDeskError, useBackend } from '../api/backend';

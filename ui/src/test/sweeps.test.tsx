@@ -6,6 +6,7 @@ import { MemorySetupBackend } from '../api/setup';
 import { countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { NewRunPage } from '../pages/NewRunPage';
 import { SweepDetailPage } from '../pages/SweepDetailPage';
+import { SettingsPage } from '../pages/SettingsPage';
 import { SweepsPage } from '../pages/SweepsPage';
 import { renderWith } from './render';
 import { renderWithSetup } from './renderSetup';
@@ -142,5 +143,31 @@ describe('Sweep pages', () => {
     expect(row).toHaveTextContent('k sweep');
     expect(row).toHaveTextContent('k_paths (2)');
     expect(row).toHaveTextContent('0 / 2 done');
+  });
+});
+
+describe('Notification clicks', () => {
+  it('open the run or the sweep the notification is about', async () => {
+    const { App } = await import('../App');
+    backend = new MemoryBackend({ timing: null });
+    const run = await backend.createRun({ template: 'quick', overrides: [] });
+    renderWithSetup(backend, <App backend={backend} setup={new MemorySetupBackend()} />);
+    act(() => backend.clickNotification({ kind: 'run', id: run.id }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/runs/${run.id}`));
+    act(() => backend.clickNotification({ kind: 'sweep', id: 'abcdefabcdef' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/sweeps/abcdefabcdef'));
+  });
+});
+
+describe('Notification setting', () => {
+  it('is on by default and can be turned off', async () => {
+    backend = new MemoryBackend({ timing: null });
+    renderWithSetup(backend, <SettingsPage />);
+    const box = await screen.findByTestId('settings-notify');
+    expect(box).toBeChecked();
+    await userEvent.click(box);
+    await userEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect((await backend.getSettings()).settings.notify_when_finished).toBe(false);
   });
 });

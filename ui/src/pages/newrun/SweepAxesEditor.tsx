@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import '../sweeps/sweeps.css';
 import type { AxisSpec } from '../../bindings/AxisSpec';
 import type { ConfigKey } from '../../bindings/ConfigKey';
 import type { DeskError } from '../../bindings/DeskError';

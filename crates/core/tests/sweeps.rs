@@ -149,7 +149,7 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
     let req = request(
         "mixed",
         &["test_sim.iterations=1", "test_sim.step_ms=5"],
-        vec![axis("test_sim.exit_code", "0,3,0,4")],
+        vec![axis("test_sim.exit_code", "0,3"), axis("routing_settings.k_paths", "1,2")],
     );
     let created = t.desk.create_sweep(&req).await.unwrap();
     let done = wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;

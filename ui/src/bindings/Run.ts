@@ -12,4 +12,12 @@ overrides: Array<string>,
 /**
  * The simulator command line the run was started with.
  */
-simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, sweep_id: string | null, rerun_of: string | null, };
+simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, 
+/**
+ * The sweep the run belongs to, if any.
+ */
+sweep_id: string | null, 
+/**
+ * The run this one re-runs, if any.
+ */
+rerun_of: string | null, };

@@ -2,4 +2,8 @@
 import type { SweepAxis } from "./SweepAxis";
 import type { SweepCounts } from "./SweepCounts";
 
-export type Sweep = { id: string, name: string, template: string, overrides: Array<string>, axes: Array<SweepAxis>, created_at: string, counts: SweepCounts, };
+export type Sweep = { id: string, name: string, template: string, 
+/**
+ * The overrides every run shares.
+ */
+overrides: Array<string>, axes: Array<SweepAxis>, created_at: string, counts: SweepCounts, };

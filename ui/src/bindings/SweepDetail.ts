@@ -2,4 +2,7 @@
 import type { Run } from "./Run";
 import type { Sweep } from "./Sweep";
 
+/**
+ * A sweep and its runs (queue order; runs that were re-run left out).
+ */
 export type SweepDetail = { sweep: Sweep, runs: Array<Run>, };

@@ -3,4 +3,23 @@ import type { SweepAxis } from "./SweepAxis";
 import type { SweepEstimate } from "./SweepEstimate";
 import type { SweepPoint } from "./SweepPoint";
 
-export type SweepPreview = { count: number, axes: Array<SweepAxis>, points: Array<SweepPoint>, estimate: SweepEstimate | null, warnings: Array<string>, };
+/**
+ * What a sweep would create, before it is created.
+ */
+export type SweepPreview = { 
+/**
+ * How many runs the sweep creates.
+ */
+count: number, axes: Array<SweepAxis>, 
+/**
+ * The first [`PREVIEW_POINTS`] runs, in queue order.
+ */
+points: Array<SweepPoint>, 
+/**
+ * The whole sweep's expected wall time, when there is a basis for one.
+ */
+estimate: SweepEstimate | null, 
+/**
+ * Things that are allowed but probably not meant (a key no simulator reads).
+ */
+warnings: Array<string>, };

@@ -141,11 +141,15 @@ fn rerun_name(name: &str) -> String {
 /// Why an axis is allowed but suspicious.
 fn axis_warning(axis: &SweepAxis, keys: &[configs::ConfigKey]) -> Option<String> {
     match keys.iter().find(|k| k.section == axis.section && k.key == axis.key) {
-        Some(k) if k.usage == configs::KeyUse::Ignored => Some(format!(
-            "{} is not read by the simulators ({}): runs that differ only in it give the same results",
-            axis.path(),
-            k.description.trim_end_matches('.')
-        )),
+        Some(k) if k.usage == configs::KeyUse::Ignored => {
+            let why = k.description.trim_start_matches("Not read").trim_start_matches(['.', ':', ' ']);
+            let why = why.trim_end_matches('.');
+            Some(format!(
+                "{} is not read by the simulators{}: runs that differ only in it give the same results",
+                axis.path(),
+                if why.is_empty() { String::new() } else { format!(" ({why})") }
+            ))
+        }
         Some(_) => None,
         None => Some(format!(
             "{} is not a key FUSION reads; it is written into each config as given",

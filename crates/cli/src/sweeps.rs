@@ -91,7 +91,11 @@ fn print_preview(p: &SweepPreview) {
         println!("  {} = {}", a.path(), a.values.join(", "));
     }
     match &p.estimate {
-        Some(e) => println!("estimated time: about {} ({})", duration(e.total_seconds), e.basis),
+        Some(e) => println!(
+            "estimated time: about {} ({})",
+            duration(e.total_seconds),
+            e.basis
+        ),
         None => println!("estimated time: unknown (no basis for an estimate)"),
     }
     for (i, point) in p.points.iter().enumerate() {
@@ -160,17 +164,18 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
         SweepCommand::List => {
             let sweeps = desk.sweeps().await?;
             if json {
-                return Ok(print_json(&sweeps));
-            }
-            println!("{:<12}  {:<19}  {:<50}  NAME", "ID", "CREATED", "PROGRESS");
-            for s in &sweeps {
-                println!(
-                    "{:<12}  {:<19}  {:<50}  {}",
-                    s.id,
-                    s.created_at.get(..19).unwrap_or(&s.created_at).replace('T', " "),
-                    counts_line(s),
-                    s.name
-                );
+                print_json(&sweeps);
+            } else {
+                println!("{:<12}  {:<19}  {:<50}  NAME", "ID", "CREATED", "PROGRESS");
+                for s in &sweeps {
+                    println!(
+                        "{:<12}  {:<19}  {:<50}  {}",
+                        s.id,
+                        s.created_at.get(..19).unwrap_or(&s.created_at).replace('T', " "),
+                        counts_line(s),
+                        s.name
+                    );
+                }
             }
         }
         SweepCommand::Show { id } => {
@@ -186,7 +191,11 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
             if json {
                 print_json(&detail);
             } else {
-                println!("sweep {}: cancel requested; {}", detail.sweep.id, counts_line(&detail.sweep));
+                println!(
+                    "sweep {}: cancel requested; {}",
+                    detail.sweep.id,
+                    counts_line(&detail.sweep)
+                );
             }
         }
         SweepCommand::RerunFailed { id } => {

@@ -55,20 +55,33 @@ fn sweep_create_prints_the_count_and_the_sweep_id_as_text() {
     ]);
     let sweeps = home.json(&["sweep", "list"]);
     let id = sweeps[0]["id"].as_str().unwrap();
-    assert!(text.starts_with(&format!("2 runs created in sweep {id}")), "{text}");
+    assert!(
+        text.starts_with(&format!("2 runs created in sweep {id}")),
+        "{text}"
+    );
 }
 
 #[test]
 fn sweep_preview_and_dry_run_create_nothing() {
     let home = Home::new(2);
-    let args = ["--template", "quick", "--vary", "routing_settings.k_paths=1..4", "--vary", "general_settings.erlang_start=100..300:100"];
+    let args = [
+        "--template",
+        "quick",
+        "--vary",
+        "routing_settings.k_paths=1..4",
+        "--vary",
+        "general_settings.erlang_start=100..300:100",
+    ];
     let text = home.ok(&[&["sweep", "preview"][..], &args].concat());
     assert!(text.contains("12 runs will be created"), "{text}");
     assert!(text.contains("routing_settings.k_paths = 1, 2, 3, 4"), "{text}");
     assert!(text.contains("estimated time: about"), "{text}");
     let json = home.json(&[&["sweep", "create", "--dry-run"][..], &args].concat());
     assert_eq!(json["count"], 12);
-    assert_eq!(json["points"][1]["overrides"][1], "general_settings.erlang_start=200");
+    assert_eq!(
+        json["points"][1]["overrides"][1],
+        "general_settings.erlang_start=200"
+    );
     assert!(home.runs().is_empty());
     assert!(home.json(&["sweep", "list"]).as_array().unwrap().is_empty());
 }
@@ -77,10 +90,19 @@ fn sweep_preview_and_dry_run_create_nothing() {
 fn an_invalid_value_fails_with_the_key_named_and_creates_nothing() {
     let home = Home::new(2);
     for (vary, expected) in [
-        ("routing_settings.k_paths=1,0", "routing_settings.k_paths=0 is invalid"),
-        ("routing_settings.k_paths=3..1", "routing_settings.k_paths: the range \"3..1\" goes backwards"),
+        (
+            "routing_settings.k_paths=1,0",
+            "routing_settings.k_paths=0 is invalid",
+        ),
+        (
+            "routing_settings.k_paths=3..1",
+            "routing_settings.k_paths: the range \"3..1\" goes backwards",
+        ),
         ("k_paths=1,2", "sweep key \"k_paths\""),
-        ("topology_settings.network=NSFNet,Atlantis", "topology_settings.network=Atlantis is invalid"),
+        (
+            "topology_settings.network=NSFNet,Atlantis",
+            "topology_settings.network=Atlantis is invalid",
+        ),
     ] {
         let out = home.run(&["sweep", "create", "--template", "quick", "--vary", vary]);
         assert!(!out.status.success(), "{vary} accepted");
@@ -88,7 +110,15 @@ fn an_invalid_value_fails_with_the_key_named_and_creates_nothing() {
         assert!(stderr.contains("error [invalid_input]"), "{vary}: {stderr}");
         assert!(stderr.contains(expected), "{vary}: {stderr}");
     }
-    let out = home.run(&["sweep", "create", "--template", "quick", "--vary", "routing_settings.k_paths=0", "--json"]);
+    let out = home.run(&[
+        "sweep",
+        "create",
+        "--template",
+        "quick",
+        "--vary",
+        "routing_settings.k_paths=0",
+        "--json",
+    ]);
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["code"], "invalid_input");
     assert!(home.runs().is_empty());

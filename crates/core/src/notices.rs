@@ -99,7 +99,11 @@ impl NoticeBoard {
 
     fn sweep_notice(sweep: &Sweep) -> Notice {
         let c = &sweep.counts;
-        let verb = if c.failed > 0 { "ended with failures" } else { "finished" };
+        let verb = if c.failed > 0 {
+            "ended with failures"
+        } else {
+            "finished"
+        };
         let mut body = format!("{} of {} runs completed", c.completed, c.total);
         if c.failed > 0 {
             body += &format!(", {} failed", c.failed);
@@ -186,7 +190,9 @@ mod tests {
     #[test]
     fn a_repeated_event_is_announced_once() {
         let mut board = NoticeBoard::default();
-        assert!(board.on_run(&run("a", RunStatus::Completed, None), None).is_some());
+        assert!(board
+            .on_run(&run("a", RunStatus::Completed, None), None)
+            .is_some());
         assert_eq!(board.on_run(&run("a", RunStatus::Completed, None), None), None);
     }
 
@@ -224,12 +230,21 @@ mod tests {
     fn a_sweep_that_runs_again_is_announced_again_when_it_ends() {
         let mut board = NoticeBoard::default();
         assert!(board
-            .on_run(&run("a", RunStatus::Failed, Some("s1")), Some(&sweep(0, 0, 0, 1, 0)))
+            .on_run(
+                &run("a", RunStatus::Failed, Some("s1")),
+                Some(&sweep(0, 0, 0, 1, 0))
+            )
             .is_some());
         // Re-run failed: a new run of the sweep is queued, then completes.
-        assert_eq!(board.on_run(&run("b", RunStatus::Pending, Some("s1")), None), None);
+        assert_eq!(
+            board.on_run(&run("b", RunStatus::Pending, Some("s1")), None),
+            None
+        );
         let again = board
-            .on_run(&run("b", RunStatus::Completed, Some("s1")), Some(&sweep(0, 0, 1, 0, 0)))
+            .on_run(
+                &run("b", RunStatus::Completed, Some("s1")),
+                Some(&sweep(0, 0, 1, 0, 0)),
+            )
             .unwrap();
         assert_eq!(again.title, "Sweep finished: k sweep");
     }
@@ -237,7 +252,9 @@ mod tests {
     #[test]
     fn a_run_whose_sweep_is_gone_is_announced_as_a_run() {
         let mut board = NoticeBoard::default();
-        let n = board.on_run(&run("a", RunStatus::Completed, Some("gone")), None).unwrap();
+        let n = board
+            .on_run(&run("a", RunStatus::Completed, Some("gone")), None)
+            .unwrap();
         assert_eq!(n.target, NoticeTarget::Run("a".into()));
     }
 }

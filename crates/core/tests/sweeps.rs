@@ -50,11 +50,18 @@ async fn a_sweep_of_50_runs_goes_through_the_queue_never_more_than_3_at_once() {
     let req = request(
         "fifty",
         &["test_sim.iterations=2", "test_sim.step_ms=5"],
-        vec![axis("routing_settings.k_paths", "1..5"), axis("test_sim.line_bytes", "0..9")],
+        vec![
+            axis("routing_settings.k_paths", "1..5"),
+            axis("test_sim.line_bytes", "0..9"),
+        ],
     );
     let preview = t.desk.preview_sweep(&req).await.unwrap();
     assert_eq!(preview.count, 50);
-    assert_eq!(t.desk.store().count().await.unwrap(), 0, "a preview creates nothing");
+    assert_eq!(
+        t.desk.store().count().await.unwrap(),
+        0,
+        "a preview creates nothing"
+    );
 
     // Sample the number of running runs from the store for the whole sweep.
     let max_seen = Arc::new(AtomicU32::new(0));
@@ -97,7 +104,10 @@ async fn a_sweep_of_50_runs_goes_through_the_queue_never_more_than_3_at_once() {
     sorted.sort();
     assert_eq!(starts, sorted, "runs start in queue order");
     let config = std::fs::read_to_string(&done.runs[7].config_path).unwrap();
-    assert!(config.contains("k_paths = 1") || config.contains("k_paths=1"), "{config}");
+    assert!(
+        config.contains("k_paths = 1") || config.contains("k_paths=1"),
+        "{config}"
+    );
     assert!(config.contains("line_bytes = 7") || config.contains("line_bytes=7"));
 }
 
@@ -122,7 +132,9 @@ async fn an_invalid_value_is_rejected_with_its_key_and_nothing_is_created() {
     }
     assert_eq!(t.desk.store().count().await.unwrap(), 0);
     assert!(t.desk.sweeps().await.unwrap().is_empty());
-    let folders = std::fs::read_dir(t.desk.data().runs()).map(|d| d.count()).unwrap_or(0);
+    let folders = std::fs::read_dir(t.desk.data().runs())
+        .map(|d| d.count())
+        .unwrap_or(0);
     assert_eq!(folders, 0, "no run folder written");
 }
 
@@ -138,7 +150,11 @@ async fn cancelling_a_sweep_cancels_queued_runs_at_once_and_stops_running_ones()
     t.wait_for_status(&created.runs[0].id, RunStatus::Running).await;
     let after = t.desk.cancel_sweep(&created.sweep.id).await.unwrap();
     let queued: Vec<_> = after.runs[1..].iter().map(|r| r.status).collect();
-    assert_eq!(queued, [RunStatus::Cancelled; 3], "queued runs are cancelled at once");
+    assert_eq!(
+        queued,
+        [RunStatus::Cancelled; 3],
+        "queued runs are cancelled at once"
+    );
     let done = wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(30)).await;
     assert_eq!(done.sweep.counts.cancelled, 4, "{:?}", done.sweep.counts);
 }
@@ -149,7 +165,10 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
     let req = request(
         "mixed",
         &["test_sim.iterations=1", "test_sim.step_ms=5"],
-        vec![axis("test_sim.exit_code", "0,3"), axis("routing_settings.k_paths", "1,2")],
+        vec![
+            axis("test_sim.exit_code", "0,3"),
+            axis("routing_settings.k_paths", "1,2"),
+        ],
     );
     let created = t.desk.create_sweep(&req).await.unwrap();
     let done = wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;
@@ -162,7 +181,10 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
         .collect();
 
     let again = t.desk.rerun_failed(&created.sweep.id).await.unwrap();
-    assert_eq!(again.sweep.counts.total, 4, "the re-runs stand for the failed runs");
+    assert_eq!(
+        again.sweep.counts.total, 4,
+        "the re-runs stand for the failed runs"
+    );
     let reruns: Vec<_> = again.runs.iter().filter(|r| r.rerun_of.is_some()).collect();
     assert_eq!(reruns.len(), 2);
     for r in &reruns {
@@ -175,7 +197,11 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
     let done = wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;
     // The same exit codes fail again: still two failed, not four.
     assert_eq!((done.sweep.counts.completed, done.sweep.counts.failed), (2, 2));
-    assert_eq!(t.desk.store().count().await.unwrap(), 6, "the first attempts are kept");
+    assert_eq!(
+        t.desk.store().count().await.unwrap(),
+        6,
+        "the first attempts are kept"
+    );
 
     // With history, the estimate is measured rather than modelled.
     let preview = t.desk.preview_sweep(&req).await.unwrap();
@@ -187,19 +213,30 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sweep_without_failures_has_nothing_to_rerun() {
     let t = desk(2, 1.0).await;
-    let req = request("ok", &["test_sim.iterations=1"], vec![axis("routing_settings.k_paths", "1,2")]);
+    let req = request(
+        "ok",
+        &["test_sim.iterations=1"],
+        vec![axis("routing_settings.k_paths", "1,2")],
+    );
     let created = t.desk.create_sweep(&req).await.unwrap();
     wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;
     let e = t.desk.rerun_failed(&created.sweep.id).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidState);
-    assert_eq!(t.desk.sweep("ffffffffffff").await.unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(
+        t.desk.sweep("ffffffffffff").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rerun_uses_the_frozen_config_and_keeps_template_and_overrides() {
     let t = desk(1, 1.0).await;
     let first = t
-        .create(&["test_sim.iterations=1", "test_sim.step_ms=500", "routing_settings.k_paths=2"])
+        .create(&[
+            "test_sim.iterations=1",
+            "test_sim.step_ms=500",
+            "routing_settings.k_paths=2",
+        ])
         .await;
     let queued = t.create(&["test_sim.iterations=1"]).await;
     let e = t.desk.rerun(&queued.id).await.unwrap_err();

@@ -153,7 +153,9 @@ fn parse_range(item: &str) -> std::result::Result<Option<Vec<String>>, String> {
             }
             let (a, b) = (start.parse::<i64>().unwrap(), stop.parse::<i64>().unwrap());
             if (b - a) as usize >= MAX_SWEEP_RUNS {
-                return Err(format!("the range {item:?} has more than {MAX_SWEEP_RUNS} values"));
+                return Err(format!(
+                    "the range {item:?} has more than {MAX_SWEEP_RUNS} values"
+                ));
             }
             Ok(Some((a..=b).map(|v| v.to_string()).collect()))
         }
@@ -168,7 +170,9 @@ fn parse_range(item: &str) -> std::result::Result<Option<Vec<String>>, String> {
                     step_text.parse::<i64>().unwrap(),
                 );
                 if ((b - a) / s) as usize >= MAX_SWEEP_RUNS {
-                    return Err(format!("the range {item:?} has more than {MAX_SWEEP_RUNS} values"));
+                    return Err(format!(
+                        "the range {item:?} has more than {MAX_SWEEP_RUNS} values"
+                    ));
                 }
                 return Ok(Some((0..=(b - a) / s).map(|i| (a + i * s).to_string()).collect()));
             }
@@ -177,12 +181,12 @@ fn parse_range(item: &str) -> std::result::Result<Option<Vec<String>>, String> {
             // computed from the start (no accumulated error) and printed short.
             let n = ((b - a) / s + 1e-9).floor();
             if n >= MAX_SWEEP_RUNS as f64 {
-                return Err(format!("the range {item:?} has more than {MAX_SWEEP_RUNS} values"));
+                return Err(format!(
+                    "the range {item:?} has more than {MAX_SWEEP_RUNS} values"
+                ));
             }
             Ok(Some(
-                (0..=n as usize)
-                    .map(|i| format_float(a + i as f64 * s))
-                    .collect(),
+                (0..=n as usize).map(|i| format_float(a + i as f64 * s)).collect(),
             ))
         }
     }
@@ -204,7 +208,10 @@ pub fn parse_axes(specs: &[AxisSpec]) -> Result<Vec<SweepAxis>> {
     let mut axes: Vec<SweepAxis> = Vec::with_capacity(specs.len());
     for spec in specs {
         let axis = spec.parse()?;
-        if axes.iter().any(|a| a.section == axis.section && a.key == axis.key) {
+        if axes
+            .iter()
+            .any(|a| a.section == axis.section && a.key == axis.key)
+        {
             return Err(DeskError::invalid_input(format!(
                 "{} is varied twice: give all its values in one axis",
                 axis.path()

@@ -140,14 +140,24 @@ fn rerun_name(name: &str) -> String {
 
 /// Why an axis is allowed but suspicious.
 fn axis_warning(axis: &SweepAxis, keys: &[configs::ConfigKey]) -> Option<String> {
-    match keys.iter().find(|k| k.section == axis.section && k.key == axis.key) {
+    match keys
+        .iter()
+        .find(|k| k.section == axis.section && k.key == axis.key)
+    {
         Some(k) if k.usage == configs::KeyUse::Ignored => {
-            let why = k.description.trim_start_matches("Not read").trim_start_matches(['.', ':', ' ']);
+            let why = k
+                .description
+                .trim_start_matches("Not read")
+                .trim_start_matches(['.', ':', ' ']);
             let why = why.trim_end_matches('.');
             Some(format!(
                 "{} is not read by the simulators{}: runs that differ only in it give the same results",
                 axis.path(),
-                if why.is_empty() { String::new() } else { format!(" ({why})") }
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({why})")
+                }
             ))
         }
         Some(_) => None,
@@ -171,9 +181,10 @@ impl Desk {
             overrides: req.overrides.clone(),
             config_text: req.config_text.clone(),
         };
-        let base = self.resolve_config(&base_req).await.map_err(|e| {
-            DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message))
-        })?;
+        let base = self
+            .resolve_config(&base_req)
+            .await
+            .map_err(|e| DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message)))?;
         let kind: SimulatorKind = self.simulator_kind().await?;
         let keys = configs::schema::keys();
         let mut warnings = Vec::new();
@@ -235,7 +246,9 @@ impl Desk {
     /// should take; nothing is written.
     pub async fn preview_sweep(&self, req: &SweepRequest) -> Result<SweepPreview> {
         let plan = self.plan_sweep(req, PREVIEW_CHECKED_POINTS).await?;
-        let estimate = self.estimate_sweep(&plan.template, plan.count, &plan.requests, &plan.model_seconds).await?;
+        let estimate = self
+            .estimate_sweep(&plan.template, plan.count, &plan.requests, &plan.model_seconds)
+            .await?;
         Ok(SweepPreview {
             count: plan.count as u32,
             axes: plan.axes,
@@ -251,9 +264,16 @@ impl Desk {
         let plan = self.plan_sweep(req, MAX_SWEEP_RUNS).await?;
         let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => validate_name(n)?,
-            None => format!("{} sweep {}", plan.template, &timestamp::now()[..16].replace('T', " ")),
+            None => format!(
+                "{} sweep {}",
+                plan.template,
+                &timestamp::now()[..16].replace('T', " ")
+            ),
         };
-        let id = self.store().insert_sweep(&name, &plan.template, &req.overrides, &plan.axes).await?;
+        let id = self
+            .store()
+            .insert_sweep(&name, &plan.template, &req.overrides, &plan.axes)
+            .await?;
         let runs: Vec<(CreateRunRequest, Lineage)> = plan
             .points
             .iter()
@@ -296,7 +316,9 @@ impl Desk {
     /// One sweep with its runs.
     pub async fn sweep(&self, id: &str) -> Result<SweepDetail> {
         let id = RunId::parse(id).map_err(|_| {
-            DeskError::invalid_input(format!("invalid sweep id {id:?}: a sweep id is 12 lowercase hex digits"))
+            DeskError::invalid_input(format!(
+                "invalid sweep id {id:?}: a sweep id is 12 lowercase hex digits"
+            ))
         })?;
         let sweep = self
             .store()
@@ -406,7 +428,10 @@ mod tests {
 
     #[test]
     fn run_names_join_the_sweep_and_the_values_and_fit_the_limit() {
-        assert_eq!(run_name("k sweep", "k_paths=2, cores_per_link=3"), "k sweep · k_paths=2, cores_per_link=3");
+        assert_eq!(
+            run_name("k sweep", "k_paths=2, cores_per_link=3"),
+            "k sweep · k_paths=2, cores_per_link=3"
+        );
         assert_eq!(run_name("k sweep", ""), "k sweep");
         assert_eq!(run_name(&"x".repeat(300), "k=1").chars().count(), MAX_NAME_LEN);
     }

@@ -21,7 +21,7 @@ import { TemplatesDialog } from './newrun/TemplatesDialog';
 import { formatEstimate, useValidation } from './newrun/useValidation';
 import type { AxisSpec } from '../bindings/AxisSpec';
 import type { SweepPreview } from '../bindings/SweepPreview';
-import { SweepAxesEditor, type SweepBase } from './newrun/SweepAxesEditor';
+import { SweepAxesEditor, SweepSideSummary, type SweepBase } from './newrun/SweepAxesEditor';
 
 const PREFERRED_TEMPLATE = 'quick';
 
@@ -609,6 +609,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
             </div>
 
             {error && <ErrorAlert error={error} testId="create-error" />}
+            {sweeping && <SweepSideSummary preview={sweepPreview} />}
 
             <div className="form-actions">
               <button

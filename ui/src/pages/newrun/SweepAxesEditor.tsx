@@ -176,3 +176,18 @@ export function SweepAxesEditor({ schema, axes, onAxes, base, onPreview }: Sweep
     </div>
   );
 }
+
+/** The sweep's size beside the Create button, where the eye is before launching. */
+export function SweepSideSummary({ preview }: { preview: SweepPreview | null }) {
+  return (
+    <div className="sweep-side-summary" data-testid="sweep-side-summary" title={preview?.estimate?.basis}>
+      {preview ? (
+        <>
+          Sweep: <strong>{preview.count} runs</strong> · {preview.estimate ? formatEstimate(preview.estimate.total_seconds) : 'time unknown'} in all
+        </>
+      ) : (
+        'Sweep: fill in the keys and values under “Vary”.'
+      )}
+    </div>
+  );
+}

@@ -205,17 +205,19 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
   const doRerun = () => {
     setBusy('rerun');
     setActionError(null);
-    // The frozen config, so the new run uses exactly what this one did.
-    (config !== null ? Promise.resolve(config) : backend.runConfig(run.id))
-      .then((text) =>
-        backend.createRun({
-          template: run.template,
-          overrides: [...run.overrides],
-          config_text: text,
-          ...(hasDefaultName(run) ? {} : { name: run.name }),
-        }),
-      )
-      .then(
+    // A finished run is re-run by the core (same frozen config, recorded as
+    // its re-run, in its sweep if it has one); an active one from its config here.
+    (!isActive(run.status)
+      ? backend.rerunRun(run.id)
+      : (config !== null ? Promise.resolve(config) : backend.runConfig(run.id)).then((text) =>
+          backend.createRun({
+            template: run.template,
+            overrides: [...run.overrides],
+            config_text: text,
+            ...(hasDefaultName(run) ? {} : { name: run.name }),
+          }),
+        )
+    ).then(
         (r) => {
           setBusy(null);
           navigate({ page: 'run', id: r.id });

@@ -1,10 +1,11 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../api/memory';
+import { MemoryBackend, makeRun } from '../api/memory';
 import { MemorySetupBackend } from '../api/setup';
 import { countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { NewRunPage } from '../pages/NewRunPage';
+import { RunDetailPage } from '../pages/RunDetailPage';
 import { SweepDetailPage } from '../pages/SweepDetailPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { SweepsPage } from '../pages/SweepsPage';
@@ -169,5 +170,22 @@ describe('Notification setting', () => {
     await userEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect((await backend.getSettings()).settings.notify_when_finished).toBe(false);
+  });
+});
+
+describe('Clone on the run page', () => {
+  it('links to the new-run page with the run, and to the run\'s sweep', async () => {
+    const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', sweep_id: '0123456789ab' });
+    backend = new MemoryBackend({ runs: [run], timing: null });
+    renderWith(backend, <RunDetailPage id={run.id} />);
+    expect(await screen.findByTestId('clone-run')).toHaveAttribute('href', '#/new?from=abcdef012345');
+    expect(screen.getByTestId('run-sweep-link')).toHaveAttribute('href', '#/sweeps/0123456789ab');
+  });
+
+  it('opens the new-run page prefilled with the frozen config', async () => {
+    const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', overrides: ['routing_settings.k_paths=7'] });
+    backend = new MemoryBackend({ runs: [run], timing: null });
+    renderWithSetup(backend, <NewRunPage from={run.id} />);
+    expect(await screen.findByTestId('config-origin')).toHaveTextContent('abcdef012345');
   });
 });

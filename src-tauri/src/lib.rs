@@ -5,7 +5,7 @@
 mod bridge;
 mod commands;
 mod dialogs;
-mod notifications;
+pub mod notifications;
 mod quit;
 mod streams;
 

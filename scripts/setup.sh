@@ -15,6 +15,8 @@ SYSTEM_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick xdotool
   # opening files in the system's applications; inspecting the database in tests
   xdg-utils sqlite3
+  # a private session bus for the desktop-notification test
+  dbus-daemon
 )
 
 missing=()

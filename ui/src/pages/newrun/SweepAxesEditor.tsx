@@ -186,7 +186,7 @@ export function SweepSideSummary({ preview }: { preview: SweepPreview | null }) 
           Sweep: <strong>{preview.count} runs</strong> · {preview.estimate ? formatEstimate(preview.estimate.total_seconds) : 'time unknown'} in all
         </>
       ) : (
-        'Sweep: fill in the keys and values under “Vary”.'
+        'Sweep: no run count until every key under “Vary” has valid values.'
       )}
     </div>
   );

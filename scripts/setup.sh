@@ -17,6 +17,8 @@ SYSTEM_PACKAGES=(
   xdg-utils sqlite3
   # a real single-node Slurm on loopback for the cluster executor's tests
   slurmctld slurmd slurm-client munge
+  # a private session bus for the desktop-notification test
+  dbus-daemon
 )
 
 missing=()

@@ -46,6 +46,13 @@ const COMMANDS: &[&str] = &[
     "clusters_save",
     "clusters_remove",
     "clusters_check",
+    "sweeps_preview",
+    "sweeps_create",
+    "sweeps_list",
+    "sweeps_get",
+    "sweeps_cancel",
+    "sweeps_rerun_failed",
+    "runs_rerun",
 ];
 
 fn main() {

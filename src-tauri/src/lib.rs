@@ -5,6 +5,7 @@
 mod bridge;
 mod commands;
 mod dialogs;
+pub mod notifications;
 mod quit;
 mod streams;
 
@@ -28,9 +29,11 @@ pub fn run() {
         .init();
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let desk = tauri::async_runtime::block_on(open_desk())?;
             bridge::forward_events(app.handle().clone(), &desk);
+            notifications::start(app.handle().clone(), &desk);
             app.manage(desk.clone());
             // Settle what happened while the app was closed, then keep watching.
             tauri::async_runtime::spawn(async move {

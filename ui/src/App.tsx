@@ -11,6 +11,9 @@ import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TopologyPage } from './pages/TopologyPage';
+import { SweepDetailPage } from './pages/SweepDetailPage';
+import { SweepsPage } from './pages/SweepsPage';
+import { useOpenRunRequests } from './lib/openRun';
 
 /** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
 export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {
@@ -26,6 +29,7 @@ export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend
 
 function Shell() {
   const route = useRoute();
+  useOpenRunRequests();
   return (
     <div className="shell">
       <Sidebar route={route} />
@@ -51,6 +55,10 @@ function Page({ route }: { route: Route }) {
       return <RunDetailPage key={route.id} id={route.id} tab={route.tab} />;
     case 'settings':
       return <SettingsPage />;
+    case 'sweeps':
+      return <SweepsPage />;
+    case 'sweep':
+      return <SweepDetailPage key={route.id} id={route.id} />;
     case 'missing':
       return (
         <div className="page">
@@ -69,6 +77,7 @@ function Page({ route }: { route: Route }) {
 const NAV: { route: Route; label: string; icon: ReactNode; testId: string }[] = [
   { route: { page: 'runs' }, label: 'Runs', icon: <Icon name="list" />, testId: 'nav-runs' },
   { route: { page: 'new' }, label: 'New run', icon: <Icon name="plus" />, testId: 'nav-new' },
+  { route: { page: 'sweeps' }, label: 'Sweeps', icon: <Icon name="repeat" />, testId: 'nav-sweeps' },
   { route: { page: 'topology' }, label: 'Topology', icon: <NetworkIcon />, testId: 'nav-topology' },
   { route: { page: 'settings' }, label: 'Settings', icon: <Icon name="gear" />, testId: 'nav-settings' },
 ];
@@ -89,7 +98,7 @@ function NetworkIcon() {
 function Sidebar({ route }: { route: Route }) {
   const backend = useBackend();
   const [theme, toggleTheme] = useTheme();
-  const current = route.page === 'run' ? 'runs' : route.page;
+  const current = route.page === 'run' ? 'runs' : route.page === 'sweep' ? 'sweeps' : route.page;
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">

@@ -5,6 +5,7 @@
 mod artifacts;
 mod cluster;
 mod output;
+mod sweeps;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -113,6 +114,13 @@ enum Command {
         #[command(subcommand)]
         action: Option<cluster::ClusterAction>,
     },
+    /// Sweeps: many runs that vary config keys, as one group.
+    Sweep {
+        #[command(subcommand)]
+        action: sweeps::SweepCommand,
+    },
+    /// Create a new run from a finished run's frozen config.
+    Rerun { id: String },
 }
 
 #[derive(Subcommand)]
@@ -313,6 +321,8 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             out.settings(&view);
         }
         Command::Cluster { action } => cluster::cluster(&desk, action.as_ref(), cli.json).await?,
+        Command::Sweep { action } => sweeps::sweep(&desk, action, cli.json).await?,
+        Command::Rerun { id } => out.run(&desk.rerun(id).await?),
     }
     Ok(())
 }

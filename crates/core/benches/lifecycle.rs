@@ -37,6 +37,7 @@ async fn desk(home: &std::path::Path, grace: f64) -> Desk {
         simulator_command: bin("test-sim").to_string_lossy().into_owned(),
         max_concurrent_runs: 4,
         cancel_grace_seconds: grace,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -19,9 +19,10 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, RunRow, Store};
+use crate::sweeps::Lineage;
 use crate::timestamp;
 
-const MAX_NAME_LEN: usize = 200;
+pub(crate) const MAX_NAME_LEN: usize = 200;
 const EVENT_CAPACITY: usize = 1024;
 
 pub struct DeskOptions {
@@ -200,7 +201,7 @@ impl Desk {
     /// PENDING row; then starts it if a slot is free (or submits it to its
     /// Slurm cluster).
     pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
-        let run = self.create_row(req).await?;
+        let run = self.create_queued(req, &Lineage::default()).await?;
         if run.executor == crate::slurm::LOCAL_EXECUTOR {
             self.dispatch().await?;
         } else {
@@ -209,8 +210,10 @@ impl Desk {
         Ok(self.get(&run.id).await.unwrap_or(run))
     }
 
-    /// Creates a run's folder and PENDING row without starting it.
-    pub(crate) async fn create_row(&self, req: &CreateRunRequest) -> Result<Run> {
+    /// Creates a run (folder, frozen config, PENDING row) without starting
+    /// or submitting it; `lineage` places it in a sweep or records what it
+    /// re-runs.
+    pub(crate) async fn create_queued(&self, req: &CreateRunRequest, lineage: &Lineage) -> Result<Run> {
         // The final text is validated before anything is written: an invalid
         // config never gets a row or a folder.
         let config = self.resolve_config(req).await?;
@@ -262,7 +265,7 @@ impl Desk {
                 .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
                 .collect();
             self.store()
-                .insert_run_on(
+                .insert_run_with(
                     &id,
                     &name,
                     &config.template,
@@ -271,6 +274,7 @@ impl Desk {
                     executor
                         .as_ref()
                         .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
+                    lineage,
                 )
                 .await
         }
@@ -667,7 +671,7 @@ fn failure(message: String) -> Finish {
     }
 }
 
-fn validate_name(name: &str) -> Result<String> {
+pub(crate) fn validate_name(name: &str) -> Result<String> {
     if name.chars().count() > MAX_NAME_LEN {
         return Err(DeskError::invalid_input(format!(
             "a run name is at most {MAX_NAME_LEN} characters"

@@ -14,6 +14,7 @@ pub mod ini;
 pub mod layout;
 pub mod live;
 pub mod model;
+pub mod notices;
 pub mod outcome;
 pub mod procfs;
 pub mod reported_results;
@@ -24,6 +25,7 @@ pub mod simulator;
 pub mod slurm;
 pub mod store;
 pub mod supervisor;
+pub mod sweeps;
 pub mod templates;
 pub mod timestamp;
 

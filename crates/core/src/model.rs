@@ -88,6 +88,10 @@ pub struct Run {
     /// What the executor last said about the run, in words (e.g. "Waiting
     /// in Slurm's queue: Resources").
     pub status_detail: Option<String>,
+    /// The sweep the run belongs to, if any.
+    pub sweep_id: Option<String>,
+    /// The run this one re-runs, if any.
+    pub rerun_of: Option<String>,
 }
 
 /// What the new-run page and `fdesk create` send.

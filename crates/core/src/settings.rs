@@ -20,6 +20,8 @@ pub struct Settings {
     pub max_concurrent_runs: u32,
     /// Seconds between SIGTERM and SIGKILL when a run is cancelled.
     pub cancel_grace_seconds: f64,
+    /// Show a desktop notification when a run or a sweep finishes or fails.
+    pub notify_when_finished: bool,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             simulator_command: String::new(),
             max_concurrent_runs: 2,
             cancel_grace_seconds: 10.0,
+            notify_when_finished: true,
         }
     }
 }

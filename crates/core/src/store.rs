@@ -15,6 +15,7 @@ use crate::model::{ListQuery, Run, RunStatus};
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::Settings;
+use crate::sweeps::Lineage;
 use crate::timestamp;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -47,6 +48,8 @@ pub struct RunRow {
     pub slurm_job_id: Option<String>,
     pub slurm_array_task: Option<i64>,
     pub status_detail: Option<String>,
+    pub sweep_id: Option<String>,
+    pub rerun_of: Option<String>,
 }
 
 impl RunRow {
@@ -82,6 +85,8 @@ impl RunRow {
             slurm_job_id: crate::slurm::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
             executor: self.executor,
             status_detail: self.status_detail,
+            sweep_id: self.sweep_id,
+            rerun_of: self.rerun_of,
         }
     }
 
@@ -118,7 +123,7 @@ pub struct Store {
 pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
     cancel_requested_at, created_at, started_at, completed_at, updated_at, \
-    executor, slurm_job_id, slurm_array_task, status_detail";
+    executor, slurm_job_id, slurm_array_task, status_detail, sweep_id, rerun_of";
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
@@ -163,44 +168,16 @@ impl Store {
         overrides: &[String],
         simulator: &str,
     ) -> Result<()> {
-        self.insert_run_on(
+        self.insert_run_with(
             id,
             name,
             template,
             overrides,
             simulator,
             crate::slurm::LOCAL_EXECUTOR,
+            &Lineage::default(),
         )
         .await
-    }
-
-    /// Inserts a PENDING run for `executor` in one statement, so a local
-    /// dispatcher never sees a cluster run as local, even for a moment.
-    pub async fn insert_run_on(
-        &self,
-        id: &RunId,
-        name: &str,
-        template: &str,
-        overrides: &[String],
-        simulator: &str,
-        executor: &str,
-    ) -> Result<()> {
-        let now = timestamp::now();
-        sqlx::query(
-            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at, executor) \
-             VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(name)
-        .bind(template)
-        .bind(serde_json::to_string(overrides).expect("strings serialise"))
-        .bind(simulator)
-        .bind(&now)
-        .bind(&now)
-        .bind(executor)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     pub async fn get(&self, id: &RunId) -> Result<Option<RunRow>> {

@@ -167,6 +167,7 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
             simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
             max_concurrent_runs: 2,
             cancel_grace_seconds: 1.0,
+            ..Default::default()
         })
         .await
         .unwrap();

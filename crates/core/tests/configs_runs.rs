@@ -291,6 +291,7 @@ async fn run_topology_maps_link_usage_of_a_real_fusion_sim_run() {
             simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
             max_concurrent_runs: 2,
             cancel_grace_seconds: 1.0,
+            ..Default::default()
         })
         .await
         .unwrap();

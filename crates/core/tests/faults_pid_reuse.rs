@@ -35,6 +35,7 @@ async fn scratch_desk(home: &std::path::Path, watch: bool) -> Desk {
         simulator_command: bin("test-sim").to_string_lossy().into_owned(),
         max_concurrent_runs: 2,
         cancel_grace_seconds: 0.5,
+        ..Default::default()
     })
     .await
     .unwrap();

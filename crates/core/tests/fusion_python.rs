@@ -38,6 +38,7 @@ async fn fusion_desk(script: &Path, grace: f64) -> support::TestDesk {
             simulator_command: script.to_string_lossy().into_owned(),
             max_concurrent_runs: 2,
             cancel_grace_seconds: grace,
+            ..Default::default()
         })
         .await
         .unwrap();

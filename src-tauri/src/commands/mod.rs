@@ -8,6 +8,7 @@ pub mod configs;
 pub mod live;
 pub mod runs;
 pub mod settings;
+pub mod sweeps;
 pub mod templates;
 pub mod topology;
 
@@ -58,5 +59,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         clusters::clusters_save,
         clusters::clusters_remove,
         clusters::clusters_check,
+        sweeps::sweeps_preview,
+        sweeps::sweeps_create,
+        sweeps::sweeps_list,
+        sweeps::sweeps_get,
+        sweeps::sweeps_cancel,
+        sweeps::sweeps_rerun_failed,
+        sweeps::runs_rerun,
     ]
 }

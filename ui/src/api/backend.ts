@@ -29,6 +29,11 @@ import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import type { ClusterCheck } from '../bindings/ClusterCheck';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
+import type { Sweep } from '../bindings/Sweep';
+import type { SweepDetail } from '../bindings/SweepDetail';
+import type { SweepPreview } from '../bindings/SweepPreview';
+import type { SweepRequest } from '../bindings/SweepRequest';
 
 /** What to do with active runs when the app quits. */
 export type QuitMode = 'leave' | 'cancel';
@@ -115,6 +120,23 @@ export interface Backend {
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe;
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe;
+
+  // ---- sweeps and re-runs ----
+  /** How many runs a sweep makes, the first of them and the estimated time; creates nothing. */
+  previewSweep(request: SweepRequest): Promise<SweepPreview>;
+  /** Creates every run of the sweep (all checked first) and queues them as one group. */
+  createSweep(request: SweepRequest): Promise<SweepDetail>;
+  /** Every sweep, newest first, with its counts. */
+  listSweeps(): Promise<Sweep[]>;
+  getSweep(id: string): Promise<SweepDetail>;
+  /** Cancels every queued and running run of the sweep. */
+  cancelSweep(id: string): Promise<SweepDetail>;
+  /** Re-runs the FAILED runs of the sweep, inside the sweep. */
+  rerunFailed(id: string): Promise<SweepDetail>;
+  /** A new run from a finished run's frozen config. */
+  rerunRun(id: string): Promise<Run>;
+  /** The shell asks to show a run or a sweep (a desktop notification was clicked). */
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe;
 }
 
 const ERROR_CODES: readonly ErrorCode[] = [

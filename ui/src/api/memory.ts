@@ -30,6 +30,12 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
+import type { Sweep } from '../bindings/Sweep';
+import type { SweepDetail } from '../bindings/SweepDetail';
+import type { SweepPreview } from '../bindings/SweepPreview';
+import type { SweepRequest } from '../bindings/SweepRequest';
+import { AxisError, countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { parseOverride } from '../lib/overrides';
 import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
@@ -138,6 +144,8 @@ export function makeRun(patch: Partial<Run> = {}): Run {
     executor: 'local',
     slurm_job_id: null,
     status_detail: null,
+    sweep_id: null,
+    rerun_of: null,
     ...patch,
   };
 }
@@ -292,10 +300,12 @@ export class MemoryBackend implements Backend {
   private dialogCancels = 0;
   private clusters: ClusterProfile[];
   private nextJob = 4100;
+  private sweepRows: Omit<Sweep, 'counts'>[] = [];
+  private openTargetListeners = new Set<(target: NoticeTarget) => void>();
 
   constructor(options: MemoryOptions = {}) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
-    this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, ...options.settings };
+    this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, notify_when_finished: true, ...options.settings };
     this.dataDir = options.dataDir ?? DATA_DIR;
     this.envOverride = options.simulatorEnvOverride ?? null;
     this.timing = options.timing === undefined ? { startMs: 300, runMs: 4000, cancelMs: 1000 } : options.timing;
@@ -426,12 +436,7 @@ export class MemoryBackend implements Backend {
       }
       const name = request.name?.trim();
       if (name && name.length > 200) throw err('invalid_input', 'a run name is at most 200 characters');
-      const executor = request.executor?.trim() || 'local';
-      if (executor !== 'local' && !this.clusters.some((c) => c.name === executor)) {
-        const known = ['local', ...this.clusters.map((c) => c.name)].join(', ');
-        throw err('invalid_input', `executor: no cluster profile named ${JSON.stringify(executor)} (known: ${known})`);
-      }
-      const job = executor === 'local' ? null : String(this.nextJob++);
+      const placement = this.placement(request.executor);
       const now = timestamp();
       const id = newId();
       const runDir = `${this.dataDir}/runs/${id}`;
@@ -445,9 +450,7 @@ export class MemoryBackend implements Backend {
         updated_at: now,
         run_dir: runDir,
         config_path: `${runDir}/config.ini`,
-        executor,
-        slurm_job_id: job,
-        status_detail: job ? `Submitted to Slurm as job ${job}; waiting in its queue` : null,
+        ...placement,
       });
       const base = request.config_text !== undefined ? request.config_text.replace(/^# Frozen by FUSION Desk[^\n]*\n/, '') : templateText(request.template);
       this.configs.set(
@@ -848,6 +851,154 @@ export class MemoryBackend implements Backend {
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe {
     this.quitListeners.add(handler);
     return () => this.quitListeners.delete(handler);
+  }
+
+  // ---- sweeps and re-runs --------------------------------------------------
+
+  /** Simulates a click on a desktop notification. */
+  clickNotification(target: NoticeTarget): void {
+    for (const h of [...this.openTargetListeners]) h(target);
+  }
+
+  previewSweep(request: SweepRequest): Promise<SweepPreview> {
+    return this.handle('previewSweep', [request], () => {
+      const axes = this.sweepAxes(request);
+      const count = countRuns(axes);
+      const points = Array.from({ length: Math.min(count, 50) }, (_, i) => pointAt(axes, i));
+      return { count, axes, points, estimate: null, warnings: [] };
+    });
+  }
+
+  createSweep(request: SweepRequest): Promise<SweepDetail> {
+    return this.handle('createSweep', [request], () => {
+      const axes = this.sweepAxes(request);
+      const count = countRuns(axes);
+      const now = timestamp();
+      const id = newId();
+      const name = request.name?.trim() || `${request.template} sweep ${now.slice(0, 16).replace('T', ' ')}`;
+      this.sweepRows.unshift({ id, name, template: request.template, overrides: [...request.overrides], axes, created_at: now });
+      for (let i = 0; i < count; i++) {
+        const p = pointAt(axes, i);
+        this.queueRun(
+          {
+            template: request.template,
+            name: `${name} · ${p.label}`.slice(0, 200),
+            overrides: [...request.overrides, ...p.overrides],
+            config_text: request.config_text,
+            ...(request.executor !== undefined ? { executor: request.executor } : {}),
+          },
+          { sweep_id: id },
+        );
+      }
+      this.dispatch();
+      return this.sweepDetail(id);
+    });
+  }
+
+  listSweeps(): Promise<Sweep[]> {
+    return this.handle('listSweeps', [], () => this.sweepRows.map((s) => this.sweepDetail(s.id).sweep));
+  }
+
+  getSweep(id: string): Promise<SweepDetail> {
+    return this.handle('getSweep', [id], () => this.sweepDetail(id));
+  }
+
+  cancelSweep(id: string): Promise<SweepDetail> {
+    return this.handle('cancelSweep', [id], () => {
+      for (const status of ['PENDING', 'RUNNING'] as const) {
+        for (const r of this.sweepDetail(id).runs.filter((x) => x.status === status)) void this.cancelRun(r.id).catch(() => undefined);
+      }
+      return this.sweepDetail(id);
+    });
+  }
+
+  rerunFailed(id: string): Promise<SweepDetail> {
+    return this.handle('rerunFailed', [id], () => {
+      const failed = this.sweepDetail(id).runs.filter((r) => r.status === 'FAILED');
+      if (failed.length === 0) throw err('invalid_state', `sweep ${id} has no failed runs`);
+      for (const r of failed) this.queueRerun(r);
+      this.dispatch();
+      return this.sweepDetail(id);
+    });
+  }
+
+  rerunRun(id: string): Promise<Run> {
+    return this.handle('rerunRun', [id], () => {
+      const r = this.find(id);
+      if (!TERMINAL.includes(r.status)) throw err('invalid_state', `run ${id} is ${r.status}; only a finished run can be re-run`);
+      const run = this.queueRerun(r);
+      this.dispatch();
+      return copyRun(this.find(run.id));
+    });
+  }
+
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe {
+    this.openTargetListeners.add(handler);
+    return () => this.openTargetListeners.delete(handler);
+  }
+
+  private sweepAxes(request: SweepRequest) {
+    try {
+      return parseAxes(request.axes);
+    } catch (e) {
+      if (e instanceof AxisError) throw err('invalid_input', e.message);
+      throw e;
+    }
+  }
+
+  private queueRerun(r: Run): Run {
+    const name = r.name.endsWith(' (re-run)') ? r.name : `${r.name} (re-run)`;
+    return this.queueRun(
+      { template: r.template, name, overrides: [...r.overrides], config_text: this.configOf(r), executor: r.executor },
+      { sweep_id: r.sweep_id, rerun_of: r.id },
+    );
+  }
+
+  /** Where a new run executes, as the core records it: this machine or a cluster profile's queue. */
+  private placement(requested: string | undefined): Pick<Run, 'executor' | 'slurm_job_id' | 'status_detail'> {
+    const executor = requested?.trim() || 'local';
+    if (executor !== 'local' && !this.clusters.some((c) => c.name === executor)) {
+      const known = ['local', ...this.clusters.map((c) => c.name)].join(', ');
+      throw err('invalid_input', `executor: no cluster profile named ${JSON.stringify(executor)} (known: ${known})`);
+    }
+    const job = executor === 'local' ? null : String(this.nextJob++);
+    return { executor, slurm_job_id: job, status_detail: job ? `Submitted to Slurm as job ${job}; waiting in its queue` : null };
+  }
+
+  /** A PENDING run like `createRun` makes, without dispatching. */
+  private queueRun(request: CreateRunRequest, lineage: Partial<Run>): Run {
+    const now = timestamp();
+    const id = newId();
+    const runDir = `${this.dataDir}/runs/${id}`;
+    const run = makeRun({
+      id,
+      name: request.name ?? `${request.template} ${now.slice(0, 16).replace('T', ' ')}`,
+      template: request.template,
+      overrides: [...request.overrides],
+      simulator: this.effectiveSimulator(),
+      created_at: now,
+      updated_at: now,
+      run_dir: runDir,
+      config_path: `${runDir}/config.ini`,
+      ...this.placement(request.executor),
+      ...lineage,
+    });
+    const base = request.config_text !== undefined ? request.config_text.replace(/^# Frozen by FUSION Desk[^\n]*\n/, '') : templateText(request.template);
+    this.configs.set(id, `# Frozen by FUSION Desk for run ${id} from template ${JSON.stringify(request.template)} at ${now}\n` + applyOverrides(base, run.overrides));
+    this.insert(run);
+    this.announce(run);
+    return run;
+  }
+
+  private sweepDetail(id: string): SweepDetail {
+    const row = this.sweepRows.find((s) => s.id === id);
+    if (!row) throw err('not_found', `no sweep with id ${id}`);
+    const members = this.runs.filter((r) => r.sweep_id === id).sort((a, b) => (this.seq.get(a.id) ?? 0) - (this.seq.get(b.id) ?? 0));
+    const replaced = new Set(members.map((r) => r.rerun_of).filter((x): x is string => x !== null));
+    const runs = members.filter((r) => !replaced.has(r.id)).map(copyRun);
+    const n = (status: RunStatus) => runs.filter((r) => r.status === status).length;
+    const counts = { total: runs.length, pending: n('PENDING'), running: n('RUNNING'), completed: n('COMPLETED'), failed: n('FAILED'), cancelled: n('CANCELLED') };
+    return { sweep: { ...row, overrides: [...row.overrides], counts }, runs };
   }
 
   // ---- internals ----------------------------------------------------------

@@ -26,6 +26,11 @@ import type { ProgressMessage } from '../bindings/ProgressMessage';
 import type { ResultsTable } from '../bindings/ResultsTable';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
+import type { NoticeTarget } from '../bindings/NoticeTarget';
+import type { Sweep } from '../bindings/Sweep';
+import type { SweepDetail } from '../bindings/SweepDetail';
+import type { SweepPreview } from '../bindings/SweepPreview';
+import type { SweepRequest } from '../bindings/SweepRequest';
 import {
   toDeskError,
   type Backend,
@@ -177,6 +182,30 @@ export class TauriBackend implements Backend {
   }
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe {
     return subscribe<QuitRequest>('quit-requested', handler);
+  }
+  previewSweep(request: SweepRequest): Promise<SweepPreview> {
+    return call('sweeps_preview', { request });
+  }
+  createSweep(request: SweepRequest): Promise<SweepDetail> {
+    return call('sweeps_create', { request });
+  }
+  listSweeps(): Promise<Sweep[]> {
+    return call('sweeps_list', {});
+  }
+  getSweep(id: string): Promise<SweepDetail> {
+    return call('sweeps_get', { id });
+  }
+  cancelSweep(id: string): Promise<SweepDetail> {
+    return call('sweeps_cancel', { id });
+  }
+  rerunFailed(id: string): Promise<SweepDetail> {
+    return call('sweeps_rerun_failed', { id });
+  }
+  rerunRun(id: string): Promise<Run> {
+    return call('runs_rerun', { id });
+  }
+  onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe {
+    return subscribe<NoticeTarget>('open-target', handler);
   }
 }
 

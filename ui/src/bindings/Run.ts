@@ -25,4 +25,12 @@ slurm_job_id: string | null,
  * What the executor last said about the run, in words (e.g. "Waiting
  * in Slurm's queue: Resources").
  */
-status_detail: string | null, };
+status_detail: string | null, 
+/**
+ * The sweep the run belongs to, if any.
+ */
+sweep_id: string | null, 
+/**
+ * The run this one re-runs, if any.
+ */
+rerun_of: string | null, };

@@ -12,4 +12,8 @@ max_concurrent_runs: number,
 /**
  * Seconds between SIGTERM and SIGKILL when a run is cancelled.
  */
-cancel_grace_seconds: number, };
+cancel_grace_seconds: number, 
+/**
+ * Show a desktop notification when a run or a sweep finishes or fails.
+ */
+notify_when_finished: boolean, };

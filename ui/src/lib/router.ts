@@ -8,7 +8,9 @@ export type Route =
   | { page: 'run'; id: string; tab?: string }
   | { page: 'topology' }
   | { page: 'settings' }
-  | { page: 'missing'; path: string };
+  | { page: 'missing'; path: string }
+  | { page: 'sweeps' }
+  | { page: 'sweep'; id: string };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/runs';
@@ -16,6 +18,9 @@ export function parseHash(hash: string): Route {
   if (path === '/new') return { page: 'new' };
   if (path === '/topology') return { page: 'topology' };
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/sweeps') return { page: 'sweeps' };
+  const sweep = /^\/sweeps\/([^/]+)$/.exec(path);
+  if (sweep) return { page: 'sweep', id: decodeURIComponent(sweep[1]) };
   const m = /^\/runs\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
   if (m) return m[2] ? { page: 'run', id: decodeURIComponent(m[1]), tab: m[2] } : { page: 'run', id: decodeURIComponent(m[1]) };
   return { page: 'missing', path };
@@ -35,6 +40,10 @@ export function href(route: Route): string {
       return `#/runs/${encodeURIComponent(route.id)}${route.tab ? `/${route.tab}` : ''}`;
     case 'missing':
       return `#${route.path}`;
+    case 'sweeps':
+      return '#/sweeps';
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(route.id)}`;
   }
 }
 

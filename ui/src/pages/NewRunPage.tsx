@@ -20,6 +20,9 @@ import { SaveTemplateDialog } from './newrun/SaveTemplateDialog';
 import { TemplatesDialog } from './newrun/TemplatesDialog';
 import { formatEstimate, useValidation } from './newrun/useValidation';
 import { ExecutorPicker, LOCAL_EXECUTOR } from './newrun/ExecutorPicker';
+import type { AxisSpec } from '../bindings/AxisSpec';
+import type { SweepPreview } from '../bindings/SweepPreview';
+import { SweepAxesEditor, SweepSideSummary, type SweepBase } from './newrun/SweepAxesEditor';
 
 const PREFERRED_TEMPLATE = 'quick';
 
@@ -71,6 +74,8 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
   const [helpAt, setHelpAt] = useState<KeyRef | null>(null);
   const editor = useRef<IniEditorHandle>(null);
   const loadSeq = useRef(0);
+  const [axes, setAxes] = useState<AxisSpec[]>([]);
+  const [sweepPreview, setSweepPreview] = useState<SweepPreview | null>(null);
 
   const dirty = text !== null && text !== base;
 
@@ -259,6 +264,25 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
     setBusy(true);
     setError(null);
     const trimmed = name.trim();
+    if (axes.length > 0) {
+      backend
+        .createSweep({
+          template,
+          ...(trimmed ? { name: trimmed } : {}),
+          overrides: overridesToRequest(lines),
+          config_text: text,
+          axes,
+          ...(executor !== LOCAL_EXECUTOR ? { executor } : {}),
+        })
+        .then(
+          (detail) => navigate({ page: 'sweep', id: detail.sweep.id }),
+          (err: unknown) => {
+            setBusy(false);
+            setError(toDeskError(err));
+          },
+        );
+      return;
+    }
     backend
       .createRun({
         template,
@@ -297,6 +321,11 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
     attempt();
   };
 
+  const sweepBase = useMemo<SweepBase | null>(
+    () => (text === null || !template || bad.length > 0 ? null : { template, overrides: overridesToRequest(lines), config_text: text }),
+    [template, text, lines, bad.length],
+  );
+  const sweeping = axes.length > 0;
   const summary = report?.summary ?? null;
   const engine = report?.simulator === 'external' ? 'with FUSION (Python)' : 'on the embedded engine';
   const userTemplates = templates?.filter((t) => !t.builtin) ?? [];
@@ -546,6 +575,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
             </div>
           </div>
 
+          <SweepAxesEditor schema={schema} axes={axes} onAxes={setAxes} base={sweepBase} onPreview={setSweepPreview} />
         </form>
 
         <aside className="new-run-side">
@@ -596,6 +626,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
             </div>
 
             {error && <ErrorAlert error={error} testId="create-error" />}
+            {sweeping && <SweepSideSummary preview={sweepPreview} />}
 
             <div className="form-actions">
               <button
@@ -603,11 +634,11 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
                 form="new-run-form"
                 className="btn btn-primary"
                 data-testid="create-run"
-                disabled={busy || templates === null || text === null || textLoading || hasErrors}
+                disabled={busy || templates === null || text === null || textLoading || hasErrors || (sweeping && !sweepPreview)}
                 title={hasErrors ? 'Fix the errors in the config first' : undefined}
               >
                 <Icon name="plus" />
-                {busy ? 'Creating…' : 'Create run'}
+                {busy ? 'Creating…' : sweeping ? (sweepPreview ? `Create ${sweepPreview.count} runs` : 'Create sweep') : 'Create run'}
               </button>
               <a className="btn btn-ghost" href="#/runs">
                 Cancel

@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { RerunActions } from './run/RerunActions';
 import type { DeskError } from '../bindings/DeskError';
 import type { Run } from '../bindings/Run';
 import { toDeskError, useBackend } from '../api/backend';
@@ -205,17 +206,19 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
   const doRerun = () => {
     setBusy('rerun');
     setActionError(null);
-    // The frozen config, so the new run uses exactly what this one did.
-    (config !== null ? Promise.resolve(config) : backend.runConfig(run.id))
-      .then((text) =>
-        backend.createRun({
-          template: run.template,
-          overrides: [...run.overrides],
-          config_text: text,
-          ...(hasDefaultName(run) ? {} : { name: run.name }),
-        }),
-      )
-      .then(
+    // A finished run is re-run by the core (same frozen config, recorded as
+    // its re-run, in its sweep if it has one); an active one from its config here.
+    (!isActive(run.status)
+      ? backend.rerunRun(run.id)
+      : (config !== null ? Promise.resolve(config) : backend.runConfig(run.id)).then((text) =>
+          backend.createRun({
+            template: run.template,
+            overrides: [...run.overrides],
+            config_text: text,
+            ...(hasDefaultName(run) ? {} : { name: run.name }),
+          }),
+        )
+    ).then(
         (r) => {
           setBusy(null);
           navigate({ page: 'run', id: r.id });
@@ -311,6 +314,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
           </div>
         </div>
         <div className="actions">
+          <RerunActions run={run} />
           <button type="button" className="btn" data-testid="rerun" onClick={doRerun} disabled={busy !== null}>
             <Icon name="repeat" />
             {busy === 'rerun' ? 'Creating…' : 'Re-run'}

@@ -12,13 +12,14 @@ import { ClusterProfilesSection } from './settings/ClusterProfilesSection';
 export const MAX_CONCURRENT_LIMIT = 256;
 export const MAX_GRACE_SECONDS = 3600;
 
-type Form = { simulator: string; maxConcurrent: string; grace: string };
+type Form = { simulator: string; maxConcurrent: string; grace: string; notify: boolean };
 
 function toForm(s: Settings): Form {
   return {
     simulator: s.simulator_command,
     maxConcurrent: String(s.max_concurrent_runs),
     grace: String(s.cancel_grace_seconds),
+    notify: s.notify_when_finished,
   };
 }
 
@@ -32,7 +33,7 @@ export function parseSettingsForm(form: Form): Settings | DeskError {
   if (!Number.isFinite(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) {
     return { code: 'invalid_input', message: `the cancel grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds` };
   }
-  return { simulator_command: form.simulator.trim(), max_concurrent_runs: max, cancel_grace_seconds: grace };
+  return { simulator_command: form.simulator.trim(), max_concurrent_runs: max, cancel_grace_seconds: grace, notify_when_finished: form.notify };
 }
 
 type Profile = 'embedded' | 'fusion';
@@ -306,6 +307,17 @@ export function SettingsPage() {
                 </div>
                 <div className="hint">Time between SIGTERM and SIGKILL when a run is cancelled.</div>
               </div>
+            </div>
+          </section>
+
+          <section className="form-section">
+            <h2>Notifications</h2>
+            <div className="field">
+              <label className="checkbox">
+                <input type="checkbox" data-testid="settings-notify" checked={form.notify} onChange={(e) => edit({ notify: e.target.checked })} /> Notify me when a run or a
+                sweep finishes or fails
+              </label>
+              <div className="hint">A desktop notification; clicking it opens the run (or the sweep). Runs of a sweep are announced once, when the whole sweep ends.</div>
             </div>
           </section>
 

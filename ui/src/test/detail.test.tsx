@@ -95,13 +95,12 @@ describe('Run detail page', () => {
     setup({ status: 'COMPLETED' });
     const frozen = await backend.runConfig(ID);
     await userEvent.click(await screen.findByTestId('rerun'));
-    await waitFor(() =>
-      expect(backend.callsOf('createRun')).toEqual([
-        [{ template: 'default', name: 'NSFNet baseline', overrides: ['general_settings.max_iters=5'], config_text: frozen }],
-      ]),
-    );
+    await waitFor(() => expect(backend.callsOf('rerunRun')).toEqual([[ID]]));
     const newest = (await backend.listRuns({})).runs[0];
     expect(newest.id).not.toBe(ID);
+    expect(newest).toMatchObject({ template: 'default', name: 'NSFNet baseline (re-run)', overrides: ['general_settings.max_iters=5'], rerun_of: ID });
+    const body = (text: string) => text.split('\n').slice(1).join('\n');
+    expect(body(await backend.runConfig(newest.id))).toBe(body(frozen));
     await waitFor(() => expect(window.location.hash).toBe(`#/runs/${newest.id}`));
   });
 

@@ -36,7 +36,7 @@ describe('Settings page', () => {
 
     expect(await screen.findByTestId('settings-saved')).toHaveTextContent('Settings saved');
     expect(backend.callsOf('saveSettings')).toEqual([
-      [{ simulator_command: 'python3 /opt/fusion/run_sim.py', max_concurrent_runs: 8, cancel_grace_seconds: 2.5 }],
+      [{ simulator_command: 'python3 /opt/fusion/run_sim.py', max_concurrent_runs: 8, cancel_grace_seconds: 2.5, notify_when_finished: true }],
     ]);
     expect(screen.getByTestId('settings-effective')).toHaveTextContent('python3 /opt/fusion/run_sim.py');
     expect((await backend.getSettings()).settings.max_concurrent_runs).toBe(8);

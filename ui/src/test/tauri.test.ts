@@ -22,7 +22,7 @@ describe('TauriBackend', () => {
     const b = new TauriBackend();
     const request = { template: 'quick', name: 'n', overrides: ['a.b=1'] };
     const query = { status: 'RUNNING' as const, search: 'x', offset: 50, limit: 50 };
-    const settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10 };
+    const settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, notify_when_finished: true };
 
     await b.createRun(request);
     await b.listRuns(query);

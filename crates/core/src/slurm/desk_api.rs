@@ -22,6 +22,7 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings;
 use crate::store::{Finish, RunRow};
+use crate::sweeps::Lineage;
 use crate::timestamp;
 
 /// Most runs in one job array; more go as several arrays.
@@ -117,9 +118,17 @@ impl Desk {
                 .await
                 .map_err(|e| DeskError::new(e.code, format!("run {}: {}", i + 1, e.message)))?;
         }
+        let runs: Vec<(CreateRunRequest, Lineage)> =
+            reqs.iter().map(|r| (r.clone(), Lineage::default())).collect();
+        self.create_batch(&runs).await
+    }
+
+    /// Creates already checked runs, each with its lineage, then dispatches
+    /// the local ones once and sends each cluster its runs as one job array.
+    pub(crate) async fn create_batch(&self, reqs: &[(CreateRunRequest, Lineage)]) -> Result<Vec<Run>> {
         let mut created = Vec::with_capacity(reqs.len());
-        for req in reqs {
-            created.push(self.create_row(req).await?);
+        for (req, lineage) in reqs {
+            created.push(self.create_queued(req, lineage).await?);
         }
         if created.iter().any(|r| r.executor == LOCAL_EXECUTOR) {
             self.dispatch().await?;

@@ -57,6 +57,7 @@ async fn desk_with(max_concurrent: u32, grace_seconds: f64, watch: bool) -> Test
         simulator_command: bin("test-sim").to_string_lossy().into_owned(),
         max_concurrent_runs: max_concurrent,
         cancel_grace_seconds: grace_seconds,
+        ..Default::default()
     })
     .await
     .unwrap();

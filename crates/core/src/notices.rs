@@ -1,0 +1,263 @@
+//! Which run events deserve a desktop notification. The shell shows them;
+//! the decision lives here so that it is tested without a desktop.
+//!
+//! - A run on its own: one notice when it COMPLETES or FAILS. A cancelled run
+//!   gets none (the person who cancelled it knows).
+//! - A run of a sweep: no notice of its own (a sweep of 50 runs would bury
+//!   the desktop), but one for the whole sweep when its last run completes or
+//!   fails. A sweep that ends with a cancellation gets none. A sweep that
+//!   runs again (re-run failed) is announced again when it ends again.
+//! - Events repeat (the monitor of other processes' changes, recovery):
+//!   each run is considered once per terminal state.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{Run, RunStatus};
+use crate::sweeps::Sweep;
+
+/// What a click on a notice opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum NoticeTarget {
+    Run(String),
+    Sweep(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+    pub target: NoticeTarget,
+}
+
+/// Remembers what was announced, so a repeated event announces nothing.
+#[derive(Debug, Default)]
+pub struct NoticeBoard {
+    /// Runs already considered, with the terminal state they were seen in.
+    seen: HashMap<String, RunStatus>,
+    /// Sweeps whose end was already considered (announced or not).
+    ended_sweeps: HashSet<String>,
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+impl NoticeBoard {
+    /// The notice for a `run_updated` event, if any. `sweep` is the run's
+    /// sweep as it is now (with its counts), when the run belongs to one.
+    pub fn on_run(&mut self, run: &Run, sweep: Option<&Sweep>) -> Option<Notice> {
+        if !run.status.is_terminal() {
+            // Running again (a re-run in the sweep): its end is news again.
+            if let Some(id) = &run.sweep_id {
+                self.ended_sweeps.remove(id);
+            }
+            return None;
+        }
+        if self.seen.insert(run.id.clone(), run.status) == Some(run.status) {
+            return None;
+        }
+        match (&run.sweep_id, sweep) {
+            (None, _) => Self::run_notice(run),
+            (Some(_), Some(sweep)) => {
+                if !sweep.counts.finished() || !self.ended_sweeps.insert(sweep.id.clone()) {
+                    return None;
+                }
+                if run.status == RunStatus::Cancelled {
+                    return None;
+                }
+                Some(Self::sweep_notice(sweep))
+            }
+            // The sweep is gone: treat the run as a run of its own.
+            (Some(_), None) => Self::run_notice(run),
+        }
+    }
+
+    fn run_notice(run: &Run) -> Option<Notice> {
+        let (title, body) = match run.status {
+            RunStatus::Completed => (format!("Run finished: {}", run.name), "Completed".to_owned()),
+            RunStatus::Failed => (
+                format!("Run failed: {}", run.name),
+                run.error_message
+                    .as_deref()
+                    .map(first_line)
+                    .filter(|l| !l.is_empty())
+                    .unwrap_or("Failed")
+                    .to_owned(),
+            ),
+            _ => return None,
+        };
+        Some(Notice {
+            title,
+            body,
+            target: NoticeTarget::Run(run.id.clone()),
+        })
+    }
+
+    fn sweep_notice(sweep: &Sweep) -> Notice {
+        let c = &sweep.counts;
+        let verb = if c.failed > 0 {
+            "ended with failures"
+        } else {
+            "finished"
+        };
+        let mut body = format!("{} of {} runs completed", c.completed, c.total);
+        if c.failed > 0 {
+            body += &format!(", {} failed", c.failed);
+        }
+        if c.cancelled > 0 {
+            body += &format!(", {} cancelled", c.cancelled);
+        }
+        Notice {
+            title: format!("Sweep {verb}: {}", sweep.name),
+            body,
+            target: NoticeTarget::Sweep(sweep.id.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweeps::SweepCounts;
+
+    fn run(id: &str, status: RunStatus, sweep: Option<&str>) -> Run {
+        Run {
+            id: id.into(),
+            name: format!("run {id}"),
+            template: "quick".into(),
+            status,
+            overrides: vec![],
+            simulator: None,
+            pid: None,
+            pgid: None,
+            exit_code: None,
+            exit_signal: None,
+            error_message: (status == RunStatus::Failed).then(|| "\nexit code 3\nmore".to_owned()),
+            cancel_requested_at: None,
+            created_at: String::new(),
+            started_at: None,
+            completed_at: None,
+            updated_at: String::new(),
+            config_path: String::new(),
+            run_dir: String::new(),
+            executor: "local".into(),
+            slurm_job_id: None,
+            status_detail: None,
+            sweep_id: sweep.map(Into::into),
+            rerun_of: None,
+        }
+    }
+
+    fn sweep(pending: u32, running: u32, completed: u32, failed: u32, cancelled: u32) -> Sweep {
+        Sweep {
+            id: "s1".into(),
+            name: "k sweep".into(),
+            template: "quick".into(),
+            overrides: vec![],
+            axes: vec![],
+            created_at: String::new(),
+            counts: SweepCounts {
+                total: pending + running + completed + failed + cancelled,
+                pending,
+                running,
+                completed,
+                failed,
+                cancelled,
+            },
+        }
+    }
+
+    #[test]
+    fn a_run_of_its_own_is_announced_when_it_completes_or_fails() {
+        let mut board = NoticeBoard::default();
+        let done = board.on_run(&run("a", RunStatus::Completed, None), None).unwrap();
+        assert_eq!(done.title, "Run finished: run a");
+        assert_eq!(done.target, NoticeTarget::Run("a".into()));
+        let failed = board.on_run(&run("b", RunStatus::Failed, None), None).unwrap();
+        assert_eq!(failed.title, "Run failed: run b");
+        assert_eq!(failed.body, "exit code 3");
+    }
+
+    #[test]
+    fn cancelled_and_active_runs_are_not_announced() {
+        let mut board = NoticeBoard::default();
+        assert_eq!(board.on_run(&run("a", RunStatus::Cancelled, None), None), None);
+        assert_eq!(board.on_run(&run("b", RunStatus::Running, None), None), None);
+        assert_eq!(board.on_run(&run("c", RunStatus::Pending, None), None), None);
+    }
+
+    #[test]
+    fn a_repeated_event_is_announced_once() {
+        let mut board = NoticeBoard::default();
+        assert!(board
+            .on_run(&run("a", RunStatus::Completed, None), None)
+            .is_some());
+        assert_eq!(board.on_run(&run("a", RunStatus::Completed, None), None), None);
+    }
+
+    #[test]
+    fn runs_of_a_sweep_are_silent_until_the_sweep_ends_then_it_is_announced_once() {
+        let mut board = NoticeBoard::default();
+        let r = |id| run(id, RunStatus::Completed, Some("s1"));
+        assert_eq!(board.on_run(&r("a"), Some(&sweep(1, 1, 1, 0, 0))), None);
+        assert_eq!(board.on_run(&r("b"), Some(&sweep(0, 1, 2, 0, 0))), None);
+        let end = board.on_run(&r("c"), Some(&sweep(0, 0, 3, 0, 0))).unwrap();
+        assert_eq!(end.title, "Sweep finished: k sweep");
+        assert_eq!(end.body, "3 of 3 runs completed");
+        assert_eq!(end.target, NoticeTarget::Sweep("s1".into()));
+        // Another event of a finished sweep's run announces nothing more.
+        assert_eq!(board.on_run(&r("d"), Some(&sweep(0, 0, 3, 0, 0))), None);
+    }
+
+    #[test]
+    fn a_sweep_with_failures_says_so() {
+        let mut board = NoticeBoard::default();
+        let last = run("c", RunStatus::Failed, Some("s1"));
+        let end = board.on_run(&last, Some(&sweep(0, 0, 2, 1, 0))).unwrap();
+        assert_eq!(end.title, "Sweep ended with failures: k sweep");
+        assert_eq!(end.body, "2 of 3 runs completed, 1 failed");
+    }
+
+    #[test]
+    fn a_sweep_ended_by_cancelling_is_not_announced() {
+        let mut board = NoticeBoard::default();
+        let last = run("c", RunStatus::Cancelled, Some("s1"));
+        assert_eq!(board.on_run(&last, Some(&sweep(0, 0, 1, 0, 2))), None);
+    }
+
+    #[test]
+    fn a_sweep_that_runs_again_is_announced_again_when_it_ends() {
+        let mut board = NoticeBoard::default();
+        assert!(board
+            .on_run(
+                &run("a", RunStatus::Failed, Some("s1")),
+                Some(&sweep(0, 0, 0, 1, 0))
+            )
+            .is_some());
+        // Re-run failed: a new run of the sweep is queued, then completes.
+        assert_eq!(
+            board.on_run(&run("b", RunStatus::Pending, Some("s1")), None),
+            None
+        );
+        let again = board
+            .on_run(
+                &run("b", RunStatus::Completed, Some("s1")),
+                Some(&sweep(0, 0, 1, 0, 0)),
+            )
+            .unwrap();
+        assert_eq!(again.title, "Sweep finished: k sweep");
+    }
+
+    #[test]
+    fn a_run_whose_sweep_is_gone_is_announced_as_a_run() {
+        let mut board = NoticeBoard::default();
+        let n = board
+            .on_run(&run("a", RunStatus::Completed, Some("gone")), None)
+            .unwrap();
+        assert_eq!(n.target, NoticeTarget::Run("a".into()));
+    }
+}

@@ -1,0 +1,100 @@
+//! Desktop notifications when runs and sweeps end (what deserves one is
+//! decided by `fusion_desk_core::notices`). A click brings the window to the
+//! front and tells the UI which run or sweep to show (`open-target`).
+//!
+//! The notification plugin reports clicks on desktop to `on_action` handlers
+//! (on Linux through the freedesktop `default` action, kept on the D-Bus
+//! connection the plugin holds open); the notice's target travels in the
+//! notification's `extra` data, so a click needs no bookkeeping here.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use fusion_desk_core::notices::{Notice, NoticeBoard, NoticeTarget};
+use fusion_desk_core::{Desk, RunEvent, RunStatus};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Tells the UI to show a run or a sweep; the payload is a `NoticeTarget`.
+pub const OPEN_TARGET: &str = "open-target";
+const TARGET_KEY: &str = "fusionDeskTarget";
+
+static NEXT_ID: AtomicI32 = AtomicI32::new(1);
+
+/// Shows notices for the Desk's run events (when the setting allows) and
+/// answers clicks on them.
+pub fn start<R: Runtime>(app: AppHandle<R>, desk: &Desk) {
+    let clicks = app.clone();
+    let registered = app.notification().on_action(move |performed| {
+        let target = performed
+            .notification()
+            .and_then(|n| n.extra().get(TARGET_KEY))
+            .and_then(|v| serde_json::from_value::<NoticeTarget>(v.clone()).ok());
+        if performed.action_id() != "dismiss" {
+            if let Some(target) = target {
+                open(&clicks, &target);
+            }
+        }
+    });
+    if let Err(e) = registered {
+        tracing::warn!("notification clicks will not open runs: {e}");
+    }
+
+    let mut events = desk.subscribe();
+    let desk = desk.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut board = NoticeBoard::default();
+        loop {
+            let run = match events.recv().await {
+                Ok(RunEvent::RunUpdated { run }) => run,
+                Ok(_) => continue,
+                // Missed events only cost notices, never state.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            };
+            let sweep = match (&run.sweep_id, run.status.is_terminal()) {
+                (Some(id), true) => desk.store().sweeps(Some(id)).await.ok().and_then(|mut s| s.pop()),
+                _ => None,
+            };
+            let Some(notice) = board.on_run(&run, sweep.as_ref()) else {
+                continue;
+            };
+            let enabled = desk
+                .store()
+                .settings()
+                .await
+                .map(|s| s.notify_when_finished)
+                .unwrap_or(true);
+            if enabled {
+                show(&app, &notice, run.status);
+            }
+        }
+    });
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice, status: RunStatus) {
+    let shown = app
+        .notification()
+        .builder()
+        .id(NEXT_ID.fetch_add(1, Ordering::Relaxed))
+        .title(&notice.title)
+        .body(&notice.body)
+        .extra(TARGET_KEY, &notice.target)
+        .show();
+    match shown {
+        Ok(()) => tracing::info!(?status, "notified: {}", notice.title),
+        Err(e) => tracing::warn!("cannot show a notification: {e}"),
+    }
+}
+
+/// Brings the main window to the front and routes the UI to the target.
+fn open<R: Runtime>(app: &AppHandle<R>, target: &NoticeTarget) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Err(e) = app.emit(OPEN_TARGET, target) {
+        tracing::warn!("cannot open the notification's target: {e}");
+    }
+}

@@ -1,0 +1,201 @@
+import { useEffect, useState } from 'react';
+import './sweeps/sweeps.css';
+import type { DeskError } from '../bindings/DeskError';
+import type { SweepDetail } from '../bindings/SweepDetail';
+import { toDeskError, useBackend } from '../api/backend';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { Icon } from '../components/Icon';
+import { ConfirmModal } from '../components/Modal';
+import { StatusBadge } from '../components/StatusBadge';
+import { Time } from '../components/Time';
+import { href, navigate } from '../lib/router';
+import { SweepProgress } from './sweeps/SweepProgress';
+import { useSweepRefresh } from './sweeps/useSweepRefresh';
+
+/** Where the comparison of the sweep's runs lives. */
+export function compareHref(runIds: string[]): string {
+  return `#/compare?runs=${runIds.join(',')}`;
+}
+
+/** One sweep: its group progress, its runs, and what can be done to all of them. */
+export function SweepDetailPage({ id }: { id: string }) {
+  const backend = useBackend();
+  const [detail, setDetail] = useState<SweepDetail | null>(null);
+  const [error, setError] = useState<DeskError | null>(null);
+  const [actionError, setActionError] = useState<DeskError | null>(null);
+  const [busy, setBusy] = useState<'cancel' | 'rerun' | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  const tick = useSweepRefresh((e) => e.type !== 'run_updated' || e.run.sweep_id === id);
+
+  useEffect(() => {
+    let live = true;
+    backend.getSweep(id).then(
+      (d) => {
+        if (!live) return;
+        setDetail(d);
+        setError(null);
+      },
+      (e: unknown) => live && setError(toDeskError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, id, tick]);
+
+  const act = (kind: 'cancel' | 'rerun', call: () => Promise<SweepDetail>) => {
+    setBusy(kind);
+    setActionError(null);
+    call().then(
+      (d) => {
+        setBusy(null);
+        setDetail(d);
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setActionError(toDeskError(e));
+      },
+    );
+  };
+
+  if (error) {
+    return (
+      <div className="page">
+        <ErrorAlert error={error} />
+        <a className="btn" href={href({ page: 'sweeps' })}>
+          Back to sweeps
+        </a>
+      </div>
+    );
+  }
+  if (!detail) return <div className="page loading">Loading the sweep…</div>;
+
+  const { sweep, runs } = detail;
+  const active = sweep.counts.pending + sweep.counts.running;
+  return (
+    <div className="page" data-testid="page-sweep">
+      <header className="page-header detail-header">
+        <div className="detail-title">
+          <a className="back-link" href={href({ page: 'sweeps' })}>
+            <Icon name="back" /> Sweeps
+          </a>
+          <h1 title={sweep.name} data-testid="sweep-name">
+            {sweep.name}
+          </h1>
+          <div className="detail-meta">
+            <span className="muted">ID</span> <span className="mono">{sweep.id}</span>
+            <span className="muted"> · template </span>
+            <span className="mono">{sweep.template}</span>
+            <span className="muted"> · created </span>
+            <Time value={sweep.created_at} />
+          </div>
+        </div>
+        <div className="actions">
+          <a
+            className={`btn${runs.length === 0 ? ' disabled' : ''}`}
+            data-testid="sweep-compare"
+            href={compareHref(runs.map((r) => r.id))}
+            aria-disabled={runs.length === 0}
+            title="Compare the runs of this sweep"
+          >
+            Compare
+          </a>
+          {sweep.counts.failed > 0 && (
+            <button type="button" className="btn" data-testid="sweep-rerun-failed" disabled={busy !== null} onClick={() => act('rerun', () => backend.rerunFailed(id))}>
+              <Icon name="repeat" />
+              {busy === 'rerun' ? 'Creating…' : `Re-run ${sweep.counts.failed} failed`}
+            </button>
+          )}
+          {active > 0 && (
+            <button type="button" className="btn btn-warning" data-testid="sweep-cancel" disabled={busy !== null} onClick={() => setConfirm(true)}>
+              <Icon name="stop" />
+              {busy === 'cancel' ? 'Cancelling…' : 'Cancel sweep'}
+            </button>
+          )}
+        </div>
+      </header>
+
+      {actionError && <ErrorAlert error={actionError} onDismiss={() => setActionError(null)} />}
+
+      <section className="card sweep-overview">
+        <SweepProgress counts={sweep.counts} />
+        <ul className="sweep-axes-summary">
+          {sweep.axes.map((a) => (
+            <li key={`${a.section}.${a.key}`}>
+              <code>
+                {a.section}.{a.key}
+              </code>{' '}
+              in {a.values.join(', ')}
+            </li>
+          ))}
+          {sweep.overrides.length > 0 && (
+            <li className="muted">
+              shared overrides: <code>{sweep.overrides.join(', ')}</code>
+            </li>
+          )}
+        </ul>
+      </section>
+
+      <div className="table-wrap">
+        <table className="table sweep-runs-table" data-testid="sweep-runs">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Status</th>
+              <th>Started</th>
+              <th>Completed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr
+                key={r.id}
+                className="clickable"
+                data-testid={`sweep-run-${r.id}`}
+                tabIndex={0}
+                onClick={() => navigate({ page: 'run', id: r.id })}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') navigate({ page: 'run', id: r.id });
+                }}
+              >
+                <td className="cell-name">
+                  <a href={href({ page: 'run', id: r.id })} onClick={(e) => e.stopPropagation()} tabIndex={-1} title={r.name}>
+                    {r.name}
+                  </a>
+                  {r.rerun_of && <span className="muted small"> (re-run)</span>}
+                </td>
+                <td>
+                  <StatusBadge status={r.status} cancelling={r.status === 'RUNNING' && r.cancel_requested_at !== null} />
+                </td>
+                <td>
+                  <Time value={r.started_at} />
+                </td>
+                <td>
+                  <Time value={r.completed_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {confirm && (
+        <ConfirmModal
+          title="Cancel the whole sweep?"
+          tone="warning"
+          confirmLabel="Cancel sweep"
+          dismissLabel="Keep it running"
+          onConfirm={() => {
+            setConfirm(false);
+            act('cancel', () => backend.cancelSweep(id));
+          }}
+          onDismiss={() => setConfirm(false)}
+        >
+          <p>
+            {sweep.counts.pending} queued run{sweep.counts.pending === 1 ? '' : 's'} will be cancelled at once, {sweep.counts.running} running run
+            {sweep.counts.running === 1 ? '' : 's'} stopped. Finished runs and their results are kept.
+          </p>
+        </ConfirmModal>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBackend, makeRun } from '../api/memory';
+import { MemorySetupBackend } from '../api/setup';
+import { countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
+import { NewRunPage } from '../pages/NewRunPage';
+import { RunDetailPage } from '../pages/RunDetailPage';
+import { SweepDetailPage } from '../pages/SweepDetailPage';
+import { SettingsPage } from '../pages/SettingsPage';
+import { SweepsPage } from '../pages/SweepsPage';
+import { renderWith } from './render';
+import { renderWithSetup } from './renderSetup';
+
+let backend: MemoryBackend;
+afterEach(() => {
+  backend?.dispose();
+  window.location.hash = '';
+});
+
+describe('sweep axes (in-memory expansion)', () => {
+  it('expands lists and ranges in order, the last axis fastest', () => {
+    const axes = parseAxes([
+      { key: 'topology_settings.cores_per_link', values: '1,3,7' },
+      { key: 'routing_settings.k_paths', values: '1..2' },
+    ]);
+    expect(countRuns(axes)).toBe(6);
+    expect(pointAt(axes, 3).label).toBe('cores_per_link=3, k_paths=2');
+    expect(parseAxes([{ key: 'a.b', values: '0.1..0.5:0.1' }])[0].values).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5']);
+  });
+
+  it('names the key of a bad value', () => {
+    expect(() => parseAxes([{ key: 'routing_settings.k_paths', values: '4..1' }])).toThrow('routing_settings.k_paths: the range "4..1" goes backwards');
+  });
+});
+
+describe('Vary on the new-run page', () => {
+  async function open() {
+    backend = new MemoryBackend({ timing: null });
+    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
+    await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
+  }
+
+  async function addAxis(key: string, values: string) {
+    await userEvent.click(screen.getByTestId('sweep-add-axis'));
+    const keys = screen.getAllByTestId('sweep-axis-key');
+    const vals = screen.getAllByTestId('sweep-axis-values');
+    await userEvent.type(keys[keys.length - 1], key);
+    await userEvent.type(vals[vals.length - 1], values);
+  }
+
+  it('shows how many runs the sweep creates and creates them as one sweep', async () => {
+    await open();
+    await addAxis('topology_settings.cores_per_link', '1,3,7');
+    await addAxis('routing_settings.k_paths', '1..4');
+    await waitFor(() => expect(screen.getByTestId('sweep-summary')).toHaveTextContent('12 runs will be created'));
+    expect(screen.getByTestId('create-run')).toHaveTextContent('Create 12 runs');
+
+    await userEvent.click(screen.getByTestId('create-run'));
+    await waitFor(() => expect(backend.callsOf('createSweep')).toHaveLength(1));
+    const [request] = backend.callsOf('createSweep')[0] as [{ axes: unknown; template: string }];
+    expect(request.template).toBe('quick');
+    expect(request.axes).toEqual([
+      { key: 'topology_settings.cores_per_link', values: '1,3,7' },
+      { key: 'routing_settings.k_paths', values: '1..4' },
+    ]);
+    expect(backend.callsOf('createRun')).toHaveLength(0);
+    await waitFor(() => expect(window.location.hash).toMatch(/^#\/sweeps\/[0-9a-f]{12}$/));
+    const sweeps = await backend.listSweeps();
+    expect(sweeps[0].counts.total).toBe(12);
+  });
+
+  it('shows a bad value next to its key and refuses to create', async () => {
+    await open();
+    await addAxis('routing_settings.k_paths', '4..1');
+    const error = await screen.findByTestId('sweep-axis-error');
+    expect(error).toHaveTextContent('routing_settings.k_paths: the range "4..1" goes backwards');
+    expect(screen.getByTestId('create-run')).toBeDisabled();
+  });
+
+  it('creates a single run again once the axes are removed', async () => {
+    await open();
+    await addAxis('routing_settings.k_paths', '1,2');
+    await waitFor(() => expect(screen.getByTestId('create-run')).toHaveTextContent('Create 2 runs'));
+    await userEvent.click(screen.getByTestId('sweep-axis-remove'));
+    expect(screen.getByTestId('create-run')).toHaveTextContent('Create run');
+  });
+});
+
+describe('Sweep pages', () => {
+  async function sweepOf(values: string) {
+    backend = new MemoryBackend({ timing: null });
+    return backend.createSweep({ template: 'quick', name: 'k sweep', overrides: [], axes: [{ key: 'routing_settings.k_paths', values }] });
+  }
+
+  it('shows the group progress and updates it live on run events', async () => {
+    const { sweep, runs } = await sweepOf('1..4');
+    renderWith(backend, <SweepDetailPage id={sweep.id} />);
+    await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('0 / 4 done'));
+    expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('4 queued');
+    act(() => {
+      backend.update(runs[0].id, { status: 'COMPLETED' });
+      backend.update(runs[1].id, { status: 'FAILED' });
+      backend.update(runs[2].id, { status: 'RUNNING' });
+    });
+    await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('1 / 4 done · 1 failed · 0 cancelled · 1 running · 1 queued'));
+    expect(screen.getByTestId('sweep-rerun-failed')).toHaveTextContent('Re-run 1 failed');
+  });
+
+  it('links Compare to the comparison of every run of the sweep', async () => {
+    const { sweep, runs } = await sweepOf('1,2,3');
+    renderWith(backend, <SweepDetailPage id={sweep.id} />);
+    const compare = await screen.findByTestId('sweep-compare');
+    expect(compare).toHaveAttribute('href', `#/compare?runs=${runs.map((r) => r.id).join(',')}`);
+  });
+
+  it('cancels the whole sweep after asking', async () => {
+    const { sweep } = await sweepOf('1..3');
+    renderWith(backend, <SweepDetailPage id={sweep.id} />);
+    await userEvent.click(await screen.findByTestId('sweep-cancel'));
+    await userEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('3 cancelled'));
+    expect(backend.callsOf('cancelSweep')).toEqual([[sweep.id]]);
+    expect(screen.queryByTestId('sweep-cancel')).toBeNull();
+  });
+
+  it('re-runs the failed runs in the sweep', async () => {
+    const { sweep, runs } = await sweepOf('1,2');
+    act(() => {
+      backend.update(runs[0].id, { status: 'COMPLETED' });
+      backend.update(runs[1].id, { status: 'FAILED' });
+    });
+    renderWith(backend, <SweepDetailPage id={sweep.id} />);
+    await userEvent.click(await screen.findByTestId('sweep-rerun-failed'));
+    await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('1 / 2 done · 0 failed'));
+    expect(screen.getByTestId('sweep-runs')).toHaveTextContent('(re-run)');
+  });
+
+  it('lists sweeps with their progress', async () => {
+    const { sweep } = await sweepOf('1..2');
+    renderWith(backend, <SweepsPage />);
+    const row = await screen.findByTestId(`sweep-row-${sweep.id}`);
+    expect(row).toHaveTextContent('k sweep');
+    expect(row).toHaveTextContent('k_paths (2)');
+    expect(row).toHaveTextContent('0 / 2 done');
+  });
+});
+
+describe('Notification clicks', () => {
+  it('open the run or the sweep the notification is about', async () => {
+    const { App } = await import('../App');
+    backend = new MemoryBackend({ timing: null });
+    const run = await backend.createRun({ template: 'quick', overrides: [] });
+    renderWithSetup(backend, <App backend={backend} setup={new MemorySetupBackend()} />);
+    act(() => backend.clickNotification({ kind: 'run', id: run.id }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/runs/${run.id}`));
+    act(() => backend.clickNotification({ kind: 'sweep', id: 'abcdefabcdef' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/sweeps/abcdefabcdef'));
+  });
+});
+
+describe('Notification setting', () => {
+  it('is on by default and can be turned off', async () => {
+    backend = new MemoryBackend({ timing: null });
+    renderWithSetup(backend, <SettingsPage />);
+    const box = await screen.findByTestId('settings-notify');
+    expect(box).toBeChecked();
+    await userEvent.click(box);
+    await userEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect((await backend.getSettings()).settings.notify_when_finished).toBe(false);
+  });
+});
+
+describe('Clone on the run page', () => {
+  it('links to the new-run page with the run, and to the run\'s sweep', async () => {
+    const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', sweep_id: '0123456789ab' });
+    backend = new MemoryBackend({ runs: [run], timing: null });
+    renderWith(backend, <RunDetailPage id={run.id} />);
+    expect(await screen.findByTestId('clone-run')).toHaveAttribute('href', '#/new?from=abcdef012345');
+    expect(screen.getByTestId('run-sweep-link')).toHaveAttribute('href', '#/sweeps/0123456789ab');
+  });
+
+  it('opens the new-run page prefilled with the frozen config', async () => {
+    const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', overrides: ['routing_settings.k_paths=7'] });
+    backend = new MemoryBackend({ runs: [run], timing: null });
+    renderWithSetup(backend, <NewRunPage from={run.id} />);
+    expect(await screen.findByTestId('config-origin')).toHaveTextContent('abcdef012345');
+  });
+});

@@ -42,6 +42,18 @@ const COMMANDS: &[&str] = &[
     "settings_check_simulator",
     "settings_pick_simulator",
     "app_quit",
+    "runs_rename",
+    "runs_set_tags",
+    "runs_set_note",
+    "runs_facets",
+    "runs_delete_many",
+    "runs_export_many",
+    "runs_disk_use",
+    "runs_cleanup_preview",
+    "runs_cleanup",
+    "runs_compare",
+    "compare_export_csv",
+    "compare_save_plot",
 ];
 
 fn main() {

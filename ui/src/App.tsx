@@ -11,6 +11,8 @@ import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TopologyPage } from './pages/TopologyPage';
+import { ComparePage } from './pages/ComparePage';
+import { KeyboardShortcuts } from './components/KeyboardShortcuts';
 
 /** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
 export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {
@@ -33,6 +35,7 @@ function Shell() {
         <Page route={route} />
       </main>
       <QuitModal />
+      <KeyboardShortcuts route={route} />
     </div>
   );
 }
@@ -51,6 +54,8 @@ function Page({ route }: { route: Route }) {
       return <RunDetailPage key={route.id} id={route.id} tab={route.tab} />;
     case 'settings':
       return <SettingsPage />;
+    case 'compare':
+      return <ComparePage key={route.ids.join(',')} ids={route.ids} />;
     case 'missing':
       return (
         <div className="page">
@@ -89,7 +94,7 @@ function NetworkIcon() {
 function Sidebar({ route }: { route: Route }) {
   const backend = useBackend();
   const [theme, toggleTheme] = useTheme();
-  const current = route.page === 'run' ? 'runs' : route.page;
+  const current = route.page === 'run' || route.page === 'compare' ? 'runs' : route.page;
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">

@@ -144,6 +144,7 @@ async fn list_10k() {
                 search: Some("nsfnet".into()),
                 offset: Some(450),
                 limit: Some(50),
+                ..Default::default()
             },
         ),
     ] {

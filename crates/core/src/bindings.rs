@@ -29,5 +29,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::live::export_bindings(dir)?;
     crate::artifacts::export_bindings(dir)?;
     crate::configs::export_bindings(dir)?;
+    crate::history::export_bindings(dir)?;
+    crate::compare::export_bindings(dir)?;
     Ok(())
 }

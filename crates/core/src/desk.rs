@@ -116,7 +116,7 @@ impl Desk {
         row.into_run(&self.inner.data)
     }
 
-    async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
+    pub(crate) async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
         let run = self.store().get(id).await?.map(|r| self.to_run(r));
         if let Some(run) = &run {
             self.emit(RunEvent::RunUpdated {
@@ -243,7 +243,8 @@ impl Desk {
                     &overrides,
                     &settings::join_command(&simulator),
                 )
-                .await
+                .await?;
+            crate::history::record_network(self.store(), &id, &text).await
         }
         .await;
         if let Err(e) = result {
@@ -550,6 +551,7 @@ impl Desk {
             completed_at: outcome.finished_at.clone(),
         };
         if self.store().finish(id, &finish).await? {
+            self.measure_disk_use_quietly(id).await;
             self.emit_row(id).await?;
         }
         Ok(())
@@ -624,7 +626,7 @@ fn failure(message: String) -> Finish {
     }
 }
 
-fn validate_name(name: &str) -> Result<String> {
+pub(crate) fn validate_name(name: &str) -> Result<String> {
     if name.chars().count() > MAX_NAME_LEN {
         return Err(DeskError::invalid_input(format!(
             "a run name is at most {MAX_NAME_LEN} characters"

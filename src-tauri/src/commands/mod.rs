@@ -4,6 +4,7 @@
 pub mod app;
 pub mod artifacts;
 pub mod configs;
+pub mod history;
 pub mod live;
 pub mod runs;
 pub mod settings;
@@ -53,5 +54,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::settings_check_simulator,
         settings::settings_pick_simulator,
         app::app_quit,
+        history::runs_rename,
+        history::runs_set_tags,
+        history::runs_set_note,
+        history::runs_facets,
+        history::runs_delete_many,
+        history::runs_export_many,
+        history::runs_disk_use,
+        history::runs_cleanup_preview,
+        history::runs_cleanup,
+        history::runs_compare,
+        history::compare_export_csv,
+        history::compare_save_plot,
     ]
 }

@@ -12,4 +12,20 @@ overrides: Array<string>,
 /**
  * The simulator command line the run was started with.
  */
-simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, };
+simulator: string | null, pid: number | null, pgid: number | null, exit_code: number | null, exit_signal: number | null, error_message: string | null, cancel_requested_at: string | null, created_at: string, started_at: string | null, completed_at: string | null, updated_at: string, config_path: string, run_dir: string, 
+/**
+ * The user's labels, sorted.
+ */
+tags: Array<string>, 
+/**
+ * The user's markdown note (empty when none).
+ */
+note: string, 
+/**
+ * The topology of the frozen config; None when not known (yet).
+ */
+network: string | null, 
+/**
+ * Size of the run's folder when last measured (at its end, or on demand).
+ */
+disk_bytes: number | null, };

@@ -8,7 +8,8 @@ export type Route =
   | { page: 'run'; id: string; tab?: string }
   | { page: 'topology' }
   | { page: 'settings' }
-  | { page: 'missing'; path: string };
+  | { page: 'missing'; path: string }
+  | { page: 'compare'; ids: string[] };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/runs';
@@ -16,6 +17,7 @@ export function parseHash(hash: string): Route {
   if (path === '/new') return { page: 'new' };
   if (path === '/topology') return { page: 'topology' };
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/compare') return { page: 'compare', ids: compareIds(hash) };
   const m = /^\/runs\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
   if (m) return m[2] ? { page: 'run', id: decodeURIComponent(m[1]), tab: m[2] } : { page: 'run', id: decodeURIComponent(m[1]) };
   return { page: 'missing', path };
@@ -35,7 +37,16 @@ export function href(route: Route): string {
       return `#/runs/${encodeURIComponent(route.id)}${route.tab ? `/${route.tab}` : ''}`;
     case 'missing':
       return `#${route.path}`;
+    case 'compare':
+      return `#/compare?runs=${route.ids.map(encodeURIComponent).join(',')}`;
   }
+}
+
+/** The run ids of `#/compare?runs=a,b,c`, in order, each once. */
+export function compareIds(hash: string): string[] {
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+  const runs = new URLSearchParams(query).get('runs') ?? '';
+  return [...new Set(runs.split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
 export function navigate(route: Route): void {

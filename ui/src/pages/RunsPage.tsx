@@ -213,11 +213,13 @@ export function RunsPage() {
 
   // ---- selection ----
   const toggle = (index: number, id: string, shift: boolean) => {
+    // Read the anchor now: the updater may run after it is moved below.
+    const anchor = lastClicked.current;
     setSelected((s) => {
       const n = new Set(s);
       const on = !s.has(id);
-      if (shift && lastClicked.current !== null) {
-        const [a, b] = [Math.min(lastClicked.current, index), Math.max(lastClicked.current, index)];
+      if (shift && anchor !== null) {
+        const [a, b] = [Math.min(anchor, index), Math.max(anchor, index)];
         for (let i = a; i <= b; i++) {
           const r = list.rowAt(i);
           if (r) {

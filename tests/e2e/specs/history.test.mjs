@@ -30,7 +30,7 @@ let high;
 
 test('runs are tagged, annotated and renamed on their page', async () => {
   await app.el('page-runs');
-  low = await createRun('e2e low load', 'general_settings.erlang_start = 100\ngeneral_settings.erlang_stop = 300');
+  low = await createRun('e2e low load', 'general_settings.erlang_start = 600\ngeneral_settings.erlang_stop = 1000\ngeneral_settings.erlang_step = 200');
   await app.type('tag-input', 'Paper');
   await (await app.el('tag-input')).sendKeys(Key.ENTER);
   await app.el('tag-paper');
@@ -41,7 +41,7 @@ test('runs are tagged, annotated and renamed on their page', async () => {
   assert.equal((await (await app.el('note-view')).findElement(By.css('strong')).getText()), 'rises');
   await app.screenshot('e2e-history-annotations');
 
-  high = await createRun('e2e high load', 'general_settings.erlang_start = 400\ngeneral_settings.erlang_stop = 600');
+  high = await createRun('e2e high load', 'general_settings.erlang_start = 800\ngeneral_settings.erlang_stop = 1400\ngeneral_settings.erlang_step = 200');
   await app.click('rename-run');
   await app.type('rename-input', 'e2e high load renamed');
   await app.click('rename-save');
@@ -59,10 +59,10 @@ test('the list filters by tag and finds a note', async () => {
   await app.waitGone(`run-row-${high}`);
   await app.el(`run-row-${low}`);
   await app.click('filters-clear');
-  await app.type('runs-search', 'rises fast');
+  // The note's text, markup aside.
+  await app.type('runs-search', 'rises');
   await app.waitGone(`run-row-${high}`);
   await app.el(`run-row-${low}`);
-  await (await app.el('runs-search')).clear();
   await app.click('filters-clear');
   await app.el(`run-row-${high}`);
 });
@@ -76,10 +76,13 @@ test('selected runs are compared in one chart with their differences', async () 
   const diff = await app.text('compare-diff');
   assert.match(diff, /general_settings\.erlang_start/);
   const labels = [await app.text('compare-label-0'), await app.text('compare-label-1')];
-  assert.ok(labels.some((l) => l.includes('erlang_start=100')), labels.join(' | '));
+  assert.ok(labels.some((l) => l.includes('erlang_start=600')), labels.join(' | '));
   await app.el('chart-vs-load');
   await app.browser.wait(async () => (await app.browser.findElements(By.css('[data-testid="chart-vs-load"] canvas'))).length > 0, 10_000);
   await app.screenshot('e2e-history-compare');
+  await app.click('theme-toggle');
+  await app.screenshot('e2e-history-compare-dark');
+  await app.click('theme-toggle');
 });
 
 test('the keyboard help opens with ? and the clean-up previews', async () => {

@@ -47,6 +47,11 @@ export function ComparePage({ ids }: { ids: string[] }) {
     };
   }, [backend, key]);
 
+  // A log axis cannot show a blocking probability of 0: start linear when any point is 0.
+  useEffect(() => {
+    if (cmp) setLogScale(cmp.runs.every((r) => r.points.every((p) => p.mean === null || p.mean > 0)));
+  }, [cmp]);
+
   const series = useMemo<LoadSeries[]>(
     () =>
       (cmp?.runs ?? [])
@@ -172,12 +177,12 @@ export function ComparePage({ ids }: { ids: string[] }) {
                     <th>Run</th>
                     <th>Differs by</th>
                     <th>Status</th>
-                    <th className="num">Highest load</th>
-                    <th className="num">BP at highest load</th>
+                    <th className="num">Max load</th>
+                    <th className="num">BP at max</th>
                     <th className="num">Mean BP</th>
                     <th className="num">Loads</th>
-                    <th className="num">Requests / iteration</th>
-                    <th className="num">Iterations</th>
+                    <th className="num" title="Requests per iteration">Req./iter.</th>
+                    <th className="num">Iter.</th>
                     <th className="num">Duration</th>
                   </tr>
                 </thead>

@@ -48,7 +48,7 @@ function seed(home) {
     sql.push(
       `INSERT INTO runs (id, name, template, overrides, status, simulator, created_at, started_at, completed_at, updated_at, note, network, disk_bytes, exit_code) VALUES ('${id}', 'sweep ${i % 50} run ${i}', '${template}', '[]', '${status}', 'fusion-sim', '${created}', '${created}', '${ended}', '${ended}', '${note}', '${network}', ${config.length + 40}, 0);`,
     );
-    if (i % 10 === 0) sql.push(`INSERT INTO run_tags (run_id, tag) VALUES ('${id}', 'paper');`);
+    if (i % 7 === 0) sql.push(`INSERT INTO run_tags (run_id, tag) VALUES ('${id}', 'paper');`);
   }
   sql.push('COMMIT;');
   execFileSync('sqlite3', [join(home, 'fusion-desk.db')], { input: sql.join('\n') });
@@ -97,12 +97,12 @@ const MEASURE = `
 const fmt = (n) => n.toLocaleString('en-US');
 const count = (f) => Array.from({ length: runs }, (_, i) => i).filter(f).length;
 const failed = count((i) => i % 4 === 1);
-const paper = count((i) => i % 10 === 0);
-const paperUsnet = count((i) => i % 10 === 0 && i % 5 === 1);
+const paper = count((i) => i % 7 === 0);
+const paperUsnet = count((i) => i % 7 === 0 && i % 5 === 1);
 const searched = count((i) => i % 100 === 7);
 
 const paint = [];
-const measures = { status: [], tag: [], tagNetwork: [], search: [], clear: [] };
+const measures = { status: [], tag: [], tagNetwork: [], search: [], clear: [], ipc: [] };
 for (let l = 0; l < launches; l++) {
   const home = mkdtempSync(join(tmpdir(), 'fusion-desk-bench-list-'));
   const seeded = Date.now();
@@ -118,6 +118,16 @@ for (let l = 0; l < launches; l++) {
     paint.push(painted - appStartMs());
     await app.el(`run-row-${(runs - 1).toString(16).padStart(12, '0')}`);
     const m = (...args) => app.browser.executeAsyncScript(MEASURE, ...args);
+    // The list call alone, as the page makes it (a page of 100 with a status filter).
+    const ipc = [];
+    for (let k = 0; k < 5; k++) {
+      ipc.push(
+        await app.browser.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const t = performance.now();
+          window.__TAURI_INTERNALS__.invoke('runs_list', { query: { status: 'FAILED', offset: 0, limit: 100 } }).then(() => done(performance.now() - t), () => done(-1));`),
+      );
+    }
+    measures.ipc.push(median(ipc));
     measures.status.push(await m('click', 'filter-FAILED', `${fmt(failed)} runs`));
     measures.clear.push(await m('click', 'filter-ALL', `${fmt(runs)} runs`));
     measures.tag.push(await m('select', ['filter-tag', 'paper'], `${fmt(paper)} runs`));
@@ -125,7 +135,7 @@ for (let l = 0; l < launches; l++) {
     await m('click', 'filters-clear', `${fmt(runs)} runs`);
     measures.search.push(await m('search', ['runs-search', 'saturation'], `${fmt(searched)} runs`));
     console.log(
-      `launch ${l + 1}: first paint ${paint.at(-1).toFixed(0)} ms; status filter ${measures.status.at(-1).toFixed(0)} ms; ` +
+      `launch ${l + 1}: first paint ${paint.at(-1).toFixed(0)} ms; list call ${measures.ipc.at(-1).toFixed(0)} ms; status filter ${measures.status.at(-1).toFixed(0)} ms; ` +
         `all again ${measures.clear.at(-1).toFixed(0)} ms; tag ${measures.tag.at(-1).toFixed(0)} ms; tag+network ${measures.tagNetwork.at(-1).toFixed(0)} ms; ` +
         `search ${measures.search.at(-1).toFixed(0)} ms (incl. 250 ms typing debounce)`,
     );
@@ -135,6 +145,7 @@ for (let l = 0; l < launches; l++) {
 }
 console.log(`\nrun list with ${fmt(runs)} runs, median of ${launches} launches:`);
 console.log(`  process start → first paint of the list: ${median(paint).toFixed(0)} ms`);
+console.log(`  one list call (a page of 100, status filter) from the page: ${median(measures.ipc).toFixed(0)} ms`);
 console.log(`  status filter (click → filtered list painted): ${median(measures.status).toFixed(0)} ms`);
 console.log(`  back to all runs: ${median(measures.clear).toFixed(0)} ms`);
 console.log(`  tag filter: ${median(measures.tag).toFixed(0)} ms; tag + network: ${median(measures.tagNetwork).toFixed(0)} ms`);

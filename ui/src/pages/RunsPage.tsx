@@ -29,7 +29,7 @@ const REFETCH_COALESCE_MS = 120;
 /** Row height in px: fixed, so the window of rows on screen is arithmetic. */
 export const ROW_HEIGHT = 40;
 /** Rows rendered above and below the visible ones. */
-const OVERSCAN = 12;
+const OVERSCAN = 8;
 /** Viewport assumed before layout (and in tests, which have none). */
 const FALLBACK_VIEWPORT = 800;
 /** Most runs the comparison overlays. */

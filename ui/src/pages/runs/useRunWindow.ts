@@ -30,6 +30,8 @@ export function useRunWindow(backend: Backend, query: Omit<ListQuery, 'offset' |
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<DeskError | null>(null);
   const generation = useRef(0);
+  /** The pages shown belong to the previous query until this one's first page arrives. */
+  const stale = useRef(false);
   const inflight = useRef(new Set<number>());
   const pagesRef = useRef(pages);
   pagesRef.current = pages;
@@ -45,7 +47,12 @@ export function useRunWindow(backend: Backend, query: Omit<ListQuery, 'offset' |
           inflight.current.delete(page);
           setTotal(p.total);
           setError(null);
-          setPages((old) => ({ ...old, [page]: p.runs }));
+          if (stale.current) {
+            stale.current = false;
+            setPages({ [page]: p.runs });
+          } else {
+            setPages((old) => ({ ...old, [page]: p.runs }));
+          }
         },
         (e: unknown) => {
           if (gen !== generation.current) return;
@@ -57,11 +64,13 @@ export function useRunWindow(backend: Backend, query: Omit<ListQuery, 'offset' |
     [backend, key],
   );
 
+  // A new query keeps the old rows on screen until its first page arrives:
+  // swapping them in one render is cheaper to lay out than an empty list in
+  // between, and nothing flickers.
   useEffect(() => {
     generation.current += 1;
     inflight.current = new Set();
-    setPages({});
-    setTotal(null);
+    stale.current = true;
     fetchPage(0, false);
   }, [fetchPage]);
 

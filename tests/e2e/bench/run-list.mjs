@@ -117,6 +117,7 @@ for (let l = 0; l < launches; l++) {
     );
     paint.push(painted - appStartMs());
     await app.el(`run-row-${(runs - 1).toString(16).padStart(12, '0')}`);
+    if (l === 0) await app.screenshot('bench-run-list');
     const m = (...args) => app.browser.executeAsyncScript(MEASURE, ...args);
     // The list call alone, as the page makes it (a page of 100 with a status filter).
     const ipc = [];

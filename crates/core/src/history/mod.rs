@@ -259,7 +259,11 @@ impl Desk {
         for (id, wants_network, wants_disk) in rows {
             let Ok(id) = RunId::parse(&id) else { continue };
             if wants_network {
-                let config = std::fs::read_to_string(self.data().run(&id).config()).unwrap_or_default();
+                let path = self.data().run(&id).config();
+                let config =
+                    tokio::task::spawn_blocking(move || std::fs::read_to_string(path).unwrap_or_default())
+                        .await
+                        .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
                 record_network(self.store(), &id, &config).await?;
             }
             if wants_disk {

@@ -91,7 +91,7 @@ export function RunFilters({ value, onChange }: { value: Filters; onChange: (f: 
           <Icon name="search" />
           <input
             type="search"
-            placeholder="Search name, note, tag or id  ( / )"
+            placeholder="Search name, note, tag, id"
             aria-label="Search runs by name, note, tag or id"
             value={value.search}
             onChange={(e) => set({ search: e.target.value })}

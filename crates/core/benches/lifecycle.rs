@@ -147,6 +147,21 @@ async fn list_10k() {
                 ..Default::default()
             },
         ),
+        (
+            "template + created since a date",
+            ListQuery {
+                template: Some("quick".into()),
+                created_after: Some("2020-01-01".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "tag (none match)",
+            ListQuery {
+                tag: Some("paper".into()),
+                ..Default::default()
+            },
+        ),
     ] {
         let mut times = Vec::new();
         let mut total = 0;

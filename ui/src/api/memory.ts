@@ -1240,6 +1240,9 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '7b1fd2c86e05',
       name: 'XT-aware allocation, 3 cores',
+      tags: ['crosstalk', 'paper'],
+      note: 'Crosstalk-aware first-fit **halves** blocking at 900 E compared with the baseline.\n\n- 3 cores per link\n- compare with the 7-core run',
+      disk_bytes: 4_812_000,
       template: 'xtar_example_config',
       status: 'COMPLETED',
       exit_code: 0,
@@ -1251,6 +1254,8 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: 'c93a0e5f4b18',
       name: 'Guard band = 2 slots',
+      tags: ['guard-band'],
+      disk_bytes: 182_000,
       template: 'default',
       status: 'FAILED',
       overrides: ['general_settings.guard_slots=2', 'spectrum_settings.c_band=abc'],
@@ -1269,6 +1274,10 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '19e6b8d3a7c2',
       name: 'USNet long sweep (stopped early)',
+      network: 'USNet',
+      tags: ['long'],
+      note: 'Stopped: the queue was needed for the paper runs.',
+      disk_bytes: 12_400_000,
       template: 'default',
       status: 'CANCELLED',
       overrides: ['topology_settings.network=USNet'],
@@ -1282,6 +1291,7 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: 'd6407a1e2f9b',
       name: 'quick smoke test',
+      disk_bytes: 96_000,
       template: 'quick',
       status: 'COMPLETED',
       exit_code: 0,
@@ -1293,6 +1303,8 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '82c5f9e0b3d4',
       name: 'minimal 2025 replication',
+      tags: ['paper', 'replication'],
+      disk_bytes: 2_100_000,
       template: 'minimal',
       status: 'COMPLETED',
       exit_code: 0,

@@ -71,6 +71,7 @@ test('selected runs are compared in one chart with their differences', async () 
   await app.click(`select-${low}`);
   await app.click(`select-${high}`);
   assert.equal(await app.text('bulk-count'), '2 selected');
+  await app.screenshot('e2e-history-selection');
   await app.click('bulk-compare');
   await app.el('page-compare');
   const diff = await app.text('compare-diff');
@@ -94,6 +95,9 @@ test('the keyboard help opens with ? and the clean-up previews', async () => {
   await app.waitGone('shortcuts-help');
   await app.click('open-cleanup');
   await app.waitForText('cleanup-preview', 'No finished runs are that old.');
+  await app.type('cleanup-days', '0');
+  await app.browser.wait(async () => /2 runs \(.+\) will be deleted/.test(await app.text('cleanup-preview')), 10_000, 'no preview for 0 days');
+  await app.screenshot('e2e-history-cleanup');
   await app.click('cleanup-close');
   await app.screenshot('e2e-history-list');
 });

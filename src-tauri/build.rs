@@ -53,6 +53,18 @@ const COMMANDS: &[&str] = &[
     "sweeps_cancel",
     "sweeps_rerun_failed",
     "runs_rerun",
+    "runs_rename",
+    "runs_set_tags",
+    "runs_set_note",
+    "runs_facets",
+    "runs_delete_many",
+    "runs_export_many",
+    "runs_disk_use",
+    "runs_cleanup_preview",
+    "runs_cleanup",
+    "runs_compare",
+    "compare_export_csv",
+    "compare_save_plot",
 ];
 
 fn main() {

@@ -386,3 +386,50 @@ fn bad_plot_data_is_refused_before_any_dialog() {
         cases.len() + 2
     );
 }
+
+#[test]
+fn history_and_comparison_commands_answer_with_their_argument_keys() {
+    let h = harness();
+    let facets = invoke(&h, "runs_facets", json!({})).unwrap();
+    assert_eq!(facets, json!({ "templates": [], "networks": [], "tags": [] }));
+    let page = invoke(
+        &h,
+        "runs_list",
+        json!({ "query": { "tag": "paper", "network": "NSFNet", "created_after": "2026-01-01" } }),
+    )
+    .unwrap();
+    assert_eq!(page["total"], 0);
+    let err = invoke(&h, "runs_list", json!({ "query": { "created_before": "soon" } })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let err = invoke(
+        &h,
+        "runs_set_tags",
+        json!({ "id": "0123456789ab", "tags": ["paper"] }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let err = invoke(&h, "runs_set_note", json!({ "id": "0123456789ab", "note": "x" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let err = invoke(&h, "runs_rename", json!({ "id": "0123456789ab", "name": "x" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let err = invoke(&h, "runs_compare", json!({ "ids": [] })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let err = invoke(&h, "runs_delete_many", json!({ "ids": [] })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let items = invoke(&h, "runs_delete_many", json!({ "ids": ["0123456789ab"] })).unwrap();
+    assert_eq!(items[0]["ok"], false);
+    let preview = invoke(
+        &h,
+        "runs_cleanup_preview",
+        json!({ "query": { "older_than_days": 30, "only_unsuccessful": true } }),
+    )
+    .unwrap();
+    assert_eq!(preview, json!({ "runs": 0, "bytes": 0, "ids": [] }));
+    let err = invoke(
+        &h,
+        "compare_save_plot",
+        json!({ "format": "svg", "data": "<html>" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}

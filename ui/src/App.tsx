@@ -14,6 +14,8 @@ import { TopologyPage } from './pages/TopologyPage';
 import { SweepDetailPage } from './pages/SweepDetailPage';
 import { SweepsPage } from './pages/SweepsPage';
 import { useOpenRunRequests } from './lib/openRun';
+import { ComparePage } from './pages/ComparePage';
+import { KeyboardShortcuts } from './components/KeyboardShortcuts';
 
 /** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
 export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {
@@ -37,6 +39,7 @@ function Shell() {
         <Page route={route} />
       </main>
       <QuitModal />
+      <KeyboardShortcuts route={route} />
     </div>
   );
 }
@@ -59,6 +62,8 @@ function Page({ route }: { route: Route }) {
       return <SweepsPage />;
     case 'sweep':
       return <SweepDetailPage key={route.id} id={route.id} />;
+    case 'compare':
+      return <ComparePage key={route.ids.join(',')} ids={route.ids} />;
     case 'missing':
       return (
         <div className="page">
@@ -98,7 +103,7 @@ function NetworkIcon() {
 function Sidebar({ route }: { route: Route }) {
   const backend = useBackend();
   const [theme, toggleTheme] = useTheme();
-  const current = route.page === 'run' ? 'runs' : route.page === 'sweep' ? 'sweeps' : route.page;
+  const current = route.page === 'run' || route.page === 'compare' ? 'runs' : route.page === 'sweep' ? 'sweeps' : route.page;
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">

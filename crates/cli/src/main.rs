@@ -226,6 +226,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
                 search: search.clone(),
                 offset: Some(*offset),
                 limit: Some(*limit),
+                ..Default::default()
             };
             out.page(&desk.list(&query).await?);
         }

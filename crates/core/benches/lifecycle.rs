@@ -145,6 +145,22 @@ async fn list_10k() {
                 search: Some("nsfnet".into()),
                 offset: Some(450),
                 limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "template + created since a date",
+            ListQuery {
+                template: Some("quick".into()),
+                created_after: Some("2020-01-01".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "tag (none match)",
+            ListQuery {
+                tag: Some("paper".into()),
+                ..Default::default()
             },
         ),
     ] {

@@ -32,5 +32,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::slurm::export_bindings(dir)?;
     crate::sweeps::export_bindings(dir)?;
     crate::notices::NoticeTarget::export_all_to(dir)?;
+    crate::history::export_bindings(dir)?;
+    crate::compare::export_bindings(dir)?;
     Ok(())
 }

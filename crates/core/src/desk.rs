@@ -276,7 +276,8 @@ impl Desk {
                         .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
                     lineage,
                 )
-                .await
+                .await?;
+            crate::history::record_network(self.store(), &id, &text).await
         }
         .await;
         if let Err(e) = result {
@@ -597,6 +598,7 @@ impl Desk {
             completed_at: outcome.finished_at.clone(),
         };
         if self.store().finish(id, &finish).await? {
+            self.measure_disk_use_quietly(id).await;
             self.emit_row(id).await?;
         }
         Ok(())

@@ -250,6 +250,22 @@ fn join_lines(original: &str, lines: Vec<String>) -> String {
     out
 }
 
+/// Every `section.key` with its value, in file order (values as [`get_key`]
+/// reads them), for comparing whole configs.
+pub fn flatten(text: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut section: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(name) = section_header(line) {
+            section = Some(name);
+        } else if let (Some(s), Some(k)) = (section, option_key(line)) {
+            let value = get_key(text, s, &k).unwrap_or_default();
+            out.push((s.to_owned(), k, value));
+        }
+    }
+    out
+}
+
 /// Reads the value of `section.key` as configparser would (for display and
 /// checks; the simulator does its own full parse).
 pub fn get<'a>(text: &'a str, section: &str, key: &str) -> Option<&'a str> {

@@ -5,11 +5,13 @@
 pub mod artifacts;
 pub mod bindings;
 pub mod change_monitor;
+pub mod compare;
 pub mod configs;
 pub mod desk;
 pub mod error;
 pub mod events;
 pub mod executor;
+pub mod history;
 pub mod ini;
 pub mod layout;
 pub mod live;

@@ -92,6 +92,15 @@ pub struct Run {
     pub sweep_id: Option<String>,
     /// The run this one re-runs, if any.
     pub rerun_of: Option<String>,
+    /// The user's labels, sorted.
+    pub tags: Vec<String>,
+    /// The user's markdown note (empty when none).
+    pub note: String,
+    /// The topology of the frozen config; None when not known (yet).
+    pub network: Option<String>,
+    /// Size of the run's folder when last measured (at its end, or on demand).
+    #[ts(type = "number | null")]
+    pub disk_bytes: Option<u64>,
 }
 
 /// What the new-run page and `fdesk create` send.
@@ -116,7 +125,8 @@ pub struct CreateRunRequest {
     pub executor: Option<String>,
 }
 
-/// History query: status filter, name search, newest first, paging.
+/// History query: filters, a search over name, id, note and tags (case-insensitive),
+/// newest first, paging.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct ListQuery {
     #[serde(default)]
@@ -131,6 +141,23 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional)]
     pub limit: Option<u32>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub template: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub network: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub tag: Option<String>,
+    /// Created at or after: a date (`2026-11-01`) or an RFC 3339 time.
+    #[serde(default)]
+    #[ts(optional)]
+    pub created_after: Option<String>,
+    /// Created at or before: a date (the whole day counts) or an RFC 3339 time.
+    #[serde(default)]
+    #[ts(optional)]
+    pub created_before: Option<String>,
 }
 
 impl ListQuery {

@@ -149,6 +149,10 @@ mod tests {
             status_detail: None,
             sweep_id: sweep.map(Into::into),
             rerun_of: None,
+            tags: vec![],
+            note: String::new(),
+            network: None,
+            disk_bytes: None,
         }
     }
 

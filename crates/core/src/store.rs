@@ -50,6 +50,11 @@ pub struct RunRow {
     pub status_detail: Option<String>,
     pub sweep_id: Option<String>,
     pub rerun_of: Option<String>,
+    pub note: String,
+    pub network: Option<String>,
+    pub disk_bytes: Option<i64>,
+    /// The run's tags joined by U+001F (see RUN_COLUMNS); None without tags.
+    pub tags: Option<String>,
 }
 
 impl RunRow {
@@ -87,6 +92,10 @@ impl RunRow {
             status_detail: self.status_detail,
             sweep_id: self.sweep_id,
             rerun_of: self.rerun_of,
+            tags: crate::history::tags::split_joined(self.tags.as_deref()),
+            note: self.note,
+            network: self.network,
+            disk_bytes: self.disk_bytes.map(|b| b.max(0) as u64),
         }
     }
 
@@ -123,7 +132,8 @@ pub struct Store {
 pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
     cancel_requested_at, created_at, started_at, completed_at, updated_at, \
-    executor, slurm_job_id, slurm_array_task, status_detail, sweep_id, rerun_of";
+    executor, slurm_job_id, slurm_array_task, status_detail, sweep_id, rerun_of, note, network, disk_bytes, \
+    (SELECT group_concat(tag, char(31)) FROM run_tags WHERE run_tags.run_id = runs.id) AS tags";
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
@@ -196,40 +206,24 @@ impl Store {
     }
 
     /// A page of the history, newest first, and how many runs match in all.
+    /// The tags of the page come in the same statement (no query per run).
     pub async fn list(&self, q: &ListQuery) -> Result<(Vec<RunRow>, u32)> {
         let limit = q
             .limit
             .unwrap_or(ListQuery::DEFAULT_LIMIT)
             .clamp(1, ListQuery::MAX_LIMIT);
         let offset = q.offset.unwrap_or(0);
-        let status = q.status.map(RunStatus::as_str);
-        // LIKE with an escape character, so '%' and '_' in a search are literal.
-        let pattern = q
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                format!(
-                    "%{}%",
-                    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-                )
-            });
-        let filter = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' OR id LIKE ?2 ESCAPE '\\')";
-        let rows = sqlx::query_as::<_, RunRow>(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE {filter} ORDER BY seq DESC LIMIT ?3 OFFSET ?4"
-        ))
-        .bind(status)
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM runs WHERE {filter}"))
-            .bind(status)
-            .bind(&pattern)
-            .fetch_one(&self.pool)
-            .await?;
+        let filter = crate::history::query::Filter::from_query(q)?;
+        let mut rows = sqlx::QueryBuilder::new(format!("SELECT {RUN_COLUMNS} FROM runs"));
+        filter.push_where(&mut rows);
+        rows.push(" ORDER BY seq DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = rows.build_query_as::<RunRow>().fetch_all(&self.pool).await?;
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM runs");
+        filter.push_where(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         Ok((rows, total as u32))
     }
 

@@ -170,10 +170,27 @@ pub async fn results_save_plot<R: Runtime>(
     data: String,
 ) -> Result<Option<String>, DeskError> {
     let run = RunId::parse(&id)?;
+    let (bytes, ext) = decode_plot(format, data)?;
+    let name = format!("{run}-blocking.{ext}");
+    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
+        d.set_title("Save the plot")
+            .set_file_name(name)
+            .add_filter(ext.to_uppercase(), &[ext])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    fusion_desk_core::outcome::write_atomically(&dest, &bytes)?;
+    Ok(Some(dest.to_string_lossy().into_owned()))
+}
+
+/// Checks and decodes a plot from the page: SVG text, or a PNG data URL.
+pub fn decode_plot(format: PlotFormat, data: String) -> Result<(Vec<u8>, &'static str), DeskError> {
     if data.len() > MAX_PLOT_BYTES {
         return Err(DeskError::invalid_input("the plot is larger than 32 MiB"));
     }
-    let (bytes, ext) = match format {
+    Ok(match format {
         PlotFormat::Svg => {
             if !data.trim_start().starts_with("<svg") && !data.trim_start().starts_with("<?xml") {
                 return Err(DeskError::invalid_input("not an SVG document"));
@@ -193,17 +210,5 @@ pub async fn results_save_plot<R: Runtime>(
             }
             (bytes, "png")
         }
-    };
-    let name = format!("{run}-blocking.{ext}");
-    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
-        d.set_title("Save the plot")
-            .set_file_name(name)
-            .add_filter(ext.to_uppercase(), &[ext])
     })
-    .await?
-    else {
-        return Ok(None);
-    };
-    fusion_desk_core::outcome::write_atomically(&dest, &bytes)?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod artifacts;
 pub mod clusters;
 pub mod configs;
+pub mod history;
 pub mod live;
 pub mod runs;
 pub mod settings;
@@ -66,5 +67,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sweeps::sweeps_cancel,
         sweeps::sweeps_rerun_failed,
         sweeps::runs_rerun,
+        history::runs_rename,
+        history::runs_set_tags,
+        history::runs_set_note,
+        history::runs_facets,
+        history::runs_delete_many,
+        history::runs_export_many,
+        history::runs_disk_use,
+        history::runs_cleanup_preview,
+        history::runs_cleanup,
+        history::runs_compare,
+        history::compare_export_csv,
+        history::compare_save_plot,
     ]
 }

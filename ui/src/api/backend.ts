@@ -35,6 +35,13 @@ import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
 import type { SweepRequest } from '../bindings/SweepRequest';
 
+import type { BulkItem } from '../bindings/BulkItem';
+import type { CleanupPreview } from '../bindings/CleanupPreview';
+import type { CleanupQuery } from '../bindings/CleanupQuery';
+import type { CleanupReport } from '../bindings/CleanupReport';
+import type { Comparison } from '../bindings/Comparison';
+import type { RunFacets } from '../bindings/RunFacets';
+
 /** What to do with active runs when the app quits. */
 export type QuitMode = 'leave' | 'cancel';
 
@@ -117,6 +124,30 @@ export interface Backend {
   removeCluster(name: string): Promise<ClusterProfile[]>;
   /** Asks the cluster (`sinfo`) about the profile's partition. */
   checkCluster(name: string): Promise<ClusterCheck>;
+
+  // ---- history: names, tags, notes, bulk actions, disk use, clean-up ----
+  renameRun(id: string, name: string): Promise<Run>;
+  /** Replaces the run's tags (the core normalises them: trimmed, lowercased, sorted). */
+  setRunTags(id: string, tags: string[]): Promise<Run>;
+  /** Markdown text; empty clears the note. */
+  setRunNote(id: string, note: string): Promise<Run>;
+  /** Templates, networks and tags in use, for the list's filters. */
+  runFacets(): Promise<RunFacets>;
+  /** Deletes finished runs; each active or unknown run is reported, not deleted. */
+  deleteRuns(ids: string[]): Promise<BulkItem[]>;
+  /** Native folder dialog, then each run to `<folder>/<name>-<id>/`; null when cancelled. */
+  exportRuns(ids: string[]): Promise<BulkItem[] | null>;
+  /** Measures the run's folder now (the list shows the cached size). */
+  measureDiskUse(id: string): Promise<Run>;
+  cleanupPreview(query: CleanupQuery): Promise<CleanupPreview>;
+  cleanup(query: CleanupQuery): Promise<CleanupReport>;
+
+  // ---- comparison ----
+  compareRuns(ids: string[]): Promise<Comparison>;
+  /** Native save dialog; the path written, or null when cancelled. */
+  exportComparisonCsv(ids: string[]): Promise<string | null>;
+  /** `data`: SVG text, or a PNG data URL. */
+  saveComparisonPlot(format: PlotFormat, data: string): Promise<string | null>;
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe;
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe;

@@ -37,6 +37,13 @@ import type { SweepPreview } from '../bindings/SweepPreview';
 import type { SweepRequest } from '../bindings/SweepRequest';
 import { AxisError, countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { parseOverride } from '../lib/overrides';
+import type { BulkItem } from '../bindings/BulkItem';
+import type { CleanupPreview } from '../bindings/CleanupPreview';
+import type { CleanupQuery } from '../bindings/CleanupQuery';
+import type { CleanupReport } from '../bindings/CleanupReport';
+import type { Comparison } from '../bindings/Comparison';
+import type { RunFacets } from '../bindings/RunFacets';
+import { compareRuns, MAX_NOTE_BYTES, normalizeTags, runMatches } from './memoryHistory';
 import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
   changedLoads,
@@ -146,6 +153,10 @@ export function makeRun(patch: Partial<Run> = {}): Run {
     status_detail: null,
     sweep_id: null,
     rerun_of: null,
+    tags: [],
+    note: '',
+    network: 'NSFNet',
+    disk_bytes: null,
     ...patch,
   };
 }
@@ -175,7 +186,7 @@ function validateCluster(p: ClusterProfile): DeskError | null {
 }
 
 function copyRun(r: Run): Run {
-  return { ...r, overrides: [...r.overrides] };
+  return { ...r, overrides: [...r.overrides], tags: [...r.tags] };
 }
 
 function err(code: DeskError['code'], message: string): DeskError {
@@ -466,12 +477,7 @@ export class MemoryBackend implements Backend {
 
   listRuns(query: ListQuery): Promise<RunPage> {
     return this.handle('listRuns', [query], () => {
-      const search = query.search?.trim().toLowerCase() ?? '';
-      const matches = this.newestFirst().filter(
-        (r) =>
-          (!query.status || r.status === query.status) &&
-          (!search || r.name.toLowerCase().includes(search) || r.id.includes(search)),
-      );
+      const matches = this.newestFirst().filter((r) => runMatches(r, query));
       const offset = Math.max(0, query.offset ?? 0);
       const limit = Math.min(1000, Math.max(1, query.limit ?? 50));
       return { runs: matches.slice(offset, offset + limit).map(copyRun), total: matches.length, offset, limit };
@@ -841,6 +847,155 @@ export class MemoryBackend implements Backend {
         unmatched: [],
       };
     });
+  }
+
+  // ---- history ----
+
+  renameRun(id: string, name: string): Promise<Run> {
+    return this.handle('renameRun', [id, name], () => {
+      const r = this.find(id);
+      const n = name.trim();
+      if (!n) throw err('invalid_input', 'a run name cannot be empty');
+      if (n.length > 200) throw err('invalid_input', 'a run name is at most 200 characters');
+      return this.touch(r, { name: n });
+    });
+  }
+
+  setRunTags(id: string, tags: string[]): Promise<Run> {
+    return this.handle('setRunTags', [id, tags], () => {
+      const r = this.find(id);
+      return this.touch(r, { tags: normalizeTags(tags) });
+    });
+  }
+
+  setRunNote(id: string, note: string): Promise<Run> {
+    return this.handle('setRunNote', [id, note], () => {
+      const r = this.find(id);
+      if (new TextEncoder().encode(note).length > MAX_NOTE_BYTES) throw err('invalid_input', 'a note is at most 64 KiB');
+      return this.touch(r, { note });
+    });
+  }
+
+  runFacets(): Promise<RunFacets> {
+    return this.handle('runFacets', [], () => {
+      const sorted = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
+      return {
+        templates: sorted(this.runs.map((r) => r.template)),
+        networks: sorted(this.runs.map((r) => r.network)),
+        tags: sorted(this.runs.flatMap((r) => r.tags)),
+      };
+    });
+  }
+
+  deleteRuns(ids: string[]): Promise<BulkItem[]> {
+    return this.handle('deleteRuns', [ids], () => {
+      if (ids.length === 0) throw err('invalid_input', 'no runs selected');
+      return ids.map((id) => this.bulk(id, () => this.removeRun(id)));
+    });
+  }
+
+  exportRuns(ids: string[]): Promise<BulkItem[] | null> {
+    return this.handle('exportRuns', [ids], () => {
+      if (ids.length === 0) throw err('invalid_input', 'no runs selected');
+      if (this.takeDialogCancel()) return null;
+      return ids.map((id) =>
+        this.bulk(id, () => {
+          const r = this.find(id);
+          const safe = r.name.replace(/[^\p{L}\p{N}\-_.]/gu, '_').slice(0, 60).replace(/^[._]+|[._]+$/g, '') || 'run';
+          return `${EXPORT_DIR}/${safe}-${id}`;
+        }),
+      );
+    });
+  }
+
+  measureDiskUse(id: string): Promise<Run> {
+    return this.handle('measureDiskUse', [id], () => {
+      const r = this.find(id);
+      const bytes = this.filesOf(r).reduce((a, f) => a + ('size' in f ? f.size : 0), 0);
+      return this.touch(r, { disk_bytes: bytes });
+    });
+  }
+
+  cleanupPreview(query: CleanupQuery): Promise<CleanupPreview> {
+    return this.handle('cleanupPreview', [query], () => {
+      const old = this.cleanupCandidates(query);
+      return { runs: old.length, bytes: old.reduce((a, r) => a + (r.disk_bytes ?? 0), 0), ids: old.map((r) => r.id) };
+    });
+  }
+
+  cleanup(query: CleanupQuery): Promise<CleanupReport> {
+    return this.handle('cleanup', [query], () => {
+      const old = this.cleanupCandidates(query);
+      for (const r of old) this.removeRun(r.id);
+      return { deleted: old.length, bytes: old.reduce((a, r) => a + (r.disk_bytes ?? 0), 0), failed: [] };
+    });
+  }
+
+  compareRuns(ids: string[]): Promise<Comparison> {
+    return this.handle('compareRuns', [ids], () => this.comparison(ids));
+  }
+
+  exportComparisonCsv(ids: string[]): Promise<string | null> {
+    return this.handle('exportComparisonCsv', [ids], () => {
+      this.comparison(ids);
+      return this.takeDialogCancel() ? null : `${EXPORT_DIR}/comparison.csv`;
+    });
+  }
+
+  saveComparisonPlot(format: PlotFormat, data: string): Promise<string | null> {
+    return this.handle('saveComparisonPlot', [format, data], () => {
+      if (format === 'svg' && !/^\s*(<svg|<\?xml)/.test(data)) throw err('invalid_input', 'not an SVG document');
+      if (format === 'png' && !data.startsWith('data:image/png;base64,')) throw err('invalid_input', 'expected a PNG data URL');
+      return this.takeDialogCancel() ? null : `${EXPORT_DIR}/comparison.${format}`;
+    });
+  }
+
+  private comparison(ids: string[]): Comparison {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) throw err('invalid_input', 'choose at least one run to compare');
+    const runs = unique.map((id) => this.find(id));
+    const tables = runs.map((r) => {
+      const sweep = this.sweep(r);
+      const steps = this.currentSteps(r);
+      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((x) => x !== null);
+      return { run_id: r.id, rows, problems: [] };
+    });
+    return compareRuns(runs.map(copyRun), runs.map((r) => this.configOf(r)), tables);
+  }
+
+  private cleanupCandidates(query: CleanupQuery): Run[] {
+    if (query.older_than_days < 0 || query.older_than_days > 36500) throw err('invalid_input', 'older_than_days is at most 36500');
+    const cutoff = timestamp(new Date(Date.now() - query.older_than_days * 86_400_000));
+    const statuses: RunStatus[] = query.only_unsuccessful ? ['FAILED', 'CANCELLED'] : TERMINAL;
+    return this.newestFirst()
+      .reverse()
+      .filter((r) => statuses.includes(r.status) && (r.completed_at ?? r.created_at) < cutoff);
+  }
+
+  private bulk(id: string, body: () => string | void): BulkItem {
+    try {
+      const destination = body();
+      return { id, ok: true, message: null, destination: destination ?? null };
+    } catch (e) {
+      return { id, ok: false, message: (e as DeskError).message ?? String(e), destination: null };
+    }
+  }
+
+  private removeRun(id: string): void {
+    const r = this.find(id);
+    if (!TERMINAL.includes(r.status)) {
+      throw err('invalid_state', `run ${id} is ${r.status}; cancel it before deleting it`);
+    }
+    this.runs = this.runs.filter((x) => x.id !== id);
+    this.configs.delete(id);
+    this.clearTimers(id);
+    queueMicrotask(() => this.emit({ type: 'run_deleted', id }));
+  }
+
+  private touch(r: Run, patch: Partial<Run>): Run {
+    Object.assign(r, patch, { updated_at: timestamp() });
+    this.announce(r);
+    return copyRun(r);
   }
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
@@ -1317,6 +1472,9 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '7b1fd2c86e05',
       name: 'XT-aware allocation, 3 cores',
+      tags: ['crosstalk', 'paper'],
+      note: 'Crosstalk-aware first-fit **halves** blocking at 900 E compared with the baseline.\n\n- 3 cores per link\n- compare with the 7-core run',
+      disk_bytes: 4_812_000,
       template: 'xtar_example_config',
       status: 'COMPLETED',
       exit_code: 0,
@@ -1328,6 +1486,8 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: 'c93a0e5f4b18',
       name: 'Guard band = 2 slots',
+      tags: ['guard-band'],
+      disk_bytes: 182_000,
       template: 'default',
       status: 'FAILED',
       overrides: ['general_settings.guard_slots=2', 'spectrum_settings.c_band=abc'],
@@ -1346,6 +1506,10 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '19e6b8d3a7c2',
       name: 'USNet long sweep (stopped early)',
+      network: 'USNet',
+      tags: ['long'],
+      note: 'Stopped: the queue was needed for the paper runs.',
+      disk_bytes: 12_400_000,
       template: 'default',
       status: 'CANCELLED',
       overrides: ['topology_settings.network=USNet'],
@@ -1359,6 +1523,7 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: 'd6407a1e2f9b',
       name: 'quick smoke test',
+      disk_bytes: 96_000,
       template: 'quick',
       status: 'COMPLETED',
       exit_code: 0,
@@ -1370,6 +1535,8 @@ export function demoBackend(): MemoryBackend {
     makeRun({
       id: '82c5f9e0b3d4',
       name: 'minimal 2025 replication',
+      tags: ['paper', 'replication'],
+      disk_bytes: 2_100_000,
       template: 'minimal',
       status: 'COMPLETED',
       exit_code: 0,

@@ -31,6 +31,12 @@ import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
 import type { SweepRequest } from '../bindings/SweepRequest';
+import type { BulkItem } from '../bindings/BulkItem';
+import type { CleanupPreview } from '../bindings/CleanupPreview';
+import type { CleanupQuery } from '../bindings/CleanupQuery';
+import type { CleanupReport } from '../bindings/CleanupReport';
+import type { Comparison } from '../bindings/Comparison';
+import type { RunFacets } from '../bindings/RunFacets';
 import {
   toDeskError,
   type Backend,
@@ -176,6 +182,42 @@ export class TauriBackend implements Backend {
   }
   runTopology(id: string, erlang: number | null): Promise<RunTopology> {
     return call('runs_topology', { id, erlang });
+  }
+  renameRun(id: string, name: string): Promise<Run> {
+    return call('runs_rename', { id, name });
+  }
+  setRunTags(id: string, tags: string[]): Promise<Run> {
+    return call('runs_set_tags', { id, tags });
+  }
+  setRunNote(id: string, note: string): Promise<Run> {
+    return call('runs_set_note', { id, note });
+  }
+  runFacets(): Promise<RunFacets> {
+    return call('runs_facets', {});
+  }
+  deleteRuns(ids: string[]): Promise<BulkItem[]> {
+    return call('runs_delete_many', { ids });
+  }
+  exportRuns(ids: string[]): Promise<BulkItem[] | null> {
+    return call('runs_export_many', { ids });
+  }
+  measureDiskUse(id: string): Promise<Run> {
+    return call('runs_disk_use', { id });
+  }
+  cleanupPreview(query: CleanupQuery): Promise<CleanupPreview> {
+    return call('runs_cleanup_preview', { query });
+  }
+  cleanup(query: CleanupQuery): Promise<CleanupReport> {
+    return call('runs_cleanup', { query });
+  }
+  compareRuns(ids: string[]): Promise<Comparison> {
+    return call('runs_compare', { ids });
+  }
+  exportComparisonCsv(ids: string[]): Promise<string | null> {
+    return call('compare_export_csv', { ids });
+  }
+  saveComparisonPlot(format: PlotFormat, data: string): Promise<string | null> {
+    return call('compare_save_plot', { format, data });
   }
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
     return subscribe<RunEvent>('run-event', handler);

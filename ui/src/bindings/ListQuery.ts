@@ -2,6 +2,15 @@
 import type { RunStatus } from "./RunStatus";
 
 /**
- * History query: status filter, name search, newest first, paging.
+ * History query: filters, a search over name, id, note and tags (case-insensitive),
+ * newest first, paging.
  */
-export type ListQuery = { status?: RunStatus, search?: string, offset?: number, limit?: number, };
+export type ListQuery = { status?: RunStatus, search?: string, offset?: number, limit?: number, template?: string, network?: string, tag?: string, 
+/**
+ * Created at or after: a date (`2026-11-01`) or an RFC 3339 time.
+ */
+created_after?: string, 
+/**
+ * Created at or before: a date (the whole day counts) or an RFC 3339 time.
+ */
+created_before?: string, };

@@ -33,4 +33,20 @@ sweep_id: string | null,
 /**
  * The run this one re-runs, if any.
  */
-rerun_of: string | null, };
+rerun_of: string | null, 
+/**
+ * The user's labels, sorted.
+ */
+tags: Array<string>, 
+/**
+ * The user's markdown note (empty when none).
+ */
+note: string, 
+/**
+ * The topology of the frozen config; None when not known (yet).
+ */
+network: string | null, 
+/**
+ * Size of the run's folder when last measured (at its end, or on demand).
+ */
+disk_bytes: number | null, };

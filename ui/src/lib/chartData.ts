@@ -175,6 +175,8 @@ export interface SvgOptions {
   colors?: SvgColors;
   xLabel?: string;
   yLabel?: string;
+  /** Confidence intervals as translucent bands instead of error bars. */
+  bands?: boolean;
 }
 
 function esc(text: string): string {
@@ -258,8 +260,11 @@ export function blockingVsLoadToSVG(series: readonly LoadSeries[], opts: SvgOpti
       pen = true;
     });
     if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"/>`);
+    if (opts.bands) {
+      out.push(...svgBands(lc.ci[si], xs, px, py, color));
+    }
     lc.ci[si].forEach((ci, i) => {
-      if (!ci) return;
+      if (!ci || opts.bands) return;
       const x = r2(px(xs[i]));
       const a = r2(py(ci[0]));
       const b = r2(py(ci[1]));
@@ -285,4 +290,29 @@ export function blockingVsLoadToSVG(series: readonly LoadSeries[], opts: SvgOpti
 
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** Translucent band paths of one series' intervals, split where a load has none. */
+function svgBands(ci: ([number, number] | null)[], xs: number[], px: (v: number) => number, py: (v: number) => number, color: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < xs.length) {
+    if (!ci[i]) {
+      i++;
+      continue;
+    }
+    const run: number[] = [];
+    while (i < xs.length && ci[i]) run.push(i++);
+    let d: string;
+    if (run.length === 1) {
+      const [lo, hi] = ci[run[0]]!;
+      const x = r2(px(xs[run[0]]));
+      d = `M${x - 4} ${r2(py(hi))}H${x + 4}V${r2(py(lo))}H${x - 4}Z`;
+    } else {
+      d = run.map((k, j) => `${j === 0 ? 'M' : 'L'}${r2(px(xs[k]))} ${r2(py(ci[k]![1]))}`).join('');
+      d += [...run].reverse().map((k) => `L${r2(px(xs[k]))} ${r2(py(ci[k]![0]))}`).join('') + 'Z';
+    }
+    out.push(`<path d="${d}" fill="${color}" fill-opacity="0.16" stroke="none"/>`);
+  }
+  return out;
 }

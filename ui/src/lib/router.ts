@@ -10,7 +10,8 @@ export type Route =
   | { page: 'settings' }
   | { page: 'missing'; path: string }
   | { page: 'sweeps' }
-  | { page: 'sweep'; id: string };
+  | { page: 'sweep'; id: string }
+  | { page: 'compare'; ids: string[] };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/runs';
@@ -21,6 +22,7 @@ export function parseHash(hash: string): Route {
   if (path === '/sweeps') return { page: 'sweeps' };
   const sweep = /^\/sweeps\/([^/]+)$/.exec(path);
   if (sweep) return { page: 'sweep', id: decodeURIComponent(sweep[1]) };
+  if (path === '/compare') return { page: 'compare', ids: compareIds(hash) };
   const m = /^\/runs\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
   if (m) return m[2] ? { page: 'run', id: decodeURIComponent(m[1]), tab: m[2] } : { page: 'run', id: decodeURIComponent(m[1]) };
   return { page: 'missing', path };
@@ -44,7 +46,16 @@ export function href(route: Route): string {
       return '#/sweeps';
     case 'sweep':
       return `#/sweeps/${encodeURIComponent(route.id)}`;
+    case 'compare':
+      return `#/compare?runs=${route.ids.map(encodeURIComponent).join(',')}`;
   }
+}
+
+/** The run ids of `#/compare?runs=a,b,c`, in order, each once. */
+export function compareIds(hash: string): string[] {
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+  const runs = new URLSearchParams(query).get('runs') ?? '';
+  return [...new Set(runs.split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
 export function navigate(route: Route): void {

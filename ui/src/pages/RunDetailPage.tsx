@@ -6,6 +6,7 @@ import { toDeskError, useBackend } from '../api/backend';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icon';
+import { RunAnnotations } from './run/RunAnnotations';
 import { ConfirmModal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatFull, formatLong } from '../lib/format';
@@ -341,6 +342,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
       </header>
 
       {actionError && <ErrorAlert error={actionError} testId="action-error" onDismiss={() => setActionError(null)} />}
+      <RunAnnotations run={run} />
 
       {active && (
         <div className="detail-progress" data-testid="detail-progress">

@@ -1,130 +1,155 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { BulkItem } from '../bindings/BulkItem';
 import type { DeskError } from '../bindings/DeskError';
+import type { ListQuery } from '../bindings/ListQuery';
 import type { Run } from '../bindings/Run';
 import type { RunEvent } from '../bindings/RunEvent';
-import type { RunPage } from '../bindings/RunPage';
 import type { RunProgress } from '../bindings/RunProgress';
-import type { RunStatus } from '../bindings/RunStatus';
 import { toDeskError, useBackend, type Backend } from '../api/backend';
+import { CleanupDialog } from '../components/CleanupDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ProgressBar } from '../components/ProgressBar';
 import { Icon } from '../components/Icon';
+import { ConfirmModal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { useDebounced, useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
-import { runDuration, STATUSES } from '../lib/runs';
+import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
+import '../history.css';
+import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
-import { formatEta } from '../lib/units';
+import { formatBytes, formatCount, formatEta } from '../lib/units';
 import { mergeProgress, progressLabel } from './run/progress';
+import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
+import { useRunWindow } from './runs/useRunWindow';
 
-export const PAGE_SIZE = 50;
 const SEARCH_DEBOUNCE_MS = 250;
 const REFETCH_COALESCE_MS = 120;
+/** Row height in px: fixed, so the window of rows on screen is arithmetic. */
+export const ROW_HEIGHT = 40;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 8;
+/** Viewport assumed before layout (and in tests, which have none). */
+const FALLBACK_VIEWPORT = 800;
+/** Most runs the comparison overlays. */
+const MAX_COMPARED = 100;
 
-type Filter = 'ALL' | RunStatus;
-type View = { filter: Filter; search: string; offset: number };
+// The list keeps its filters when the user opens a run and comes back (one
+// memory per backend, so separate app instances never mix).
+const remembered = new WeakMap<Backend, Filters>();
 
-const FILTER_LABELS: Record<Filter, string> = {
-  ALL: 'All',
-  PENDING: 'Pending',
-  RUNNING: 'Running',
-  COMPLETED: 'Completed',
-  FAILED: 'Failed',
-  CANCELLED: 'Cancelled',
-};
-
-// The list keeps its filter, search and page when the user opens a run and
-// comes back (one memory per backend, so separate app instances never mix).
-const remembered = new WeakMap<Backend, View>();
-
-function matchesSearch(run: Run, search: string): boolean {
-  const s = search.trim().toLowerCase();
-  return !s || run.name.toLowerCase().includes(s) || run.id.includes(s);
+function toQuery(f: Filters, search: string): Omit<ListQuery, 'offset' | 'limit'> {
+  const q: Omit<ListQuery, 'offset' | 'limit'> = {};
+  if (f.status !== 'ALL') q.status = f.status;
+  if (f.template) q.template = f.template;
+  if (f.network) q.network = f.network;
+  if (f.tag) q.tag = f.tag;
+  if (f.after) q.created_after = f.after;
+  if (f.before) q.created_before = f.before;
+  if (search.trim()) q.search = search.trim();
+  return q;
 }
+
+/** Whether a shown run still passes the filters a field of `run_updated` can change. */
+function stillMatches(run: Run, f: Filters): boolean {
+  return (f.status === 'ALL' || run.status === f.status) && (!f.tag || run.tags.includes(f.tag)) && !f.search.trim();
+}
+
+type Notice = { tone: 'info' | 'warning'; text: string; failures: BulkItem[] };
 
 export function RunsPage() {
   const backend = useBackend();
-  const initial = remembered.get(backend) ?? { filter: 'ALL', search: '', offset: 0 };
-  const [filter, setFilter] = useState<Filter>(initial.filter);
-  const [searchInput, setSearchInput] = useState(initial.search);
-  const search = useDebounced(searchInput, SEARCH_DEBOUNCE_MS);
-  const [offset, setOffset] = useState(initial.offset);
-  const [page, setPage] = useState<RunPage | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-  const [reload, setReload] = useState(0);
-  const request = useRef(0);
+  const [filters, setFilters] = useState<Filters>(() => remembered.get(backend) ?? EMPTY_FILTERS);
+  const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
+  const query = useMemo(() => toQuery(filters, search), [filters, search]);
+  const list = useRunWindow(backend, query);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const lastClicked = useRef<number | null>(null);
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [busy, setBusy] = useState<'delete' | 'export' | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [actionError, setActionError] = useState<DeskError | null>(null);
+  const [cleanupOpen, setCleanupOpen] = useState(false);
 
   useEffect(() => {
-    remembered.set(backend, { filter, search: searchInput, offset });
-  }, [backend, filter, searchInput, offset]);
+    remembered.set(backend, filters);
+  }, [backend, filters]);
 
   useEffect(() => {
-    if (page) markFirstListPaint();
-  }, [page]);
+    if (list.total !== null) markFirstListPaint();
+  }, [list.total]);
 
+  // ---- the window of rows on screen ----
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
   useEffect(() => {
-    const n = ++request.current;
-    const trimmed = search.trim();
-    backend
-      .listRuns({
-        ...(filter === 'ALL' ? {} : { status: filter }),
-        ...(trimmed ? { search: trimmed } : {}),
-        offset,
-        limit: PAGE_SIZE,
-      })
-      .then(
-        (p) => {
-          if (n !== request.current) return;
-          // Runs deleted elsewhere can leave us past the end: step back.
-          if (p.runs.length === 0 && offset > 0 && p.total > 0) {
-            setOffset(Math.max(0, Math.floor((p.total - 1) / PAGE_SIZE) * PAGE_SIZE));
-            return;
-          }
-          setPage(p);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (n === request.current) setError(toDeskError(e));
-        },
-      );
-  }, [backend, filter, search, offset, reload]);
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight || FALLBACK_VIEWPORT));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [list.total]);
+  const total = list.total ?? 0;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const { ensure, refresh } = list;
+  useEffect(() => {
+    if (last > first) ensure(first, last);
+  }, [ensure, first, last]);
 
-  // Several events in a burst cause one fetch.
+  // Filters changed: back to the top, nothing selected.
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    setSelected(new Set());
+    setCursor(null);
+    setScrollTop(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [queryKey]);
+
+  const loaded = list.loadedIds();
+  const loadedKey = loaded.join(',');
+  useEffect(() => {
+    setListOrder(loadedKey ? loadedKey.split(',') : []);
+  }, [loadedKey]);
+
+  // ---- live updates: several events in a burst cause one refresh ----
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const windowRef = useRef({ first, last });
+  windowRef.current = { first, last };
   const scheduleRefetch = useCallback(() => {
     if (refetchTimer.current) return;
     refetchTimer.current = setTimeout(() => {
       refetchTimer.current = null;
-      setReload((r) => r + 1);
+      const w = windowRef.current;
+      refresh(w.first, Math.max(w.last, w.first + 1));
     }, REFETCH_COALESCE_MS);
-  }, []);
+  }, [refresh]);
   useEffect(
     () => () => {
       if (refetchTimer.current) clearTimeout(refetchTimer.current);
     },
     [],
   );
-
   useRunEvents((event: RunEvent) => {
     switch (event.type) {
       case 'run_updated': {
+        // A shown row changes in place; it is fetched again only when it may
+        // have left the filtered set. A run not shown may be new or newly
+        // matching: the refresh puts it where it belongs.
         const run = event.run;
-        const shown = page?.runs.some((r) => r.id === run.id) ?? false;
-        if (shown) {
-          setPage((p) => p && { ...p, runs: p.runs.map((r) => (r.id === run.id ? run : r)) });
-          // It may have left the filtered set; the next fetch sorts that out.
-          if (filter !== 'ALL' && run.status !== filter) scheduleRefetch();
-        } else if ((filter === 'ALL' || run.status === filter) && matchesSearch(run, search)) {
-          // New, or newly matching: it belongs somewhere in this list.
-          scheduleRefetch();
-        }
+        if (!list.replaceRun(run) || !stillMatches(run, filters)) scheduleRefetch();
         break;
       }
       case 'run_deleted':
-        if (page?.runs.some((r) => r.id === event.id)) {
-          setPage((p) => p && { ...p, runs: p.runs.filter((r) => r.id !== event.id), total: Math.max(0, p.total - 1) });
-        }
+        setSelected((s) => {
+          if (!s.has(event.id)) return s;
+          const n = new Set(s);
+          n.delete(event.id);
+          return n;
+        });
         scheduleRefetch();
         break;
       case 'runs_changed':
@@ -133,8 +158,13 @@ export function RunsPage() {
     }
   });
 
-  // Progress of the running runs shown: the core's cache at once, then each row follows its own stream.
-  const runningKey = (page?.runs ?? [])
+  // ---- progress of the running runs on screen ----
+  const shown: Run[] = [];
+  for (let i = first; i < last; i++) {
+    const r = list.rowAt(i);
+    if (r) shown.push(r);
+  }
+  const runningKey = shown
     .filter((r) => r.status === 'RUNNING')
     .map((r) => r.id)
     .join(',');
@@ -150,94 +180,226 @@ export function RunsPage() {
       alive = false;
     };
   }, [backend, runningKey]);
+  const now = useNow(runningKey !== '');
 
-  const hasRunning = page?.runs.some((r) => r.status === 'RUNNING') ?? false;
-  const now = useNow(hasRunning);
+  // ---- keyboard cursor (j / k) ----
+  useEffect(() => {
+    const onMove = (e: Event) => {
+      const delta = (e as CustomEvent<number>).detail;
+      setCursor((c) => {
+        const next = Math.max(0, Math.min(total - 1, c === null ? 0 : c + delta));
+        const el = scroller.current;
+        if (el) {
+          const top = next * ROW_HEIGHT;
+          if (top < el.scrollTop) el.scrollTop = top;
+          else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight - ROW_HEIGHT) el.scrollTop = top - el.clientHeight + 2 * ROW_HEIGHT;
+        }
+        return total === 0 ? null : next;
+      });
+    };
+    window.addEventListener(LIST_MOVE_EVENT, onMove);
+    return () => window.removeEventListener(LIST_MOVE_EVENT, onMove);
+  }, [total]);
+  useEffect(() => {
+    if (cursor === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      const run = list.rowAt(cursor);
+      if (run && !document.querySelector('.modal-backdrop')) navigate({ page: 'run', id: run.id });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [cursor, list]);
 
-  const changeFilter = (f: Filter) => {
-    setFilter(f);
-    setOffset(0);
+  // ---- selection ----
+  const toggle = (index: number, id: string, shift: boolean) => {
+    // Read the anchor now: the updater may run after it is moved below.
+    const anchor = lastClicked.current;
+    setSelected((s) => {
+      const n = new Set(s);
+      const on = !s.has(id);
+      if (shift && anchor !== null) {
+        const [a, b] = [Math.min(anchor, index), Math.max(anchor, index)];
+        for (let i = a; i <= b; i++) {
+          const r = list.rowAt(i);
+          if (r) {
+            if (on) n.add(r.id);
+            else n.delete(r.id);
+          }
+        }
+      } else if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
+    lastClicked.current = index;
   };
-  const changeSearch = (s: string) => {
-    setSearchInput(s);
-    setOffset(0);
+  const allLoadedSelected = loaded.length > 0 && loaded.every((id) => selected.has(id));
+  const toggleAll = () => setSelected(allLoadedSelected ? new Set() : new Set(loaded));
+  const selectedIds = loaded.filter((id) => selected.has(id)).concat([...selected].filter((id) => !loaded.includes(id)));
+
+  // ---- bulk actions ----
+  const summarise = (items: BulkItem[], verb: string): Notice => {
+    const ok = items.filter((i) => i.ok).length;
+    const failures = items.filter((i) => !i.ok);
+    const text = `${verb} ${formatCount(ok)} run${ok === 1 ? '' : 's'}${failures.length ? `; ${failures.length} not ${verb.toLowerCase()}:` : '.'}`;
+    return { tone: failures.length ? 'warning' : 'info', text, failures };
   };
-  const filtered = filter !== 'ALL' || search.trim() !== '';
+  const doDelete = () => {
+    setBusy('delete');
+    backend.deleteRuns(selectedIds).then(
+      (items) => {
+        setBusy(null);
+        setConfirmDelete(false);
+        setNotice(summarise(items, 'Deleted'));
+        setSelected(new Set(items.filter((i) => !i.ok).map((i) => i.id)));
+        scheduleRefetch();
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setConfirmDelete(false);
+        setActionError(toDeskError(e));
+      },
+    );
+  };
+  const doExport = () => {
+    setBusy('export');
+    backend.exportRuns(selectedIds).then(
+      (items) => {
+        setBusy(null);
+        if (!items) return;
+        const n = summarise(items, 'Exported');
+        const dest = items.find((i) => i.destination)?.destination;
+        if (dest) n.text += ` Into ${dest.slice(0, dest.lastIndexOf('/')) || '/'}.`;
+        setNotice(n);
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setActionError(toDeskError(e));
+      },
+    );
+  };
+
+  const filtered = filtersActive(filters);
+  const clearFilters = () => setFilters(EMPTY_FILTERS);
+
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const run = list.rowAt(i);
+    rows.push(
+      run ? (
+        <RunRow
+          key={run.id}
+          index={i}
+          run={run}
+          now={now}
+          cached={cached[run.id] ?? null}
+          selected={selected.has(run.id)}
+          cursor={cursor === i}
+          onToggle={toggle}
+        />
+      ) : (
+        <tr key={`loading-${i}`} className="row-loading" style={{ height: ROW_HEIGHT }}>
+          <td colSpan={10}>
+            <span className="skeleton" />
+          </td>
+        </tr>
+      ),
+    );
+  }
 
   return (
-    <div className="page" data-testid="page-runs">
+    <div className="page page-runs" data-testid="page-runs">
       <header className="page-header">
         <div>
           <h1>Runs</h1>
-          <p className="page-subtitle">Simulation history, newest first. Updates live.</p>
+          <p className="page-subtitle">Simulation history, newest first. Updates live. Press ? for shortcuts.</p>
         </div>
-        <a className="btn btn-primary" href={href({ page: 'new' })}>
-          <Icon name="plus" />
-          New run
-        </a>
+        <div className="actions">
+          <button type="button" className="btn" data-testid="open-cleanup" onClick={() => setCleanupOpen(true)}>
+            <Icon name="trash" />
+            Clean up…
+          </button>
+          <a className="btn btn-primary" href={href({ page: 'new' })}>
+            <Icon name="plus" />
+            New run
+          </a>
+        </div>
       </header>
 
-      <div className="toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {(['ALL', ...STATUSES] as Filter[]).map((f) => (
-            <button
-              key={f}
-              type="button"
-              className={`segmented-btn${filter === f ? ' active' : ''}`}
-              aria-pressed={filter === f}
-              data-testid={`filter-${f}`}
-              onClick={() => changeFilter(f)}
-            >
-              {f !== 'ALL' && <span className={`dot dot-${f.toLowerCase()}`} aria-hidden="true" />}
-              {FILTER_LABELS[f]}
-            </button>
-          ))}
-        </div>
-        <label className="search">
-          <Icon name="search" />
-          <input
-            type="search"
-            placeholder="Search name or id"
-            aria-label="Search runs by name or id"
-            value={searchInput}
-            onChange={(e) => changeSearch(e.target.value)}
-            data-testid="runs-search"
-            spellCheck={false}
-          />
-        </label>
-      </div>
+      <RunFilters value={filters} onChange={setFilters} />
 
-      {error && (
+      {selected.size > 0 && (
+        <div className="bulk-bar" role="toolbar" aria-label="Selected runs" data-testid="bulk-bar">
+          <span className="bulk-count" data-testid="bulk-count">
+            {formatCount(selected.size)} selected
+          </span>
+          <button
+            type="button"
+            className="btn btn-sm"
+            data-testid="bulk-compare"
+            disabled={selected.size > MAX_COMPARED}
+            title={selected.size > MAX_COMPARED ? `At most ${MAX_COMPARED} runs can be compared` : 'Overlay their blocking curves'}
+            onClick={() => navigate({ page: 'compare', ids: selectedIds })}
+          >
+            Compare
+          </button>
+          <button type="button" className="btn btn-sm" data-testid="bulk-export" disabled={busy !== null} onClick={doExport}>
+            <Icon name="download" />
+            {busy === 'export' ? 'Exporting…' : 'Export…'}
+          </button>
+          <button type="button" className="btn btn-sm btn-danger-outline" data-testid="bulk-delete" disabled={busy !== null} onClick={() => setConfirmDelete(true)}>
+            <Icon name="trash" />
+            Delete…
+          </button>
+          <button type="button" className="btn btn-sm btn-ghost" data-testid="bulk-clear" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
+
+      {notice && (
+        <div className={`alert alert-${notice.tone}`} role="status" data-testid="bulk-notice">
+          <div>
+            {notice.text}
+            {notice.failures.length > 0 && (
+              <ul className="bulk-failures">
+                {notice.failures.slice(0, 20).map((f) => (
+                  <li key={f.id}>
+                    <span className="mono">{f.id}</span>: {f.message}
+                  </li>
+                ))}
+                {notice.failures.length > 20 && <li>… and {notice.failures.length - 20} more</li>}
+              </ul>
+            )}
+          </div>
+          <button type="button" className="btn btn-xs btn-ghost" onClick={() => setNotice(null)} aria-label="Dismiss">
+            <Icon name="x" />
+          </button>
+        </div>
+      )}
+      {actionError && <ErrorAlert error={actionError} testId="bulk-error" onDismiss={() => setActionError(null)} />}
+
+      {list.error && (
         <ErrorAlert
-          error={error}
+          error={list.error}
           testId="runs-error"
           action={
-            <button type="button" className="btn btn-sm" onClick={() => setReload((r) => r + 1)}>
+            <button type="button" className="btn btn-sm" onClick={() => refresh(first, Math.max(last, 1))}>
               Retry
             </button>
           }
         />
       )}
 
-      {page === null && !error && <div className="loading">Loading runs…</div>}
+      {list.total === null && !list.error && <div className="loading">Loading runs…</div>}
 
-      {page !== null && page.total === 0 && (
+      {list.total === 0 && (
         <div className="empty" data-testid="runs-empty">
           {filtered ? (
             <>
               <div className="empty-title">No runs match</div>
-              <p className="muted">
-                Nothing {filter !== 'ALL' ? <>with status {FILTER_LABELS[filter].toLowerCase()} </> : null}
-                {search.trim() ? <>matching “{search.trim()}”</> : null}.
-              </p>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  changeFilter('ALL');
-                  changeSearch('');
-                }}
-              >
+              <p className="muted">Nothing matches these filters{search.trim() ? <> and “{search.trim()}”</> : null}.</p>
+              <button type="button" className="btn" onClick={clearFilters}>
                 Clear filters
               </button>
             </>
@@ -254,78 +416,105 @@ export function RunsPage() {
         </div>
       )}
 
-      {page !== null && page.total > 0 && (
+      {list.total !== null && list.total > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="table runs-table">
+          <div className="table-wrap runs-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="runs-scroll">
+            <table className="table runs-table runs-virtual">
               <thead>
                 <tr>
+                  <th className="col-check">
+                    <input type="checkbox" aria-label="Select all loaded runs" checked={allLoadedSelected} onChange={toggleAll} data-testid="select-all" />
+                  </th>
                   <th>Name</th>
                   <th>ID</th>
                   <th>Status</th>
                   <th className="col-progress">Progress</th>
                   <th>Template</th>
+                  <th>Network</th>
                   <th>Created</th>
-                  <th>Started</th>
                   <th className="num">Duration</th>
-                  <th>Completed</th>
+                  <th className="num">Disk</th>
                 </tr>
               </thead>
               <tbody>
-                {page.runs.map((run) => (
-                  <RunRow key={run.id} run={run} now={now} cached={cached[run.id] ?? null} />
-                ))}
+                {first > 0 && <tr className="spacer" style={{ height: first * ROW_HEIGHT }} aria-hidden="true" />}
+                {rows}
+                {last < total && <tr className="spacer" style={{ height: (total - last) * ROW_HEIGHT }} aria-hidden="true" />}
               </tbody>
             </table>
           </div>
           <div className="pager">
             <span className="pager-info" data-testid="page-info">
-              {page.runs.length === 0 ? '0' : `${page.offset + 1}–${page.offset + page.runs.length}`} of {page.total}
+              {formatCount(total)} run{total === 1 ? '' : 's'}
+              {filtered ? ' match' : ''}
             </span>
-            <button
-              type="button"
-              className="btn btn-sm"
-              data-testid="page-prev"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-            >
-              <Icon name="chevronLeft" />
-              Prev
-            </button>
-            <button
-              type="button"
-              className="btn btn-sm"
-              data-testid="page-next"
-              disabled={offset + PAGE_SIZE >= page.total}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              Next
-              <Icon name="chevronRight" />
-            </button>
           </div>
         </>
       )}
+
+      {confirmDelete && (
+        <ConfirmModal
+          title={`Delete ${formatCount(selected.size)} run${selected.size === 1 ? '' : 's'}?`}
+          confirmLabel={busy === 'delete' ? 'Deleting…' : 'Delete'}
+          busy={busy === 'delete'}
+          onConfirm={doDelete}
+          onDismiss={() => setConfirmDelete(false)}
+        >
+          <p>Their rows and folders (config, logs, results) are removed for good. Runs still pending or running are kept and reported.</p>
+        </ConfirmModal>
+      )}
+      {cleanupOpen && <CleanupDialog onClose={() => setCleanupOpen(false)} />}
     </div>
   );
 }
 
-function RunRow({ run, now, cached }: { run: Run; now: number; cached: RunProgress | null }) {
+type RowProps = {
+  index: number;
+  run: Run;
+  now: number;
+  cached: RunProgress | null;
+  selected: boolean;
+  cursor: boolean;
+  onToggle: (index: number, id: string, shift: boolean) => void;
+};
+
+function RunRow({ index, run, now, cached, selected, cursor, onToggle }: RowProps) {
   const open = () => navigate({ page: 'run', id: run.id });
   const duration = runDuration(run, now);
   return (
     <tr
-      className="clickable"
+      className={`clickable${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`}
       data-testid={`run-row-${run.id}`}
+      aria-selected={selected}
+      style={{ height: ROW_HEIGHT }}
       onClick={open}
       onKeyDown={(e) => {
         if (e.key === 'Enter') open();
       }}
       tabIndex={0}
     >
+      <td className="col-check" onClick={(e) => e.stopPropagation()}>
+        <input
+          type="checkbox"
+          aria-label={`Select ${run.name}`}
+          checked={selected}
+          data-testid={`select-${run.id}`}
+          onChange={() => undefined}
+          onClick={(e) => {
+            e.stopPropagation();
+            onToggle(index, run.id, e.shiftKey);
+          }}
+        />
+      </td>
       <td className="cell-name">
-        <a href={href({ page: 'run', id: run.id })} onClick={(e) => e.stopPropagation()} tabIndex={-1} title={run.name}>
+        <a href={href({ page: 'run', id: run.id })} onClick={(e) => e.stopPropagation()} tabIndex={-1} title={run.note ? `${run.name}\n\n${run.note}` : run.name}>
           {run.name}
         </a>
+        {run.tags.map((t) => (
+          <span key={t} className="tag-chip tag-chip-sm">
+            {t}
+          </span>
+        ))}
       </td>
       <td className="mono cell-id" title={run.id}>
         {run.id}
@@ -337,17 +526,15 @@ function RunRow({ run, now, cached }: { run: Run; now: number; cached: RunProgre
       <td className="cell-template" title={run.template}>
         {run.template}
       </td>
+      <td className="cell-template">{run.network ?? <span className="muted">—</span>}</td>
       <td className="cell-time">
         <Time value={run.created_at} />
-      </td>
-      <td className="cell-time">
-        <Time value={run.started_at} />
       </td>
       <td className={`num mono${duration?.live ? ' live' : ''}`}>
         {duration ? duration.text : <span className="muted">{run.status === 'PENDING' ? 'queued' : '—'}</span>}
       </td>
-      <td className="cell-time">
-        <Time value={run.completed_at} />
+      <td className="num mono" data-testid={`run-disk-${run.id}`}>
+        {run.disk_bytes === null ? <span className="muted">—</span> : formatBytes(run.disk_bytes)}
       </td>
     </tr>
   );

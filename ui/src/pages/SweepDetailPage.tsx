@@ -14,7 +14,7 @@ import { useSweepRefresh } from './sweeps/useSweepRefresh';
 
 /** Where the comparison of the sweep's runs lives. */
 export function compareHref(runIds: string[]): string {
-  return `#/compare?runs=${runIds.join(',')}`;
+  return href({ page: 'compare', ids: runIds });
 }
 
 /** One sweep: its group progress, its runs, and what can be done to all of them. */

@@ -1,8 +1,8 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { RunsPage } from '../pages/RunsPage';
+import { ROW_HEIGHT, RunsPage } from '../pages/RunsPage';
 import { renderWith } from './render';
 
 const running = makeRun({ id: 'aaaaaaaaaaa1', name: 'Baseline sweep', status: 'RUNNING', started_at: new Date(Date.now() - 65_000).toISOString() });
@@ -28,7 +28,7 @@ describe('Runs page', () => {
     expect(screen.getByTestId('run-status-aaaaaaaaaaa3')).toHaveTextContent(/^FAILED$/);
     expect(within(screen.getByTestId('run-row-aaaaaaaaaaa2')).getByText('1h 30m 00s')).toBeInTheDocument();
     expect(within(screen.getByTestId('run-row-aaaaaaaaaaa1')).getByText(/^1m 0\ds$/)).toBeInTheDocument();
-    expect(screen.getByTestId('page-info')).toHaveTextContent('1–3 of 3');
+    expect(screen.getByTestId('page-info')).toHaveTextContent('3 runs');
   });
 
   it('applies run_updated events in place, without fetching again', async () => {
@@ -62,7 +62,7 @@ describe('Runs page', () => {
     await screen.findByTestId('run-row-aaaaaaaaaaa2');
     await act(() => backend.deleteRun('aaaaaaaaaaa2'));
     await waitFor(() => expect(screen.queryByTestId('run-row-aaaaaaaaaaa2')).not.toBeInTheDocument());
-    await waitFor(() => expect(screen.getByTestId('page-info')).toHaveTextContent('1–2 of 2'));
+    await waitFor(() => expect(screen.getByTestId('page-info')).toHaveTextContent('2 runs'));
   });
 
   it('sends the status filter to the backend', async () => {
@@ -70,13 +70,13 @@ describe('Runs page', () => {
     await screen.findByTestId('run-row-aaaaaaaaaaa1');
     await userEvent.click(screen.getByTestId('filter-FAILED'));
 
-    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ status: 'FAILED', offset: 0, limit: 50 }]));
+    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ status: 'FAILED', offset: 0, limit: 100 }]));
     await waitFor(() => expect(screen.queryByTestId('run-row-aaaaaaaaaaa1')).not.toBeInTheDocument());
     expect(screen.getByTestId('run-row-aaaaaaaaaaa3')).toBeInTheDocument();
     expect(screen.getByTestId('filter-FAILED')).toHaveAttribute('aria-pressed', 'true');
 
     await userEvent.click(screen.getByTestId('filter-ALL'));
-    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ offset: 0, limit: 50 }]));
+    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ offset: 0, limit: 100 }]));
   });
 
   it('debounces the search and sends it to the backend', async () => {
@@ -85,7 +85,7 @@ describe('Runs page', () => {
     const before = backend.callsOf('listRuns').length;
     await userEvent.type(screen.getByTestId('runs-search'), 'usnet');
 
-    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ search: 'usnet', offset: 0, limit: 50 }]));
+    await waitFor(() => expect(backend.callsOf('listRuns').at(-1)).toEqual([{ search: 'usnet', offset: 0, limit: 100 }]));
     // One fetch for the whole word, not one per keystroke.
     expect(backend.callsOf('listRuns').length).toBe(before + 1);
     await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(1));
@@ -98,15 +98,82 @@ describe('Runs page', () => {
     expect(within(empty).getByRole('link', { name: /create your first run/i })).toHaveAttribute('href', '#/new');
   });
 
-  it('pages through long histories', async () => {
-    const many = Array.from({ length: 120 }, (_, i) => makeRun({ id: `b${String(i).padStart(11, '0')}`, name: `run ${i}`, status: 'COMPLETED' }));
+  it('renders only the rows in view and fetches further pages on scroll', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => makeRun({ id: `b${String(i).padStart(11, '0')}`, name: `run ${i}`, status: 'COMPLETED' }));
     setup(many);
     await screen.findByTestId('run-row-b00000000000');
-    expect(screen.getByTestId('page-info')).toHaveTextContent('1–50 of 120');
-    expect(screen.getByTestId('page-prev')).toBeDisabled();
-    await userEvent.click(screen.getByTestId('page-next'));
-    await waitFor(() => expect(screen.getByTestId('page-info')).toHaveTextContent('51–100 of 120'));
-    expect(backend.callsOf('listRuns').at(-1)).toEqual([{ offset: 50, limit: 50 }]);
+    expect(screen.getByTestId('page-info')).toHaveTextContent('250 runs');
+    // A window of rows, not all 250; one page fetched.
+    const rendered = screen.getAllByTestId(/^run-row-/).length;
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(60);
+    expect(backend.callsOf('listRuns')).toEqual([[{ offset: 0, limit: 100 }]]);
+
+    const scroller = screen.getByTestId('runs-scroll');
+    scroller.scrollTop = 150 * ROW_HEIGHT;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(screen.getByTestId('run-row-b00000000150')).toBeInTheDocument());
+    expect(backend.callsOf('listRuns').at(-1)).toEqual([{ offset: 100, limit: 100 }]);
+    expect(screen.queryByTestId('run-row-b00000000000')).not.toBeInTheDocument();
+  });
+
+  it('selects runs with checkboxes and shift-click, and compares them', async () => {
+    setup();
+    await screen.findByTestId('run-row-aaaaaaaaaaa1');
+    await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
+    const user = userEvent.setup();
+    await user.keyboard('{Shift>}');
+    await user.click(screen.getByTestId('select-aaaaaaaaaaa3'));
+    await user.keyboard('{/Shift}');
+    expect(screen.getByTestId('bulk-count')).toHaveTextContent('3 selected');
+    await userEvent.click(screen.getByTestId('bulk-compare'));
+    expect(window.location.hash).toBe('#/compare?runs=aaaaaaaaaaa1,aaaaaaaaaaa2,aaaaaaaaaaa3');
+  });
+
+  it('deletes the selected finished runs and reports the active one it kept', async () => {
+    setup();
+    await screen.findByTestId('run-row-aaaaaaaaaaa1');
+    await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
+    await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa3'));
+    await userEvent.click(screen.getByTestId('bulk-delete'));
+    await userEvent.click(screen.getByTestId('confirm-ok'));
+    const notice = await screen.findByTestId('bulk-notice');
+    expect(notice).toHaveTextContent('Deleted 1 run; 1 not deleted:');
+    expect(notice).toHaveTextContent('aaaaaaaaaaa1: run aaaaaaaaaaa1 is RUNNING; cancel it before deleting it');
+    await waitFor(() => expect(screen.queryByTestId('run-row-aaaaaaaaaaa3')).not.toBeInTheDocument());
+    expect(screen.getByTestId('run-row-aaaaaaaaaaa1')).toBeInTheDocument();
+    // The kept run stays selected.
+    expect(screen.getByTestId('bulk-count')).toHaveTextContent('1 selected');
+  });
+
+  it('filters by tag, network and dates through the backend', async () => {
+    const tagged = makeRun({ id: 'aaaaaaaaaaa4', name: 'Tagged', status: 'COMPLETED', tags: ['paper'], network: 'USNet', created_at: '2026-03-02T10:00:00.000+00:00' });
+    setup([running, done, failed, tagged]);
+    await screen.findByTestId('run-row-aaaaaaaaaaa4');
+    await waitFor(() => expect(within(screen.getByTestId('filter-tag')).getByRole('option', { name: 'paper' })).toBeInTheDocument());
+    await userEvent.selectOptions(screen.getByTestId('filter-tag'), 'paper');
+    await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(1));
+    expect(backend.callsOf('listRuns').at(-1)).toEqual([{ tag: 'paper', offset: 0, limit: 100 }]);
+    await userEvent.selectOptions(screen.getByTestId('filter-network'), 'USNet');
+    fireEvent.change(screen.getByTestId('filter-after'), { target: { value: '2026-03-01' } });
+    fireEvent.change(screen.getByTestId('filter-before'), { target: { value: '2026-03-02' } });
+    await waitFor(() =>
+      expect(backend.callsOf('listRuns').at(-1)).toEqual([
+        { network: 'USNet', tag: 'paper', created_after: '2026-03-01', created_before: '2026-03-02', offset: 0, limit: 100 },
+      ]),
+    );
+    expect(screen.getByTestId('run-row-aaaaaaaaaaa4')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('filters-clear'));
+    await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(4));
+  });
+
+  it('searches notes and tags too', async () => {
+    const noted = makeRun({ id: 'aaaaaaaaaaa5', name: 'Plain', status: 'COMPLETED', note: 'Saturation past 600 Erlang' });
+    setup([done, noted]);
+    await screen.findByTestId('run-row-aaaaaaaaaaa5');
+    await userEvent.type(screen.getByTestId('runs-search'), 'saturation');
+    await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(1));
+    expect(screen.getByTestId('run-row-aaaaaaaaaaa5')).toBeInTheDocument();
   });
 
   it('opens a run when its row is clicked', async () => {

@@ -133,7 +133,10 @@ impl Store {
     /// The runs that make up a sweep now, in queue order.
     pub async fn sweep_runs(&self, sweep_id: &str) -> Result<Vec<RunRow>> {
         Ok(sqlx::query_as::<_, RunRow>(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs r WHERE r.sweep_id = ? AND {CURRENT_RUN} ORDER BY r.seq"
+            // RUN_COLUMNS names the table `runs` (its tags subquery does), so the
+            // current runs are picked in a subquery rather than under an alias.
+            "SELECT {RUN_COLUMNS} FROM runs WHERE id IN \
+             (SELECT r.id FROM runs r WHERE r.sweep_id = ? AND {CURRENT_RUN}) ORDER BY seq"
         ))
         .bind(sweep_id)
         .fetch_all(self.pool())

@@ -25,11 +25,13 @@ export interface BlockingVsLoadChartProps {
   logScale?: boolean;
   /** Height of the plot area in px (the legend comes below it); default 300. */
   height?: number;
+  /** Confidence intervals as error bars (default) or translucent bands (clearer when curves overlap). */
+  ciStyle?: 'bars' | 'bands';
   ref?: Ref<BlockingVsLoadHandle>;
 }
 
 /** Mean blocking probability against load (Erlang), with confidence-interval error bars. */
-export function BlockingVsLoadChart({ series, logScale = false, height = 300, ref }: BlockingVsLoadChartProps) {
+export function BlockingVsLoadChart({ series, logScale = false, height = 300, ciStyle = 'bars', ref }: BlockingVsLoadChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const theme = useDocumentTheme();
   const lc = useMemo(() => loadColumns(series, logScale), [series, logScale]);
@@ -54,6 +56,11 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, re
         ctx.rect(left, top, bw, bh);
         ctx.clip();
         ctx.lineWidth = 1.3 * px;
+        if (ciStyle === 'bands') {
+          drawBands(u, ci, colors.series, logScale ? yMin : null);
+          ctx.restore();
+          return;
+        }
         for (let s = 1; s < u.series.length; s++) {
           if (!u.series[s].show) continue;
           ctx.strokeStyle = colors.series[(s - 1) % colors.series.length];
@@ -117,10 +124,10 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, re
         hooks: { draw: [drawErrorBars] },
       };
     },
-    [labelsKey, logScale],
+    [labelsKey, logScale, ciStyle],
   );
   const background = useCallback(() => readChartColors().background, []);
-  const { zoomed, resetZoom, toPNG } = useUplot(container, makeOptions, data, `${theme}|${logScale}|${labelsKey}`, height, background);
+  const { zoomed, resetZoom, toPNG } = useUplot(container, makeOptions, data, `${theme}|${logScale}|${labelsKey}|${ciStyle}`, height, background);
   const seriesRef = useRef(series);
   seriesRef.current = series;
   useImperativeHandle(
@@ -128,9 +135,9 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, re
     () => ({
       toPNG,
       resetZoom,
-      toSVG: (opts?: SvgOptions) => blockingVsLoadToSVG(seriesRef.current, { logScale, ...opts }),
+      toSVG: (opts?: SvgOptions) => blockingVsLoadToSVG(seriesRef.current, { logScale, bands: ciStyle === 'bands', ...opts }),
     }),
-    [toPNG, resetZoom, logScale],
+    [toPNG, resetZoom, logScale, ciStyle],
   );
 
   return (
@@ -144,4 +151,47 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, re
       {series.length === 0 && <div className="chart-empty muted">No results yet.</div>}
     </div>
   );
+}
+
+/** Each series' confidence interval as a translucent band between its low and high bounds (a gap where a load has none). */
+function drawBands(u: uPlot, ci: ([number, number] | null)[][], palette: string[], logMin: number | null) {
+  const ctx = u.ctx;
+  const xs = u.data[0];
+  ctx.globalAlpha = 0.16;
+  for (let s = 1; s < u.series.length; s++) {
+    if (!u.series[s].show) continue;
+    ctx.fillStyle = palette[(s - 1) % palette.length];
+    const bounds = ci[s - 1] ?? [];
+    let i = 0;
+    while (i < xs.length) {
+      if (!bounds[i]) {
+        i++;
+        continue;
+      }
+      const run: number[] = [];
+      while (i < xs.length && bounds[i]) run.push(i++);
+      const pos = (v: number) => u.valToPos(logMin !== null ? Math.max(v, logMin) : v, 'y', true);
+      ctx.beginPath();
+      if (run.length === 1) {
+        // A lone point: a narrow bar, so its interval still shows.
+        const x = u.valToPos(xs[run[0]], 'x', true);
+        const [lo, hi] = bounds[run[0]]!;
+        ctx.rect(x - 4, pos(hi), 8, pos(lo) - pos(hi));
+      } else {
+        run.forEach((k, j) => {
+          const x = u.valToPos(xs[k], 'x', true);
+          const y = pos(bounds[k]![1]);
+          if (j === 0) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        });
+        for (let j = run.length - 1; j >= 0; j--) {
+          const k = run[j];
+          ctx.lineTo(u.valToPos(xs[k], 'x', true), pos(bounds[k]![0]));
+        }
+        ctx.closePath();
+      }
+      ctx.fill();
+    }
+  }
+  ctx.globalAlpha = 1;
 }

@@ -1,0 +1,91 @@
+//! A comparison as one tidy CSV table: a row per run and load, with the run's
+//! final metrics and its values of the differing config keys repeated on each
+//! of its rows (so a spreadsheet can pivot on any of them). A run without
+//! results gets one row with empty load cells.
+
+use super::Comparison;
+
+pub fn to_csv(c: &Comparison) -> String {
+    let mut header: Vec<String> = [
+        "run_id",
+        "name",
+        "label",
+        "status",
+        "erlang",
+        "blocking_mean",
+        "ci_low",
+        "ci_high",
+        "iterations",
+        "highest_erlang",
+        "highest_blocking",
+        "mean_blocking",
+        "duration_seconds",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(c.diff.iter().map(|d| d.key.clone()));
+    header.push("problem".to_owned());
+
+    let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut out = String::new();
+    push_record(&mut out, &header);
+    for (i, run) in c.runs.iter().enumerate() {
+        let fixed = |cells: &mut Vec<String>| {
+            cells.extend([
+                f(run.metrics.highest_erlang),
+                f(run.metrics.highest_blocking),
+                f(run.metrics.mean_blocking),
+                f(run.metrics.duration_seconds),
+            ]);
+            cells.extend(c.diff.iter().map(|d| d.values[i].clone().unwrap_or_default()));
+            cells.push(run.problem.clone().unwrap_or_default());
+        };
+        let head = [
+            run.id.clone(),
+            run.name.clone(),
+            run.label.clone(),
+            run.status.as_str().to_owned(),
+        ];
+        if run.points.is_empty() {
+            let mut cells = head.to_vec();
+            cells.extend(std::iter::repeat_n(String::new(), 5));
+            fixed(&mut cells);
+            push_record(&mut out, &cells);
+        }
+        for p in &run.points {
+            let mut cells = head.to_vec();
+            cells.extend([
+                p.erlang.to_string(),
+                f(p.mean),
+                f(p.ci_low),
+                f(p.ci_high),
+                p.iterations.to_string(),
+            ]);
+            fixed(&mut cells);
+            push_record(&mut out, &cells);
+        }
+    }
+    out
+}
+
+/// RFC 4180: quoted when needed; a cell starting with `=`, `+`, `-` or `@`
+/// that is not a number gets a leading `'` so a spreadsheet does not run it
+/// as a formula (names and notes are user text).
+fn push_record(out: &mut String, cells: &[String]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let formula = cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err();
+        let cell = if formula { format!("'{cell}") } else { cell.clone() };
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&cell);
+        }
+    }
+    out.push('\n');
+}

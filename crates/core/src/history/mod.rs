@@ -1,0 +1,309 @@
+//! The history at scale: notes, tags and names written on runs, the values
+//! the list's filters offer, bulk deletion and export, disk use and the
+//! clean-up of old runs.
+
+pub mod cleanup;
+pub mod disk;
+pub mod query;
+pub mod tags;
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::desk::Desk;
+use crate::error::{DeskError, Result};
+use crate::ini;
+use crate::model::Run;
+use crate::run_id::RunId;
+use crate::store::Store;
+use crate::timestamp;
+
+pub use cleanup::{CleanupPreview, CleanupQuery, CleanupReport};
+
+/// The values in use, for the list's filter menus.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RunFacets {
+    pub templates: Vec<String>,
+    pub networks: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// What happened to one run of a bulk action.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BulkItem {
+    pub id: String,
+    pub ok: bool,
+    /// Why it was refused or failed (None when `ok`).
+    pub message: Option<String>,
+    /// For an export: where the run's copy went.
+    pub destination: Option<String>,
+}
+
+impl BulkItem {
+    fn from_result(id: &str, r: Result<Option<String>>) -> BulkItem {
+        match r {
+            Ok(destination) => BulkItem {
+                id: id.to_owned(),
+                ok: true,
+                message: None,
+                destination,
+            },
+            Err(e) => BulkItem {
+                id: id.to_owned(),
+                ok: false,
+                message: Some(e.message),
+                destination: None,
+            },
+        }
+    }
+}
+
+/// Most runs one bulk call handles; the list selects at most a few thousand.
+pub const MAX_BULK: usize = 10_000;
+
+/// The network of a frozen config, as the list filters by it.
+pub fn network_of_config(config: &str) -> Option<String> {
+    ini::get_key(config, "topology_settings", "network")
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+}
+
+/// Records the network of a new run from its frozen config.
+pub(crate) async fn record_network(store: &Store, id: &RunId, config: &str) -> Result<()> {
+    sqlx::query("UPDATE runs SET network = ? WHERE id = ?")
+        .bind(network_of_config(config).unwrap_or_default())
+        .bind(id.as_str())
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// A folder name made of a run's name: letters, digits, `-_.` only, short.
+pub fn folder_safe_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let safe = safe.trim_matches(['.', '_']).to_owned();
+    if safe.is_empty() {
+        "run".to_owned()
+    } else {
+        safe
+    }
+}
+
+fn check_bulk(ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(DeskError::invalid_input("no runs selected"));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(DeskError::invalid_input(format!(
+            "at most {MAX_BULK} runs at once"
+        )));
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// Renames a run (the same rules as a name given at creation).
+    pub async fn rename(&self, id: &str, name: &str) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(DeskError::invalid_input("a run name cannot be empty"));
+        }
+        let name = crate::desk::validate_name(name)?;
+        self.store().require(&id).await?;
+        sqlx::query("UPDATE runs SET name = ?, updated_at = ? WHERE id = ?")
+            .bind(&name)
+            .bind(timestamp::now())
+            .bind(id.as_str())
+            .execute(self.store().pool())
+            .await?;
+        self.updated(&id).await
+    }
+
+    /// Replaces a run's tags (normalised: see [`tags::normalize_tag`]).
+    pub async fn set_tags(&self, id: &str, new_tags: &[String]) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        let new_tags = tags::normalize_tags(new_tags)?;
+        self.store().require(&id).await?;
+        let mut tx = self.store().pool().begin().await?;
+        sqlx::query("DELETE FROM run_tags WHERE run_id = ?")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        for tag in &new_tags {
+            sqlx::query("INSERT INTO run_tags (run_id, tag) VALUES (?, ?)")
+                .bind(id.as_str())
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE runs SET updated_at = ? WHERE id = ?")
+            .bind(timestamp::now())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.updated(&id).await
+    }
+
+    /// Replaces a run's markdown note (empty clears it).
+    pub async fn set_note(&self, id: &str, note: &str) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        tags::validate_note(note)?;
+        self.store().require(&id).await?;
+        sqlx::query("UPDATE runs SET note = ?, updated_at = ? WHERE id = ?")
+            .bind(note)
+            .bind(timestamp::now())
+            .bind(id.as_str())
+            .execute(self.store().pool())
+            .await?;
+        self.updated(&id).await
+    }
+
+    async fn updated(&self, id: &RunId) -> Result<Run> {
+        self.emit_row(id)
+            .await?
+            .ok_or_else(|| DeskError::not_found(format!("no run with id {id}")))
+    }
+
+    /// Templates, networks and tags in use, sorted (one round trip each, all indexed).
+    pub async fn facets(&self) -> Result<RunFacets> {
+        let pool = self.store().pool();
+        let templates: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT template FROM runs ORDER BY template")
+                .fetch_all(pool)
+                .await?;
+        let networks: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT network FROM runs WHERE network IS NOT NULL AND network != '' ORDER BY network",
+        )
+        .fetch_all(pool)
+        .await?;
+        let tags: Vec<String> = sqlx::query_scalar("SELECT DISTINCT tag FROM run_tags ORDER BY tag")
+            .fetch_all(pool)
+            .await?;
+        Ok(RunFacets {
+            templates,
+            networks,
+            tags,
+        })
+    }
+
+    /// Deletes many finished runs (rows and folders). Each run is handled on
+    /// its own: an active or missing one is reported and left as it is.
+    pub async fn delete_many(&self, ids: &[String]) -> Result<Vec<BulkItem>> {
+        check_bulk(ids)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let r = self.delete(id).await.map(|()| None);
+            out.push(BulkItem::from_result(id, r));
+        }
+        Ok(out)
+    }
+
+    /// Copies each run's folder (with its extra roots) to
+    /// `<parent>/<name>-<id>/`, with the checks of a single export.
+    pub async fn export_many(&self, ids: &[String], parent: &Path) -> Result<Vec<BulkItem>> {
+        check_bulk(ids)?;
+        if !parent.is_absolute() {
+            return Err(DeskError::invalid_input(
+                "the export folder must be an absolute path",
+            ));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let r = async {
+                let run = self.get(id).await?;
+                let dest = parent.join(format!("{}-{}", folder_safe_name(&run.name), run.id));
+                let summary = self.export_artifacts(&run.id, None, &dest, false).await?;
+                Ok(Some(summary.destination))
+            }
+            .await;
+            out.push(BulkItem::from_result(id, r));
+        }
+        Ok(out)
+    }
+
+    /// Measures a run's folder now (the list shows the cached size); tells
+    /// every view through a `run_updated` event.
+    pub async fn disk_use(&self, id: &str) -> Result<Run> {
+        let id = RunId::parse(id)?;
+        self.store().require(&id).await?;
+        self.measure_disk_use(&id).await?;
+        self.updated(&id).await
+    }
+
+    /// Fills what rows created before notes and tags lack: the network (from
+    /// each frozen config) and the disk use of finished runs. Runs in the
+    /// background after start-up; a row it cannot read keeps an empty network.
+    pub async fn backfill_history(&self) -> Result<u32> {
+        let rows: Vec<(String, bool, bool)> = sqlx::query_as(
+            "SELECT id, network IS NULL, disk_bytes IS NULL AND status IN ('COMPLETED', 'FAILED', 'CANCELLED') \
+             FROM runs WHERE network IS NULL \
+             OR (disk_bytes IS NULL AND status IN ('COMPLETED', 'FAILED', 'CANCELLED'))",
+        )
+        .fetch_all(self.store().pool())
+        .await?;
+        let mut n = 0;
+        for (id, wants_network, wants_disk) in rows {
+            let Ok(id) = RunId::parse(&id) else { continue };
+            if wants_network {
+                let path = self.data().run(&id).config();
+                let config =
+                    tokio::task::spawn_blocking(move || std::fs::read_to_string(path).unwrap_or_default())
+                        .await
+                        .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
+                record_network(self.store(), &id, &config).await?;
+            }
+            if wants_disk {
+                self.measure_disk_use_quietly(&id).await;
+            }
+            n += 1;
+        }
+        if n > 0 {
+            self.emit_event(crate::RunEvent::RunsChanged);
+        }
+        Ok(n)
+    }
+}
+
+/// Writes this module's TypeScript bindings into `dir`.
+pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    RunFacets::export_all_to(dir)?;
+    BulkItem::export_all_to(dir)?;
+    CleanupQuery::export_all_to(dir)?;
+    CleanupPreview::export_all_to(dir)?;
+    CleanupReport::export_all_to(dir)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_keep_only_safe_characters() {
+        assert_eq!(folder_safe_name("k=3 / run #1"), "k_3___run__1");
+        assert_eq!(folder_safe_name("../.."), "run");
+        assert_eq!(folder_safe_name(""), "run");
+        assert_eq!(folder_safe_name(&"é".repeat(100)).chars().count(), 60);
+    }
+
+    #[test]
+    fn the_network_comes_from_the_topology_section() {
+        let cfg = "[general_settings]\nnetwork = x\n[topology_settings]\nnetwork = USNet\n";
+        assert_eq!(network_of_config(cfg).as_deref(), Some("USNet"));
+        assert_eq!(network_of_config("[general_settings]\n"), None);
+    }
+}

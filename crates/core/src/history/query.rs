@@ -1,0 +1,149 @@
+//! The history's filters as SQL: only the conditions a query asks for are
+//! written, so SQLite can pick the index of each (status, template, network,
+//! tag, creation time); the text search scans, which stays in milliseconds on
+//! tens of thousands of rows.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::error::{DeskError, Result};
+use crate::model::ListQuery;
+use crate::timestamp;
+
+/// A checked [`ListQuery`] filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    status: Option<&'static str>,
+    template: Option<String>,
+    network: Option<String>,
+    tag: Option<String>,
+    created_after: Option<String>,
+    created_before: Option<String>,
+    /// A LIKE pattern with `\` escaping the wildcards of the user's text.
+    pattern: Option<String>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+impl Filter {
+    pub fn from_query(q: &ListQuery) -> Result<Filter> {
+        Ok(Filter {
+            status: q.status.map(|s| s.as_str()),
+            template: non_empty(&q.template),
+            network: non_empty(&q.network),
+            tag: non_empty(&q.tag).map(|t| t.to_lowercase()),
+            created_after: non_empty(&q.created_after)
+                .map(|d| bound(&d, false))
+                .transpose()?,
+            created_before: non_empty(&q.created_before)
+                .map(|d| bound(&d, true))
+                .transpose()?,
+            pattern: non_empty(&q.search).map(|s| format!("%{}%", escape_like(&s))),
+        })
+    }
+
+    /// Appends ` WHERE …` (nothing when the filter is empty).
+    pub fn push_where(&self, qb: &mut QueryBuilder<'_, Sqlite>) {
+        let mut first = true;
+        let mut and = |qb: &mut QueryBuilder<'_, Sqlite>| {
+            qb.push(if first { " WHERE " } else { " AND " });
+            first = false;
+        };
+        if let Some(status) = self.status {
+            and(qb);
+            qb.push("status = ").push_bind(status);
+        }
+        if let Some(template) = &self.template {
+            and(qb);
+            qb.push("template = ").push_bind(template.clone());
+        }
+        if let Some(network) = &self.network {
+            and(qb);
+            qb.push("network = ").push_bind(network.clone());
+        }
+        if let Some(tag) = &self.tag {
+            and(qb);
+            qb.push("id IN (SELECT run_id FROM run_tags WHERE tag = ")
+                .push_bind(tag.clone())
+                .push(")");
+        }
+        if let Some(after) = &self.created_after {
+            and(qb);
+            qb.push("created_at >= ").push_bind(after.clone());
+        }
+        if let Some(before) = &self.created_before {
+            and(qb);
+            qb.push("created_at <= ").push_bind(before.clone());
+        }
+        if let Some(p) = &self.pattern {
+            // LIKE folds ASCII case; tags are stored lowercased.
+            and(qb);
+            qb.push("(name LIKE ")
+                .push_bind(p.clone())
+                .push(" ESCAPE '\\' OR id LIKE ")
+                .push_bind(p.clone())
+                .push(" ESCAPE '\\' OR note LIKE ")
+                .push_bind(p.clone())
+                .push(" ESCAPE '\\' OR id IN (SELECT run_id FROM run_tags WHERE tag LIKE ")
+                .push_bind(p.to_lowercase())
+                .push(" ESCAPE '\\'))");
+        }
+    }
+}
+
+/// `%`, `_` and `\` of a search are literal.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A date bound compared with the stored fixed-width UTC timestamps. A plain
+/// date `YYYY-MM-DD` as the upper bound takes the whole day: `~` sorts after
+/// every character a timestamp continues with.
+fn bound(value: &str, upper: bool) -> Result<String> {
+    let b = value.as_bytes();
+    let is_date = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if is_date {
+        return Ok(if upper {
+            format!("{value}~")
+        } else {
+            value.to_owned()
+        });
+    }
+    timestamp::parse(value).map(timestamp::format).ok_or_else(|| {
+        DeskError::invalid_input(format!(
+            "{value:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_date_as_upper_bound_covers_the_whole_day() {
+        let end = bound("2026-11-01", true).unwrap();
+        assert!("2026-11-01T23:59:59.999+00:00" <= end.as_str());
+        assert!("2026-11-02T00:00:00.000+00:00" > end.as_str());
+        assert_eq!(bound("2026-11-01", false).unwrap(), "2026-11-01");
+    }
+
+    #[test]
+    fn a_time_bound_is_normalised_to_utc() {
+        assert_eq!(
+            bound("2026-11-01T12:00:00+02:00", false).unwrap(),
+            "2026-11-01T10:00:00.000+00:00"
+        );
+        assert!(bound("yesterday", false).is_err());
+        assert!(bound("2026-1-01", false).is_err());
+    }
+}

@@ -1,0 +1,153 @@
+// The run list with 10 000 runs, in the real window: time to the first paint
+// of the list (process start → painted, as cold-start.mjs measures it) and
+// time to apply a filter, a tag filter and a search (click / keystroke → the
+// filtered list painted). Run with
+//   xvfb-run -a node tests/e2e/bench/run-list.mjs [runs] [launches]
+//
+// Seeding: the data dir gets its schema from the real `fdesk` (every
+// migration), then one SQL transaction through the sqlite3 command-line
+// tool adds the rows, each with a real run folder (frozen config.ini, a log,
+// a result file), as runs created by this version of the app look.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch } from '../lib/app.mjs';
+
+const runs = Number(process.argv[2] ?? 10_000);
+const launches = Number(process.argv[3] ?? 3);
+const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/fusion-desk/target');
+const appPath = process.env.E2E_APP ?? join(target, 'debug/fusion-desk');
+const fdesk = join(target, 'debug/fdesk');
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'COMPLETED'];
+const TEMPLATES = ['quick', 'default', 'minimal'];
+const NETWORKS = ['NSFNet', 'USNet', 'Pan-European', 'dt_network', 'toy_network'];
+
+function seed(home) {
+  execFileSync(fdesk, ['list', '--json'], { env: { ...process.env, FUSION_DESK_HOME: home }, stdio: 'ignore' });
+  const sql = ['BEGIN;'];
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < runs; i++) {
+    const id = i.toString(16).padStart(12, '0');
+    const status = STATUSES[i % 4];
+    const template = TEMPLATES[i % 3];
+    const network = NETWORKS[i % 5];
+    const created = new Date(t0 + i * 600_000).toISOString().replace('Z', '+00:00');
+    const ended = new Date(t0 + i * 600_000 + 90_000).toISOString().replace('Z', '+00:00');
+    const note = i % 100 === 7 ? 'saturation above 600 Erlang' : '';
+    const dir = join(home, 'runs', id);
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    mkdirSync(join(dir, 'output'), { recursive: true });
+    const config = `[general_settings]\nerlang_start = 300\nerlang_stop = 500\nerlang_step = 100\nnum_requests = 500\n\n[topology_settings]\nnetwork = ${network}\ncores_per_link = ${1 + (i % 3)}\n`;
+    writeFileSync(join(dir, 'config.ini'), config);
+    writeFileSync(join(dir, 'logs', 'sim.log'), `run ${id} done\n`);
+    writeFileSync(join(dir, 'output', '300.0_erlang.json'), `{"blocking_mean": ${(0.01 + (i % 7) / 1000).toFixed(4)}}`);
+    sql.push(
+      `INSERT INTO runs (id, name, template, overrides, status, simulator, created_at, started_at, completed_at, updated_at, note, network, disk_bytes, exit_code) VALUES ('${id}', 'sweep ${i % 50} run ${i}', '${template}', '[]', '${status}', 'fusion-sim', '${created}', '${created}', '${ended}', '${ended}', '${note}', '${network}', ${config.length + 40}, 0);`,
+    );
+    if (i % 7 === 0) sql.push(`INSERT INTO run_tags (run_id, tag) VALUES ('${id}', 'paper');`);
+  }
+  sql.push('COMMIT;');
+  execFileSync('sqlite3', [join(home, 'fusion-desk.db')], { input: sql.join('\n') });
+}
+
+function appStartMs() {
+  let newest = null;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== appPath) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      if (newest === null || ticks > newest) newest = ticks;
+    } catch { /* gone or not ours */ }
+  }
+  if (newest === null) throw new Error(`no running ${appPath}`);
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptimeS - newest / CLK_TCK) * 1000;
+}
+
+// In the page: performs an action, then waits until the run count reads
+// `expected` and the first row is on screen, and one more frame is painted.
+const MEASURE = `
+  const [action, arg, expected] = arguments;
+  const done = arguments[arguments.length - 1];
+  const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+  const start = performance.now();
+  if (action === 'click') q(arg).click();
+  if (action === 'select' || action === 'search') {
+    const [id, value] = arg;
+    const el = q(id);
+    const proto = action === 'select' ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+    el.dispatchEvent(new Event(action === 'select' ? 'change' : 'input', { bubbles: true }));
+  }
+  const check = () => {
+    const info = q('page-info');
+    const row = document.querySelector('[data-testid^="run-row-"]');
+    if (info && info.textContent.startsWith(expected) && row) {
+      requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - start)));
+    } else if (performance.now() - start > 20000) done(-1);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);`;
+
+const fmt = (n) => n.toLocaleString('en-US');
+const count = (f) => Array.from({ length: runs }, (_, i) => i).filter(f).length;
+const failed = count((i) => i % 4 === 1);
+const paper = count((i) => i % 7 === 0);
+const paperUsnet = count((i) => i % 7 === 0 && i % 5 === 1);
+const searched = count((i) => i % 100 === 7);
+
+const paint = [];
+const measures = { status: [], tag: [], tagNetwork: [], search: [], clear: [], ipc: [] };
+for (let l = 0; l < launches; l++) {
+  const home = mkdtempSync(join(tmpdir(), 'fusion-desk-bench-list-'));
+  const seeded = Date.now();
+  seed(home);
+  if (l === 0) console.log(`seeded ${fmt(runs)} runs with folders in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+  const app = await launch({ FUSION_DESK_HOME: home });
+  try {
+    const painted = await app.browser.wait(
+      () => app.browser.executeScript('return window.__fdeskFirstListPaint ?? null'),
+      60_000,
+      'the run list never painted',
+    );
+    paint.push(painted - appStartMs());
+    await app.el(`run-row-${(runs - 1).toString(16).padStart(12, '0')}`);
+    if (l === 0) await app.screenshot('bench-run-list');
+    const m = (...args) => app.browser.executeAsyncScript(MEASURE, ...args);
+    // The list call alone, as the page makes it (a page of 100 with a status filter).
+    const ipc = [];
+    for (let k = 0; k < 5; k++) {
+      ipc.push(
+        await app.browser.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const t = performance.now();
+          window.__TAURI_INTERNALS__.invoke('runs_list', { query: { status: 'FAILED', offset: 0, limit: 100 } }).then(() => done(performance.now() - t), () => done(-1));`),
+      );
+    }
+    measures.ipc.push(median(ipc));
+    measures.status.push(await m('click', 'filter-FAILED', `${fmt(failed)} runs`));
+    measures.clear.push(await m('click', 'filter-ALL', `${fmt(runs)} runs`));
+    measures.tag.push(await m('select', ['filter-tag', 'paper'], `${fmt(paper)} runs`));
+    measures.tagNetwork.push(await m('select', ['filter-network', 'USNet'], `${fmt(paperUsnet)} runs`));
+    await m('click', 'filters-clear', `${fmt(runs)} runs`);
+    measures.search.push(await m('search', ['runs-search', 'saturation'], `${fmt(searched)} runs`));
+    console.log(
+      `launch ${l + 1}: first paint ${paint.at(-1).toFixed(0)} ms; list call ${measures.ipc.at(-1).toFixed(0)} ms; status filter ${measures.status.at(-1).toFixed(0)} ms; ` +
+        `all again ${measures.clear.at(-1).toFixed(0)} ms; tag ${measures.tag.at(-1).toFixed(0)} ms; tag+network ${measures.tagNetwork.at(-1).toFixed(0)} ms; ` +
+        `search ${measures.search.at(-1).toFixed(0)} ms (incl. 250 ms typing debounce)`,
+    );
+  } finally {
+    await app.stop();
+  }
+}
+console.log(`\nrun list with ${fmt(runs)} runs, median of ${launches} launches:`);
+console.log(`  process start → first paint of the list: ${median(paint).toFixed(0)} ms`);
+console.log(`  one list call (a page of 100, status filter) from the page: ${median(measures.ipc).toFixed(0)} ms`);
+console.log(`  status filter (click → filtered list painted): ${median(measures.status).toFixed(0)} ms`);
+console.log(`  back to all runs: ${median(measures.clear).toFixed(0)} ms`);
+console.log(`  tag filter: ${median(measures.tag).toFixed(0)} ms; tag + network: ${median(measures.tagNetwork).toFixed(0)} ms`);
+console.log(`  text search over names and notes: ${median(measures.search).toFixed(0)} ms, of which 250 ms is the typing debounce`);

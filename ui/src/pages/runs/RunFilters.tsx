@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import type { RunFacets } from '../../bindings/RunFacets';
+import type { RunStatus } from '../../bindings/RunStatus';
+import { useBackend } from '../../api/backend';
+import { Icon } from '../../components/Icon';
+import { useRunEvents } from '../../lib/hooks';
+import { STATUSES } from '../../lib/runs';
+
+export type StatusFilter = 'ALL' | RunStatus;
+
+export type Filters = {
+  status: StatusFilter;
+  template: string;
+  network: string;
+  tag: string;
+  /** `YYYY-MM-DD` or empty. */
+  after: string;
+  before: string;
+  search: string;
+};
+
+export const EMPTY_FILTERS: Filters = { status: 'ALL', template: '', network: '', tag: '', after: '', before: '', search: '' };
+
+export function filtersActive(f: Filters): boolean {
+  return f.status !== 'ALL' || !!(f.template || f.network || f.tag || f.after || f.before || f.search.trim());
+}
+
+const STATUS_LABELS: Record<StatusFilter, string> = {
+  ALL: 'All',
+  PENDING: 'Pending',
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+
+/** The list's filters: status, template, network, tag, creation dates and the text search. */
+export function RunFilters({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
+  const backend = useBackend();
+  const [facets, setFacets] = useState<RunFacets>({ templates: [], networks: [], tags: [] });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    backend.runFacets().then(
+      (f) => live && setFacets(f),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, tick]);
+  // New templates, networks and tags appear with new runs and edits.
+  useRunEvents((e) => {
+    if (e.type !== 'run_updated') setTick((t) => t + 1);
+    else if (e.run.tags.some((t) => !facets.tags.includes(t)) || !facets.templates.includes(e.run.template)) setTick((t) => t + 1);
+  });
+  const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
+  const select = (key: 'template' | 'network' | 'tag', label: string, options: string[]) => (
+    <label className="filter-select">
+      <span className="sr-only">{label}</span>
+      <select value={value[key]} onChange={(e) => set({ [key]: e.target.value })} data-testid={`filter-${key}`} aria-label={`Filter by ${label.toLowerCase()}`}>
+        <option value="">{`Any ${label.toLowerCase()}`}</option>
+        {/* A remembered choice stays selectable even if no run uses it any more. */}
+        {[...new Set([...(value[key] ? [value[key]] : []), ...options])].map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="run-filters">
+      <div className="toolbar">
+        <div className="segmented" role="group" aria-label="Filter by status">
+          {(['ALL', ...STATUSES] as StatusFilter[]).map((f) => (
+            <button
+              key={f}
+              type="button"
+              className={`segmented-btn${value.status === f ? ' active' : ''}`}
+              aria-pressed={value.status === f}
+              data-testid={`filter-${f}`}
+              onClick={() => set({ status: f })}
+            >
+              {f !== 'ALL' && <span className={`dot dot-${f.toLowerCase()}`} aria-hidden="true" />}
+              {STATUS_LABELS[f]}
+            </button>
+          ))}
+        </div>
+        <label className="search">
+          <Icon name="search" />
+          <input
+            type="search"
+            placeholder="Search name, note, tag, id"
+            aria-label="Search runs by name, note, tag or id"
+            value={value.search}
+            onChange={(e) => set({ search: e.target.value })}
+            data-testid="runs-search"
+            spellCheck={false}
+          />
+        </label>
+      </div>
+      <div className="toolbar toolbar-secondary">
+        {select('template', 'Template', facets.templates)}
+        {select('network', 'Network', facets.networks)}
+        {select('tag', 'Tag', facets.tags)}
+        <label className="filter-date">
+          <span className="muted">From</span>
+          <input type="date" value={value.after} max={value.before || undefined} onChange={(e) => set({ after: e.target.value })} data-testid="filter-after" />
+        </label>
+        <label className="filter-date">
+          <span className="muted">to</span>
+          <input type="date" value={value.before} min={value.after || undefined} onChange={(e) => set({ before: e.target.value })} data-testid="filter-before" />
+        </label>
+        {filtersActive(value) && (
+          <button type="button" className="btn btn-sm btn-ghost" data-testid="filters-clear" onClick={() => onChange(EMPTY_FILTERS)}>
+            <Icon name="x" />
+            Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

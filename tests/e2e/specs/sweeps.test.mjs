@@ -3,7 +3,7 @@
 // open their comparison.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Select } from 'selenium-webdriver';
+import { By, Select } from 'selenium-webdriver';
 import { launch } from '../lib/app.mjs';
 
 let app;
@@ -56,4 +56,19 @@ test('a sweep of 4 runs is built on the new-run page, finishes as a group and op
   const ids = decodeURIComponent(url.split('runs=')[1]).split(',');
   assert.equal(ids.length, 4, url);
   for (const id of ids) assert.match(id, /^[0-9a-f]{12}$/);
+
+  // The comparison: one chart, one metrics row and one label per run, each
+  // label naming the value of the varied key.
+  await app.el('page-compare');
+  for (const id of ids) await app.el(`compare-run-${id}`);
+  const labels = [];
+  for (let i = 0; i < 4; i++) labels.push(await app.text(`compare-label-${i}`));
+  assert.deepEqual(labels.map((l) => l.match(/k_paths=(\d)/)?.[1]).sort(), ['1', '2', '3', '4'], labels.join(' | '));
+  assert.match(await app.text('compare-diff'), /routing_settings\.k_paths/);
+  await app.browser.wait(
+    async () => (await app.browser.findElements(By.css('[data-testid="chart-vs-load"] canvas'))).length > 0,
+    10_000,
+    'the comparison chart was never drawn',
+  );
+  await app.screenshot('e2e-sweep-compare');
 });

@@ -136,6 +136,8 @@ impl Desk {
                 return Ok(());
             }
         };
+        let mut lines = lines;
+        lines.extend(self.accounting_of_purged(&submitted, &lines).await);
         let by_job: HashMap<(&str, Option<i64>), &JobLine> = lines
             .iter()
             .map(|l| ((l.job_id.as_str(), l.array_task), l))
@@ -148,6 +150,41 @@ impl Desk {
             self.apply_job_state(row, by_job.get(&key).copied()).await?;
         }
         Ok(())
+    }
+
+    /// What accounting (`sacct`) remembers of the runs' jobs that the
+    /// controller has already purged. Nothing when the cluster keeps no
+    /// accounting (sacct then fails) or is not asked: such runs are settled
+    /// from their exit.json alone.
+    async fn accounting_of_purged(&self, submitted: &[RunRow], known: &[JobLine]) -> Vec<JobLine> {
+        let known: HashSet<(&str, Option<i64>)> =
+            known.iter().map(|l| (l.job_id.as_str(), l.array_task)).collect();
+        let mut purged: Vec<String> = submitted
+            .iter()
+            .filter(|r| {
+                let job = r.slurm_job_id.as_deref().unwrap_or_default();
+                !known.contains(&(job, r.slurm_array_task))
+            })
+            .filter_map(|r| job_label(r.slurm_job_id.as_deref(), r.slurm_array_task))
+            .collect();
+        if purged.is_empty() {
+            return Vec::new();
+        }
+        purged.sort_unstable();
+        purged.dedup();
+        let args = vec![
+            "-n".to_owned(),
+            "-P".to_owned(),
+            "-X".to_owned(),
+            "-j".to_owned(),
+            purged.join(","),
+            "-o".to_owned(),
+            squeue::SACCT_FORMAT.to_owned(),
+        ];
+        match commands::run("sacct", &args).await {
+            Ok(text) => squeue::parse_sacct(&text),
+            Err(_) => Vec::new(),
+        }
     }
 
     async fn apply_job_state(&self, row: &RunRow, job: Option<&JobLine>) -> Result<()> {
@@ -278,13 +315,16 @@ impl Desk {
                 None => match state {
                     Some("COMPLETED") => finish(RunStatus::Completed, None),
                     Some(_) => {
-                        let code = commands::run(
-                            "scontrol",
-                            &["show".into(), "job".into(), "-o".into(), label.clone()],
-                        )
-                        .await
-                        .ok()
-                        .and_then(|t| squeue::parse_exit_code(&t));
+                        let code = match job.and_then(|j| j.exit) {
+                            Some(exit) => Some(exit),
+                            None => commands::run(
+                                "scontrol",
+                                &["show".into(), "job".into(), "-o".into(), label.clone()],
+                            )
+                            .await
+                            .ok()
+                            .and_then(|t| squeue::parse_exit_code(&t)),
+                        };
                         let head = match code {
                             Some((code, 0)) => format!("The simulator exited with code {code}"),
                             Some((_, sig)) => format!(

@@ -15,6 +15,9 @@ pub struct JobLine {
     pub reason: String,
     pub nodes: String,
     pub time_limit: String,
+    /// `(code, signal)` of the batch script, when the answer carries it
+    /// (`sacct` does, `squeue` does not).
+    pub exit: Option<(i32, i32)>,
 }
 
 pub fn parse_squeue(text: &str) -> Vec<JobLine> {
@@ -37,6 +40,45 @@ pub fn parse_squeue(text: &str) -> Vec<JobLine> {
                 reason,
                 nodes,
                 time_limit,
+                exit: None,
+            })
+        })
+        .collect()
+}
+
+/// `sacct` output format, with `-n -P -X`: job id (`<array id>_<task>` for
+/// an array task), state, exit code, time limit.
+pub const SACCT_FORMAT: &str = "JobID,State,ExitCode,Timelimit";
+
+/// Lines of `sacct -n -P -X -o SACCT_FORMAT`, as [`JobLine`]s. Accounting
+/// remembers jobs the controller has purged from its memory; its states may
+/// carry a suffix (`CANCELLED by 0`), dropped here.
+pub fn parse_sacct(text: &str) -> Vec<JobLine> {
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.trim().split('|');
+            let id = f.next()?.trim();
+            let state = f.next()?.split_whitespace().next()?.to_owned();
+            let exit = f.next().and_then(|e| {
+                let (code, sig) = e.trim().split_once(':')?;
+                Some((code.parse().ok()?, sig.parse().ok()?))
+            });
+            let time_limit = f.next().unwrap_or_default().trim().to_owned();
+            let (job_id, task) = match id.split_once('_') {
+                Some((job, task)) => (job, Some(task.parse().ok()?)),
+                None => (id, None),
+            };
+            if job_id.is_empty() || !job_id.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            Some(JobLine {
+                job_id: job_id.to_owned(),
+                array_task: task,
+                state,
+                reason: String::new(),
+                nodes: String::new(),
+                time_limit,
+                exit,
             })
         })
         .collect()
@@ -175,6 +217,29 @@ mod tests {
         assert_eq!(jobs[1].nodes, "");
         assert_eq!(jobs[2].nodes, "node[01-02]");
         assert_eq!(jobs[2].time_limit, "1:00");
+    }
+
+    #[test]
+    fn parses_accounting_lines_of_plain_jobs_and_array_tasks() {
+        let text = "41|TIMEOUT|0:15|00:01:00\n\
+                    42_3|FAILED|3:0|UNLIMITED\n\
+                    42_4|CANCELLED by 0|0:15|UNLIMITED\n\
+                    42_[5-9]|PENDING|0:0|UNLIMITED\n\
+                    sacct: error: Slurm accounting storage is disabled\n";
+        let jobs = parse_sacct(text);
+        assert_eq!(jobs.len(), 3, "{jobs:?}");
+        assert_eq!(
+            (
+                jobs[0].job_id.as_str(),
+                jobs[0].array_task,
+                jobs[0].state.as_str()
+            ),
+            ("41", None, "TIMEOUT")
+        );
+        assert_eq!(jobs[0].exit, Some((0, 15)));
+        assert_eq!(jobs[0].time_limit, "00:01:00");
+        assert_eq!((jobs[1].array_task, jobs[1].exit), (Some(3), Some((3, 0))));
+        assert_eq!(jobs[2].state, "CANCELLED");
     }
 
     #[test]

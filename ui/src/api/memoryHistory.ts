@@ -50,6 +50,7 @@ export function runMatches(run: Run, q: ListQuery): boolean {
     (!q.template || run.template === q.template) &&
     (!q.network || run.network === q.network) &&
     (!q.tag || run.tags.includes(q.tag.toLowerCase())) &&
+    (!q.sweep_id?.trim() || run.sweep_id === q.sweep_id.trim()) &&
     (!after || run.created_at >= after) &&
     (!before || run.created_at <= before) &&
     (!s ||

@@ -99,7 +99,8 @@ export function diffLabels(diff: ConfigDiffRow[], names: string[]): string[] {
 }
 
 export function compareRuns(runs: Run[], configs: string[], tables: ResultsTable[]): Comparison {
-  const flat = configs.map(flattenIni);
+  // As the core does: the executor counts as a difference like a config key.
+  const flat = configs.map((c, i) => flattenIni(c).set('executor', runs[i].executor));
   const diff = configDiff(flat);
   const labels = diffLabels(
     diff,

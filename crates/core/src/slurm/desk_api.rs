@@ -127,14 +127,39 @@ impl Desk {
     /// the local ones once and sends each cluster its runs as one job array.
     pub(crate) async fn create_batch(&self, reqs: &[(CreateRunRequest, Lineage)]) -> Result<Vec<Run>> {
         let mut created = Vec::with_capacity(reqs.len());
+        let mut failure = None;
         for (req, lineage) in reqs {
-            created.push(self.create_queued(req, lineage).await?);
+            match self.create_queued(req, lineage).await {
+                Ok(run) => created.push(run),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
         }
+        // The runs already queued start even when a later one could not be
+        // made: nothing else would dispatch or submit them until some other
+        // run ends.
         if created.iter().any(|r| r.executor == LOCAL_EXECUTOR) {
             self.dispatch().await?;
         }
         if created.iter().any(|r| r.executor != LOCAL_EXECUTOR) {
             self.submit_to_clusters().await?;
+        }
+        if let Some(e) = failure {
+            return Err(if created.is_empty() {
+                e
+            } else {
+                DeskError::new(
+                    e.code,
+                    format!(
+                        "{} of {} runs were created and queued; the next failed: {}",
+                        created.len(),
+                        reqs.len(),
+                        e.message
+                    ),
+                )
+            });
         }
         let mut runs = Vec::with_capacity(created.len());
         for run in created {

@@ -374,7 +374,7 @@ impl Desk {
             return self.cancel_on_cluster(row).await;
         }
         if row.status() == RunStatus::Pending && self.store().cancel_pending(&id).await? {
-            return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
+            return self.updated(&id).await;
         }
         // Re-read: a pending run may have been started meanwhile.
         let row = self.store().require(&id).await?;
@@ -395,7 +395,7 @@ impl Desk {
             // Nobody left to ask: settle the run here and now.
             self.reconcile(&id).await?;
         }
-        Ok(self.emit_row(&id).await?.expect("running runs are not deleted"))
+        self.updated(&id).await
     }
 
     /// Deletes a finished run: its row and its folder.

@@ -388,14 +388,14 @@ impl Desk {
                 };
                 runs::request_cancel(desk.store(), &id, "Cancelled").await?;
                 runs::finish(desk.store(), &id, &finish, None, detail.as_deref()).await?;
-                Ok::<_, DeskError>(desk.emit_row(&id).await?.expect("cancelled, not deleted"))
+                desk.updated(&id).await
             }
         };
         let Some(label) = label else {
             // Not submitted: nothing exists on the cluster. The submit lock
             // keeps a submission from racing this (it re-checks the row).
             if self.store().cancel_pending(&id).await? {
-                return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
+                return self.updated(&id).await;
             }
             return self.get(id.as_str()).await;
         };
@@ -435,7 +435,7 @@ impl Desk {
         if self.watches_runs() {
             self.slurm_state().ensure_poller(self);
         }
-        Ok(self.emit_row(&id).await?.expect("running runs are not deleted"))
+        self.updated(&id).await
     }
 }
 

@@ -37,3 +37,26 @@ pub async fn ask<R: Runtime>(
         })
         .transpose()
 }
+
+/// Asks where to save `bytes` (a save dialog with one file type), then writes
+/// them there atomically; the saved path, or `None` when the user cancels.
+pub async fn save_bytes<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &'static str,
+    file_name: String,
+    filter: (String, &'static str),
+    bytes: &[u8],
+) -> Result<Option<String>, DeskError> {
+    let (filter_name, ext) = filter;
+    let Some(dest) = ask(app, Ask::SaveFile, move |d| {
+        d.set_title(title)
+            .set_file_name(file_name)
+            .add_filter(filter_name, &[ext])
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    fusion_desk_core::outcome::write_atomically(&dest, bytes)?;
+    Ok(Some(dest.to_string_lossy().into_owned()))
+}

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use fusion_desk_core::artifacts::{ArtifactEntry, ArtifactListing, ArtifactUsage, EntryKind, ResultsTable};
 use fusion_desk_core::{Desk, DeskError};
+
+use crate::output::{human_bytes, print_json};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -195,24 +197,5 @@ fn print_table(table: &ResultsTable) {
     }
     for p in &table.problems {
         eprintln!("warning: {p}");
-    }
-}
-
-fn print_json<T: Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("DTOs serialise"));
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
     }
 }

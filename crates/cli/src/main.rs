@@ -4,6 +4,7 @@
 
 mod artifacts;
 mod cluster;
+mod history;
 mod output;
 mod sweeps;
 
@@ -61,6 +62,24 @@ enum Command {
         limit: u32,
         #[arg(long, default_value_t = 0)]
         offset: u32,
+        /// Only runs made from this template.
+        #[arg(long)]
+        template: Option<String>,
+        /// Only runs on this network (`topology_settings.network`).
+        #[arg(long)]
+        network: Option<String>,
+        /// Only runs with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only runs created on or after this date (YYYY-MM-DD) or RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only runs created on or before this date (the whole day) or time.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only the runs of this sweep.
+        #[arg(long, value_name = "SWEEP_ID")]
+        sweep: Option<String>,
     },
     /// Show one run.
     Show { id: String },
@@ -121,6 +140,16 @@ enum Command {
     },
     /// Create a new run from a finished run's frozen config.
     Rerun { id: String },
+    /// Rename a run.
+    Rename { id: String, name: String },
+    /// Show a run's tags, or change them.
+    Tag(history::TagArgs),
+    /// Print a run's note, or replace it from a file or standard input.
+    Note(history::NoteArgs),
+    /// Compare runs: the config keys that differ and the final metrics.
+    Compare(history::CompareArgs),
+    /// Delete finished runs older than some days (list them with --dry-run).
+    Cleanup(history::CleanupArgs),
 }
 
 #[derive(Subcommand)]
@@ -220,13 +249,24 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             search,
             limit,
             offset,
+            template,
+            network,
+            tag,
+            since,
+            until,
+            sweep,
         } => {
             let query = ListQuery {
                 status: status.as_deref().map(RunStatus::parse).transpose()?,
                 search: search.clone(),
                 offset: Some(*offset),
                 limit: Some(*limit),
-                ..Default::default()
+                template: template.clone(),
+                network: network.clone(),
+                tag: tag.clone(),
+                created_after: since.clone(),
+                created_before: until.clone(),
+                sweep_id: sweep.clone(),
             };
             out.page(&desk.list(&query).await?);
         }
@@ -324,6 +364,11 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Cluster { action } => cluster::cluster(&desk, action.as_ref(), cli.json).await?,
         Command::Sweep { action } => sweeps::sweep(&desk, action, cli.json).await?,
         Command::Rerun { id } => out.run(&desk.rerun(id).await?),
+        Command::Rename { id, name } => out.run(&desk.rename(id, name).await?),
+        Command::Tag(args) => history::tag(&desk, args, &out).await?,
+        Command::Note(args) => history::note(&desk, args, &out).await?,
+        Command::Compare(args) => history::compare(&desk, args, &out).await?,
+        Command::Cleanup(args) => history::cleanup(&desk, args, &out).await?,
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ pub struct Printer {
 
 impl Printer {
     fn print_json<T: serde::Serialize>(&self, value: &T) {
-        println!("{}", serde_json::to_string_pretty(value).expect("DTOs serialise"));
+        print_json(value);
     }
 
     pub fn run(&self, run: &Run) {
@@ -114,6 +114,27 @@ impl Printer {
         println!("max concurrent:  {}", view.settings.max_concurrent_runs);
         println!("cancel grace:    {} s", view.settings.cancel_grace_seconds);
         println!("data dir:        {}", view.data_dir);
+    }
+}
+
+/// Pretty JSON on stdout, as every `--json` answer is printed.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).expect("DTOs serialise"));
+}
+
+/// A size for people: `512 B`, `3.4 MiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
     }
 }
 

@@ -5,6 +5,8 @@ use clap::{Args, Subcommand};
 use fusion_desk_core::sweeps::{AxisSpec, Sweep, SweepDetail, SweepPreview, SweepRequest};
 use fusion_desk_core::{Desk, DeskError};
 
+use crate::output::print_json;
+
 #[derive(Subcommand)]
 pub enum SweepCommand {
     /// Create one run per combination of the --vary values (a cartesian
@@ -73,10 +75,6 @@ impl SweepArgs {
             executor: self.executor.clone(),
         })
     }
-}
-
-fn print_json<T: serde::Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("DTOs serialise"));
 }
 
 fn duration(seconds: f64) -> String {

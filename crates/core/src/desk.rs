@@ -248,17 +248,17 @@ impl Desk {
                 }
             }
         };
+        let header = format!(
+            "# Frozen by FUSION Desk for run {id} from template {:?} at {}\n",
+            config.template,
+            timestamp::now()
+        );
+        let text = header + &config.text;
         let result = async {
             for sub in [dir.logs(), dir.output()] {
                 std::fs::create_dir(&sub)
                     .map_err(|e| DeskError::io(format!("cannot create {}", sub.display()), e))?;
             }
-            let header = format!(
-                "# Frozen by FUSION Desk for run {id} from template {:?} at {}\n",
-                config.template,
-                timestamp::now()
-            );
-            let text = header + &config.text;
             outcome::write_atomically(&dir.config(), text.as_bytes())?;
             let overrides: Vec<String> = overrides
                 .iter()
@@ -276,13 +276,19 @@ impl Desk {
                         .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
                     lineage,
                 )
-                .await?;
-            crate::history::record_network(self.store(), &id, &text).await
+                .await
         }
         .await;
         if let Err(e) = result {
+            // Nothing refers to the folder yet: the row is the last step.
             let _ = std::fs::remove_dir_all(dir.root());
             return Err(e);
+        }
+        // The row exists from here on, so its folder must stay. The network
+        // only serves the list's filter; left NULL, the start-up backfill
+        // records it.
+        if let Err(e) = crate::history::record_network(self.store(), &id, &text).await {
+            tracing::warn!("cannot record the network of run {id}: {}", e.message);
         }
         Ok(self.emit_row(&id).await?.expect("just inserted"))
     }
@@ -368,7 +374,7 @@ impl Desk {
             return self.cancel_on_cluster(row).await;
         }
         if row.status() == RunStatus::Pending && self.store().cancel_pending(&id).await? {
-            return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
+            return self.updated(&id).await;
         }
         // Re-read: a pending run may have been started meanwhile.
         let row = self.store().require(&id).await?;
@@ -389,7 +395,7 @@ impl Desk {
             // Nobody left to ask: settle the run here and now.
             self.reconcile(&id).await?;
         }
-        Ok(self.emit_row(&id).await?.expect("running runs are not deleted"))
+        self.updated(&id).await
     }
 
     /// Deletes a finished run: its row and its folder.

@@ -158,6 +158,10 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional)]
     pub created_before: Option<String>,
+    /// Only the runs of this sweep (re-runs in it included).
+    #[serde(default)]
+    #[ts(optional)]
+    pub sweep_id: Option<String>,
 }
 
 impl ListQuery {

@@ -168,3 +168,32 @@ async fn the_csv_has_a_row_per_run_and_load_with_the_differing_keys() {
     );
     assert!(lines[3].ends_with(",3,the run wrote no results"), "{}", lines[3]);
 }
+
+#[tokio::test]
+async fn runs_of_one_config_on_different_executors_differ_by_executor() {
+    let s = scratch().await;
+    let cfg = config("NSFNet", "k_paths = 2");
+    let local = s
+        .finished_run("here", "COMPLETED", &cfg, &[p(100.0, 0.01, 0.0)])
+        .await;
+    let cluster = s
+        .finished_run("there", "COMPLETED", &cfg, &[p(100.0, 0.01, 0.0)])
+        .await;
+    sqlx::query("UPDATE runs SET executor = 'hpc' WHERE id = ?")
+        .bind(&cluster)
+        .execute(s.desk.store().pool())
+        .await
+        .unwrap();
+    let c = s.desk.compare(&[local.clone(), cluster.clone()]).await.unwrap();
+    assert_eq!(c.diff.len(), 1, "{:?}", c.diff);
+    assert_eq!(c.diff[0].key, "executor");
+    assert_eq!(
+        c.diff[0].values,
+        vec![Some("local".to_owned()), Some("hpc".to_owned())]
+    );
+    assert_eq!(c.runs[1].label, "executor=hpc");
+
+    // Runs that ran in one place show no executor row.
+    let same = s.desk.compare(&[local]).await.unwrap();
+    assert!(same.diff.is_empty(), "{:?}", same.diff);
+}

@@ -7,7 +7,7 @@ use fusion_desk_core::{Desk, DeskError, RunId};
 use serde::Deserialize;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::dialogs::{ask, Ask};
+use crate::dialogs::{ask, save_bytes, Ask};
 
 /// Plots arrive from the page as SVG text or a PNG data URL.
 const MAX_PLOT_BYTES: usize = 32 << 20;
@@ -141,17 +141,14 @@ pub async fn results_export_csv<R: Runtime>(
 ) -> Result<Option<String>, DeskError> {
     let csv = desk.results_csv(&id).await?;
     let name = format!("{id}-results.csv");
-    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
-        d.set_title("Export results as CSV")
-            .set_file_name(name)
-            .add_filter("CSV", &["csv"])
-    })
-    .await?
-    else {
-        return Ok(None);
-    };
-    fusion_desk_core::outcome::write_atomically(&dest, csv.as_bytes())?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
+    save_bytes(
+        &app,
+        "Export results as CSV",
+        name,
+        ("CSV".into(), "csv"),
+        csv.as_bytes(),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -172,17 +169,7 @@ pub async fn results_save_plot<R: Runtime>(
     let run = RunId::parse(&id)?;
     let (bytes, ext) = decode_plot(format, data)?;
     let name = format!("{run}-blocking.{ext}");
-    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
-        d.set_title("Save the plot")
-            .set_file_name(name)
-            .add_filter(ext.to_uppercase(), &[ext])
-    })
-    .await?
-    else {
-        return Ok(None);
-    };
-    fusion_desk_core::outcome::write_atomically(&dest, &bytes)?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
+    save_bytes(&app, "Save the plot", name, (ext.to_uppercase(), ext), &bytes).await
 }
 
 /// Checks and decodes a plot from the page: SVG text, or a PNG data URL.

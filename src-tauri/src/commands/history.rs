@@ -7,7 +7,7 @@ use fusion_desk_core::{Desk, DeskError, Run};
 use tauri::{AppHandle, Runtime, State};
 
 use super::artifacts::{decode_plot, PlotFormat};
-use crate::dialogs::{ask, Ask};
+use crate::dialogs::{ask, save_bytes, Ask};
 
 #[tauri::command]
 pub async fn runs_rename(desk: State<'_, Desk>, id: String, name: String) -> Result<Run, DeskError> {
@@ -82,17 +82,14 @@ pub async fn compare_export_csv<R: Runtime>(
     ids: Vec<String>,
 ) -> Result<Option<String>, DeskError> {
     let csv = desk.compare_csv(&ids).await?;
-    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
-        d.set_title("Export the comparison as CSV")
-            .set_file_name("comparison.csv")
-            .add_filter("CSV", &["csv"])
-    })
-    .await?
-    else {
-        return Ok(None);
-    };
-    fusion_desk_core::outcome::write_atomically(&dest, csv.as_bytes())?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
+    save_bytes(
+        &app,
+        "Export the comparison as CSV",
+        "comparison.csv".into(),
+        ("CSV".into(), "csv"),
+        csv.as_bytes(),
+    )
+    .await
 }
 
 /// Saves the comparison chart the page rendered (SVG text or a PNG data URL).
@@ -104,15 +101,12 @@ pub async fn compare_save_plot<R: Runtime>(
 ) -> Result<Option<String>, DeskError> {
     let (bytes, ext) = decode_plot(format, data)?;
     let name = format!("comparison.{ext}");
-    let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
-        d.set_title("Save the comparison chart")
-            .set_file_name(name)
-            .add_filter(ext.to_uppercase(), &[ext])
-    })
-    .await?
-    else {
-        return Ok(None);
-    };
-    fusion_desk_core::outcome::write_atomically(&dest, &bytes)?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
+    save_bytes(
+        &app,
+        "Save the comparison chart",
+        name,
+        (ext.to_uppercase(), ext),
+        &bytes,
+    )
+    .await
 }

@@ -50,6 +50,7 @@ export function runMatches(run: Run, q: ListQuery): boolean {
     (!q.template || run.template === q.template) &&
     (!q.network || run.network === q.network) &&
     (!q.tag || run.tags.includes(q.tag.toLowerCase())) &&
+    (!q.sweep_id?.trim() || run.sweep_id === q.sweep_id.trim()) &&
     (!after || run.created_at >= after) &&
     (!before || run.created_at <= before) &&
     (!s ||
@@ -98,7 +99,8 @@ export function diffLabels(diff: ConfigDiffRow[], names: string[]): string[] {
 }
 
 export function compareRuns(runs: Run[], configs: string[], tables: ResultsTable[]): Comparison {
-  const flat = configs.map(flattenIni);
+  // As the core does: the executor counts as a difference like a config key.
+  const flat = configs.map((c, i) => flattenIni(c).set('executor', runs[i].executor));
   const diff = configDiff(flat);
   const labels = diffLabels(
     diff,

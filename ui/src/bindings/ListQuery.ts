@@ -13,4 +13,8 @@ created_after?: string,
 /**
  * Created at or before: a date (the whole day counts) or an RFC 3339 time.
  */
-created_before?: string, };
+created_before?: string, 
+/**
+ * Only the runs of this sweep (re-runs in it included).
+ */
+sweep_id?: string, };

@@ -16,6 +16,10 @@ pub struct ConfigDiffRow {
     pub values: Vec<Option<String>>,
 }
 
+/// The diff row of the runs' executors (`local` or a cluster profile),
+/// listed with the config keys when the runs ran in different places.
+pub const EXECUTOR_KEY: &str = "executor";
+
 /// `section.key` → value of one config.
 pub fn flatten(config: &str) -> BTreeMap<String, String> {
     ini::flatten(config)

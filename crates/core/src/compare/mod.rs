@@ -184,7 +184,11 @@ impl Desk {
                 ),
             };
             let metrics = metrics(&run, &points, &config);
-            configs.push(diff::flatten(&config));
+            let mut flat = diff::flatten(&config);
+            // Where a run ran is not in its config, yet a cluster run and a
+            // local one with one config must not read as the same run.
+            flat.insert(diff::EXECUTOR_KEY.to_owned(), run.executor.clone());
+            configs.push(flat);
             runs.push(ComparedRun {
                 label: String::new(),
                 id: run.id,

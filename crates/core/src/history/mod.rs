@@ -172,7 +172,9 @@ impl Desk {
         self.updated(&id).await
     }
 
-    async fn updated(&self, id: &RunId) -> Result<Run> {
+    /// Announces a run's row and returns it; `not_found` when another
+    /// process deleted it meanwhile (a finished run can go at any time).
+    pub(crate) async fn updated(&self, id: &RunId) -> Result<Run> {
         self.emit_row(id)
             .await?
             .ok_or_else(|| DeskError::not_found(format!("no run with id {id}")))

@@ -18,6 +18,7 @@ pub struct Filter {
     tag: Option<String>,
     created_after: Option<String>,
     created_before: Option<String>,
+    sweep_id: Option<String>,
     /// A LIKE pattern with `\` escaping the wildcards of the user's text.
     pattern: Option<String>,
 }
@@ -42,6 +43,7 @@ impl Filter {
             created_before: non_empty(&q.created_before)
                 .map(|d| bound(&d, true))
                 .transpose()?,
+            sweep_id: non_empty(&q.sweep_id),
             pattern: non_empty(&q.search).map(|s| format!("%{}%", escape_like(&s))),
         })
     }
@@ -78,6 +80,10 @@ impl Filter {
         if let Some(before) = &self.created_before {
             and(qb);
             qb.push("created_at <= ").push_bind(before.clone());
+        }
+        if let Some(sweep) = &self.sweep_id {
+            and(qb);
+            qb.push("sweep_id = ").push_bind(sweep.clone());
         }
         if let Some(p) = &self.pattern {
             // LIKE folds ASCII case; tags are stored lowercased.

@@ -127,14 +127,39 @@ impl Desk {
     /// the local ones once and sends each cluster its runs as one job array.
     pub(crate) async fn create_batch(&self, reqs: &[(CreateRunRequest, Lineage)]) -> Result<Vec<Run>> {
         let mut created = Vec::with_capacity(reqs.len());
+        let mut failure = None;
         for (req, lineage) in reqs {
-            created.push(self.create_queued(req, lineage).await?);
+            match self.create_queued(req, lineage).await {
+                Ok(run) => created.push(run),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
         }
+        // The runs already queued start even when a later one could not be
+        // made: nothing else would dispatch or submit them until some other
+        // run ends.
         if created.iter().any(|r| r.executor == LOCAL_EXECUTOR) {
             self.dispatch().await?;
         }
         if created.iter().any(|r| r.executor != LOCAL_EXECUTOR) {
             self.submit_to_clusters().await?;
+        }
+        if let Some(e) = failure {
+            return Err(if created.is_empty() {
+                e
+            } else {
+                DeskError::new(
+                    e.code,
+                    format!(
+                        "{} of {} runs were created and queued; the next failed: {}",
+                        created.len(),
+                        reqs.len(),
+                        e.message
+                    ),
+                )
+            });
         }
         let mut runs = Vec::with_capacity(created.len());
         for run in created {
@@ -363,14 +388,14 @@ impl Desk {
                 };
                 runs::request_cancel(desk.store(), &id, "Cancelled").await?;
                 runs::finish(desk.store(), &id, &finish, None, detail.as_deref()).await?;
-                Ok::<_, DeskError>(desk.emit_row(&id).await?.expect("cancelled, not deleted"))
+                desk.updated(&id).await
             }
         };
         let Some(label) = label else {
             // Not submitted: nothing exists on the cluster. The submit lock
             // keeps a submission from racing this (it re-checks the row).
             if self.store().cancel_pending(&id).await? {
-                return Ok(self.emit_row(&id).await?.expect("cancelled, not deleted"));
+                return self.updated(&id).await;
             }
             return self.get(id.as_str()).await;
         };
@@ -410,7 +435,7 @@ impl Desk {
         if self.watches_runs() {
             self.slurm_state().ensure_poller(self);
         }
-        Ok(self.emit_row(&id).await?.expect("running runs are not deleted"))
+        self.updated(&id).await
     }
 }
 

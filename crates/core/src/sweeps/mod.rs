@@ -302,15 +302,8 @@ impl Desk {
                 (run, lineage)
             })
             .collect();
-        self.submit_runs(&runs).await?;
+        self.create_batch(&runs).await?;
         self.sweep(id.as_str()).await
-    }
-
-    /// The one way sweeps and re-runs create runs: every run queued first,
-    /// then a single dispatch (and one job array per cluster), so a sweep
-    /// enters the queue as one block.
-    async fn submit_runs(&self, runs: &[(CreateRunRequest, Lineage)]) -> Result<Vec<Run>> {
-        self.create_batch(runs).await
     }
 
     /// Every sweep, newest first, with its counts.
@@ -364,7 +357,7 @@ impl Desk {
     /// stands for the run it repeats.
     pub async fn rerun(&self, id: &str) -> Result<Run> {
         let run = self.get(id).await?;
-        let mut created = self.submit_runs(&[self.rerun_request(&run).await?]).await?;
+        let mut created = self.create_batch(&[self.rerun_request(&run).await?]).await?;
         let new = created.pop().expect("one run submitted");
         Ok(self.get(&new.id).await.unwrap_or(new))
     }
@@ -409,7 +402,7 @@ impl Desk {
                 detail.sweep.id
             )));
         }
-        self.submit_runs(&runs).await?;
+        self.create_batch(&runs).await?;
         self.sweep(&detail.sweep.id).await
     }
 }

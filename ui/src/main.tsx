@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBackend } from './api';
+import { markStartup } from './lib/startup';
 import { applyTheme, currentTheme } from './lib/theme';
 import './styles.css';
 
+markStartup('script');
 applyTheme(currentTheme());
 
 const backend = createBackend();

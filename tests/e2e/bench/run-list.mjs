@@ -21,6 +21,7 @@ const appPath = process.env.E2E_APP ?? join(target, 'debug/fusion-desk');
 const fdesk = join(target, 'debug/fdesk');
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (xs) => (xs.length ? median(xs).toFixed(0) : 'n/a');
 
 const STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'COMPLETED'];
 const TEMPLATES = ['quick', 'default', 'minimal'];
@@ -95,6 +96,8 @@ const MEASURE = `
   requestAnimationFrame(check);`;
 
 const fmt = (n) => n.toLocaleString('en-US');
+/** What the page's run count starts with: "1 run", "2,500 runs". */
+const runsText = (n) => `${fmt(n)} run${n === 1 ? '' : 's'}`;
 const count = (f) => Array.from({ length: runs }, (_, i) => i).filter(f).length;
 const failed = count((i) => i % 4 === 1);
 const paper = count((i) => i % 7 === 0);
@@ -103,6 +106,8 @@ const searched = count((i) => i % 100 === 7);
 
 const paint = [];
 const measures = { status: [], tag: [], tagNetwork: [], search: [], clear: [], ipc: [] };
+// Where the time to the first paint goes: the page's startup marks, from process start.
+const phases = { script: [], 'list-requested': [], 'list-received': [] };
 for (let l = 0; l < launches; l++) {
   const home = mkdtempSync(join(tmpdir(), 'fusion-desk-bench-list-'));
   const seeded = Date.now();
@@ -115,7 +120,12 @@ for (let l = 0; l < launches; l++) {
       60_000,
       'the run list never painted',
     );
-    paint.push(painted - appStartMs());
+    const started = appStartMs();
+    paint.push(painted - started);
+    const marks = await app.browser.executeScript(
+      "return performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fdesk:')).map((m) => [m.name.slice(6), performance.timeOrigin + m.startTime])",
+    );
+    for (const [name, at] of marks) phases[name]?.push(at - started);
     await app.el(`run-row-${(runs - 1).toString(16).padStart(12, '0')}`);
     if (l === 0) await app.screenshot('bench-run-list');
     const m = (...args) => app.browser.executeAsyncScript(MEASURE, ...args);
@@ -129,12 +139,12 @@ for (let l = 0; l < launches; l++) {
       );
     }
     measures.ipc.push(median(ipc));
-    measures.status.push(await m('click', 'filter-FAILED', `${fmt(failed)} runs`));
-    measures.clear.push(await m('click', 'filter-ALL', `${fmt(runs)} runs`));
-    measures.tag.push(await m('select', ['filter-tag', 'paper'], `${fmt(paper)} runs`));
-    measures.tagNetwork.push(await m('select', ['filter-network', 'USNet'], `${fmt(paperUsnet)} runs`));
-    await m('click', 'filters-clear', `${fmt(runs)} runs`);
-    measures.search.push(await m('search', ['runs-search', 'saturation'], `${fmt(searched)} runs`));
+    measures.status.push(await m('click', 'filter-FAILED', runsText(failed)));
+    measures.clear.push(await m('click', 'filter-ALL', runsText(runs)));
+    measures.tag.push(await m('select', ['filter-tag', 'paper'], runsText(paper)));
+    measures.tagNetwork.push(await m('select', ['filter-network', 'USNet'], runsText(paperUsnet)));
+    await m('click', 'filters-clear', runsText(runs));
+    measures.search.push(await m('search', ['runs-search', 'saturation'], runsText(searched)));
     console.log(
       `launch ${l + 1}: first paint ${paint.at(-1).toFixed(0)} ms; list call ${measures.ipc.at(-1).toFixed(0)} ms; status filter ${measures.status.at(-1).toFixed(0)} ms; ` +
         `all again ${measures.clear.at(-1).toFixed(0)} ms; tag ${measures.tag.at(-1).toFixed(0)} ms; tag+network ${measures.tagNetwork.at(-1).toFixed(0)} ms; ` +
@@ -146,6 +156,10 @@ for (let l = 0; l < launches; l++) {
 }
 console.log(`\nrun list with ${fmt(runs)} runs, median of ${launches} launches:`);
 console.log(`  process start → first paint of the list: ${median(paint).toFixed(0)} ms`);
+console.log(
+  `    of which: page script running at ${ms(phases.script)} ms, first list call sent at ${ms(phases['list-requested'])} ms, ` +
+    `its answer back at ${ms(phases['list-received'])} ms (from process start)`,
+);
 console.log(`  one list call (a page of 100, status filter) from the page: ${median(measures.ipc).toFixed(0)} ms`);
 console.log(`  status filter (click → filtered list painted): ${median(measures.status).toFixed(0)} ms`);
 console.log(`  back to all runs: ${median(measures.clear).toFixed(0)} ms`);

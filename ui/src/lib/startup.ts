@@ -17,3 +17,11 @@ export function markFirstListPaint(): void {
     }),
   );
 }
+
+/** A named moment of the first start (script evaluated, list requested, list
+ * received), as a performance mark the run-list benchmark reads back to say
+ * where the time to the first paint goes. Only the first of each is kept. */
+export function markStartup(name: 'script' | 'list-requested' | 'list-received'): void {
+  if (window.__fdeskFirstListPaint !== undefined || typeof performance.mark !== 'function') return;
+  if (performance.getEntriesByName(`fdesk:${name}`).length === 0) performance.mark(`fdesk:${name}`);
+}

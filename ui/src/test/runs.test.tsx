@@ -181,6 +181,36 @@ describe('Runs page', () => {
     await userEvent.click(await screen.findByTestId('run-row-aaaaaaaaaaa3'));
     expect(window.location.hash).toBe('#/runs/aaaaaaaaaaa3');
   });
+
+  it('shows an empty date filter as "Any date", not as a date', async () => {
+    setup();
+    await screen.findAllByTestId(/^run-row-/);
+    expect(screen.getByTestId('filter-after-placeholder')).toHaveTextContent('Any date');
+    expect(screen.getByTestId('filter-before-placeholder')).toHaveTextContent('Any date');
+    fireEvent.change(screen.getByTestId('filter-after'), { target: { value: '2026-03-01' } });
+    await waitFor(() => expect(screen.queryByTestId('filter-after-placeholder')).not.toBeInTheDocument());
+    expect(screen.getByTestId('filter-after')).toHaveValue('2026-03-01');
+    expect(screen.getByTestId('filter-before')).toHaveAttribute('min', '2026-03-01');
+    expect(screen.getByTestId('filter-before-placeholder')).toBeInTheDocument();
+  });
+
+  it('keeps selecting and shift-selecting rows after a filter change', async () => {
+    setup();
+    await screen.findAllByTestId(/^run-row-/);
+    await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
+    expect(screen.getByTestId('bulk-count')).toHaveTextContent('1 selected');
+    await userEvent.click(screen.getByTestId('filter-COMPLETED'));
+    await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(1));
+    expect(screen.queryByTestId('bulk-bar')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('filter-ALL'));
+    await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(3));
+    await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
+    const user = userEvent.setup();
+    await user.keyboard('{Shift>}');
+    await user.click(screen.getByTestId('select-aaaaaaaaaaa3'));
+    await user.keyboard('{/Shift}');
+    expect(screen.getByTestId('bulk-count')).toHaveTextContent('3 selected');
+  });
 });
 
 describe('Runs page errors', () => {

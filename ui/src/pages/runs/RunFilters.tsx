@@ -106,11 +106,11 @@ export function RunFilters({ value, onChange }: { value: Filters; onChange: (f: 
         {select('tag', 'Tag', facets.tags)}
         <label className="filter-date">
           <span className="muted">From</span>
-          <input type="date" value={value.after} max={value.before || undefined} onChange={(e) => set({ after: e.target.value })} data-testid="filter-after" />
+          <DateField value={value.after} max={value.before} onChange={(after) => set({ after })} testId="filter-after" />
         </label>
         <label className="filter-date">
           <span className="muted">to</span>
-          <input type="date" value={value.before} min={value.after || undefined} onChange={(e) => set({ before: e.target.value })} data-testid="filter-before" />
+          <DateField value={value.before} min={value.after} onChange={(before) => set({ before })} testId="filter-before" />
         </label>
         {filtersActive(value) && (
           <button type="button" className="btn btn-sm btn-ghost" data-testid="filters-clear" onClick={() => onChange(EMPTY_FILTERS)}>
@@ -120,5 +120,21 @@ export function RunFilters({ value, onChange }: { value: Filters; onChange: (f: 
         )}
       </div>
     </div>
+  );
+}
+
+/** A date input that reads "Any date" while empty: WebKit draws an empty date
+ * input with today's date greyed out, which looks like a chosen date. The
+ * placeholder gives way to the input's own fields while it has the focus. */
+function DateField({ value, min, max, onChange, testId }: { value: string; min?: string; max?: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <span className="date-field" data-empty={value ? undefined : ''}>
+      <input type="date" value={value} min={min || undefined} max={max || undefined} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+      {!value && (
+        <span className="date-field-placeholder" aria-hidden="true" data-testid={`${testId}-placeholder`}>
+          Any date
+        </span>
+      )}
+    </span>
   );
 }

@@ -2,11 +2,12 @@
 // pages of PAGE runs by offset, only those covering the rows on screen, and
 // kept until the filter changes. A refresh re-fetches the pages in view.
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { DeskError } from '../../bindings/DeskError';
 import type { ListQuery } from '../../bindings/ListQuery';
 import type { Run } from '../../bindings/Run';
 import { toDeskError, type Backend } from '../../api/backend';
+import { markStartup } from '../../lib/startup';
 
 export const PAGE = 100;
 
@@ -41,9 +42,11 @@ export function useRunWindow(backend: Backend, query: Omit<ListQuery, 'offset' |
       if (inflight.current.has(page) && !replace) return;
       inflight.current.add(page);
       const gen = generation.current;
+      markStartup('list-requested');
       backend.listRuns({ ...(JSON.parse(key) as ListQuery), offset: page * PAGE, limit: PAGE }).then(
         (p) => {
           if (gen !== generation.current) return;
+          markStartup('list-received');
           inflight.current.delete(page);
           setTotal(p.total);
           setError(null);
@@ -66,8 +69,10 @@ export function useRunWindow(backend: Backend, query: Omit<ListQuery, 'offset' |
 
   // A new query keeps the old rows on screen until its first page arrives:
   // swapping them in one render is cheaper to lay out than an empty list in
-  // between, and nothing flickers.
-  useEffect(() => {
+  // between, and nothing flickers. The request goes out in a layout effect,
+  // before the browser paints the frame that shows the new filter (or the
+  // app's first frame), so the call and that paint overlap instead of queueing.
+  useLayoutEffect(() => {
     generation.current += 1;
     inflight.current = new Set();
     stale.current = true;

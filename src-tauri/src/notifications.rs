@@ -8,12 +8,13 @@
 //! notification's `extra` data, so a click needs no bookkeeping here.
 
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
 
-use fusion_desk_core::notices::{Notice, NoticeBoard, NoticeTarget};
-use fusion_desk_core::{Desk, RunEvent, RunStatus};
+use fusion_desk_core::notices::{self, Notice, NoticeBoard, NoticeTarget};
+use fusion_desk_core::{Desk, RunEvent};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 /// Tells the UI to show a run or a sweep; the payload is a `NoticeTarget`.
 pub const OPEN_TARGET: &str = "open-target";
@@ -44,21 +45,21 @@ pub fn start<R: Runtime>(app: AppHandle<R>, desk: &Desk) {
     let desk = desk.clone();
     tauri::async_runtime::spawn(async move {
         let mut board = NoticeBoard::default();
-        loop {
-            let run = match events.recv().await {
-                Ok(RunEvent::RunUpdated { run }) => run,
-                Ok(_) => continue,
-                // Missed events only cost notices, never state.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            };
-            let sweep = match (&run.sweep_id, run.status.is_terminal()) {
-                (Some(id), true) => desk.store().sweeps(Some(id)).await.ok().and_then(|mut s| s.pop()),
-                _ => None,
-            };
-            let Some(notice) = board.on_run(&run, sweep.as_ref()) else {
-                continue;
-            };
+        // Notices are gathered for a moment after the first of a batch, so
+        // that many arriving together can be shown as one.
+        while let Some(first) = next_notice(&mut events, &mut board, &desk).await {
+            let mut batch = vec![first];
+            let window = tokio::time::sleep(BATCH_WINDOW);
+            tokio::pin!(window);
+            loop {
+                tokio::select! {
+                    _ = &mut window => break,
+                    next = next_notice(&mut events, &mut board, &desk) => match next {
+                        Some(notice) => batch.push(notice),
+                        None => break,
+                    },
+                }
+            }
             let enabled = desk
                 .store()
                 .settings()
@@ -66,13 +67,42 @@ pub fn start<R: Runtime>(app: AppHandle<R>, desk: &Desk) {
                 .map(|s| s.notify_when_finished)
                 .unwrap_or(true);
             if enabled {
-                show(&app, &notice, run.status);
+                for notice in notices::coalesce(batch) {
+                    show(&app, &notice);
+                }
             }
         }
     });
 }
 
-fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice, status: RunStatus) {
+/// How long notices are gathered after the first of a batch.
+const BATCH_WINDOW: Duration = Duration::from_millis(750);
+
+/// The next run event that deserves a notice; None when the Desk is gone.
+async fn next_notice(
+    events: &mut broadcast::Receiver<RunEvent>,
+    board: &mut NoticeBoard,
+    desk: &Desk,
+) -> Option<Notice> {
+    loop {
+        let run = match events.recv().await {
+            Ok(RunEvent::RunUpdated { run }) => run,
+            Ok(_) => continue,
+            // Missed events only cost notices, never state.
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return None,
+        };
+        let sweep = match (&run.sweep_id, run.status.is_terminal()) {
+            (Some(id), true) => desk.store().sweeps(Some(id)).await.ok().and_then(|mut s| s.pop()),
+            _ => None,
+        };
+        if let Some(notice) = board.on_run(&run, sweep.as_ref()) {
+            return Some(notice);
+        }
+    }
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice) {
     let shown = app
         .notification()
         .builder()
@@ -82,7 +112,7 @@ fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice, status: RunStatus) {
         .extra(TARGET_KEY, &notice.target)
         .show();
     match shown {
-        Ok(()) => tracing::info!(?status, "notified: {}", notice.title),
+        Ok(()) => tracing::info!(failed = notice.failed, "notified: {}", notice.title),
         Err(e) => tracing::warn!("cannot show a notification: {e}"),
     }
 }

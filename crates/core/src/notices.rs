@@ -9,6 +9,9 @@
 //!   runs again (re-run failed) is announced again when it ends again.
 //! - Events repeat (the monitor of other processes' changes, recovery):
 //!   each run is considered once per terminal state.
+//! - Notices that arrive together beyond a few (runs that ended while the
+//!   app was closed, settled at its start; many runs ending at once) become
+//!   one summary that opens the run list.
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,6 +27,8 @@ use crate::sweeps::Sweep;
 pub enum NoticeTarget {
     Run(String),
     Sweep(String),
+    /// The run list (a summary of several runs and sweeps).
+    Runs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,46 @@ pub struct Notice {
     pub title: String,
     pub body: String,
     pub target: NoticeTarget,
+    /// A run failed, or a sweep had failures.
+    pub failed: bool,
+}
+
+/// Most notices shown one by one from a batch that arrived together; a
+/// larger batch becomes one summary (see [`coalesce`]).
+pub const MAX_SEPARATE_NOTICES: usize = 3;
+
+/// The notices to show for a batch that arrived together: the batch itself
+/// when it is small, else one summary, so a start-up that settles a night's
+/// runs does not bury the desktop.
+pub fn coalesce(batch: Vec<Notice>) -> Vec<Notice> {
+    if batch.len() <= MAX_SEPARATE_NOTICES {
+        return batch;
+    }
+    let count = |pred: &dyn Fn(&Notice) -> bool| batch.iter().filter(|n| pred(n)).count();
+    let runs = count(&|n| matches!(n.target, NoticeTarget::Run(_)));
+    let sweeps = count(&|n| matches!(n.target, NoticeTarget::Sweep(_)));
+    let failed = count(&|n| n.failed);
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let what = match (runs, sweeps) {
+        (r, 0) => plural(r, "run", "runs"),
+        (0, s) => plural(s, "sweep", "sweeps"),
+        (r, s) => format!(
+            "{} and {}",
+            plural(r, "run", "runs"),
+            plural(s, "sweep", "sweeps")
+        ),
+    };
+    let body = if failed == 0 {
+        "All finished without failures".to_owned()
+    } else {
+        format!("{} with failures, {} finished", failed, batch.len() - failed)
+    };
+    vec![Notice {
+        title: format!("{what} ended"),
+        body,
+        target: NoticeTarget::Runs,
+        failed: failed > 0,
+    }]
 }
 
 /// Remembers what was announced, so a repeated event announces nothing.
@@ -94,6 +139,7 @@ impl NoticeBoard {
             title,
             body,
             target: NoticeTarget::Run(run.id.clone()),
+            failed: run.status == RunStatus::Failed,
         })
     }
 
@@ -115,6 +161,7 @@ impl NoticeBoard {
             title: format!("Sweep {verb}: {}", sweep.name),
             body,
             target: NoticeTarget::Sweep(sweep.id.clone()),
+            failed: c.failed > 0,
         }
     }
 }
@@ -123,6 +170,41 @@ impl NoticeBoard {
 mod tests {
     use super::*;
     use crate::sweeps::SweepCounts;
+
+    fn notice(target: NoticeTarget, failed: bool) -> Notice {
+        Notice {
+            title: String::new(),
+            body: String::new(),
+            target,
+            failed,
+        }
+    }
+
+    #[test]
+    fn a_few_notices_stay_apart_and_a_burst_becomes_one_summary() {
+        let few: Vec<Notice> = (0..MAX_SEPARATE_NOTICES)
+            .map(|i| notice(NoticeTarget::Run(format!("r{i}")), false))
+            .collect();
+        assert_eq!(coalesce(few.clone()), few);
+
+        let mut burst: Vec<Notice> = (0..5)
+            .map(|i| notice(NoticeTarget::Run(format!("r{i}")), i == 0))
+            .collect();
+        burst.push(notice(NoticeTarget::Sweep("s".into()), true));
+        let summary = coalesce(burst);
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].title, "5 runs and 1 sweep ended");
+        assert_eq!(summary[0].body, "2 with failures, 4 finished");
+        assert_eq!(summary[0].target, NoticeTarget::Runs);
+        assert!(summary[0].failed);
+
+        let fine: Vec<Notice> = (0..4)
+            .map(|i| notice(NoticeTarget::Sweep(format!("s{i}")), false))
+            .collect();
+        let summary = coalesce(fine);
+        assert_eq!(summary[0].title, "4 sweeps ended");
+        assert_eq!(summary[0].body, "All finished without failures");
+    }
 
     fn run(id: &str, status: RunStatus, sweep: Option<&str>) -> Run {
         Run {

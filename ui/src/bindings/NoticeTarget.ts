@@ -3,4 +3,4 @@
 /**
  * What a click on a notice opens.
  */
-export type NoticeTarget = { "kind": "run", "id": string } | { "kind": "sweep", "id": string };
+export type NoticeTarget = { "kind": "run", "id": string } | { "kind": "sweep", "id": string } | { "kind": "runs" };

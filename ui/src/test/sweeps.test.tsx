@@ -157,6 +157,9 @@ describe('Notification clicks', () => {
     await waitFor(() => expect(window.location.hash).toBe(`#/runs/${run.id}`));
     act(() => backend.clickNotification({ kind: 'sweep', id: 'abcdefabcdef' }));
     await waitFor(() => expect(window.location.hash).toBe('#/sweeps/abcdefabcdef'));
+    // A summary of several runs opens the run list.
+    act(() => backend.clickNotification({ kind: 'runs' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/runs'));
   });
 });
 

@@ -317,7 +317,7 @@ export function SettingsPage() {
                 <input type="checkbox" data-testid="settings-notify" checked={form.notify} onChange={(e) => edit({ notify: e.target.checked })} /> Notify me when a run or a
                 sweep finishes or fails
               </label>
-              <div className="hint">A desktop notification; clicking it opens the run (or the sweep). Runs of a sweep are announced once, when the whole sweep ends.</div>
+              <div className="hint">A desktop notification; clicking it opens the run (or the sweep). Runs of a sweep are announced once, when the whole sweep ends; many ending together become one summary.</div>
             </div>
           </section>
 

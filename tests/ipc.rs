@@ -2,61 +2,12 @@
 //! app's real configuration and capabilities: command names, argument keys,
 //! `{ code, message }` errors, and no command beyond what the capabilities grant.
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
-use fusion_desk_core::layout::DataDir;
-use fusion_desk_core::{Desk, DeskOptions};
+mod ipc_support;
+
+use fusion_desk_core::Desk;
+use ipc_support::{harness, invoke, Harness};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
 use tauri::Manager;
-
-struct Harness {
-    _home: tempfile::TempDir,
-    _app: tauri::App<tauri::test::MockRuntime>,
-    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
-}
-
-fn harness() -> Harness {
-    let home = tempfile::tempdir().unwrap();
-    let data = DataDir::at(home.path().to_owned()).unwrap();
-    let desk = tauri::async_runtime::block_on(Desk::open(DeskOptions {
-        data,
-        executor: Executor::Local(LocalExecutor {
-            supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
-        }),
-        watch_runs: false,
-    }))
-    .unwrap();
-    let app = fusion_desk::app_builder(mock_builder())
-        .build(fusion_desk::context())
-        .unwrap();
-    app.manage(desk);
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _home: home,
-        _app: app,
-        webview,
-    }
-}
-
-fn invoke(h: &Harness, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &h.webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
 
 #[test]
 fn templates_and_settings_answer() {
@@ -164,7 +115,7 @@ fn finished_run(h: &Harness) -> String {
     )
     .unwrap();
     let id = run["id"].as_str().unwrap().to_owned();
-    let desk = h._app.state::<Desk>().inner().clone();
+    let desk = h.app.state::<Desk>().inner().clone();
     tauri::async_runtime::block_on(desk.wait(&id, Some(std::time::Duration::from_secs(60)))).unwrap();
     id
 }
@@ -277,7 +228,7 @@ fn hostile_artifact_paths_over_ipc_are_refused() {
 fn hostile_template_names_are_refused_and_write_nothing_outside() {
     let h = harness();
     let text = invoke(&h, "templates_text", json!({ "name": "quick" })).unwrap();
-    let outside = h._home.path().parent().unwrap().join("escaped-template.ini");
+    let outside = h.home.path().parent().unwrap().join("escaped-template.ini");
     let names = [
         "",
         " ",

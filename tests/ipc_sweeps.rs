@@ -1,62 +1,10 @@
 //! The sweep commands as the webview calls them, on Tauri's mock runtime with
 //! the real capabilities: names, argument keys, results and errors.
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
-use fusion_desk_core::layout::DataDir;
-use fusion_desk_core::{Desk, DeskOptions};
+mod ipc_support;
+
+use ipc_support::{harness, invoke, Harness};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::Manager;
-
-struct Harness {
-    _home: tempfile::TempDir,
-    _app: tauri::App<tauri::test::MockRuntime>,
-    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
-}
-
-/// A window on a Desk of a scratch data dir; runs start on the bundled engine.
-fn harness() -> Harness {
-    let home = tempfile::tempdir().unwrap();
-    let data = DataDir::at(home.path().to_owned()).unwrap();
-    let desk = tauri::async_runtime::block_on(Desk::open(DeskOptions {
-        data,
-        executor: Executor::Local(LocalExecutor {
-            supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
-        }),
-        watch_runs: false,
-    }))
-    .unwrap();
-    let app = fusion_desk::app_builder(mock_builder())
-        .build(fusion_desk::context())
-        .unwrap();
-    app.manage(desk);
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _home: home,
-        _app: app,
-        webview,
-    }
-}
-
-fn invoke(h: &Harness, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &h.webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
 
 fn request(values: &str) -> Value {
     json!({ "request": {

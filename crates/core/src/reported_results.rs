@@ -5,7 +5,9 @@
 //! and the results view work as for results inside the run folder.
 //!
 //! The run's supervisor scans the log while the run goes on (results can be
-//! looked at before a long run ends) and once more at its end.
+//! looked at before a long run ends) and once more at its end; a cluster
+//! run's log is scanned when the run is settled, the folder mapped from the
+//! node's view to this machine's.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -84,6 +86,17 @@ async fn register(desk: &Desk, id: &RunId, folder: &Path) -> bool {
             tracing::warn!(run = %id, "cannot use the reported results folder {} yet: {e}", folder.display());
             false
         }
+    }
+}
+
+/// Scans a finished run's whole log once and registers the last results
+/// folder it reported. `to_local` maps a path as the simulator saw it (on a
+/// cluster node) to this machine's view of it.
+pub async fn register_final(desk: &Desk, id: &RunId, to_local: impl Fn(&Path) -> PathBuf) {
+    let mut scanner = SavingToScanner::default();
+    scanner.scan(&desk.data().run(id).sim_log());
+    if let Some(folder) = scanner.latest() {
+        register(desk, id, &to_local(folder)).await;
     }
 }
 

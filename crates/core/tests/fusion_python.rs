@@ -8,28 +8,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use fusion_desk_core::live::ProgressSource;
 use fusion_desk_core::simulator::{self, SimulatorIdentity};
 use fusion_desk_core::{RunStatus, Settings};
-use support::{processes_of_run, survivors_after};
-
-/// A copy of the stand-in FUSION install, so its results land in a scratch folder.
-fn install_standin() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fusion-standin");
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(&src)
-        .arg(dir.path().join("FUSION"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let script = dir.path().join("FUSION/bin/fusion-sim");
-    (dir, script)
-}
+use support::{install_standin, processes_of_run, survivors_after};
 
 async fn fusion_desk(script: &Path, grace: f64) -> support::TestDesk {
     let t = support::desk(2, grace).await;

@@ -1,7 +1,7 @@
 //! Runs on a real Slurm cluster (single node, on loopback, started and
 //! stopped by each test): submission, live progress, outcomes, time limits,
 //! cancel of a process tree, a controller restart, a 100-run job array and
-//! a job that can never start.
+//! a job that can never start, and the Python FUSION's own results folder.
 
 #[path = "support/slurm_cluster.rs"]
 mod slurm_cluster;
@@ -114,6 +114,46 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
         .await
         .unwrap();
     assert!(cached.contains_key(&done.id), "no cached progress");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fusion_on_the_cluster_has_its_results_folder_found() {
+    // The Python FUSION (its stand-in) saves results in its own source tree
+    // and says where in its log; on a cluster that folder is found when the
+    // run is settled and becomes the run's `@fusion` artifact root.
+    let _cluster = Cluster::start();
+    let (install, script) = support::install_standin();
+    let t = desk_with(
+        ClusterProfile {
+            simulator_command: script.to_string_lossy().into_owned(),
+            ..profile()
+        },
+        5.0,
+    )
+    .await;
+    let run = t
+        .desk
+        .create(&CreateRunRequest {
+            template: "quick".into(),
+            executor: Some(PROFILE.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let done = wait_terminal(&t, &run.id, Duration::from_secs(90)).await;
+    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    let roots = t.desk.artifact_roots(&run.id).await.unwrap();
+    assert_eq!(roots.len(), 1, "{roots:?}");
+    assert_eq!(roots[0].label, "fusion");
+    let tree = install.path().join("FUSION/data/output").canonicalize().unwrap();
+    assert!(
+        std::path::Path::new(&roots[0].path).starts_with(&tree),
+        "{} not under {}",
+        roots[0].path,
+        tree.display()
+    );
+    let results = t.desk.results(&run.id).await.unwrap();
+    assert_eq!(results.rows.len(), 3, "{:?}", results.problems);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::commands::{self, SlurmError};
+use super::profile;
 use super::squeue::{self, JobLine, Phase};
 use super::{job_label, runs};
 use crate::desk::Desk;
@@ -17,6 +18,7 @@ use crate::error::Result;
 use crate::live::{FollowOptions, ProgressRecorder};
 use crate::model::RunStatus;
 use crate::outcome::{self, Outcome};
+use crate::reported_results;
 use crate::run_id::RunId;
 use crate::store::{Finish, RunRow};
 use crate::timestamp;
@@ -239,6 +241,20 @@ impl Desk {
         }
     }
 
+    /// A simulator that saves its results outside the run folder (the
+    /// Python FUSION, into its source tree) reports where in its log, as
+    /// the node sees the path: that folder becomes an artifact root of the run.
+    async fn register_cluster_results(&self, row: &RunRow) {
+        // A removed profile: the paths are taken as they are.
+        let profile = profile::find(self.store(), &row.executor).await.ok();
+        let root = self.data().root().to_owned();
+        reported_results::register_final(self, &row.run_id(), |p| match &profile {
+            Some(profile) => profile.local_path(&root, p),
+            None => p.to_owned(),
+        })
+        .await;
+    }
+
     fn record_progress(&self, id: &RunId) {
         if !self.watches_runs() {
             return;
@@ -274,6 +290,7 @@ impl Desk {
                 recorder.finish().await;
             }
         }
+        self.register_cluster_results(row).await;
         let outcome = Outcome::read(&dir.exit_file()).unwrap_or(None);
         let state = job.map(|j| j.state.as_str());
         let (exit_code, exit_signal) = outcome.as_ref().map_or((None, None), |o| (o.exit_code, o.signal));

@@ -169,6 +169,19 @@ impl ClusterProfile {
             Err(_) => path.to_owned(),
         }
     }
+
+    /// A path a cluster node reported, as this machine sees it: the inverse
+    /// of [`cluster_path`](Self::cluster_path); a path outside the cluster's
+    /// data folder is taken to be the same on both sides (a shared filesystem).
+    pub fn local_path(&self, local_root: &Path, path: &Path) -> PathBuf {
+        if self.data_folder.is_empty() {
+            return path.to_owned();
+        }
+        match path.strip_prefix(&self.data_folder) {
+            Ok(rel) => local_root.join(rel),
+            Err(_) => path.to_owned(),
+        }
+    }
 }
 
 /// `minutes`, `minutes:seconds`, `hours:minutes:seconds`, `days-hours`,
@@ -324,5 +337,8 @@ mod tests {
             p.cluster_path(local, &run),
             Path::new("/shared/me/fusion-desk/runs/0123456789ab")
         );
+        assert_eq!(p.local_path(local, &p.cluster_path(local, &run)), run);
+        let elsewhere = Path::new("/home/me/FUSION/data/output/NSFNet/1126/s1");
+        assert_eq!(p.local_path(local, elsewhere), elsewhere);
     }
 }

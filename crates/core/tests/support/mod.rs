@@ -129,3 +129,20 @@ pub async fn survivors_after(id: &str, within: Duration) -> Vec<i32> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A copy of the stand-in of the Python FUSION (tests/fusion-standin), so
+/// the results it saves in its own source tree land in a scratch folder; the
+/// path of its `fusion-sim` script.
+pub fn install_standin() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fusion-standin");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&src)
+        .arg(dir.path().join("FUSION"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let script = dir.path().join("FUSION/bin/fusion-sim");
+    (dir, script)
+}

@@ -1,7 +1,7 @@
 //! Runs on a real Slurm cluster (single node, on loopback, started and
 //! stopped by each test): submission, live progress, outcomes, time limits,
-//! cancel of a process tree, a controller restart, a 100-run job array and
-//! a job that can never start, and the Python FUSION's own results folder.
+//! cancel of a process tree, a controller restart, a 100-run job array, a
+//! job that can never start, and the Python FUSION's own results folder.
 
 #[path = "support/slurm_cluster.rs"]
 mod slurm_cluster;

@@ -194,6 +194,17 @@ fn main() -> ExitCode {
     if supervisor::is_invocation() {
         return ExitCode::from(supervisor::main() as u8);
     }
+    // Like other Unix tools, end quietly when whoever reads the output goes
+    // away (`fdesk list | head`) rather than panicking in the middle of a
+    // print: Rust ignores SIGPIPE by default. A supervisor (above) keeps
+    // ignoring it; nothing here writes to a pipe but its own output.
+    // SAFETY: no other thread exists yet, and the default action needs no handler.
+    unsafe {
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGPIPE,
+            nix::sys::signal::SigHandler::SigDfl,
+        );
+    }
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

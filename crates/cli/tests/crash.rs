@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -198,6 +199,28 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     let out = home.run(&["create", "--template", "missing"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown template"));
     assert!(!out.status.success());
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_fdesk_quietly() {
+    // `fdesk … | head`: the reader closes the pipe before fdesk prints.
+    let home = Home::new(2);
+    let mut child = home
+        .cmd(&["templates", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(nix::sys::signal::Signal::SIGPIPE as i32),
+        "{:?} {stderr}",
+        out.status
+    );
 }
 
 #[test]

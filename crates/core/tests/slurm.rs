@@ -1,7 +1,8 @@
 //! Runs on a real Slurm cluster (single node, on loopback, started and
 //! stopped by each test): submission, live progress, outcomes, time limits,
 //! cancel of a process tree, a controller restart, a 100-run job array, a
-//! job that can never start, and the Python FUSION's own results folder.
+//! sweep as one array and its re-run, a job that can never start, and the
+//! Python FUSION's own results folder.
 
 #[path = "support/slurm_cluster.rs"]
 mod slurm_cluster;
@@ -10,6 +11,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use fusion_desk_core::slurm::ClusterProfile;
+use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
 use fusion_desk_core::{CreateRunRequest, Run, RunStatus};
 use slurm_cluster::Cluster;
 use support::TestDesk;
@@ -399,6 +401,43 @@ async fn a_hundred_runs_go_as_one_job_array() {
         let done = wait_terminal(&t, &r.id, Duration::from_secs(120)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_on_a_cluster_goes_as_one_job_array_and_reruns_there() {
+    let _cluster = Cluster::start();
+    let t = desk_with(profile(), 5.0).await;
+    let sweep = t
+        .desk
+        .create_sweep(&SweepRequest {
+            template: "quick".into(),
+            overrides: vec!["test_sim.iterations=1".into(), "test_sim.step_ms=10".into()],
+            axes: vec![AxisSpec {
+                key: "routing_settings.k_paths".into(),
+                values: "1..4".into(),
+            }],
+            executor: Some(PROFILE.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(sweep.runs.len(), 4);
+    let array = sweep.runs[0].slurm_job_id.clone().unwrap();
+    let array = array.split('_').next().unwrap();
+    for (i, r) in sweep.runs.iter().enumerate() {
+        assert_eq!(r.executor, PROFILE);
+        assert_eq!(r.slurm_job_id.as_deref(), Some(format!("{array}_{i}").as_str()));
+    }
+    for r in &sweep.runs {
+        let done = wait_terminal(&t, &r.id, Duration::from_secs(60)).await;
+        assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    }
+    // A re-run goes where the run went.
+    let again = t.desk.rerun(&sweep.runs[0].id).await.unwrap();
+    assert_eq!(again.executor, PROFILE);
+    assert!(again.slurm_job_id.is_some(), "{again:#?}");
+    let done = wait_terminal(&t, &again.id, Duration::from_secs(60)).await;
+    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

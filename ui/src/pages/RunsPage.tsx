@@ -437,7 +437,7 @@ export function RunsPage() {
                       <input type="checkbox" aria-label="Select all loaded runs" checked={allLoadedSelected} onChange={toggleAll} data-testid="select-all" />
                     </th>
                     <th>Name</th>
-                    <th>ID</th>
+                    <th className="col-id">ID</th>
                     <th>Status</th>
                     <th className="col-progress">Progress</th>
                     <th>Template</th>

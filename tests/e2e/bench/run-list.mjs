@@ -9,18 +9,16 @@
 // tool adds the rows, each with a real run folder (frozen config.ini, a log,
 // a result file), as runs created by this version of the app look.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from '../lib/app.mjs';
+import { appStartMs, median } from './process-start.mjs';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const launches = Number(process.argv[3] ?? 3);
 const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/fusion-desk/target');
-const appPath = process.env.E2E_APP ?? join(target, 'debug/fusion-desk');
 const fdesk = join(target, 'debug/fdesk');
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (xs) => (xs.length ? median(xs).toFixed(0) : 'n/a');
 
 const STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'COMPLETED'];
@@ -53,21 +51,6 @@ function seed(home) {
   }
   sql.push('COMMIT;');
   execFileSync('sqlite3', [join(home, 'fusion-desk.db')], { input: sql.join('\n') });
-}
-
-function appStartMs() {
-  let newest = null;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readlinkSync(`/proc/${pid}/exe`) !== appPath) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-      if (newest === null || ticks > newest) newest = ticks;
-    } catch { /* gone or not ours */ }
-  }
-  if (newest === null) throw new Error(`no running ${appPath}`);
-  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  return Date.now() - (uptimeS - newest / CLK_TCK) * 1000;
 }
 
 // In the page: performs an action, then waits until the run count reads

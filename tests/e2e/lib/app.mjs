@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
 export const shotsDir = process.env.E2E_SHOTS ?? join(repoRoot, 'shots');
 
-function appPath() {
+export function appPath() {
   const app = process.env.E2E_APP
     ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache/fusion-desk/target'), 'debug/fusion-desk');
   if (!existsSync(app)) throw new Error(`${app} is missing: build it first (cargo build --workspace --bins)`);

@@ -7,6 +7,12 @@
 
 #![allow(dead_code)]
 
+// The same look at /proc as the core's suites use.
+#[path = "../../../core/tests/support/run_processes.rs"]
+mod run_processes;
+#[allow(unused_imports)] // not every suite looks at processes
+pub use run_processes::processes_of_run;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -148,26 +154,6 @@ pub fn alive(pid: Option<i64>, start: Option<i64>) -> bool {
         (Some(pid), Some(start)) => fusion_desk_core::procfs::is_same_process(pid as i32, start as u64),
         _ => false,
     }
-}
-
-/// Living processes that carry the run's id in their environment (every
-/// descendant of its simulator inherits it).
-pub fn processes_of_run(id: &str) -> Vec<i32> {
-    let needle = format!("FUSION_DESK_RUN_ID={id}");
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let zombie = state
-                .rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
-            !zombie
-                && std::fs::read(format!("/proc/{pid}/environ"))
-                    .map(|env| env.split(|b| *b == 0).any(|var| var == needle.as_bytes()))
-                    .unwrap_or(false)
-        })
-        .collect()
 }
 
 /// What the run's frozen config told test-sim to do: (iterations, exit code).

@@ -18,7 +18,7 @@ use crate::outcome::{self, Outcome};
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
-use crate::store::{Finish, RunRow, Store};
+use crate::store::{Finish, NewRun, RunRow, Store};
 use crate::sweeps::Lineage;
 use crate::timestamp;
 
@@ -264,18 +264,20 @@ impl Desk {
                 .iter()
                 .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
                 .collect();
+            let network = crate::history::network_of_config(&text).unwrap_or_default();
             self.store()
-                .insert_run_with(
-                    &id,
-                    &name,
-                    &config.template,
-                    &overrides,
-                    &settings::join_command(&simulator),
-                    executor
+                .insert_new_run(&NewRun {
+                    id: &id,
+                    name: &name,
+                    template: &config.template,
+                    overrides: &overrides,
+                    simulator: &settings::join_command(&simulator),
+                    executor: executor
                         .as_ref()
                         .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
+                    network: Some(&network),
                     lineage,
-                )
+                })
                 .await
         }
         .await;
@@ -283,12 +285,6 @@ impl Desk {
             // Nothing refers to the folder yet: the row is the last step.
             let _ = std::fs::remove_dir_all(dir.root());
             return Err(e);
-        }
-        // The row exists from here on, so its folder must stay. The network
-        // only serves the list's filter; left NULL, the start-up backfill
-        // records it.
-        if let Err(e) = crate::history::record_network(self.store(), &id, &text).await {
-            tracing::warn!("cannot record the network of run {id}: {}", e.message);
         }
         Ok(self.emit_row(&id).await?.expect("just inserted"))
     }

@@ -124,6 +124,22 @@ pub struct Finish {
     pub completed_at: String,
 }
 
+/// A run as it is first recorded.
+pub struct NewRun<'a> {
+    pub id: &'a RunId,
+    pub name: &'a str,
+    pub template: &'a str,
+    pub overrides: &'a [String],
+    pub simulator: &'a str,
+    /// `local` or the name of a Slurm cluster profile.
+    pub executor: &'a str,
+    /// The frozen config's network (`""` when it names none); None when not
+    /// known, for the start-up backfill to record.
+    pub network: Option<&'a str>,
+    /// The sweep the run belongs to and the run it re-runs.
+    pub lineage: &'a Lineage,
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -170,6 +186,8 @@ impl Store {
         &self.pool
     }
 
+    /// Inserts a PENDING local run with nothing else recorded (benchmarks
+    /// and tests that need rows, not runs).
     pub async fn insert_run(
         &self,
         id: &RunId,
@@ -178,16 +196,42 @@ impl Store {
         overrides: &[String],
         simulator: &str,
     ) -> Result<()> {
-        self.insert_run_with(
+        self.insert_new_run(&NewRun {
             id,
             name,
             template,
             overrides,
             simulator,
-            crate::slurm::LOCAL_EXECUTOR,
-            &Lineage::default(),
-        )
+            executor: crate::slurm::LOCAL_EXECUTOR,
+            network: None,
+            lineage: &Lineage::default(),
+        })
         .await
+    }
+
+    /// Inserts a PENDING run in one statement: a local dispatcher never sees
+    /// a cluster run as local, nor a list a run without its network, even
+    /// for a moment.
+    pub async fn insert_new_run(&self, run: &NewRun<'_>) -> Result<()> {
+        let now = timestamp::now();
+        sqlx::query(
+            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at, \
+             executor, network, sweep_id, rerun_of) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(run.id.as_str())
+        .bind(run.name)
+        .bind(run.template)
+        .bind(serde_json::to_string(run.overrides).expect("strings serialise"))
+        .bind(run.simulator)
+        .bind(&now)
+        .bind(&now)
+        .bind(run.executor)
+        .bind(run.network)
+        .bind(&run.lineage.sweep_id)
+        .bind(&run.lineage.rerun_of)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn get(&self, id: &RunId) -> Result<Option<RunRow>> {

@@ -70,7 +70,8 @@ pub fn network_of_config(config: &str) -> Option<String> {
         .filter(|n| !n.is_empty())
 }
 
-/// Records the network of a new run from its frozen config.
+/// Records a run's network from its frozen config (the start-up backfill of
+/// runs recorded before the network was).
 pub(crate) async fn record_network(store: &Store, id: &RunId, config: &str) -> Result<()> {
     sqlx::query("UPDATE runs SET network = ? WHERE id = ?")
         .bind(network_of_config(config).unwrap_or_default())

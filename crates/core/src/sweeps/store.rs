@@ -3,7 +3,7 @@
 
 use sqlx::{FromRow, Row};
 
-use super::{Lineage, Sweep, SweepAxis, SweepCounts};
+use super::{Sweep, SweepAxis, SweepCounts};
 use crate::error::Result;
 use crate::run_id::RunId;
 use crate::store::{RunRow, Store, RUN_COLUMNS};
@@ -53,40 +53,6 @@ impl Store {
                 return Ok(id);
             }
         }
-    }
-
-    /// Inserts a PENDING run for `executor` (`local` or a cluster profile)
-    /// with its sweep and what it re-runs, in one statement: a local
-    /// dispatcher never sees a cluster run as local, even for a moment.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_run_with(
-        &self,
-        id: &RunId,
-        name: &str,
-        template: &str,
-        overrides: &[String],
-        simulator: &str,
-        executor: &str,
-        lineage: &Lineage,
-    ) -> Result<()> {
-        let now = timestamp::now();
-        sqlx::query(
-            "INSERT INTO runs (id, name, template, overrides, simulator, status, created_at, updated_at, \
-             executor, sweep_id, rerun_of) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(name)
-        .bind(template)
-        .bind(serde_json::to_string(overrides).expect("strings serialise"))
-        .bind(simulator)
-        .bind(&now)
-        .bind(&now)
-        .bind(executor)
-        .bind(&lineage.sweep_id)
-        .bind(&lineage.rerun_of)
-        .execute(self.pool())
-        .await?;
-        Ok(())
     }
 
     /// Sweeps with their counts, newest first; only `id` when given.

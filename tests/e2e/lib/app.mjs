@@ -128,7 +128,13 @@ export class App {
   }
 
   async waitGone(testId, timeoutMs = 20_000) {
-    await this.browser.wait(async () => (await this.browser.findElements(By.css(`[data-testid="${testId}"]`))).length === 0, timeoutMs, `${testId} still present`);
+    await this.browser.wait(async () => {
+      try {
+        return (await this.browser.findElements(By.css(`[data-testid="${testId}"]`))).length === 0;
+      } catch {
+        return false; // WebKitWebDriver reports a node the page replaced mid-search: look again
+      }
+    }, timeoutMs, `${testId} still present`);
   }
 
   /** Clicks Create on the new-run page once the config has been checked (the

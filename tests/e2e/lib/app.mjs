@@ -89,7 +89,14 @@ export class App {
   }
 
   el(testId) {
-    return this.browser.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), 20_000, `no ${testId}`);
+    return this.browser.wait(async () => {
+      try {
+        const [found] = await this.browser.findElements(By.css(`[data-testid="${testId}"]`));
+        return found ?? false;
+      } catch {
+        return false; // a node the page replaced mid-search (see waitGone): look again
+      }
+    }, 20_000, `no ${testId}`);
   }
 
   async click(testId) {

@@ -22,6 +22,7 @@ pub mod procfs;
 pub mod reported_results;
 pub mod run_id;
 pub mod run_lock;
+pub mod runfs;
 pub mod settings;
 pub mod simulator;
 pub mod slurm;

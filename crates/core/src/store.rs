@@ -337,7 +337,8 @@ impl Store {
     /// simulator started: it goes back to the head of the queue.
     pub async fn requeue(&self, id: &RunId) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE runs SET status = 'PENDING', started_at = NULL, updated_at = ? \
+            "UPDATE runs SET status = 'PENDING', started_at = NULL, supervisor_pid = NULL, \
+             supervisor_start_time = NULL, updated_at = ? \
              WHERE id = ? AND status = 'RUNNING' AND pid IS NULL",
         )
         .bind(timestamp::now())
@@ -345,6 +346,21 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The supervisor's own pid, recorded before it starts the simulator.
+    pub async fn record_supervisor(&self, id: &RunId, pid: i32, start_time: u64) -> Result<()> {
+        sqlx::query(
+            "UPDATE runs SET supervisor_pid = ?, supervisor_start_time = ?, updated_at = ? \
+             WHERE id = ? AND status = 'RUNNING'",
+        )
+        .bind(pid)
+        .bind(start_time as i64)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn record_process(&self, id: &RunId, p: ProcessRecord) -> Result<()> {

@@ -237,7 +237,7 @@ impl Desk {
             let id = RunId::generate();
             let dir = self.data().run(&id);
             // create_dir (not _all) fails if the id is taken: draw again.
-            match std::fs::create_dir(dir.root()) {
+            match crate::layout::create_private_dir(dir.root()) {
                 Ok(()) => break (id, dir),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => {
@@ -256,7 +256,7 @@ impl Desk {
         let text = header + &config.text;
         let result = async {
             for sub in [dir.logs(), dir.output()] {
-                std::fs::create_dir(&sub)
+                crate::layout::create_private_dir(&sub)
                     .map_err(|e| DeskError::io(format!("cannot create {}", sub.display()), e))?;
             }
             crate::runfs::write_atomic(&dir.config(), text.as_bytes(), crate::runfs::FILE_MODE)?;

@@ -280,6 +280,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     Folder::open(dir)?.write_atomic(Path::new(name), bytes, mode)
 }
 
+/// Reads a file a config names by absolute path (a topology, a modulation
+/// table): links are followed (the path is the user's), but only a regular
+/// file of at most `cap` bytes is read, opened so a FIFO cannot block, and
+/// errors name the path, never its content.
+pub fn read_named_file(path: &Path, cap: u64) -> Result<String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?;
+    if !meta.is_file() {
+        return Err(DeskError::invalid_input(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let bytes = read_capped(file, cap, path)?;
+    String::from_utf8(bytes)
+        .map_err(|_| DeskError::invalid_input(format!("{} is not UTF-8 text", path.display())))
+}
+
 /// Writes a file the user chose to save to (an export): the folder is
 /// resolved as the user sees it (it may be reached through a link, such as
 /// a linked home), the file replaced atomically through a random temp name.

@@ -2,7 +2,7 @@
 //! supervisors. Every state transition is a single conditional UPDATE, so two
 //! processes racing on one run can never both win.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -153,6 +153,15 @@ pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
+        // The database holds every run's notes, configs and logs: the user's
+        // alone. SQLite gives its -wal and -shm files the database's mode.
+        crate::layout::private_file(&data.database())?;
+        for side in ["-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{side}", data.database().display()));
+            if path.is_file() {
+                crate::layout::private_file(&path)?;
+            }
+        }
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(data.database())
             .create_if_missing(true)

@@ -330,7 +330,7 @@ impl Desk {
             cluster_dirs.len(),
             &profile.cluster_path(&root, &logs),
         );
-        let written = std::fs::create_dir_all(&logs)
+        let written = crate::layout::create_private_dir_all(&logs)
             .map_err(|e| DeskError::io(format!("cannot create {}", logs.display()), e))
             .and_then(|()| crate::runfs::write_atomic(&index, index_text.as_bytes(), crate::runfs::FILE_MODE))
             .and_then(|()| write_script(&script_path, &text));

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod change_monitor;
 pub mod compare;
 pub mod configs;
+pub mod csv_table;
 pub mod desk;
 pub mod error;
 pub mod events;

@@ -12,6 +12,7 @@
 pub mod address;
 mod export;
 pub mod fsx;
+mod open_check;
 pub mod preview;
 pub mod results;
 pub mod roots;
@@ -380,6 +381,16 @@ impl Desk {
         let tree = self.run_tree(id).await?;
         let addr = Address::parse(path)?;
         blocking(move || tree.resolve(&addr)).await
+    }
+
+    /// The checked path of a file or folder for the desktop's "Open":
+    /// programs, scripts and desktop entries are refused (Reveal shows
+    /// them), and the path is checked to still name the file that was
+    /// inspected through its descriptor. Call right before opening.
+    pub async fn resolve_for_desktop_open(&self, id: &str, path: &str) -> Result<PathBuf> {
+        let tree = self.run_tree(id).await?;
+        let addr = Address::parse(path)?;
+        blocking(move || open_check::for_open(&tree, &addr)).await
     }
 
     /// Copies the whole run (`path` None: the run folder plus each extra root

@@ -39,11 +39,27 @@ impl DataDir {
             .map_err(|e| DeskError::io(format!("cannot resolve data dir {}", root.display()), e))?;
         let dir = Self { root };
         if existed {
-            if let Some(warning) = dir.exposure_warning() {
-                tracing::warn!("{warning}");
-            }
+            dir.protect();
         }
         Ok(dir)
+    }
+
+    /// An existing data dir that grants group or other access: on a local
+    /// filesystem it is made the user's alone; on a shared one (where a
+    /// group may share it on purpose) a warning says what others can do.
+    fn protect(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(&self.root) else {
+            return;
+        };
+        if meta.permissions().mode() & 0o077 == 0 {
+            return;
+        }
+        if let Some(warning) = self.exposure_warning() {
+            tracing::warn!("{warning}");
+        } else if let Err(e) = std::fs::set_permissions(&self.root, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!("cannot make the data dir {} private: {e}", self.root.display());
+        }
     }
 
     /// A warning when others may read or change what the data dir holds: it

@@ -35,6 +35,8 @@ const MAX_LINE: usize = 64 * 1024;
 pub struct SavingToScanner {
     offset: u64,
     partial: Vec<u8>,
+    /// The partial line is longer than MAX_LINE.
+    cut: bool,
     latest: Option<PathBuf>,
 }
 
@@ -48,20 +50,32 @@ impl SavingToScanner {
             *self = SavingToScanner::default(); // truncated or replaced
         }
         file.seek(SeekFrom::Start(self.offset)).ok()?;
-        let mut chunk = Vec::new();
-        file.take(len - self.offset).read_to_end(&mut chunk).ok()?;
-        self.offset = len;
         let before = self.latest.clone();
-        for piece in chunk.split_inclusive(|b| *b == b'\n') {
-            if self.partial.len() < MAX_LINE {
-                let room = MAX_LINE - self.partial.len();
-                self.partial.extend_from_slice(&piece[..piece.len().min(room)]);
-            }
-            if piece.ends_with(b"\n") {
-                if let Some(path) = saving_to(&self.partial) {
-                    self.latest = Some(path);
+        // Read in fixed chunks: a simulator may write a line of any length.
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut file = file.take(len - self.offset);
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            self.offset += n as u64;
+            for piece in buf[..n].split_inclusive(|b| *b == b'\n') {
+                if self.partial.len() + piece.len() <= MAX_LINE {
+                    self.partial.extend_from_slice(piece);
+                } else {
+                    self.cut = true;
                 }
-                self.partial.clear();
+                if piece.ends_with(b"\n") {
+                    // A cut line is no `Saving to:` line: its path would be a prefix.
+                    if !self.cut {
+                        if let Some(path) = saving_to(&self.partial) {
+                            self.latest = Some(path);
+                        }
+                    }
+                    self.partial.clear();
+                    self.cut = false;
+                }
             }
         }
         (self.latest != before).then(|| self.latest.clone()).flatten()

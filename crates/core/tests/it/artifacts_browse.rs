@@ -545,8 +545,15 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     assert!(whole.join("config.ini").is_file());
     assert!(whole.join("logs/sim.log").is_file());
     assert!(whole.join("output/sub/deeper/b.txt").is_file());
-    assert!(whole.join("@fusion/300.0_erlang.json").is_file());
-    assert!(s.files >= 6, "{s:?}");
+    assert!(s.files >= 5, "{s:?}");
+    // The folder the simulator reported is copied in bulk only when asked.
+    assert!(!whole.join("@fusion").exists());
+    let with = dest_dir.join("whole-run-with-reported");
+    fx.desk()
+        .export_artifacts_with(&fx.id, None, &with, false, true)
+        .await
+        .unwrap();
+    assert!(with.join("@fusion/300.0_erlang.json").is_file());
     // Nothing left behind under a temporary name.
     let leftovers: Vec<_> = std::fs::read_dir(&dest_dir)
         .unwrap()

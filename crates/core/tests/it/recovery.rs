@@ -183,3 +183,87 @@ async fn an_abandoned_run_folder_is_removed_and_real_ones_are_kept() {
         "run folders are never touched"
     );
 }
+
+/// exit.json lies in the simulator's folder: garbage there, or a link to
+/// another file, settles the run as failed, saying why, instead of never.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_outcome_settles_the_run_failed_with_a_clear_message() {
+    let t = support::unwatched_desk(2, 1.0).await;
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().join("exit.json");
+    std::fs::write(&elsewhere, r#"{"exit_code": 0, "signal": null, "cancelled": false, "spawn_error": null, "finished_at": "x"}"#).unwrap();
+    for plant in ["garbage", "link", "folder"] {
+        let run = t.create(&["test_sim.iterations=1"]).await;
+        t.wait(&run.id).await;
+        let exit = std::path::Path::new(&run.run_dir).join("exit.json");
+        std::fs::remove_file(&exit).unwrap();
+        match plant {
+            "garbage" => std::fs::write(&exit, "{not json").unwrap(),
+            "link" => std::os::unix::fs::symlink(&elsewhere, &exit).unwrap(),
+            _ => std::fs::create_dir(&exit).unwrap(),
+        }
+        force_running(&t, &run.id, Some(999_999), Some(1)).await;
+        t.desk.recover().await.unwrap();
+        let after = t.desk.get(&run.id).await.unwrap();
+        assert_eq!(after.status, RunStatus::Failed, "{plant}");
+        let message = after.error_message.unwrap_or_default();
+        assert!(message.contains("outcome file could not be read"), "{plant}: {message}");
+    }
+}
+
+/// The supervisor records itself before it starts the simulator. If it dies
+/// after starting it but before recording its pid, recovery finds the
+/// simulator by the run id in its environment, stops it and fails the run:
+/// never a second simulator in the same folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_simulator_without_a_recorded_pid_is_stopped_not_requeued() {
+    let t = support::unwatched_desk(2, 1.0).await;
+    let run = t.create(&["test_sim.iterations=1"]).await;
+    t.wait(&run.id).await;
+    std::fs::remove_file(std::path::Path::new(&run.run_dir).join("exit.json")).unwrap();
+    force_running(&t, &run.id, None, None).await;
+    sqlx::query("UPDATE runs SET supervisor_pid = 999999, supervisor_start_time = 1 WHERE id = ?")
+        .bind(&run.id)
+        .execute(t.desk.store().pool())
+        .await
+        .unwrap();
+    let mut stray = Command::new("sleep")
+        .arg("60")
+        .env("FUSION_DESK_RUN_ID", &run.id)
+        .spawn()
+        .unwrap();
+    // Until the stray process has exec'd, /proc shows the environment of its parent.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    t.desk.recover().await.unwrap();
+    let after = t.desk.get(&run.id).await.unwrap();
+    assert_eq!(after.status, RunStatus::Failed, "{after:?}");
+    assert!(after.error_message.unwrap_or_default().contains("before recording the simulator's pid"));
+    let status = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Some(s) = stray.try_wait().unwrap() {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the stray simulator was stopped");
+    assert!(!status.success());
+}
+
+/// A delete moves a run's folder aside, then removes it; a crash between
+/// the two leaves `.deleted-*` behind, collected at the next start.
+#[tokio::test(flavor = "multi_thread")]
+async fn folders_left_by_an_interrupted_delete_are_collected_at_start() {
+    let t = desk(2, 1.0).await;
+    let runs = t.home.path().join("runs");
+    let left = runs.join(".deleted-0123456789ab-00000000cafe");
+    std::fs::create_dir_all(left.join("logs")).unwrap();
+    std::fs::write(left.join("logs/sim.log"), "old").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("keep"), "keep").unwrap();
+    std::os::unix::fs::symlink(outside.path(), left.join("link")).unwrap();
+    t.desk.recover().await.unwrap();
+    assert!(!left.exists());
+    assert!(outside.path().join("keep").exists(), "a link inside is removed, not followed");
+}

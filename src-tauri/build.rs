@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "runs_list",
     "runs_get",
     "runs_config",
+    "runs_template_diff",
     "runs_cancel",
     "runs_delete",
     "runs_log_snapshot",

@@ -19,6 +19,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::runs_list,
         runs::runs_get,
         runs::runs_config,
+        runs::runs_template_diff,
         runs::runs_cancel,
         runs::runs_delete,
         live::runs_log_snapshot,

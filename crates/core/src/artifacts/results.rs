@@ -289,8 +289,9 @@ pub fn to_csv(table: &ResultsTable) -> String {
     .collect();
     header.extend(mods.iter().map(|(bw, m)| format!("mods_used[{bw}][{m}]")));
     header.extend(bws.iter().map(|bw| format!("blocked[{bw}]")));
-    header.push("path".to_owned());
+    // Empty, or why the load is partial (its statistics cover fewer iterations).
     header.push("partial".to_owned());
+    header.push("path".to_owned());
 
     let mut out = String::new();
     push_record(&mut out, &header);
@@ -333,8 +334,8 @@ pub fn to_csv(table: &ResultsTable) -> String {
                 .map(|b| b.count.to_string())
                 .unwrap_or_default()
         }));
-        cells.push(r.path.clone());
         cells.push(r.partial_reason.clone().unwrap_or_default());
+        cells.push(r.path.clone());
         push_record(&mut out, &cells);
     }
     out

@@ -45,6 +45,7 @@ import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
 import { compareRuns, MAX_NOTE_BYTES, normalizeTags, runMatches, templateChanges } from './memoryHistory';
 import type { TemplateDiff } from '../bindings/TemplateDiff';
+import { MEMORY_SCHEMA } from './setup';
 import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
   changedLoads,
@@ -102,7 +103,7 @@ type Method = Exclude<keyof Backend, 'kind'>;
 
 /** The run has ended: what it left unfinished was cut off. */
 function isOver(r: Run): boolean {
-  return r.status === 'COMPLETED' || r.status === 'FAILED' || r.status === 'CANCELLED';
+  return TERMINAL.includes(r.status);
 }
 
 const DATA_DIR = '/home/researcher/.local/share/fusion-desk';
@@ -1109,7 +1110,9 @@ export class MemoryBackend implements Backend {
 
   private sweepAxes(request: SweepRequest) {
     try {
-      return parseAxes(request.axes);
+      return parseAxes(request.axes, (key) =>
+        MEMORY_SCHEMA.filter((k) => k.key === key && k.usage !== 'ignored').map((k) => k.section),
+      );
     } catch (e) {
       if (e instanceof AxisError) throw err('invalid_input', e.message);
       throw e;

@@ -385,9 +385,21 @@ pub fn key(section: &str, key: &str) -> Option<ConfigKey> {
         .map(to_key)
 }
 
-/// The schema's sections that hold a key of this name.
+/// The schema's sections that hold a key of this name and a simulator reads
+/// (FUSION's templates carry `policy_settings.k_paths`, which nothing reads);
+/// the ignored ones only when no section's key is read.
 pub fn sections_of(key: &str) -> Vec<&'static str> {
-    DOCS.iter().filter(|d| d.key == key).map(|d| d.section).collect()
+    let all: Vec<&Doc> = DOCS.iter().filter(|d| d.key == key).collect();
+    let read: Vec<&'static str> = all
+        .iter()
+        .filter(|d| d.usage != Some(KeyUse::Ignored))
+        .map(|d| d.section)
+        .collect();
+    if read.is_empty() {
+        all.iter().map(|d| d.section).collect()
+    } else {
+        read
+    }
 }
 
 /// A "did you mean" for a key FUSION does not know in `section`: the same

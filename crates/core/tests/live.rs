@@ -354,11 +354,14 @@ fn the_log_path_infers_reasons_from_fusion_s_own_lines() {
 
 #[test]
 fn the_contract_s_inference_rule_on_its_own() {
-    assert_eq!(LoadEnd::infer(10, Some(10), None), LoadEnd::MaxIters);
-    assert_eq!(LoadEnd::infer(12, Some(10), None), LoadEnd::MaxIters);
-    assert_eq!(LoadEnd::infer(3, Some(10), Some(4.99)), LoadEnd::Confidence);
-    assert_eq!(LoadEnd::infer(3, Some(10), Some(5.01)), LoadEnd::Interrupted);
-    assert_eq!(LoadEnd::infer(0, Some(10), None), LoadEnd::Interrupted);
+    assert_eq!(LoadEnd::infer(10, Some(10), None, None), LoadEnd::MaxIters);
+    assert_eq!(LoadEnd::infer(12, Some(10), None, None), LoadEnd::MaxIters);
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(4.99), Some(0.1)), LoadEnd::Confidence);
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(5.01), Some(0.1)), LoadEnd::Interrupted);
+    assert_eq!(LoadEnd::infer(0, Some(10), None, None), LoadEnd::Interrupted);
+    // Nothing blocked: FUSION's rule never stops such a load, whatever
+    // interval the simulator left in place.
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(0.0), Some(0.0)), LoadEnd::Interrupted);
 }
 
 #[test]

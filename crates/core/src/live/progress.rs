@@ -49,10 +49,20 @@ impl LoadEnd {
     /// The contract's rule for an `erlang_complete` that carries no `reason`
     /// (older simulators): all iterations ran → `max_iters`; fewer with the
     /// interval within FUSION's 5 % target → `confidence`; else `interrupted`.
-    pub fn infer(iterations: u32, total_iterations: Option<u32>, ci_percent: Option<f64>) -> Self {
+    /// A mean of zero never meets FUSION's rule (it skips the interval when
+    /// nothing blocked), so a zero-blocking load cut short reads as
+    /// interrupted even though its `ci_percent` is 0.
+    pub fn infer(
+        iterations: u32,
+        total_iterations: Option<u32>,
+        ci_percent: Option<f64>,
+        mean_blocking: Option<f64>,
+    ) -> Self {
+        let met_target = ci_percent.is_some_and(|p| p <= CONFIDENCE_TARGET_PERCENT)
+            && mean_blocking.is_none_or(|m| m > 0.0);
         match total_iterations {
             Some(total) if iterations >= total => LoadEnd::MaxIters,
-            _ if ci_percent.is_some_and(|p| p <= CONFIDENCE_TARGET_PERCENT) => LoadEnd::Confidence,
+            _ if met_target => LoadEnd::Confidence,
             None if iterations > 0 && ci_percent.is_none() => LoadEnd::MaxIters,
             _ => LoadEnd::Interrupted,
         }
@@ -620,7 +630,7 @@ impl ProgressState {
                         // that ran to its end; a cut-off load never gets it.
                         LoadEnd::MaxIters
                     } else {
-                        LoadEnd::infer(load.iteration, total, load.ci_percent)
+                        LoadEnd::infer(load.iteration, total, load.ci_percent, load.mean_blocking)
                     }
                 });
                 load.reason = Some(reason);

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { Backend } from '../../api/backend';
+import { displayPercent } from '../../components/ProgressBar';
 import type { LoadProgress } from '../../bindings/LoadProgress';
 import type { ProgressCursor } from '../../bindings/ProgressCursor';
 import type { ProgressMessage } from '../../bindings/ProgressMessage';
@@ -91,7 +92,8 @@ export function extentText(p: RunProgress): string {
  */
 export function endedLabel(p: RunProgress): string {
   if (p.percent !== null && p.percent >= 100 && p.loads_interrupted === 0) return 'Complete';
-  const at = p.percent !== null ? ` at ${Math.floor(p.percent)} %` : '';
+  // Rounded as the bar's own figure is, so the words and the number agree.
+  const at = p.percent !== null ? ` at ${displayPercent(p.percent)} %` : '';
   return `Stopped${at} — ${extentText(p)}`;
 }
 

@@ -283,7 +283,8 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         }
         Command::Show { id } => {
             let run = desk.get(id).await?;
-            out.show(&run, desk.progress(id).await?.as_ref());
+            let diff = desk.template_diff(id).await.ok();
+            out.show(&run, desk.progress(id).await?.as_ref(), diff.as_ref());
         }
         Command::Wait { id, timeout } => {
             let timeout = timeout

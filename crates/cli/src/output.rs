@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use fusion_desk_core::live::{LogMessage, RunProgress};
+use fusion_desk_core::configs::TemplateDiff;
+use fusion_desk_core::live::{LoadEnd, LoadProgress, LogMessage, RunProgress};
 use fusion_desk_core::model::TemplateInfo;
 use fusion_desk_core::settings::SettingsView;
 use fusion_desk_core::{Desk, DeskError, Run, RunPage};
@@ -47,16 +48,27 @@ impl Printer {
         }
     }
 
-    /// A run with its progress (`progress` is null before the first event).
-    pub fn show(&self, run: &Run, progress: Option<&RunProgress>) {
+    /// A run with its progress (`progress` is null before the first event)
+    /// and how its config differs from its template.
+    pub fn show(&self, run: &Run, progress: Option<&RunProgress>, diff: Option<&TemplateDiff>) {
         if self.json {
             let mut value = serde_json::to_value(run).expect("DTOs serialise");
             value["progress"] = serde_json::to_value(progress).expect("DTOs serialise");
+            value["template_diff"] = serde_json::to_value(diff).expect("DTOs serialise");
             return self.print_json(&value);
         }
         self.run(run);
+        if let Some(outcome) = outcome_words(run) {
+            println!("outcome:      {outcome}");
+        }
+        if let Some(d) = diff {
+            print_template_diff(d);
+        }
         if let Some(p) = progress {
-            println!("progress:     {}", progress_line(p));
+            println!("progress:     {}", progress_line(p, run.status.is_terminal()));
+            for l in &p.loads {
+                println!("  {}", load_line(l));
+            }
         }
     }
 
@@ -138,8 +150,87 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-/// `42.0 %, load 300 Erlang (2/3), iteration 2/3, about 12 s left`.
-fn progress_line(p: &RunProgress) -> String {
+/// `changed:      routing_settings.k_paths: 3 → 1` per key, aligned.
+fn print_template_diff(d: &TemplateDiff) {
+    if d.template_missing {
+        println!("changed:      (template {:?} not found: nothing to compare with)", d.template);
+        return;
+    }
+    if d.changes.is_empty() {
+        println!("changed:      nothing (the template as it is)");
+        return;
+    }
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_owned());
+    for (i, c) in d.changes.iter().enumerate() {
+        let head = if i == 0 { "changed:" } else { "" };
+        println!("{head:<14}{}: {} → {}", c.key, show(&c.template), show(&c.run));
+    }
+}
+
+/// How the run ended, in words: `stopped by SIGTERM after cancel`.
+fn outcome_words(run: &Run) -> Option<String> {
+    let cancelled = run.cancel_requested_at.is_some();
+    // A shell or Python that dies of a signal is reported by its parent as
+    // exit code 128 + the signal.
+    let signal = run.exit_signal.or_else(|| {
+        run.exit_code
+            .filter(|c| (129..=128 + 64).contains(c))
+            .map(|c| c - 128)
+    });
+    let after = if cancelled { " after cancel" } else { "" };
+    match (signal, run.exit_code) {
+        (Some(s), _) => Some(format!("stopped by {}{after}", signal_name(s))),
+        (None, Some(0)) => Some("exited normally (code 0)".to_owned()),
+        (None, Some(c)) => Some(format!("exited with code {c}{after}")),
+        (None, None) => None,
+    }
+}
+
+fn signal_name(s: i64) -> String {
+    match s {
+        1 => "SIGHUP".to_owned(),
+        2 => "SIGINT".to_owned(),
+        6 => "SIGABRT".to_owned(),
+        9 => "SIGKILL".to_owned(),
+        11 => "SIGSEGV".to_owned(),
+        15 => "SIGTERM".to_owned(),
+        n => format!("signal {n}"),
+    }
+}
+
+/// `  400 Erlang  10/10 iterations  done (all iterations)`.
+fn load_line(l: &LoadProgress) -> String {
+    let of = l.total_iterations.map_or_else(String::new, |n| format!("/{n}"));
+    let state = match l.reason {
+        Some(LoadEnd::MaxIters) => "done (all iterations)",
+        Some(LoadEnd::Confidence) => "early stop (confidence reached)",
+        Some(LoadEnd::Interrupted) => "interrupted (partial statistics)",
+        None => "running",
+    };
+    format!("{} Erlang  {}{of} iterations  {state}", l.erlang, l.iteration)
+}
+
+/// `42.0 %, load 300 Erlang (2/3), iteration 2/3, about 12 s left`; for a
+/// run that ended short: `stopped at 62.5 %: 5 of 8 loads, 50 of 80 iterations`.
+fn progress_line(p: &RunProgress, ended: bool) -> String {
+    if ended && p.percent.is_some_and(|v| v < 100.0) {
+        let mut line = format!("stopped at {:.1} %", p.percent.unwrap_or(0.0));
+        let mut facts = Vec::new();
+        if let Some(n) = p.total_erlangs {
+            facts.push(format!("{} of {n} loads", p.loads_complete));
+        }
+        if let (Some(e), Some(i)) = (p.total_erlangs, p.total_iterations) {
+            facts.push(format!("{} of {} iterations", p.finished_iterations, e * i));
+        }
+        if !facts.is_empty() {
+            line.push_str(": ");
+            line.push_str(&facts.join(", "));
+        }
+        if let Some(err) = &p.error {
+            line.push_str(&format!(", error: {err}"));
+        }
+        return line;
+    }
     let mut parts = vec![p.percent.map_or_else(|| "-".to_owned(), |v| format!("{v:.1} %"))];
     if let Some(e) = p.erlang {
         let of = match (p.erlang_index, p.total_erlangs) {

@@ -12,6 +12,7 @@ macro_rules! ipc_commands {
             runs::runs_list,
             runs::runs_get,
             runs::runs_config,
+            runs::runs_template_diff,
             runs::runs_cancel,
             runs::runs_delete,
             live::runs_log_snapshot,

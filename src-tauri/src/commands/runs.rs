@@ -1,3 +1,4 @@
+use fusion_desk_core::configs::TemplateDiff;
 use fusion_desk_core::{CreateRunRequest, Desk, DeskError, ListQuery, Run, RunPage};
 use tauri::State;
 
@@ -19,6 +20,11 @@ pub async fn runs_get(desk: State<'_, Desk>, id: String) -> Result<Run, DeskErro
 #[tauri::command]
 pub async fn runs_config(desk: State<'_, Desk>, id: String) -> Result<String, DeskError> {
     desk.config_text(&id).await
+}
+
+#[tauri::command]
+pub async fn runs_template_diff(desk: State<'_, Desk>, id: String) -> Result<TemplateDiff, DeskError> {
+    desk.template_diff(&id).await
 }
 
 #[tauri::command]

@@ -154,7 +154,13 @@ export class App {
         return false;
       }
     }, 20_000, 'the config was never checked');
+    // A config in FUSION's RL training mode is confirmed before it is created.
+    const training = (await this.browser.findElements(By.css('[data-testid="training-warning"]'))).length > 0;
     await this.click('create-run');
+    if (training) {
+      await this.el('confirm-modal');
+      await this.click('confirm-ok');
+    }
   }
 
   async screenshot(name) {

@@ -223,6 +223,21 @@ fn simulate(args: &[String]) -> i32 {
         for it in 0..iterations {
             if !sleep_unless_terminated(step) {
                 log.line("fusion.sim", "WARNING", "Received signal 15, stopping");
+                // As the embedded engine does: the load it was in ends as
+                // interrupted, its partial statistics saved and marked.
+                let mean = if it > 0 { sum / it as f64 } else { 0.0 };
+                emit(format!(
+                    r#"{{"type":"erlang_complete","ts":"{}","erlang":{erlang:.1},"reason":"interrupted","metrics":{{"mean_blocking":{mean},"iterations":{it}}}}}"#,
+                    iso_now()
+                ));
+                if let (Some(out), true) = (flag(args, "--output_dir"), it > 0) {
+                    let _ = std::fs::write(
+                        format!("{out}/{erlang:.1}_erlang.json"),
+                        format!(
+                            "{{\"blocking_mean\": {mean}, \"sim_block_list\": [], \"fusion_desk\": {{\"partial\": true, \"reason\": \"interrupted\"}}}}\n"
+                        ),
+                    );
+                }
                 return 143;
             }
             if load == 0 && it == 0 {
@@ -259,7 +274,7 @@ fn simulate(args: &[String]) -> i32 {
         }
         let mean = sum / iterations.max(1) as f64;
         emit(format!(
-            r#"{{"type":"erlang_complete","ts":"{}","erlang":{erlang:.1},"metrics":{{"mean_blocking":{mean},"iterations":{iterations}}}}}"#,
+            r#"{{"type":"erlang_complete","ts":"{}","erlang":{erlang:.1},"reason":"max_iters","metrics":{{"mean_blocking":{mean},"iterations":{iterations}}}}}"#,
             iso_now()
         ));
         if let Some(out) = flag(args, "--output_dir") {

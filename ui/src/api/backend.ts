@@ -4,6 +4,7 @@
 
 import { createContext, useContext } from 'react';
 import type { CreateRunRequest } from '../bindings/CreateRunRequest';
+import type { TemplateDiff } from '../bindings/TemplateDiff';
 import type { DeskError } from '../bindings/DeskError';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { ListQuery } from '../bindings/ListQuery';
@@ -67,6 +68,8 @@ export interface Backend {
   getRun(id: string): Promise<Run>;
   /** The run's frozen config.ini text. */
   runConfig(id: string): Promise<string>;
+  /** How the run's frozen config differs from its template, key by key. */
+  templateDiff(id: string): Promise<TemplateDiff>;
   /** Returns at once; the CANCELLED state arrives later as a `run_updated` event. */
   cancelRun(id: string): Promise<Run>;
   /** Only finished runs; an active one rejects with `invalid_state`. */

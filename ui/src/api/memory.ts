@@ -43,7 +43,9 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
-import { compareRuns, MAX_NOTE_BYTES, normalizeTags, runMatches } from './memoryHistory';
+import { compareRuns, MAX_NOTE_BYTES, normalizeTags, runMatches, templateChanges } from './memoryHistory';
+import type { TemplateDiff } from '../bindings/TemplateDiff';
+import { MEMORY_SCHEMA } from './setup';
 import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
   changedLoads,
@@ -98,6 +100,11 @@ export type MemoryOptions = {
 export type MemoryCall = { method: string; args: unknown[] };
 
 type Method = Exclude<keyof Backend, 'kind'>;
+
+/** The run has ended: what it left unfinished was cut off. */
+function isOver(r: Run): boolean {
+  return TERMINAL.includes(r.status);
+}
 
 const DATA_DIR = '/home/researcher/.local/share/fusion-desk';
 const BUNDLED_SIM = '/usr/lib/fusion-desk/fusion-sim';
@@ -492,6 +499,15 @@ export class MemoryBackend implements Backend {
     return this.handle('runConfig', [id], () => this.configOf(this.find(id)));
   }
 
+  templateDiff(id: string): Promise<TemplateDiff> {
+    return this.handle('templateDiff', [id], () => {
+      const r = this.find(id);
+      const known = this.templates.some((t) => t.name === r.template);
+      if (!known) return { template: r.template, template_missing: true, changes: [] };
+      return { template: r.template, template_missing: false, changes: templateChanges(templateText(r.template), this.configOf(r)) };
+    });
+  }
+
   cancelRun(id: string): Promise<Run> {
     return this.handle('cancelRun', [id], () => {
       const r = this.find(id);
@@ -803,7 +819,7 @@ export class MemoryBackend implements Backend {
       const r = this.find(id);
       const sweep = this.sweep(r);
       const steps = this.currentSteps(r);
-      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((x) => x !== null);
+      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps, isOver(r))).filter((x) => x !== null);
       return { run_id: id, rows, problems: [] };
     });
   }
@@ -957,7 +973,7 @@ export class MemoryBackend implements Backend {
     const tables = runs.map((r) => {
       const sweep = this.sweep(r);
       const steps = this.currentSteps(r);
-      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((x) => x !== null);
+      const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps, isOver(r))).filter((x) => x !== null);
       return { run_id: r.id, rows, problems: [] };
     });
     return compareRuns(runs.map(copyRun), runs.map((r) => this.configOf(r)), tables);
@@ -1094,7 +1110,9 @@ export class MemoryBackend implements Backend {
 
   private sweepAxes(request: SweepRequest) {
     try {
-      return parseAxes(request.axes);
+      return parseAxes(request.axes, (key) =>
+        MEMORY_SCHEMA.filter((k) => k.key === key && k.usage !== 'ignored').map((k) => k.section),
+      );
     } catch (e) {
       if (e instanceof AxisError) throw err('invalid_input', e.message);
       throw e;

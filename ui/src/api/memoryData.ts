@@ -66,9 +66,14 @@ function doneAt(sweep: FakeSweep, i: number, steps: number): number {
   return Math.max(0, Math.min(sweep.iterations, steps - i * sweep.iterations));
 }
 
-export function loadProgress(sweep: FakeSweep, i: number, steps: number): LoadProgress {
+/**
+ * Load `i` after `steps` steps. With `ended` (the run is over) a load that
+ * started and did not finish was cut off: interrupted, as the core reports it.
+ */
+export function loadProgress(sweep: FakeSweep, i: number, steps: number, ended = false): LoadProgress {
   const load = sweep.loads[i];
   const done = doneAt(sweep, i, steps);
+  const finished = done === sweep.iterations;
   const values = Array.from({ length: done }, (_, k) => fakeBlocking(load, k));
   const s = stats(values);
   return {
@@ -81,8 +86,9 @@ export function loadProgress(sweep: FakeSweep, i: number, steps: number): LoadPr
     ci_lower: s && s.half !== null ? Math.max(0, s.mean - s.half) : null,
     ci_upper: s && s.half !== null ? s.mean + s.half : null,
     ci_percent: s ? s.ciPercent : null,
-    complete: done === sweep.iterations,
+    complete: finished || ended,
     early_stop: false,
+    reason: finished ? 'max_iters' : ended ? 'interrupted' : null,
   };
 }
 
@@ -95,8 +101,9 @@ export function fakeProgress(run: Run, sweep: FakeSweep, steps: number): RunProg
   const total = totalSteps(sweep);
   const cur = currentIndex(sweep, steps);
   const finished = run.status === 'COMPLETED';
+  const ended = run.status === 'COMPLETED' || run.status === 'FAILED' || run.status === 'CANCELLED';
   const loads: LoadProgress[] = [];
-  for (let i = 0; i <= cur; i++) loads.push(loadProgress(sweep, i, steps));
+  for (let i = 0; i <= cur; i++) loads.push(loadProgress(sweep, i, steps, ended));
   return {
     source: 'progress_file',
     percent: (steps / total) * 100,
@@ -106,7 +113,8 @@ export function fakeProgress(run: Run, sweep: FakeSweep, steps: number): RunProg
     total_erlangs: sweep.loads.length,
     total_iterations: sweep.iterations,
     finished_iterations: steps,
-    loads_complete: loads.filter((l) => l.complete).length,
+    loads_complete: loads.filter((l) => l.reason === 'max_iters' || l.reason === 'confidence').length,
+    loads_interrupted: loads.filter((l) => l.reason === 'interrupted').length,
     elapsed_seconds: steps * SECONDS_PER_ITERATION,
     eta_seconds: run.status === 'RUNNING' ? (total - steps) * SECONDS_PER_ITERATION : null,
     last_event_at: run.started_at,
@@ -167,10 +175,12 @@ export function lineOffsets(lines: readonly string[]): number[] {
   return out;
 }
 
-export function fakeResult(sweep: FakeSweep, i: number, steps: number): ErlangResult | null {
+/** The result file of load `i`; with `ended`, an unfinished load's file is marked partial. */
+export function fakeResult(sweep: FakeSweep, i: number, steps: number, ended = false): ErlangResult | null {
   const load = sweep.loads[i];
   const done = doneAt(sweep, i, steps);
   if (done === 0) return null;
+  const partial = ended && done < sweep.iterations;
   const list = Array.from({ length: done }, (_, k) => fakeBlocking(load, k));
   const s = stats(list)!;
   const br = list.map((v) => Number((v * 0.62).toPrecision(5)));
@@ -182,6 +192,8 @@ export function fakeResult(sweep: FakeSweep, i: number, steps: number): ErlangRe
     iterations: done,
     last_saved_iteration: done - 1,
     is_training: false,
+    partial,
+    partial_reason: partial ? 'interrupted' : null,
     blocking_mean: s.mean,
     blocking_variance: s.variance,
     ci_rate_block: s.half,

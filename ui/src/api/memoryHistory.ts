@@ -3,6 +3,7 @@
 
 import type { Comparison } from '../bindings/Comparison';
 import type { ComparePoint } from '../bindings/ComparePoint';
+import type { ConfigChange } from '../bindings/ConfigChange';
 import type { ComparedRun } from '../bindings/ComparedRun';
 import type { ConfigDiffRow } from '../bindings/ConfigDiffRow';
 import type { DeskError } from '../bindings/DeskError';
@@ -98,6 +99,16 @@ export function diffLabels(diff: ConfigDiffRow[], names: string[]): string[] {
   return labels.map((l, i) => (labels.filter((x) => x === l).length > 1 && l !== names[i] ? `${l} (${names[i]})` : l));
 }
 
+/** As the core does: every key whose value in the run is not the template's. */
+export function templateChanges(template: string, run: string): ConfigChange[] {
+  const t = flattenIni(template);
+  const r = flattenIni(run);
+  const keys = [...new Set([...t.keys(), ...r.keys()])].sort();
+  return keys
+    .filter((k) => t.get(k)?.trim() !== r.get(k)?.trim())
+    .map((k) => ({ key: k, template: t.get(k) ?? null, run: r.get(k) ?? null }));
+}
+
 export function compareRuns(runs: Run[], configs: string[], tables: ResultsTable[]): Comparison {
   // As the core does: the executor counts as a difference like a config key.
   const flat = configs.map((c, i) => flattenIni(c).set('executor', runs[i].executor));
@@ -113,6 +124,7 @@ export function compareRuns(runs: Run[], configs: string[], tables: ResultsTable
       ci_low: r.blocking_mean !== null && r.ci_rate_block !== null ? Math.max(0, r.blocking_mean - r.ci_rate_block) : null,
       ci_high: r.blocking_mean !== null && r.ci_rate_block !== null ? r.blocking_mean + r.ci_rate_block : null,
       iterations: r.iterations,
+      partial: r.partial,
     }));
     const withMean = points.filter((p) => p.mean !== null);
     const last = withMean[withMean.length - 1];

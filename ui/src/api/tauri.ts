@@ -3,6 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { CreateRunRequest } from '../bindings/CreateRunRequest';
+import type { TemplateDiff } from '../bindings/TemplateDiff';
 import type { ListQuery } from '../bindings/ListQuery';
 import type { Run } from '../bindings/Run';
 import type { RunEvent } from '../bindings/RunEvent';
@@ -92,6 +93,9 @@ export class TauriBackend implements Backend {
   }
   runConfig(id: string): Promise<string> {
     return call('runs_config', { id });
+  }
+  templateDiff(id: string): Promise<TemplateDiff> {
+    return call('runs_template_diff', { id });
   }
   cancelRun(id: string): Promise<Run> {
     return call('runs_cancel', { id });

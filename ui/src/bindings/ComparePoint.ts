@@ -7,4 +7,8 @@ export type ComparePoint = { erlang: number, mean: number | null,
 /**
  * `mean - ci_rate_block`, not below 0.
  */
-ci_low: number | null, ci_high: number | null, iterations: number, };
+ci_low: number | null, ci_high: number | null, iterations: number, 
+/**
+ * The load was cut short: its mean covers only `iterations`.
+ */
+partial: boolean, };

@@ -21,7 +21,17 @@ last_saved_iteration: number | null,
 /**
  * Training runs report no blocking statistics (nulls).
  */
-is_training: boolean, blocking_mean: number | null, blocking_variance: number | null, ci_rate_block: number | null, ci_percent_block: number | null, 
+is_training: boolean, 
+/**
+ * The load was cut short (a cancel, a crash): its statistics cover only
+ * the iterations that ran. From the file's `fusion_desk.partial` marker,
+ * or from the run's progress when the simulator wrote no marker.
+ */
+partial: boolean, 
+/**
+ * Why the load is partial (`interrupted`), when it is.
+ */
+partial_reason: string | null, blocking_mean: number | null, blocking_variance: number | null, ci_rate_block: number | null, ci_percent_block: number | null, 
 /**
  * Blocking probability per iteration.
  */

@@ -7,8 +7,9 @@ import type { ProgressSource } from "./ProgressSource";
  */
 export type RunProgress = { source: ProgressSource, 
 /**
- * 0–100: finished iterations over all loads; a load stopped early counts
- * all its iterations. `None` until the totals are known.
+ * 0–100: finished iterations over all loads; a load the confidence rule
+ * stopped counts all its iterations, an interrupted one only those it
+ * ran, so a cut-off run never reads 100. `None` until the totals are known.
  */
 percent: number | null, 
 /**
@@ -18,9 +19,23 @@ erlang: number | null, erlang_index: number | null,
 /**
  * Iterations finished of that load.
  */
-iteration: number | null, total_erlangs: number | null, total_iterations: number | null, finished_iterations: number, loads_complete: number, 
+iteration: number | null, total_erlangs: number | null, total_iterations: number | null, 
 /**
- * Simulated time so far, from the events' own timestamps.
+ * Iterations counted as finished (see `percent`).
+ */
+finished_iterations: number, 
+/**
+ * Loads that really ended (all iterations, or the confidence rule);
+ * interrupted loads are not counted.
+ */
+loads_complete: number, 
+/**
+ * Loads cut short by a signal or an error.
+ */
+loads_interrupted: number, 
+/**
+ * Wall-clock time from the first event to the latest, from the events'
+ * own timestamps.
  */
 elapsed_seconds: number | null, 
 /**

@@ -239,16 +239,41 @@ export function IniEditor({ value, onChange, diagnostics = [], readOnly = false,
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
+  // Errors first, then by line: every problem listed at once under the
+  // text, not one hover at a time.
+  const listed = [...diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0));
+  const goTo = (line: number | null) => {
+    const v = view.current;
+    if (!v) return;
+    const n = line !== null && line >= 1 && line <= v.state.doc.lines ? line : 1;
+    const at = v.state.doc.line(n).from;
+    v.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+    v.focus();
+  };
   return (
-    <div className={`ini-editor${readOnly ? ' ini-editor-readonly' : ''}`} data-testid="ini-editor" style={{ height }}>
-      <div ref={host} className="ini-editor-host" />
-      {diagnostics.length > 0 && (
-        <div className="ini-editor-status" data-testid="ini-editor-status">
-          {errors > 0 && <span className="text-danger">{errors === 1 ? '1 error' : `${errors} errors`}</span>}
-          {warnings > 0 && <span className="ini-editor-warn">{warnings === 1 ? '1 warning' : `${warnings} warnings`}</span>}
-        </div>
+    <>
+      <div className={`ini-editor${readOnly ? ' ini-editor-readonly' : ''}`} data-testid="ini-editor" style={{ height }}>
+        <div ref={host} className="ini-editor-host" />
+        {diagnostics.length > 0 && (
+          <div className="ini-editor-status" data-testid="ini-editor-status">
+            {errors > 0 && <span className="text-danger">{errors === 1 ? '1 error' : `${errors} errors`}</span>}
+            {warnings > 0 && <span className="ini-editor-warn">{warnings === 1 ? '1 warning' : `${warnings} warnings`}</span>}
+          </div>
+        )}
+      </div>
+      {listed.length > 0 && (
+        <ul className="ini-editor-problems" data-testid="ini-editor-problems">
+          {listed.map((d, i) => (
+            <li key={i} className={d.severity === 'error' ? 'text-danger' : 'ini-editor-warn'}>
+              <button type="button" className="link-btn mono" onClick={() => goTo(d.line)} title="Show the line">
+                {d.line !== null ? `line ${d.line}` : 'top'}
+              </button>{' '}
+              <span className="ini-editor-problem-text">{d.message}</span>
+            </li>
+          ))}
+        </ul>
       )}
-    </div>
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ export const COMMANDS = [
   'runs_list',
   'runs_get',
   'runs_config',
+  'runs_template_diff',
   'runs_cancel',
   'runs_delete',
   'runs_log_snapshot',

@@ -1,6 +1,6 @@
 // A small hash router: #/runs, #/new, #/runs/<id>[/<tab>], #/topology, #/settings.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 export type Route =
   | { page: 'runs' }
@@ -63,10 +63,45 @@ export function navigate(route: Route): void {
   if (window.location.hash !== target) window.location.hash = target;
 }
 
+/**
+ * A page with edits to lose installs a guard: given a way to go on, it
+ * returns true to hold the navigation (and calls `leave` once the user
+ * agrees). Every way of leaving goes through the address (sidebar links,
+ * keyboard shortcuts, `navigate`), so the router is where it is asked.
+ */
+export type LeaveGuard = (leave: () => void) => boolean;
+
+let leaveGuard: LeaveGuard | null = null;
+
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  const shown = useRef(window.location.hash);
   useEffect(() => {
-    const onChange = () => setRoute(parseHash(window.location.hash));
+    const onChange = () => {
+      const next = window.location.hash;
+      const guard = leaveGuard;
+      if (guard && next !== shown.current) {
+        const back = shown.current;
+        const leave = () => {
+          leaveGuard = null;
+          if (window.location.hash === next) {
+            shown.current = next;
+            setRoute(parseHash(next));
+          } else window.location.hash = next;
+        };
+        if (guard(leave)) {
+          // Put the address back without a new history entry or event.
+          window.history.replaceState(window.history.state, '', back || '#/runs');
+          return;
+        }
+      }
+      shown.current = next;
+      setRoute(parseHash(next));
+    };
     window.addEventListener('hashchange', onChange);
     onChange();
     return () => window.removeEventListener('hashchange', onChange);

@@ -67,8 +67,20 @@ function expandRange(item: string): string[] | null {
 }
 
 /** One axis with its values; errors name the key (`section.key: why`). */
-export function parseAxis(spec: AxisSpec): SweepAxis {
-  const key = spec.key.trim();
+/**
+ * `sectionsOf(key)`: the sections of the schema whose key of that name a
+ * simulator reads; a bare key found in exactly one is completed with it
+ * (`k_paths` → `routing_settings.k_paths`), as the core does.
+ */
+export type SectionsOf = (key: string) => string[];
+
+export function parseAxis(spec: AxisSpec, sectionsOf?: SectionsOf): SweepAxis {
+  let key = spec.key.trim();
+  if (!key.includes('.') && key !== '' && sectionsOf) {
+    const found = sectionsOf(key.toLowerCase());
+    if (found.length === 1) key = `${found[0]}.${key.toLowerCase()}`;
+    else if (found.length > 1) throw new AxisError(`sweep key ${JSON.stringify(key)} is in several sections (${found.map((s) => `${s}.${key.toLowerCase()}`).join(', ')}): write section.key`);
+  }
   const dot = key.indexOf('.');
   const valid = (s: string) => /^[A-Za-z0-9_-]+$/.test(s);
   if (dot < 0 || !valid(key.slice(0, dot)) || !valid(key.slice(dot + 1))) {
@@ -98,10 +110,10 @@ export function parseAxis(spec: AxisSpec): SweepAxis {
   return { section, key: name, values };
 }
 
-export function parseAxes(specs: AxisSpec[]): SweepAxis[] {
+export function parseAxes(specs: AxisSpec[], sectionsOf?: SectionsOf): SweepAxis[] {
   const axes: SweepAxis[] = [];
   for (const spec of specs) {
-    const a = parseAxis(spec);
+    const a = parseAxis(spec, sectionsOf);
     if (axes.some((x) => x.section === a.section && x.key === a.key)) {
       throw new AxisError(`${a.section}.${a.key} is varied twice: give all its values in one axis`);
     }

@@ -204,7 +204,21 @@ export function ComparePage({ ids }: { ids: string[] }) {
                       <td className="num mono">{r.metrics.highest_erlang ?? '—'}</td>
                       <td className="num mono">{formatProbability(r.metrics.highest_blocking)}</td>
                       <td className="num mono">{formatProbability(r.metrics.mean_blocking)}</td>
-                      <td className="num mono">{r.metrics.loads}</td>
+                      <td className="num mono">
+                        {r.metrics.loads}
+                        {r.points.some((p) => p.partial) && (
+                          <>
+                            {' '}
+                            <span
+                              className="tag tag-interrupted"
+                              title={`Cut short at ${r.points.filter((p) => p.partial).map((p) => `${p.erlang} Erlang`).join(', ')}: those points cover only the iterations that ran`}
+                              data-testid={`compare-partial-${r.id}`}
+                            >
+                              {r.points.filter((p) => p.partial).length} partial
+                            </span>
+                          </>
+                        )}
+                      </td>
                       <td className="num mono">{r.metrics.requests_per_iteration === null ? '—' : formatCount(r.metrics.requests_per_iteration)}</td>
                       <td className="num mono">{r.metrics.iterations}</td>
                       <td className="num mono">{formatSeconds(r.metrics.duration_seconds)}</td>

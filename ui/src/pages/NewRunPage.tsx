@@ -10,9 +10,9 @@ import { Icon } from '../components/Icon';
 import type { IniDiagnostic, IniEditorHandle } from '../components/IniEditor';
 import { ConfirmModal } from '../components/Modal';
 import { LazyIniEditor } from '../components/lazy';
-import { parseIni, setKey } from '../lib/ini';
+import { getKey, parseIni, setKey } from '../lib/ini';
 import { overridesToRequest, parseOverrides, type OverrideLine } from '../lib/overrides';
-import { navigate } from '../lib/router';
+import { navigate, setLeaveGuard } from '../lib/router';
 import { defaultRunName } from '../lib/runs';
 import { ConfigForm } from './newrun/ConfigForm';
 import { KeyHelp, keyAtLine, type KeyRef } from './newrun/KeyHelp';
@@ -78,6 +78,24 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
   const [sweepPreview, setSweepPreview] = useState<SweepPreview | null>(null);
 
   const dirty = text !== null && text !== base;
+  // Anything typed here that creating the run would keep and leaving loses.
+  const unsaved = dirty || overridesText.trim() !== '' || axes.length > 0;
+  const [confirmTraining, setConfirmTraining] = useState(false);
+
+  // Leaving by the sidebar, a shortcut or the address asks first.
+  useEffect(() => {
+    if (!unsaved || busy) return;
+    setLeaveGuard((leave) => {
+      setPending({
+        title: 'Leave without creating the run?',
+        body: 'The config has changes that are not saved anywhere. Leaving this page discards them.',
+        confirm: 'Discard and leave',
+        run: leave,
+      });
+      return true;
+    });
+    return () => setLeaveGuard(null);
+  }, [unsaved, busy]);
 
   const loadTemplate = useCallback(
     (nameToLoad: string) => {
@@ -153,6 +171,29 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
   const good = lines.length - bad.length;
   const finalText = useMemo(() => (text === null ? null : applyOverrideLines(text, lines)), [text, lines]);
   const validation = useValidation(setup, finalText);
+  // FUSION's own `default` template trains an RL agent: no blocking
+  // statistics, so no curve. Said before the run exists, not after.
+  const training = finalText !== null && /^\s*(true|yes|1|on)\s*$/i.test(getKey(finalText, 'rl_settings', 'is_training') ?? '');
+  // Keys being varied, by section.key (a bare key is completed with its
+  // section when the schema has it in one place, as the core does).
+  const varied = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const a of axes) {
+      let key = a.key.trim();
+      if (!key) continue;
+      if (!key.includes('.') && schema) {
+        const found = schema.filter((k) => k.key === key.toLowerCase() && k.usage !== 'ignored');
+        if (found.length === 1) key = `${found[0].section}.${found[0].key}`;
+      }
+      m.set(key, a.values);
+    }
+    return m;
+  }, [axes, schema]);
+  const vary = (section: string, key: string, current: string | undefined) => {
+    const path = `${section}.${key}`;
+    if (varied.has(path)) return;
+    setAxes([...axes.filter((a) => a.key.trim() !== ''), { key: path, values: current?.trim() ?? '' }]);
+  };
   const report = validation.report;
   const selected = templates?.find((t) => t.name === template);
 
@@ -163,7 +204,10 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
       ...report.errors.map((d) => ({ ...d, severity: 'error' as const })),
       ...report.warnings.map((d) => ({ ...d, severity: 'warning' as const })),
     ];
-    if (good === 0) return all.map((d) => ({ line: d.line, message: d.message, severity: d.severity }));
+    // Each message names its key: a hint such as "did you mean
+    // routing_settings.k_paths" reads against the key that is wrong.
+    const said = (d: { path: string; message: string }) => (d.path ? `${d.path}: ${d.message}` : d.message);
+    if (good === 0) return all.map((d) => ({ line: d.line, message: said(d), severity: d.severity }));
     const doc = parseIni(text);
     return all.flatMap((d) => {
       const dot = d.path.indexOf('.');
@@ -171,7 +215,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
       const section = d.path.slice(0, dot);
       const key = d.path.slice(dot + 1).toLowerCase();
       const e = [...doc.entries].reverse().find((x) => x.section === section && x.key.toLowerCase() === key);
-      return e ? [{ line: e.line + 1, message: d.message, severity: d.severity }] : [];
+      return e ? [{ line: e.line + 1, message: said(d), severity: d.severity }] : [];
     });
   }, [report, text, good]);
 
@@ -261,8 +305,23 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
       return;
     }
     if (hasErrors) return;
+    if (training && !confirmTraining) {
+      setPending({
+        title: 'Create a run in RL training mode?',
+        body:
+          'This config has rl_settings.is_training = True: FUSION trains its reinforcement-learning agent. It computes no confidence interval and writes no blocking statistics, so the run gives no blocking curve. Set the run mode to evaluation for blocking results.',
+        confirm: 'Create the training run',
+        run: () => {
+          setConfirmTraining(true);
+          // Submit again once the answer is recorded.
+          setTimeout(() => (document.getElementById('new-run-form') as HTMLFormElement | null)?.requestSubmit(), 0);
+        },
+      });
+      return;
+    }
     setBusy(true);
     setError(null);
+    setLeaveGuard(null);
     const trimmed = name.trim();
     if (axes.length > 0) {
       backend
@@ -279,6 +338,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
           (err: unknown) => {
             setBusy(false);
             setError(toDeskError(err));
+            setConfirmTraining(false);
           },
         );
       return;
@@ -296,6 +356,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
         (err: unknown) => {
           setBusy(false);
           setError(toDeskError(err));
+          setConfirmTraining(false);
         },
       );
   };
@@ -501,6 +562,8 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
                 problems={problems}
                 onFocusKey={(section, key) => setHelpAt({ section, key })}
                 disabled={textLoading}
+                varied={varied}
+                onVary={vary}
               />
             ) : (
               <div onKeyUp={trackCursor} onMouseUp={trackCursor}>
@@ -625,6 +688,15 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
               )}
             </div>
 
+            {training && (
+              <div className="alert alert-warning" data-testid="training-warning" role="status">
+                <div className="alert-body">
+                  <div className="alert-title">RL training mode</div>
+                  rl_settings.is_training = True: FUSION trains its agent and reports no blocking statistics (no confidence interval, no curve). Per-iteration
+                  blocking is shown where the output has it.
+                </div>
+              </div>
+            )}
             {error && <ErrorAlert error={error} testId="create-error" />}
             {sweeping && <SweepSideSummary preview={sweepPreview} />}
 

@@ -16,7 +16,9 @@ import { hasDefaultName, isActive, runDuration } from '../lib/runs';
 import { ProgressBar } from '../components/ProgressBar';
 import { ArtifactsTab } from './run/ArtifactsTab';
 import { LogsTab } from './run/LogsTab';
-import { progressLabel, useLiveProgress } from './run/progress';
+import { endedLabel, progressLabel, progressTone, useLiveProgress, useSteadyEta } from './run/progress';
+import { TemplateDiffCard } from './run/TemplateDiffCard';
+import { outcomeWords } from '../lib/outcome';
 import { ProgressTab } from './run/ProgressTab';
 import { ResultsTab } from './run/ResultsTab';
 import { TopologyTab } from './run/TopologyTab';
@@ -32,16 +34,6 @@ const TABS: { id: RunTab; label: string }[] = [
   { id: 'results', label: 'Results' },
   { id: 'topology', label: 'Topology' },
 ];
-
-const SIGNALS: Record<number, string> = {
-  1: 'SIGHUP',
-  2: 'SIGINT',
-  3: 'SIGQUIT',
-  6: 'SIGABRT',
-  9: 'SIGKILL',
-  11: 'SIGSEGV',
-  15: 'SIGTERM',
-};
 
 /** Keeps whichever copy of a run is newer: a command's reply can arrive after its own event. */
 function newer(current: Run | null, incoming: Run): Run {
@@ -73,6 +65,8 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
   // Tabs stay mounted once opened, so they keep their state (scroll, selection, zoom).
   const [opened, setOpened] = useState<ReadonlySet<RunTab>>(new Set([initialTab]));
   const live = useLiveProgress(backend, id, run !== null && isActive(run.status));
+  const running = run?.status === 'RUNNING';
+  const eta = useSteadyEta(running ? (live.progress?.eta_seconds ?? null) : null, running);
 
   useEffect(() => {
     setRun(null);
@@ -231,12 +225,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
       );
   };
 
-  const exit =
-    run.exit_signal !== null
-      ? `signal ${run.exit_signal}${SIGNALS[run.exit_signal] ? ` (${SIGNALS[run.exit_signal]})` : ''}`
-      : run.exit_code !== null
-        ? `code ${run.exit_code}`
-        : null;
+  const exit = outcomeWords(run);
 
   const facts: [string, ReactNode, boolean?][] = [
     ['Template', <span className="mono">{run.template}</span>],
@@ -261,7 +250,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
         <span className="muted">—</span>
       ),
     ],
-    ['Exit', exit ? <span className="mono">{exit}</span> : <span className="muted">—</span>],
+    ['Exit', exit ? <span data-testid="detail-exit">{exit}</span> : <span className="muted">—</span>],
     ...(run.cancel_requested_at ? ([['Cancel requested', <TimeFact value={run.cancel_requested_at} />]] as [string, ReactNode][]) : []),
     [
       'Overrides',
@@ -348,10 +337,16 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
         <div className="detail-progress" data-testid="detail-progress">
           <ProgressBar
             percent={run.status === 'PENDING' ? null : (live.progress?.percent ?? null)}
-            etaSeconds={run.status === 'RUNNING' ? (live.progress?.eta_seconds ?? null) : null}
+            etaSeconds={eta}
             label={run.status === 'PENDING' ? 'Queued: waiting for a free slot' : progressLabel(live.progress)}
             testId="detail-progress-bar"
           />
+        </div>
+      )}
+      {!active && live.progress && endedLabel(live.progress) !== 'Complete' && (
+        // A run that ended short says how far it got, never "100 %".
+        <div className="detail-progress" data-testid="detail-progress">
+          <ProgressBar percent={live.progress.percent} label={endedLabel(live.progress)} tone={progressTone(run.status)} testId="detail-progress-bar" />
         </div>
       )}
 
@@ -395,6 +390,8 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
               ))}
             </dl>
           </section>
+
+          <TemplateDiffCard runId={run.id} />
 
           <section className="card config-card">
             <div className="card-header">

@@ -57,7 +57,7 @@ describe('Run detail page', () => {
     expect(screen.getByTestId('detail-status')).toHaveTextContent(/^CANCELLED$/);
     expect(screen.queryByTestId('cancel-run')).not.toBeInTheDocument();
     expect(screen.getByTestId('delete-run')).toBeInTheDocument();
-    expect(screen.getByText('signal 15 (SIGTERM)')).toBeInTheDocument();
+    expect(screen.getByTestId('detail-exit')).toHaveTextContent('stopped by SIGTERM after cancel');
   });
 
   it('reaches CANCELLED through the simulated lifecycle', async () => {

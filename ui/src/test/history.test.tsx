@@ -169,6 +169,8 @@ describe('comparison', () => {
       modulations: [],
       blocked_per_bandwidth: [],
       sim_end_time: null,
+      partial: false,
+      partial_reason: null,
     });
     const cmp = compareRuns(
       [a, b],

@@ -78,6 +78,7 @@ describe('progress merging', () => {
     total_iterations: 10,
     finished_iterations: 2,
     loads_complete: 0,
+    loads_interrupted: 0,
     elapsed_seconds: 10,
     eta_seconds: 40,
     last_event_at: null,
@@ -86,7 +87,7 @@ describe('progress merging', () => {
     total_time_seconds: null,
     error: null,
     loads: [
-      { erlang: 300, index: 0, iteration: 2, total_iterations: 10, latest_blocking: 0.01, mean_blocking: 0.01, ci_lower: null, ci_upper: null, ci_percent: null, complete: false, early_stop: false },
+      { erlang: 300, index: 0, iteration: 2, total_iterations: 10, latest_blocking: 0.01, mean_blocking: 0.01, ci_lower: null, ci_upper: null, ci_percent: null, complete: false, early_stop: false, reason: null },
     ],
   };
 

@@ -250,3 +250,84 @@ fn json_shows_the_documented_fields() {
     home.ok(&["delete", &id]);
     assert!(home.runs().is_empty());
 }
+
+/// Polls `fdesk show --json` until `ready` holds (bounded).
+fn show_until(home: &Home, id: &str, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let shown = home.json(&["show", id]);
+        if ready(&shown) {
+            return shown;
+        }
+        assert!(Instant::now() < deadline, "never saw {what}: {shown:#}");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn a_run_cancelled_mid_way_shows_where_it_stopped_and_why_each_load_ended() {
+    let home = Home::new(2);
+    let id = home.create(&[
+        "test_sim.loads=4",
+        "test_sim.iterations=10",
+        "test_sim.step_ms=40",
+        "test_sim.sigterm=exit",
+    ]);
+    // Cancel once the second load is under way.
+    show_until(&home, &id, "the second load running", |v| {
+        v["progress"]["loads"]
+            .as_array()
+            .is_some_and(|l| l.len() == 2 && l[1]["iteration"].as_u64().unwrap_or(0) >= 2)
+    });
+    home.json(&["cancel", &id]);
+    assert_eq!(
+        home.json(&["wait", &id, "--timeout", "15"])["status"],
+        "CANCELLED"
+    );
+    let shown = home.json(&["show", &id]);
+    let p = &shown["progress"];
+    let percent = p["percent"].as_f64().unwrap();
+    let finished = p["finished_iterations"].as_u64().unwrap();
+    assert!(
+        (12..20).contains(&finished),
+        "10 of the first load and 2..9 of the second: {finished}"
+    );
+    assert!(
+        (percent - finished as f64 * 100.0 / 40.0).abs() < 1e-9,
+        "percent {percent} counts only iterations that ran"
+    );
+    assert!(percent < 100.0);
+    assert_eq!(p["loads_complete"], 1);
+    assert_eq!(p["loads_interrupted"], 1);
+    let reasons: Vec<&str> = p["loads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reason"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(reasons, ["max_iters", "interrupted"]);
+    assert!(p["loads"][1]["early_stop"] == false, "an interrupted load is no early stop");
+    // The run's difference from its template lists the overrides.
+    let changes = shown["template_diff"]["changes"].as_array().unwrap();
+    let loads = changes.iter().find(|c| c["key"] == "test_sim.loads").unwrap();
+    assert_eq!(loads["run"], "4");
+    assert!(loads["template"].is_null(), "the quick template has no test_sim section");
+
+    let text = home.ok(&["show", &id]);
+    assert!(
+        text.contains(&format!("stopped at {percent:.1} %: 1 of 4 loads, {finished} of 40 iterations")),
+        "{text}"
+    );
+    assert!(text.contains("interrupted (partial statistics)"), "{text}");
+    assert!(text.contains("stopped by SIGTERM after cancel"), "{text}");
+    assert!(text.contains("test_sim.loads: (absent) → 4"), "{text}");
+
+    // The partial result file is flagged in the results table and its CSV.
+    let results = home.json(&["results", &id]);
+    let rows = results["rows"].as_array().unwrap();
+    let partial: Vec<(f64, bool)> = rows
+        .iter()
+        .map(|r| (r["erlang"].as_f64().unwrap(), r["partial"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(partial, [(100.0, false), (200.0, true)]);
+}

@@ -222,6 +222,12 @@ pub struct ErlangResult {
     pub last_saved_iteration: Option<u32>,
     /// Training runs report no blocking statistics (nulls).
     pub is_training: bool,
+    /// The load was cut short (a cancel, a crash): its statistics cover only
+    /// the iterations that ran. From the file's `fusion_desk.partial` marker,
+    /// or from the run's progress when the simulator wrote no marker.
+    pub partial: bool,
+    /// Why the load is partial (`interrupted`), when it is.
+    pub partial_reason: Option<String>,
     pub blocking_mean: Option<f64>,
     pub blocking_variance: Option<f64>,
     pub ci_rate_block: Option<f64>,
@@ -434,7 +440,15 @@ impl Desk {
     /// and the extra roots, sorted by Erlang.
     pub async fn results(&self, id: &str) -> Result<ResultsTable> {
         let tree = self.run_tree(id).await?;
-        blocking(move || results::collect(&tree)).await
+        let mut table = blocking(move || results::collect(&tree)).await?;
+        // A simulator that marks no partial file (the real FUSION saves its
+        // statistics as it goes) still left loads open: the progress says so.
+        if table.rows.iter().any(|r| !r.partial) {
+            if let Ok(Some(progress)) = self.progress(id).await {
+                results::mark_interrupted(&mut table, &progress);
+            }
+        }
+        Ok(table)
     }
 
     /// The results table as CSV text.

@@ -101,12 +101,29 @@ pub fn parse_erlang_json(bytes: &[u8], erlang: f64, path: &str) -> Result<Erlang
 
     let blocking_mean = num(top, "blocking_mean");
     let stat = |key: &str| last.and_then(|s| num(s, key));
+    // FUSION's readers ignore an extra top-level key; the embedded engine
+    // marks a load it was stopped in with `"fusion_desk": {"partial": true,
+    // "reason": "interrupted"}`.
+    let marker = top.get("fusion_desk").and_then(Value::as_object);
+    let partial = marker
+        .and_then(|m| m.get("partial"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let partial_reason = partial.then(|| {
+        marker
+            .and_then(|m| m.get("reason"))
+            .and_then(Value::as_str)
+            .unwrap_or("interrupted")
+            .to_owned()
+    });
     Ok(ErlangResult {
         erlang,
         path: path.to_owned(),
         iterations: sim_block_list.len() as u32,
         last_saved_iteration: last_iteration,
         is_training: top.contains_key("blocking_mean") && blocking_mean.is_none(),
+        partial,
+        partial_reason,
         blocking_mean,
         blocking_variance: num(top, "blocking_variance"),
         ci_rate_block: num(top, "ci_rate_block"),
@@ -124,6 +141,19 @@ pub fn parse_erlang_json(bytes: &[u8], erlang: f64, path: &str) -> Result<Erlang
         blocked_per_bandwidth,
         sim_end_time: top.get("sim_end_time").and_then(Value::as_str).map(str::to_owned),
     })
+}
+
+/// Marks the rows of loads the progress reports as interrupted.
+pub fn mark_interrupted(table: &mut ResultsTable, progress: &crate::live::RunProgress) {
+    for load in &progress.loads {
+        if load.reason != Some(crate::live::progress::LoadEnd::Interrupted) {
+            continue;
+        }
+        for row in table.rows.iter_mut().filter(|r| r.erlang == load.erlang && !r.partial) {
+            row.partial = true;
+            row.partial_reason = Some("interrupted".to_owned());
+        }
+    }
 }
 
 /// Finds and parses every result file of a run: below `output/` of the run
@@ -259,6 +289,8 @@ pub fn to_csv(table: &ResultsTable) -> String {
     .collect();
     header.extend(mods.iter().map(|(bw, m)| format!("mods_used[{bw}][{m}]")));
     header.extend(bws.iter().map(|bw| format!("blocked[{bw}]")));
+    // Empty, or why the load is partial (its statistics cover fewer iterations).
+    header.push("partial".to_owned());
     header.push("path".to_owned());
 
     let mut records = vec![header];
@@ -301,6 +333,7 @@ pub fn to_csv(table: &ResultsTable) -> String {
                 .map(|b| b.count.to_string())
                 .unwrap_or_default()
         }));
+        cells.push(r.partial_reason.clone().unwrap_or_default());
         cells.push(r.path.clone());
         records.push(cells);
     }

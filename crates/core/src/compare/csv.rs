@@ -16,6 +16,7 @@ pub fn to_csv(c: &Comparison) -> String {
         "ci_low",
         "ci_high",
         "iterations",
+        "partial",
         "highest_erlang",
         "highest_blocking",
         "mean_blocking",
@@ -48,7 +49,7 @@ pub fn to_csv(c: &Comparison) -> String {
         ];
         if run.points.is_empty() {
             let mut cells = head.to_vec();
-            cells.extend(std::iter::repeat_n(String::new(), 5));
+            cells.extend(std::iter::repeat_n(String::new(), 6));
             fixed(&mut cells);
             out.push(cells);
         }
@@ -60,6 +61,7 @@ pub fn to_csv(c: &Comparison) -> String {
                 f(p.ci_low),
                 f(p.ci_high),
                 p.iterations.to_string(),
+                if p.partial { "interrupted".to_owned() } else { String::new() },
             ]);
             fixed(&mut cells);
             out.push(cells);

@@ -31,6 +31,8 @@ pub struct ComparePoint {
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
     pub iterations: u32,
+    /// The load was cut short: its mean covers only `iterations`.
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -86,6 +88,7 @@ pub fn curve(table: &ResultsTable) -> Vec<ComparePoint> {
                 .map(|(m, c)| (m - c).max(0.0)),
             ci_high: r.blocking_mean.zip(r.ci_rate_block).map(|(m, c)| m + c),
             iterations: r.iterations,
+            partial: r.partial,
         };
         let key = r.erlang.to_bits();
         match by_load.get(&key) {

@@ -6,6 +6,7 @@
 //! functions re-exported here.
 
 pub mod schema;
+pub mod template_diff;
 pub mod topology;
 pub mod user_templates;
 pub mod validate;
@@ -20,6 +21,7 @@ use crate::{Desk, RunId};
 
 pub use crate::ini::{get_key, remove_key, set_key};
 pub use schema::{ConfigKey, KeyUse, ValueType};
+pub use template_diff::{ConfigChange, TemplateDiff};
 pub use topology::{LinkUsage, LinkView, NetworkSummary, NetworkView, NodeView, RunTopology};
 pub use validate::{validate, Diagnostic, RunSummary, SimulatorKind, ValidationReport};
 
@@ -240,5 +242,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     LinkView::export_all_to(dir)?;
     LinkUsage::export_all_to(dir)?;
     RunTopology::export_all_to(dir)?;
+    ConfigChange::export_all_to(dir)?;
+    TemplateDiff::export_all_to(dir)?;
     Ok(())
 }

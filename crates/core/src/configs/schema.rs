@@ -385,6 +385,51 @@ pub fn key(section: &str, key: &str) -> Option<ConfigKey> {
         .map(to_key)
 }
 
+/// The schema's sections that hold a key of this name and a simulator reads
+/// (FUSION's templates carry `policy_settings.k_paths`, which nothing reads);
+/// the ignored ones only when no section's key is read.
+pub fn sections_of(key: &str) -> Vec<&'static str> {
+    let all: Vec<&Doc> = DOCS.iter().filter(|d| d.key == key).collect();
+    let read: Vec<&'static str> = all
+        .iter()
+        .filter(|d| d.usage != Some(KeyUse::Ignored))
+        .map(|d| d.section)
+        .collect();
+    if read.is_empty() {
+        all.iter().map(|d| d.section).collect()
+    } else {
+        read
+    }
+}
+
+/// A "did you mean" for a key FUSION does not know in `section`: the same
+/// name in another section, else the closest name (at most two edits away)
+/// in that section or, failing that, anywhere.
+pub fn suggest(section: &str, key: &str) -> Option<String> {
+    if let [only] = sections_of(key).as_slice() {
+        return Some(format!("{only}.{key}"));
+    }
+    let close = |d: &&Doc| strsim::levenshtein(d.key, key) <= 2;
+    let mut near: Vec<&Doc> = DOCS.iter().filter(|d| d.section == section).filter(close).collect();
+    if near.is_empty() {
+        near = DOCS.iter().filter(close).collect();
+    }
+    near.sort_by_key(|d| strsim::levenshtein(d.key, key));
+    near.first().map(|d| format!("{}.{}", d.section, d.key))
+}
+
+/// The closest known section name (at most two edits away).
+pub fn suggest_section(section: &str) -> Option<&'static str> {
+    let mut names: Vec<&'static str> = DOCS.iter().map(|d| d.section).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(n, section), n))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, n)| n)
+}
+
 /// Whether `section` holds any key of the schema.
 pub fn is_known_section(section: &str) -> bool {
     DOCS.iter().any(|d| d.section == section)

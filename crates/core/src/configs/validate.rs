@@ -223,16 +223,23 @@ fn check_sections(c: &mut Check) {
             continue;
         }
         if !schema::is_known_section(&name) {
+            let hint = schema::suggest_section(&name)
+                .map(|s| format!(" (did you mean [{s}]?)"))
+                .unwrap_or_default();
             c.warn(
                 &name,
                 None,
-                format!("unknown section [{name}]; the simulator ignores it"),
+                format!("unknown section [{name}]; the simulator ignores it{hint}"),
             );
             continue;
         }
         for k in keys {
             if schema::key(&name, &k).is_none() {
-                c.warn(&name, Some(&k), "unknown key; the simulator ignores it".into());
+                let message = match schema::suggest(&name, &k) {
+                    Some(s) => format!("not a key of [{name}]: the simulator ignores it (did you mean {s}?)"),
+                    None => "not a key FUSION knows: the simulator ignores it".to_owned(),
+                };
+                c.warn(&name, Some(&k), message);
             }
         }
     }
@@ -460,11 +467,22 @@ fn check_sweep(c: &mut Check) -> Option<RunSummary> {
         return None;
     }
     let Some(loads) = erlang_values(start, stop, step, MAX_LOADS) else {
-        c.error(
-            G,
-            Some("erlang_step"),
-            format!("more than {MAX_LOADS} loads from {start} to {stop}; use a larger erlang_step"),
-        );
+        // Blame the key that is out of line: a step below one Erlang is the
+        // odd one (FUSION's templates step by tens or hundreds); otherwise the
+        // stop is (an extra zero typed in erlang_stop).
+        if step < 1.0 {
+            c.error(
+                G,
+                Some("erlang_step"),
+                format!("more than {MAX_LOADS} loads from {start} to {stop} in steps of {step}; use a larger erlang_step"),
+            );
+        } else {
+            c.error(
+                G,
+                Some("erlang_stop"),
+                format!("erlang_stop ({stop}) gives more than {MAX_LOADS} loads in steps of {step} from {start}; is it a typo?"),
+            );
+        }
         return None;
     };
     let iterations = integer(c, G, "max_iters").filter(|n| *n >= 1)?;

@@ -208,12 +208,13 @@ impl Desk {
     /// A run's progress: the cache its supervisor keeps, else read from its
     /// files (runs from before the cache existed). `None` before any event.
     pub async fn progress(&self, id: &str) -> Result<Option<RunProgress>> {
-        let (id, _) = self.run_status(id).await?;
+        let (id, status) = self.run_status(id).await?;
         if let Some(p) = super::cache::read(self, &id).await? {
             return Ok(Some(p));
         }
         let dir = self.data().run(&id);
-        blocking(move || Ok(read_progress(&dir))).await
+        let ended = status.is_terminal();
+        blocking(move || Ok(read_progress(&dir, ended))).await
     }
 
     /// The cached progress of many runs (for a run list); runs with none are

@@ -188,6 +188,16 @@ impl ProgressReader {
         changed
     }
 
+    /// The simulator is over: loads it started and never ended were cut off
+    /// (a cancel, a crash). Returns whether a load changed.
+    pub fn close_open_loads(&mut self) -> bool {
+        if self.using_file() {
+            self.file_state.close_open_loads()
+        } else {
+            self.log_state.close_open_loads()
+        }
+    }
+
     fn state(&self) -> Option<&ProgressState> {
         if self.using_file() {
             Some(&self.file_state)
@@ -222,10 +232,14 @@ impl ProgressReader {
     }
 }
 
-/// Reads a run's progress from its files, once, to the end.
-pub fn read_progress(dir: &RunDir) -> Option<RunProgress> {
+/// Reads a run's progress from its files, once, to the end. With `ended`
+/// (the run is over) loads left open are reported as interrupted.
+pub fn read_progress(dir: &RunDir, ended: bool) -> Option<RunProgress> {
     let mut reader = ProgressReader::for_run(dir);
     reader.drain();
+    if ended {
+        reader.close_open_loads();
+    }
     reader.snapshot()
 }
 
@@ -363,6 +377,9 @@ async fn finish(
     tx: &mpsc::Sender<ProgressMessage>,
 ) -> Result<(), ()> {
     reader.drain();
+    if status.is_some_and(RunStatus::is_terminal) {
+        reader.close_open_loads();
+    }
     send_update(&mut reader, tx).await?;
     if let Some(status) = status {
         tx.send(ProgressMessage::End { status }).await.map_err(|_| ())?;
@@ -432,6 +449,8 @@ async fn record(desk: Desk, id: RunId, options: FollowOptions, mut stopped: ones
         }
     }
     reader.drain();
+    // Stopped only once the simulator is over: what it left open was cut off.
+    reader.close_open_loads();
     if let Some(p) = reader.snapshot() {
         super::cache::write(&desk, &id, &p).await;
     }

@@ -64,7 +64,7 @@ pub use follow::{
 };
 pub use index::{LogLinesPage, LogMatch, LogSearchQuery, LogSearchResult};
 pub use logs::{follow_log, EndSignal, LogMessage, LogSnapshot, COALESCE_WINDOW, MESSAGE_BUDGET};
-pub use progress::{LoadProgress, ProgressSource, RunProgress};
+pub use progress::{LoadEnd, LoadProgress, ProgressSource, RunProgress};
 pub use watch::FollowOptions;
 
 /// Writes this module's TypeScript bindings into `dir`.
@@ -77,6 +77,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     LogMatch::export_all_to(dir)?;
     RunProgress::export_all_to(dir)?;
     LoadProgress::export_all_to(dir)?;
+    LoadEnd::export_all_to(dir)?;
     ProgressSource::export_all_to(dir)?;
     ProgressCursor::export_all_to(dir)?;
     ProgressMessage::export_all_to(dir)?;

@@ -24,6 +24,54 @@ pub enum ProgressSource {
     Log,
 }
 
+/// Why a load ended (`reason` on `erlang_complete` in the progress contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadEnd {
+    /// Every planned iteration ran.
+    MaxIters,
+    /// The confidence rule stopped it: its interval reached the target.
+    Confidence,
+    /// A signal or an error cut it short: its statistics are partial.
+    Interrupted,
+}
+
+impl LoadEnd {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "max_iters" => Some(LoadEnd::MaxIters),
+            "confidence" => Some(LoadEnd::Confidence),
+            "interrupted" => Some(LoadEnd::Interrupted),
+            _ => None,
+        }
+    }
+
+    /// The contract's rule for an `erlang_complete` that carries no `reason`
+    /// (older simulators): all iterations ran → `max_iters`; fewer with the
+    /// interval within FUSION's 5 % target → `confidence`; else `interrupted`.
+    /// A mean of zero never meets FUSION's rule (it skips the interval when
+    /// nothing blocked), so a zero-blocking load cut short reads as
+    /// interrupted even though its `ci_percent` is 0.
+    pub fn infer(
+        iterations: u32,
+        total_iterations: Option<u32>,
+        ci_percent: Option<f64>,
+        mean_blocking: Option<f64>,
+    ) -> Self {
+        let met_target = ci_percent.is_some_and(|p| p <= CONFIDENCE_TARGET_PERCENT)
+            && mean_blocking.is_none_or(|m| m > 0.0);
+        match total_iterations {
+            Some(total) if iterations >= total => LoadEnd::MaxIters,
+            _ if met_target => LoadEnd::Confidence,
+            None if iterations > 0 && ci_percent.is_none() => LoadEnd::MaxIters,
+            _ => LoadEnd::Interrupted,
+        }
+    }
+}
+
+/// FUSION stops a load when the interval's half-width is within 5 % of the mean.
+const CONFIDENCE_TARGET_PERCENT: f64 = 5.0;
+
 /// One load (Erlang value) of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LoadProgress {
@@ -41,17 +89,23 @@ pub struct LoadProgress {
     pub ci_upper: Option<f64>,
     /// Half-width of the confidence interval in percent of the mean.
     pub ci_percent: Option<f64>,
+    /// The load ended (for whatever reason: see `reason`).
     pub complete: bool,
     /// The confidence rule stopped this load before its last iteration.
     pub early_stop: bool,
+    /// Why the load ended; `None` while it runs. Once the run is over, a
+    /// load the simulator never closed reads `interrupted`.
+    #[serde(default)]
+    pub reason: Option<LoadEnd>,
 }
 
 /// A run's progress as every client sees it (run list, run page, `fdesk show`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RunProgress {
     pub source: ProgressSource,
-    /// 0–100: finished iterations over all loads; a load stopped early counts
-    /// all its iterations. `None` until the totals are known.
+    /// 0–100: finished iterations over all loads; a load the confidence rule
+    /// stopped counts all its iterations, an interrupted one only those it
+    /// ran, so a cut-off run never reads 100. `None` until the totals are known.
     pub percent: Option<f64>,
     /// The load being simulated (the latest started).
     pub erlang: Option<f64>,
@@ -60,9 +114,16 @@ pub struct RunProgress {
     pub iteration: Option<u32>,
     pub total_erlangs: Option<u32>,
     pub total_iterations: Option<u32>,
+    /// Iterations counted as finished (see `percent`).
     pub finished_iterations: u32,
+    /// Loads that really ended (all iterations, or the confidence rule);
+    /// interrupted loads are not counted.
     pub loads_complete: u32,
-    /// Simulated time so far, from the events' own timestamps.
+    /// Loads cut short by a signal or an error.
+    #[serde(default)]
+    pub loads_interrupted: u32,
+    /// Wall-clock time from the first event to the latest, from the events'
+    /// own timestamps.
     pub elapsed_seconds: Option<f64>,
     /// Estimated time left after the latest event.
     pub eta_seconds: Option<f64>,
@@ -116,6 +177,8 @@ pub enum ProgressEvent {
     ErlangComplete {
         ts: Option<String>,
         erlang: Option<f64>,
+        /// As the simulator wrote it; inferred when absent.
+        reason: Option<LoadEnd>,
         mean_blocking: Option<f64>,
         ci_lower: Option<f64>,
         ci_upper: Option<f64>,
@@ -194,6 +257,7 @@ pub fn parse_jsonl(line: &[u8]) -> Option<ProgressEvent> {
         "erlang_complete" => ProgressEvent::ErlangComplete {
             ts,
             erlang: as_f64(obj.get("erlang")),
+            reason: obj.get("reason").and_then(Value::as_str).and_then(LoadEnd::parse),
             mean_blocking: as_f64(metric("mean_blocking")),
             ci_lower: as_f64(metric("ci_lower")),
             ci_upper: as_f64(metric("ci_upper")),
@@ -325,6 +389,9 @@ pub fn parse_log_line(line: &[u8]) -> Option<ProgressEvent> {
         return Some(ProgressEvent::ErlangComplete {
             ts,
             erlang: num(&c, 1),
+            // Inferred when applied: the log says "Confidence interval ...
+            // reached" before it for a load the confidence rule stopped.
+            reason: None,
             mean_blocking: None,
             ci_lower: None,
             ci_upper: None,
@@ -355,6 +422,10 @@ fn parse_ts(ts: &str) -> Option<f64> {
     .ok()?;
     Some(t.assume_utc().unix_timestamp_nanos() as f64 / 1e9)
 }
+
+/// A run with a load still open or cut off never shows 100 % (rounding
+/// 99.96 up would read as done).
+const MAX_UNFINISHED_PERCENT: f64 = 99.9;
 
 /// Keeps at most this many loads (a sweep has a handful to a few hundred).
 const MAX_LOADS: usize = 10_000;
@@ -427,6 +498,7 @@ impl ProgressState {
                 ci_percent: None,
                 complete: false,
                 early_stop: false,
+                reason: None,
             },
             0.0,
             0,
@@ -528,6 +600,7 @@ impl ProgressState {
             ProgressEvent::ErlangComplete {
                 ts,
                 erlang,
+                reason,
                 mean_blocking,
                 ci_lower,
                 ci_upper,
@@ -542,15 +615,26 @@ impl ProgressState {
                 if let Some(n) = iterations {
                     load.iteration = n;
                 }
-                if let (Some(total), true) = (total.or(load.total_iterations), load.iteration > 0) {
-                    if load.iteration < total {
-                        load.early_stop = true;
-                    }
-                }
                 load.mean_blocking = mean_blocking.or(load.mean_blocking);
                 load.ci_lower = ci_lower.or(load.ci_lower);
                 load.ci_upper = ci_upper.or(load.ci_upper);
                 load.ci_percent = ci_percent.or(load.ci_percent);
+                let total = load.total_iterations.or(total);
+                let from_log = self.source == ProgressSource::Log;
+                let reason = reason.unwrap_or_else(|| {
+                    if load.early_stop {
+                        // The log announced the confidence stop.
+                        LoadEnd::Confidence
+                    } else if from_log {
+                        // FUSION logs "Completed <E> Erlang" only for a load
+                        // that ran to its end; a cut-off load never gets it.
+                        LoadEnd::MaxIters
+                    } else {
+                        LoadEnd::infer(load.iteration, total, load.ci_percent, load.mean_blocking)
+                    }
+                });
+                load.reason = Some(reason);
+                load.early_stop = reason == LoadEnd::Confidence;
                 self.changed[i] = true;
             }
             ProgressEvent::Complete {
@@ -569,6 +653,22 @@ impl ProgressState {
             }
             ProgressEvent::Totals { total_iterations } => self.set_total_iterations(total_iterations),
         }
+    }
+
+    /// The run is over: every load that started and never ended was cut off.
+    /// Returns whether a load changed.
+    pub fn close_open_loads(&mut self) -> bool {
+        let mut changed = false;
+        for (i, (load, _, _)) in self.loads.iter_mut().enumerate() {
+            if !load.complete {
+                load.complete = true;
+                load.early_stop = false;
+                load.reason = Some(LoadEnd::Interrupted);
+                self.changed[i] = true;
+                changed = true;
+            }
+        }
+        changed
     }
 
     fn set_total_iterations(&mut self, total: Option<u32>) {
@@ -613,17 +713,36 @@ impl ProgressState {
             .iter()
             .map(|(l, _, _)| {
                 let total = l.total_iterations.or(total_iterations);
-                match (l.complete, total) {
-                    (true, Some(t)) => u64::from(t),
+                match (l.complete, l.reason, total) {
+                    (true, Some(LoadEnd::Interrupted), _) => u64::from(l.iteration),
+                    (true, _, Some(t)) => u64::from(t),
                     _ => u64::from(l.iteration),
                 }
             })
             .sum();
+        let interrupted = self
+            .loads
+            .iter()
+            .filter(|(l, _, _)| l.reason == Some(LoadEnd::Interrupted))
+            .count() as u32;
+        let ended = self
+            .loads
+            .iter()
+            .filter(|(l, _, _)| l.complete && l.reason != Some(LoadEnd::Interrupted))
+            .count() as u32;
+        // A clean end (no error, exit 0 or unknown, nothing interrupted) is
+        // 100 % even when the totals were never announced.
+        let clean_end = self.complete
+            && self.error.is_none()
+            && self.exit_code.is_none_or(|c| c == 0)
+            && interrupted == 0;
         let percent = match (self.total_erlangs, total_iterations) {
-            _ if self.complete => Some(100.0),
             (Some(e), Some(i)) if e > 0 && i > 0 => {
-                Some((finished as f64 * 100.0 / (f64::from(e) * f64::from(i))).min(100.0))
+                let p = (finished as f64 * 100.0 / (f64::from(e) * f64::from(i))).min(100.0);
+                let all_ended = ended >= e;
+                Some(if clean_end || all_ended { 100.0 } else { p.min(MAX_UNFINISHED_PERCENT) })
             }
+            _ if clean_end => Some(100.0),
             _ => None,
         };
         let elapsed = match (self.first_ts, self.last_ts) {
@@ -650,7 +769,8 @@ impl ProgressState {
             total_erlangs: self.total_erlangs,
             total_iterations,
             finished_iterations: u32::try_from(finished).unwrap_or(u32::MAX),
-            loads_complete: self.loads.iter().filter(|(l, _, _)| l.complete).count() as u32,
+            loads_complete: ended,
+            loads_interrupted: interrupted,
             elapsed_seconds: elapsed,
             eta_seconds: eta,
             last_event_at: self.last_event_at.clone(),

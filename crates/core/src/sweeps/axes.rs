@@ -55,10 +55,16 @@ impl AxisSpec {
 
     /// The axis with its values, or an error that names the key.
     pub fn parse(&self) -> Result<SweepAxis> {
-        let key = self.key.trim();
-        // The override parser checks the name exactly as a run's override would be.
-        let probe = Override::parse(&format!("{key}=x"))
-            .map_err(|e| DeskError::invalid_input(format!("sweep key {key:?}: {}", e.message)))?;
+        let key = resolve_key(self.key.trim())?;
+        let key = key.as_str();
+        // The override parser checks the name exactly as a run's override
+        // would be; its complaint is about the name, said without the probe.
+        let probe_text = format!("{key}=x");
+        let probe = Override::parse(&probe_text).map_err(|e| {
+            let prefix = format!("invalid override {probe_text:?}: ");
+            let why = e.message.strip_prefix(&prefix).unwrap_or(&e.message);
+            DeskError::invalid_input(format!("sweep key {key:?}: {why}"))
+        })?;
         let path = format!("{}.{}", probe.section, probe.key);
         let err = |why: String| DeskError::invalid_input(format!("{path}: {why}"));
         let mut values = Vec::new();
@@ -98,6 +104,36 @@ impl AxisSpec {
             key: probe.key,
             values,
         })
+    }
+}
+
+/// `section.key` as given, or a bare key completed with its section when
+/// exactly one section of FUSION's schema has it (`k_paths` →
+/// `routing_settings.k_paths`).
+fn resolve_key(key: &str) -> Result<String> {
+    if key.contains('.') {
+        return Ok(key.to_owned());
+    }
+    if key.is_empty() {
+        return Err(DeskError::invalid_input(
+            "a sweep key is empty: name the key to vary (k_paths or routing_settings.k_paths)",
+        ));
+    }
+    let lower = key.to_ascii_lowercase();
+    match crate::configs::schema::sections_of(&lower).as_slice() {
+        [one] => Ok(format!("{one}.{lower}")),
+        [] => {
+            let hint = crate::configs::schema::suggest("", &lower)
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            Err(DeskError::invalid_input(format!(
+                "sweep key {key:?}: not a key FUSION knows{hint}; write section.key for a key of your own"
+            )))
+        }
+        many => Err(DeskError::invalid_input(format!(
+            "sweep key {key:?} is in several sections ({}): write section.key",
+            many.iter().map(|s| format!("{s}.{lower}")).collect::<Vec<_>>().join(", ")
+        ))),
     }
 }
 
@@ -303,6 +339,26 @@ mod tests {
         assert_eq!(values(" NSFNet , USNet "), ["NSFNet", "USNet"]);
     }
 
+    fn parsed(key: &str) -> Result<SweepAxis> {
+        axis(key, "1,3").parse()
+    }
+
+    #[test]
+    fn a_bare_key_known_in_one_section_gets_its_section() {
+        assert_eq!(parsed("k_paths").unwrap().path(), "routing_settings.k_paths");
+        assert_eq!(parsed("K_Paths").unwrap().path(), "routing_settings.k_paths");
+        assert_eq!(parsed("routing_settings.k_paths").unwrap().path(), "routing_settings.k_paths");
+    }
+
+    #[test]
+    fn a_bare_key_fusion_does_not_know_is_refused_with_a_hint_and_no_placeholder() {
+        let e = parsed("k_path").unwrap_err().message;
+        assert!(e.contains("did you mean routing_settings.k_paths"), "{e}");
+        assert!(!e.contains("=x"), "{e}");
+        let e = parsed("bad section.k").unwrap_err().message;
+        assert!(!e.contains("=x"), "{e}");
+    }
+
     #[test]
     fn an_integer_range_includes_both_ends() {
         assert_eq!(values("1..4"), ["1", "2", "3", "4"]);
@@ -355,9 +411,9 @@ mod tests {
     }
 
     #[test]
-    fn a_key_must_be_section_dot_key() {
-        let e = error("k_paths", "1,2");
-        assert!(e.contains("\"k_paths\""), "{e}");
+    fn a_bare_key_of_no_known_section_must_be_section_dot_key() {
+        let e = error("my_own_knob", "1,2");
+        assert!(e.contains("\"my_own_knob\""), "{e}");
         assert!(e.contains("section.key"), "{e}");
     }
 

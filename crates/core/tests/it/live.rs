@@ -10,7 +10,7 @@ use std::time::Duration;
 use fusion_desk_core::live::index::{read_lines, search};
 use fusion_desk_core::live::progress::{parse_jsonl, parse_log_line, ProgressState};
 use fusion_desk_core::live::{
-    follow_log, read_progress, EndSignal, FollowOptions, LogMessage, LogSearchQuery, ProgressMessage,
+    follow_log, read_progress, EndSignal, FollowOptions, LoadEnd, LogMessage, LogSearchQuery, ProgressMessage,
     ProgressReader, ProgressSource, RunProgress, MESSAGE_BUDGET,
 };
 use fusion_desk_core::RunStatus;
@@ -221,8 +221,147 @@ fn every_progress_event_type_folds_into_the_run_progress_and_garbage_is_skipped(
     assert!(p.complete);
     assert_eq!(
         (p.exit_code, p.total_time_seconds, p.percent),
-        (Some(1), Some(8.5), Some(100.0))
+        (Some(1), Some(8.5), Some(62.5)),
+        "a failed run is not 100 % for having ended"
     );
+}
+
+fn fold(kind: ProgressSource, text: &str) -> ProgressState {
+    let mut state = ProgressState::new(kind);
+    for line in text.lines() {
+        let event = match kind {
+            ProgressSource::ProgressFile => parse_jsonl(line.as_bytes()),
+            ProgressSource::Log => parse_log_line(line.as_bytes()),
+        };
+        if let Some(e) = event {
+            state.apply(e);
+        }
+    }
+    state
+}
+
+fn reasons(p: &RunProgress) -> Vec<Option<LoadEnd>> {
+    p.loads.iter().map(|l| l.reason).collect()
+}
+
+/// Three loads of ten iterations: one ran them all, one met the confidence
+/// target after four, one was cut off by a cancel after three.
+const CANCELLED: &str = r#"{"type":"start","ts":"2026-01-01T00:00:00Z","config":{"total_erlangs":3,"total_iterations":10}}
+{"type":"erlang_start","ts":"2026-01-01T00:00:00Z","erlang":100.0,"erlang_index":0,"total_erlangs":3}
+{"type":"erlang_start","ts":"2026-01-01T00:00:00Z","erlang":200.0,"erlang_index":1,"total_erlangs":3}
+{"type":"erlang_complete","ts":"2026-01-01T00:00:10Z","erlang":100.0,"reason":"max_iters","metrics":{"mean_blocking":0.0,"iterations":10}}
+{"type":"erlang_complete","ts":"2026-01-01T00:00:04Z","erlang":200.0,"reason":"confidence","metrics":{"mean_blocking":0.02,"ci_percent":4.2,"iterations":4}}
+{"type":"erlang_start","ts":"2026-01-01T00:00:10Z","erlang":300.0,"erlang_index":2,"total_erlangs":3}
+{"type":"erlang_complete","ts":"2026-01-01T00:00:13Z","erlang":300.0,"reason":"interrupted","metrics":{"mean_blocking":0.05,"ci_percent":30.0,"iterations":3}}
+{"type":"complete","ts":"2026-01-01T00:00:13Z","exit_code":143,"summary":{"total_time_seconds":13.0}}
+"#;
+
+#[test]
+fn a_cancelled_run_counts_only_the_iterations_its_interrupted_load_ran() {
+    let p = fold(ProgressSource::ProgressFile, CANCELLED).snapshot();
+    assert_eq!(
+        reasons(&p),
+        [
+            Some(LoadEnd::MaxIters),
+            Some(LoadEnd::Confidence),
+            Some(LoadEnd::Interrupted)
+        ]
+    );
+    assert_eq!(
+        p.loads.iter().map(|l| l.early_stop).collect::<Vec<_>>(),
+        [false, true, false],
+        "only the confidence rule makes an early stop"
+    );
+    // 10 + 10 (the confidence stop counts whole) + 3 of 30.
+    assert_eq!(p.finished_iterations, 23);
+    assert!((p.percent.unwrap() - 23.0 * 100.0 / 30.0).abs() < 1e-9);
+    assert_eq!((p.loads_complete, p.loads_interrupted), (2, 1));
+}
+
+#[test]
+fn a_run_whose_loads_all_ended_is_100_percent_even_with_early_stops() {
+    let text = CANCELLED
+        .replace(r#""reason":"interrupted""#, r#""reason":"confidence""#)
+        .replace("\"exit_code\":143", "\"exit_code\":0");
+    let p = fold(ProgressSource::ProgressFile, &text).snapshot();
+    assert_eq!(p.percent, Some(100.0));
+    assert_eq!((p.loads_complete, p.loads_interrupted), (3, 0));
+}
+
+#[test]
+fn a_reason_missing_from_an_older_simulator_is_inferred_by_the_contract_s_rule() {
+    let text = r#"{"type":"start","config":{"total_erlangs":4,"total_iterations":10}}
+{"type":"erlang_complete","erlang":100.0,"metrics":{"iterations":10}}
+{"type":"erlang_complete","erlang":200.0,"metrics":{"iterations":4,"ci_percent":5.0}}
+{"type":"erlang_complete","erlang":300.0,"metrics":{"iterations":4,"ci_percent":5.1}}
+{"type":"erlang_complete","erlang":400.0,"metrics":{"iterations":3}}
+{"type":"erlang_complete","erlang":500.0,"reason":"something new","metrics":{"iterations":10}}
+"#;
+    let p = fold(ProgressSource::ProgressFile, text).snapshot();
+    assert_eq!(
+        reasons(&p),
+        [
+            Some(LoadEnd::MaxIters),
+            Some(LoadEnd::Confidence),
+            Some(LoadEnd::Interrupted),
+            Some(LoadEnd::Interrupted),
+            Some(LoadEnd::MaxIters),
+        ],
+        "an unknown reason is inferred too"
+    );
+}
+
+#[test]
+fn loads_still_open_when_the_run_ended_are_interrupted_and_percent_stays_below_100() {
+    let text = CANCELLED
+        .lines()
+        .filter(|l| !l.contains("\"erlang\":300.0,\"reason\""))
+        .chain([r#"{"type":"iteration","ts":"2026-01-01T00:00:12Z","erlang":300.0,"iteration":2,"total_iterations":10,"metrics":{"blocking_prob":0.05}}"#])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut state = fold(ProgressSource::ProgressFile, &text);
+    assert_eq!(state.snapshot().loads[2].reason, None, "running until the run is over");
+    assert!(state.close_open_loads());
+    let p = state.snapshot();
+    assert_eq!(p.loads[2].reason, Some(LoadEnd::Interrupted));
+    assert_eq!(p.finished_iterations, 22);
+    assert!(p.percent.unwrap() < 100.0);
+    assert!(!state.close_open_loads(), "nothing left to close");
+}
+
+#[test]
+fn the_log_path_infers_reasons_from_fusion_s_own_lines() {
+    let text = std::fs::read_to_string(data("run_1core_ci_stop.log")).unwrap();
+    let p = fold(ProgressSource::Log, &text).snapshot();
+    assert_eq!(
+        reasons(&p),
+        [
+            Some(LoadEnd::MaxIters),
+            Some(LoadEnd::Confidence),
+            Some(LoadEnd::Confidence)
+        ]
+    );
+    // FUSION stopped by SIGTERM: its loads never logged "Completed".
+    let text = std::fs::read_to_string(data("run_sigterm.log")).unwrap();
+    let mut state = fold(ProgressSource::Log, &text);
+    state.close_open_loads();
+    let p = state.snapshot();
+    assert!(!p.loads.is_empty());
+    assert!(p.loads.iter().all(|l| l.reason == Some(LoadEnd::Interrupted)));
+    assert_eq!(p.loads_interrupted as usize, p.loads.len());
+    assert!(p.percent.unwrap() < 100.0);
+}
+
+#[test]
+fn the_contract_s_inference_rule_on_its_own() {
+    assert_eq!(LoadEnd::infer(10, Some(10), None, None), LoadEnd::MaxIters);
+    assert_eq!(LoadEnd::infer(12, Some(10), None, None), LoadEnd::MaxIters);
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(4.99), Some(0.1)), LoadEnd::Confidence);
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(5.01), Some(0.1)), LoadEnd::Interrupted);
+    assert_eq!(LoadEnd::infer(0, Some(10), None, None), LoadEnd::Interrupted);
+    // Nothing blocked: FUSION's rule never stops such a load, whatever
+    // interval the simulator left in place.
+    assert_eq!(LoadEnd::infer(3, Some(10), Some(0.0), Some(0.0)), LoadEnd::Interrupted);
 }
 
 #[test]
@@ -635,5 +774,5 @@ async fn a_pending_run_has_no_progress_and_a_run_without_progress_file_uses_its_
         .desk
         .data()
         .run(&fusion_desk_core::RunId::parse(&queued.id).unwrap());
-    assert_eq!(read_progress(&dir).unwrap().finished_iterations, 6);
+    assert_eq!(read_progress(&dir, true).unwrap().finished_iterations, 6);
 }

@@ -32,12 +32,15 @@ export const FORM_FIELDS: FormField[] = [
     testId: 'form-is-training',
     section: 'rl_settings',
     key: 'is_training',
-    label: 'Confidence early stop',
+    label: 'Run mode',
     kind: 'choice',
+    // FUSION's own `default` template has is_training = True: it trains an
+    // RL agent and reports no blocking statistics at all.
     choices: [
-      { value: 'False', label: 'On (is_training = False)' },
-      { value: 'True', label: 'Off: every iteration runs' },
+      { value: 'False', label: 'Evaluation: blocking statistics, confidence early stop' },
+      { value: 'True', label: 'RL training: no blocking statistics, no curve' },
     ],
+    hint: 'True trains FUSION’s RL agent',
     group: 'traffic',
   },
   { testId: 'form-network', section: 'topology_settings', key: 'network', label: 'Network', kind: 'network', group: 'network' },
@@ -84,9 +87,13 @@ export interface ConfigFormProps {
   problems: Map<string, { severity: 'error' | 'warning'; message: string }[]>;
   onFocusKey?(section: string, key: string): void;
   disabled?: boolean;
+  /** Keys being varied by the sweep, by `section.key` → the values' text. */
+  varied?: ReadonlyMap<string, string>;
+  /** "Vary this": adds the key to the sweep, starting from its current value. */
+  onVary?(section: string, key: string, current: string | undefined): void;
 }
 
-export function ConfigForm({ text, onText, schema, networks, problems, onFocusKey, disabled }: ConfigFormProps) {
+export function ConfigForm({ text, onText, schema, networks, problems, onFocusKey, disabled, varied, onVary }: ConfigFormProps) {
   return (
     <div className="config-form" data-testid="config-form">
       {GROUPS.map((g) => (
@@ -104,6 +111,8 @@ export function ConfigForm({ text, onText, schema, networks, problems, onFocusKe
                 problems={problems.get(`${f.section}.${f.key}`) ?? []}
                 onFocusKey={onFocusKey}
                 disabled={disabled}
+                variedValues={varied?.get(`${f.section}.${f.key}`)}
+                onVary={onVary}
               />
             ))}
           </div>
@@ -122,6 +131,8 @@ function Field({
   problems,
   onFocusKey,
   disabled,
+  variedValues,
+  onVary,
 }: {
   field: FormField;
   text: string;
@@ -131,8 +142,11 @@ function Field({
   problems: { severity: 'error' | 'warning'; message: string }[];
   onFocusKey?(section: string, key: string): void;
   disabled?: boolean;
+  variedValues?: string;
+  onVary?(section: string, key: string, current: string | undefined): void;
 }) {
   const raw = getKey(text, field.section, field.key);
+  const isVaried = variedValues !== undefined;
   const id = `field-${field.testId}`;
   const write = (value: string) => onText(setKey(text, field.section, field.key, value));
   const error = problems.find((p) => p.severity === 'error');
@@ -150,7 +164,15 @@ function Field({
   } as const;
 
   let control;
-  if (field.kind === 'number') {
+  if (isVaried) {
+    // The sweep sets this key per run: the config's own value is not used,
+    // so it is not shown as if it were.
+    control = (
+      <div className="varied-value mono" data-testid={`${field.testId}-varied`} id={id}>
+        varied: {variedValues.trim() || '(no values yet)'}
+      </div>
+    );
+  } else if (field.kind === 'number') {
     control = (
       <div className={field.unit ? 'input-suffix' : undefined}>
         <input
@@ -192,10 +214,25 @@ function Field({
   }
 
   return (
-    <div className={`field${field.kind === 'network' ? ' field-wide' : ''}`}>
-      <label htmlFor={id} title={spec?.description}>
-        {field.label}
-      </label>
+    <div className={`field${field.kind === 'network' ? ' field-wide' : ''}${isVaried ? ' field-varied' : ''}`}>
+      <div className="field-label-row">
+        <label htmlFor={id} title={spec?.description}>
+          {field.label}
+          {isVaried && <span className="tag tag-running varied-tag">varied</span>}
+        </label>
+        {onVary && !isVaried && (
+          <button
+            type="button"
+            className="link-btn vary-btn"
+            data-testid={`${field.testId}-vary`}
+            title={`Vary ${field.section}.${field.key}: one run per value`}
+            onClick={() => onVary(field.section, field.key, raw)}
+            disabled={disabled}
+          >
+            vary
+          </button>
+        )}
+      </div>
       {control}
       <div id={describedBy} className="hint">
         {error ? (

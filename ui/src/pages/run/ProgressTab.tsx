@@ -13,12 +13,14 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatProbability } from '../../lib/chartData';
 import { formatDuration } from '../../lib/format';
 import { formatCount } from '../../lib/units';
-import { formatErlang, progressLabel, progressTone, type LiveProgress } from './progress';
+import { endedLabel, formatErlang, loadState, progressLabel, progressTone, runningLoads, useSteadyEta, type LiveProgress } from './progress';
 
 export function ProgressTab({ runId, status, live, active }: { runId: string; status: RunStatus; live: LiveProgress; active: boolean }) {
   const backend = useBackend();
   const { progress } = live;
   const [logScale, setLogScale] = useState(false);
+  const running = status === 'RUNNING';
+  const eta = useSteadyEta(running ? (progress?.eta_seconds ?? null) : null, running);
   // Iterations before this page was opened come from the results files.
   const [saved, setSaved] = useState<ReadonlyMap<number, readonly (number | null)[]>>(new Map());
   const seededFor = useRef<string | null>(null);
@@ -71,9 +73,13 @@ export function ProgressTab({ runId, status, live, active }: { runId: string; st
   const facts: [string, string][] = [
     ['Iterations finished', `${formatCount(progress.finished_iterations)}${progress.total_iterations !== null && progress.total_erlangs !== null ? ` of ${formatCount(progress.total_iterations * progress.total_erlangs)}` : ''}`],
     ['Loads complete', `${progress.loads_complete}${progress.total_erlangs !== null ? ` of ${progress.total_erlangs}` : ''}`],
-    ['Simulated time', progress.elapsed_seconds !== null ? formatDuration(progress.elapsed_seconds * 1000) : '—'],
-    ['Source', progress.source === 'progress_file' ? 'progress.jsonl' : 'simulator log'],
   ];
+  if (running) facts.push(['Loads running', String(runningLoads(progress).length)]);
+  if (progress.loads_interrupted > 0) facts.push(['Loads interrupted', String(progress.loads_interrupted)]);
+  // Measured between the simulator's first and latest events: wall-clock
+  // time, not time inside the simulation.
+  facts.push(['Elapsed (wall clock)', progress.elapsed_seconds !== null ? formatDuration(progress.elapsed_seconds * 1000) : '—']);
+  facts.push(['Source', progress.source === 'progress_file' ? 'progress.jsonl' : 'simulator log']);
   if (progress.total_time_seconds !== null) facts.push(['Total time', formatDuration(progress.total_time_seconds * 1000)]);
   if (progress.exit_code !== null) facts.push(['Exit code', String(progress.exit_code)]);
 
@@ -81,9 +87,9 @@ export function ProgressTab({ runId, status, live, active }: { runId: string; st
     <div className="run-progress">
       <section className="card">
         <ProgressBar
-          percent={progress.percent ?? (progress.complete ? 100 : null)}
-          etaSeconds={status === 'RUNNING' ? progress.eta_seconds : null}
-          label={status === 'RUNNING' ? progressLabel(progress) : progress.complete ? 'Complete' : `Stopped · ${progressLabel(progress)}`}
+          percent={progress.percent}
+          etaSeconds={eta}
+          label={running || status === 'PENDING' ? progressLabel(progress) : endedLabel(progress)}
           tone={progressTone(status)}
           testId="progress-overall"
         />
@@ -120,7 +126,7 @@ export function ProgressTab({ runId, status, live, active }: { runId: string; st
             </thead>
             <tbody>
               {progress.loads.map((l) => (
-                <LoadRow key={l.erlang} load={l} running={status === 'RUNNING'} current={status === 'RUNNING' && progress.erlang === l.erlang && !l.complete} />
+                <LoadRow key={l.erlang} load={l} running={running || status === 'PENDING'} />
               ))}
             </tbody>
           </table>
@@ -154,13 +160,33 @@ export function ProgressTab({ runId, status, live, active }: { runId: string; st
   );
 }
 
-function LoadRow({ load: l, running, current }: { load: LoadProgress; running: boolean; current: boolean }) {
+const BADGES = {
+  done: { className: 'tag tag-done', text: 'done', title: 'Every planned iteration ran' },
+  early: { className: 'tag tag-early', text: 'early stop', title: 'The confidence rule stopped this load: its interval reached the target before the last iteration' },
+  interrupted: { className: 'tag tag-interrupted', text: 'interrupted', title: 'A cancel or an error cut this load short: its statistics cover only the iterations that ran' },
+  // A load is listed once it has started, and loads may run in parallel
+  // (the embedded engine runs one per core).
+  running: { className: 'tag tag-running', text: 'running', title: 'Being simulated now' },
+  stopped: { className: 'tag', text: 'stopped', title: '' },
+} as const;
+
+export function LoadBadge({ load, runActive }: { load: LoadProgress; runActive: boolean }) {
+  const b = BADGES[loadState(load, runActive)];
+  return (
+    <span className={b.className} title={b.title || undefined} data-testid={`load-state-${load.erlang}`}>
+      {b.text}
+    </span>
+  );
+}
+
+function LoadRow({ load: l, running }: { load: LoadProgress; running: boolean }) {
   const ci =
     l.ci_lower !== null && l.ci_upper !== null
       ? `[${formatProbability(l.ci_lower)}, ${formatProbability(l.ci_upper)}]${l.ci_percent !== null ? ` ±${l.ci_percent.toFixed(1)} %` : ''}`
       : l.ci_percent !== null
         ? `±${l.ci_percent.toFixed(1)} %`
         : '—';
+  const current = running && loadState(l, true) === 'running';
   return (
     <tr className={current ? 'row-current' : undefined} data-testid={`load-row-${l.erlang}`}>
       <td className="num mono">{formatErlang(l.erlang)}</td>
@@ -172,19 +198,7 @@ function LoadRow({ load: l, running, current }: { load: LoadProgress; running: b
       <td className="num mono">{formatProbability(l.mean_blocking)}</td>
       <td className="num mono">{ci}</td>
       <td>
-        {l.early_stop ? (
-          <span className="tag tag-early" title="The confidence rule stopped this load before its last iteration">
-            early stop
-          </span>
-        ) : l.complete ? (
-          <span className="tag tag-done">done</span>
-        ) : running ? (
-          // A load is listed once it has started, and loads may run in
-          // parallel (the embedded engine runs one per core).
-          <span className="tag tag-running">running</span>
-        ) : (
-          <span className="tag">stopped</span>
-        )}
+        <LoadBadge load={l} runActive={running} />
       </td>
     </tr>
   );

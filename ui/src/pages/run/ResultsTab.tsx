@@ -94,6 +94,7 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
 
   const rows = table.rows;
   const training = rows.length > 0 && rows.every((r) => r.is_training);
+  const partial = rows.filter((r) => r.partial);
   return (
     <div className="run-results">
       {table.problems.length > 0 && (
@@ -126,7 +127,20 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
             <span className="wrap">{note.text}</span>
           </div>
         )}
-        {training && <p className="muted small">A training run: FUSION reports no blocking statistics while training.</p>}
+        {training && (
+          <p className="muted small" data-testid="results-training">
+            A run in FUSION's RL training mode (is_training = True): FUSION computes no confidence interval and writes no blocking statistics, so
+            there is no blocking curve. Per-iteration blocking, where the files have it, is still shown.
+          </p>
+        )}
+        {partial.length > 0 && (
+          <div className="alert alert-warning" data-testid="results-partial" role="status">
+            <div className="alert-body">
+              {partial.length === 1 ? 'One load was' : `${partial.length} loads were`} cut short ({partial.map((r) => `${formatErlang(r.erlang)} Erlang`).join(', ')}): their
+              statistics cover only the iterations that ran.
+            </div>
+          </div>
+        )}
         {rows.length === 0 ? (
           <div className="empty" data-testid="results-empty">
             <div className="empty-title">No results yet</div>
@@ -193,7 +207,17 @@ function ResultRow({ row: r }: { row: ErlangResult }) {
       <td className="num mono" title={r.path}>
         {formatErlang(r.erlang)}
       </td>
-      <td className="num mono">{r.iterations}</td>
+      <td className="num mono">
+        {r.iterations}
+        {r.partial && (
+          <>
+            {' '}
+            <span className="tag tag-interrupted" title="A cancel or an error cut this load short: its statistics cover only the iterations that ran" data-testid={`result-partial-${r.erlang}`}>
+              partial
+            </span>
+          </>
+        )}
+      </td>
       <td className="num mono">{r.is_training ? <span className="muted">training</span> : withCi(r.blocking_mean, r.ci_rate_block, r.ci_percent_block)}</td>
       <td className="num mono">{withCi(r.bit_rate_blocking_mean, r.ci_rate_bit_rate_block, null)}</td>
       <td className="num mono">{num(r.hops_mean)}</td>

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { Backend } from '../../api/backend';
+import { displayPercent } from '../../components/ProgressBar';
 import type { LoadProgress } from '../../bindings/LoadProgress';
 import type { ProgressCursor } from '../../bindings/ProgressCursor';
 import type { ProgressMessage } from '../../bindings/ProgressMessage';
@@ -44,14 +45,99 @@ export function recordIterations(history: IterationHistory, loads: readonly Load
   return next ?? history;
 }
 
-/** "Load 2 of 3 · 600 Erlang · iteration 4 of 10". */
+/** The loads started and not ended yet (several at once on the embedded engine). */
+export function runningLoads(p: RunProgress): LoadProgress[] {
+  return p.loads.filter((l) => !l.complete && l.reason === null);
+}
+
+/**
+ * What is being simulated: "Load 2 of 3 · 600 Erlang · iteration 4 of 10"
+ * for one load, "3 loads running: 400, 800, 1200 Erlang · 2 of 8 done" when
+ * loads run in parallel (the header then stays put instead of flipping
+ * between them).
+ */
 export function progressLabel(p: RunProgress | null): string {
   if (!p) return 'Starting…';
+  const running = runningLoads(p);
+  const of = p.total_erlangs !== null ? ` of ${p.total_erlangs}` : '';
+  if (running.length > 1) {
+    const shown = running.slice(0, 4).map((l) => formatErlang(l.erlang));
+    const more = running.length > 4 ? ` and ${running.length - 4} more` : '';
+    return `${running.length} loads running: ${shown.join(', ')}${more} Erlang · ${p.loads_complete}${of} done`;
+  }
+  const cur = running[0] ?? null;
   const parts: string[] = [];
-  if (p.erlang_index !== null && p.total_erlangs !== null) parts.push(`Load ${p.erlang_index + 1} of ${p.total_erlangs}`);
-  if (p.erlang !== null) parts.push(`${formatErlang(p.erlang)} Erlang`);
-  if (p.iteration !== null) parts.push(`iteration ${p.iteration}${p.total_iterations !== null ? ` of ${p.total_iterations}` : ''}`);
+  const index = cur ? cur.index : p.erlang_index;
+  const erlang = cur ? cur.erlang : p.erlang;
+  const iteration = cur ? cur.iteration : p.iteration;
+  if (index !== null && p.total_erlangs !== null) parts.push(`Load ${index + 1}${of}`);
+  if (erlang !== null) parts.push(`${formatErlang(erlang)} Erlang`);
+  if (iteration !== null) parts.push(`iteration ${iteration}${p.total_iterations !== null ? ` of ${p.total_iterations}` : ''}`);
   return parts.length ? parts.join(' · ') : 'Starting…';
+}
+
+/** "5 of 8 loads, 50 of 80 iterations": how far a run got. */
+export function extentText(p: RunProgress): string {
+  const parts: string[] = [];
+  parts.push(`${p.loads_complete}${p.total_erlangs !== null ? ` of ${p.total_erlangs}` : ''} loads`);
+  const total = p.total_erlangs !== null && p.total_iterations !== null ? p.total_erlangs * p.total_iterations : null;
+  parts.push(`${p.finished_iterations}${total !== null ? ` of ${total}` : ''} iterations`);
+  return parts.join(', ');
+}
+
+/**
+ * The bar's words once a run is over: "Complete" when every load ended,
+ * else "Stopped at 62 % — 5 of 8 loads, 50 of 80 iterations" (a cancelled
+ * or failed run is never shown as done).
+ */
+export function endedLabel(p: RunProgress): string {
+  if (p.percent !== null && p.percent >= 100 && p.loads_interrupted === 0) return 'Complete';
+  // Rounded as the bar's own figure is, so the words and the number agree.
+  const at = p.percent !== null ? ` at ${displayPercent(p.percent)} %` : '';
+  return `Stopped${at} — ${extentText(p)}`;
+}
+
+/** How one load stands, for its badge. */
+export type LoadState = 'done' | 'early' | 'interrupted' | 'running' | 'stopped';
+
+export function loadState(l: LoadProgress, runActive: boolean): LoadState {
+  if (l.reason === 'interrupted') return 'interrupted';
+  if (l.reason === 'confidence' || (l.reason === null && l.early_stop)) return 'early';
+  if (l.reason === 'max_iters' || l.complete) return 'done';
+  // Listed but never ended, in a run that is over: it was cut off (an older
+  // cache may not say so).
+  return runActive ? 'running' : 'interrupted';
+}
+
+/**
+ * A time-left estimate that counts down between updates and moves gently
+ * when a new estimate arrives (parallel loads finish in bursts, which would
+ * make the raw estimate jump). `null` while there is none.
+ */
+export function useSteadyEta(eta: number | null, active: boolean): number | null {
+  // `raw` is the estimate last received, `value` what was shown at `at`.
+  const ref = useRef<{ raw: number; value: number; at: number } | null>(null);
+  const [, tick] = useState(0);
+  const now = Date.now();
+  const counted = (r: { value: number; at: number }) => Math.max(0, r.value - (now - r.at) / 1000);
+  if (!active || eta === null || !Number.isFinite(eta)) {
+    ref.current = null;
+  } else if (ref.current === null) {
+    ref.current = { raw: eta, value: eta, at: now };
+  } else if (ref.current.raw !== eta) {
+    ref.current = { raw: eta, value: steadier(counted(ref.current), eta), at: now };
+  }
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return ref.current === null ? null : counted(ref.current);
+}
+
+/** Blends the running countdown with a fresh estimate (a third of the way to it). */
+export function steadier(current: number, fresh: number): number {
+  return fresh <= 0 ? 0 : current + (fresh - current) / 3;
 }
 
 export function formatErlang(e: number): string {
@@ -91,12 +177,17 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
   const cursor = useRef<ProgressCursor | null>(null);
   const streamed = useRef(false);
 
+  // Read on opening, and again whenever following stops: a run that ended
+  // before its stream delivered anything (a run of a second or two) would
+  // otherwise keep the snapshot taken before its first event and show "No
+  // progress reported" over a full progress file.
   useEffect(() => {
     let alive = true;
     backend.runProgress(id).then(
       (p) => {
-        // A stream update may have arrived first: it is newer.
-        if (alive && !streamed.current) setState((s) => ({ ...s, progress: p, history: p ? recordIterations(s.history, p.loads) : s.history, loaded: true }));
+        // While following, a stream update may have arrived first: it is
+        // newer. Once following stopped, this read is the final word.
+        if (alive && (!live || !streamed.current) && p) setState((s) => ({ ...s, progress: p, history: recordIterations(s.history, p.loads), loaded: true }));
         else if (alive) setState((s) => ({ ...s, loaded: true }));
       },
       () => alive && setState((s) => ({ ...s, loaded: true })),
@@ -104,7 +195,7 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
     return () => {
       alive = false;
     };
-  }, [backend, id]);
+  }, [backend, id, live]);
 
   useEffect(() => {
     if (!live) return;

@@ -24,6 +24,8 @@ import { drawnNumbers, drawnTexts, installCanvasStub } from './support/canvasStu
 import { quickSweep } from './support/quickSweep';
 
 installCanvasStub();
+// Generous: the properties run hundreds of cases, on CI machines shared with other work.
+vi.setConfig({ testTimeout: 60_000 });
 
 // The real uPlot, with its instances kept so the tests can read its scales and axis splits.
 const plots = vi.hoisted(() => [] as unknown[]);
@@ -150,7 +152,7 @@ describe('chart scale over generated data', () => {
         const [x0, x1] = valueRange([a, b]);
         expectSafeRange(x0, x1, false);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
     // Spans below the spacing of the doubles around them.
     expect(linearTicks(1e10, 1e10 + 1e-6, 10).length).toBeLessThanOrEqual(MAX_LINEAR_TICKS);
@@ -187,7 +189,7 @@ describe('chart scale over generated data', () => {
       }),
       { numRuns: 150 },
     );
-  }, 30_000);
+  });
 });
 
 describe('charts drawn by uPlot over generated data', () => {
@@ -212,7 +214,7 @@ describe('charts drawn by uPlot over generated data', () => {
       }),
       { numRuns: 40 },
     );
-  }, 60_000);
+  });
 
   it('the iterations chart renders with bounded ticks and finite coordinates', async () => {
     await fc.assert(
@@ -229,7 +231,7 @@ describe('charts drawn by uPlot over generated data', () => {
       }),
       { numRuns: 40 },
     );
-  }, 60_000);
+  });
 });
 
 describe('the quick sweep from the embedded simulator, drawn by uPlot', () => {

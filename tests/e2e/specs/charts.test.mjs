@@ -7,11 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { appPath, launch } from '../lib/app.mjs';
+import { appPath, launch, shotsDir } from '../lib/app.mjs';
 
 const LIMIT_KIB = 1024 * 1024; // 1 GiB
 
@@ -121,6 +121,26 @@ after(async () => {
   await app?.stop();
 });
 
+/** Answers the native save dialog titled `title` (GTK, no window manager under Xvfb) with `path`. */
+async function answerSaveDialog(title, path) {
+  let win = '';
+  const end = Date.now() + 20_000;
+  while (!win && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const found = execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
+      // Focus fails (BadMatch) until the dialog is mapped: look again.
+      execFileSync('xdotool', ['windowfocus', '--sync', found], { stdio: 'ignore' });
+      win = found;
+    } catch { /* not open, or not shown yet */ }
+  }
+  assert.ok(win, `no "${title}" dialog opened`);
+  // The name field has the focus: replace the proposed name by a full path.
+  execFileSync('xdotool', ['key', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '5', path]);
+  execFileSync('xdotool', ['key', 'Return']);
+}
+
 async function canvasDrawn(testId) {
   await app.browser.wait(
     async () => (await app.browser.findElements(By.css(`[data-testid="${testId}"] canvas`))).length > 0,
@@ -179,6 +199,53 @@ test('the comparison draws in log and linear scale with its legend, and the web 
     if (round === 0) await app.screenshot('e2e-charts-compare-linear-again');
   }
   assert.equal((await legendLabels('chart-vs-load')).length, 2);
+});
+
+test('the log comparison saves as PNG and SVG with its legend and its note, and the SVG renders', async () => {
+  await app.click('compare-log');
+  await app.browser.wait(async () => isLog('chart-vs-load'), 10_000, 'the chart never turned logarithmic');
+  const png = join(home, 'comparison-log.png');
+  await app.click('compare-png');
+  await answerSaveDialog('Save the comparison chart', png);
+  await app.waitForText('compare-note', `Saved to ${png}`);
+  const bytes = readFileSync(png);
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(bytes.readUInt32BE(16) > 400 && bytes.readUInt32BE(20) > 300, 'the PNG is too small to hold the chart');
+  mkdirSync(shotsDir, { recursive: true });
+  writeFileSync(join(shotsDir, 'e2e-charts-compare-png.png'), bytes);
+
+  const svgPath = join(home, 'comparison-log.svg');
+  await app.click('compare-svg');
+  await answerSaveDialog('Save the comparison chart', svgPath);
+  await app.waitForText('compare-note', `Saved to ${svgPath}`);
+  assert.ok(existsSync(svgPath));
+  const svg = readFileSync(svgPath, 'utf8');
+  assert.doesNotMatch(svg, /NaN|Infinity/);
+  assert.match(svg, /k_paths=1/);
+  assert.match(svg, /k_paths=3/);
+  assert.match(svg, />1e-4</);
+  assert.match(svg, /Zero is not shown on a log axis/);
+  // What a reader opening the file sees: the SVG drawn by the same engine, kept as a PNG to look at.
+  const drawn = await app.browser.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     const img = new Image();
+     img.onload = () => {
+       const c = document.createElement('canvas');
+       c.width = img.naturalWidth;
+       c.height = img.naturalHeight;
+       const ctx = c.getContext('2d');
+       ctx.fillStyle = '#fff';
+       ctx.fillRect(0, 0, c.width, c.height);
+       ctx.drawImage(img, 0, 0);
+       done(c.toDataURL('image/png'));
+     };
+     img.onerror = () => done(null);
+     img.src = 'data:image/svg+xml;base64,' + arguments[0];`,
+    Buffer.from(svg).toString('base64'),
+  );
+  assert.ok(drawn?.startsWith('data:image/png;base64,'), 'the saved SVG does not render');
+  writeFileSync(join(shotsDir, 'e2e-charts-compare-svg.png'), Buffer.from(drawn.split(',')[1], 'base64'));
+  assertMemory('comparison exported');
 });
 
 test("a run's Results plot in log scale renders and the web view stays small", async () => {

@@ -35,6 +35,8 @@ export interface ProbabilityScale {
   hiddenValues: number;
   /** On a log axis: interval ends below the axis floor (zero or negative included), drawn at the floor. */
   flooredEnds: number;
+  /** How many finite values and interval ends the scale was fitted to (0: a default range). */
+  fitted: number;
 }
 
 const clampMagnitude = (v: number) => Math.max(-VALUE_LIMIT, Math.min(VALUE_LIMIT, v));
@@ -77,15 +79,16 @@ export function probabilityScale(values: Iterable<Num>, ends: Iterable<Num>, log
         logFallback: false,
         hiddenValues: vs.filter((v) => v <= 0).length,
         flooredEnds: es.filter((v) => v < min).length,
+        fitted: vs.length + es.length,
       };
     }
     if (vs.length === 0 && es.length === 0) {
-      return { log: true, min: EMPTY_LOG_RANGE[0], max: EMPTY_LOG_RANGE[1], logFallback: false, hiddenValues: 0, flooredEnds: 0 };
+      return { log: true, min: EMPTY_LOG_RANGE[0], max: EMPTY_LOG_RANGE[1], logFallback: false, hiddenValues: 0, flooredEnds: 0, fitted: 0 };
     }
     // Only zeros (or below): nothing a log axis could show.
-    return { ...linearProbabilityRange(vs, es), log: false, logFallback: true, hiddenValues: 0, flooredEnds: 0 };
+    return { ...linearProbabilityRange(vs, es), log: false, logFallback: true, hiddenValues: 0, flooredEnds: 0, fitted: vs.length + es.length };
   }
-  return { ...linearProbabilityRange(vs, es), log: false, logFallback: false, hiddenValues: 0, flooredEnds: 0 };
+  return { ...linearProbabilityRange(vs, es), log: false, logFallback: false, hiddenValues: 0, flooredEnds: 0, fitted: vs.length + es.length };
 }
 
 function linearProbabilityRange(vs: number[], es: number[]): { min: number; max: number } {

@@ -290,6 +290,14 @@ describe('charts on the data FUSION gives', () => {
     expect(svg).toContain('Zero is not shown on a log axis');
   });
 
+  it('fits a log axis to the loads in view, and keeps the whole range when only zeros are in view', () => {
+    render(<BlockingVsLoadChart series={quickSweep} logScale />);
+    const range = yRangeOf(instances[0]);
+    expect(range({ scales: { x: { min: 850, max: 1350 } } }, null, null)).toEqual([1e-3, 1]);
+    expect(range({ scales: { x: { min: 50, max: 150 } } }, null, null)).toEqual([1e-4, 1]);
+    expect(range({ scales: { x: { min: 2000, max: 3000 } } }, null, null)).toEqual([1e-4, 1]);
+  });
+
   it('on a linear axis the same data needs no note and keeps its zeros', () => {
     render(<BlockingVsLoadChart series={quickSweep} />);
     const u = instances[0];

@@ -48,7 +48,8 @@ export function BlockingIterationsChart({ series, logScale = false, height = 280
             range: yRange(log, (u) => {
               const x = u.scales.x;
               const inView = iterationScale(seriesRef.current, log, x.min ?? -Infinity, x.max ?? Infinity);
-              return inView.min < inView.max && (inView.log || !log) ? inView : iterationScale(seriesRef.current, log);
+              // Nothing in view, or only zeros on a log axis: keep the whole data's range.
+              return inView.fitted > 0 && inView.log === log ? inView : iterationScale(seriesRef.current, log);
             }),
           },
         },

@@ -71,7 +71,8 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, ci
             range: yRange(log, (u) => {
               const x = u.scales.x;
               const inView = loadScale(seriesRef.current, log, x.min ?? -Infinity, x.max ?? Infinity);
-              return inView.min < inView.max && (inView.log || !log) ? inView : loadScale(seriesRef.current, log);
+              // Nothing in view, or only zeros on a log axis: keep the whole data's range.
+              return inView.fitted > 0 && inView.log === log ? inView : loadScale(seriesRef.current, log);
             }),
           },
         },

@@ -266,5 +266,32 @@ test("a run's Results plot in log scale renders and the web view stays small", a
   await app.browser.executeScript("document.querySelector('[data-testid=\"chart-vs-load\"]').scrollIntoView({ block: 'center', behavior: 'instant' })");
   await new Promise((r) => setTimeout(r, 500));
   await app.screenshot('e2e-charts-results-log');
+});
+
+test("the run's Progress charts (per iteration and vs load) render in log scale and the web view stays small", async () => {
+  await app.click('tab-progress');
+  const panel = await app.browser.findElement(By.id('panel-progress'));
+  await app.browser.wait(
+    async () => (await panel.findElements(By.css('[data-testid="chart-iterations"] canvas'))).length > 0,
+    20_000,
+    'the per-iteration chart has no canvas',
+  );
+  // The tab's own "Log scale" box, found by its label as a person finds it.
+  const box = await panel.findElement(By.xpath(".//label[contains(normalize-space(.), 'Log scale')]/input"));
+  await box.click();
+  await app.browser.wait(
+    async () => (await (await panel.findElement(By.css('[data-testid="chart-iterations"]'))).getAttribute('data-log')) === 'true',
+    10_000,
+    'the per-iteration chart never turned logarithmic',
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  assertMemory('progress, log');
+  const iterationLegend = await panel.findElements(By.css('[data-testid="chart-iterations"] .u-legend .u-series:not(:first-child) .u-label'));
+  assert.equal(iterationLegend.length, 4, 'one legend entry per load');
+  const vsLoad = await panel.findElement(By.css('[data-testid="chart-vs-load"]'));
+  assert.equal(await vsLoad.getAttribute('data-log'), 'true');
+  await app.browser.executeScript("document.querySelector('#panel-progress [data-testid=\"chart-iterations\"]').scrollIntoView({ block: 'center', behavior: 'instant' })");
+  await new Promise((r) => setTimeout(r, 500));
+  await app.screenshot('e2e-charts-progress-log');
   console.log(`# worst web process VmRSS over the test: ${(worst.rss / 1024).toFixed(0)} MiB`);
 });

@@ -64,8 +64,12 @@ export function probabilityScale(values: Iterable<Num>, ends: Iterable<Num>, log
     for (const v of vs) if (v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     for (const v of es) if (v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     if (lo <= hi) {
-      let eHi = Math.ceil(Math.log10(hi) - 1e-12);
-      let eLo = Math.floor(Math.log10(lo) + 1e-12);
+      // Strictly inside whole decades, so that a value of exactly 10^k (one
+      // blocked request in a thousand) is not drawn on the plot's edge; but
+      // no decade above 1 for a probability that reaches 1.
+      let eLo = Math.floor(Math.log10(lo) - 1e-9);
+      let eHi = Math.floor(Math.log10(hi) + 1e-9) + 1;
+      if (hi <= 1) eHi = Math.min(eHi, 0);
       if (eHi <= eLo) eHi = eLo + 1;
       if (eHi - eLo > MAX_DECADES) eLo = eHi - MAX_DECADES;
       // Denormals: keep the floor a normal number.

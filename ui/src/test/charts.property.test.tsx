@@ -20,7 +20,7 @@ import {
   safeRange,
   valueRange,
 } from '../lib/chartScale';
-import { drawnNumbers, drawnTexts, installCanvasStub } from './support/canvasStub';
+import { contextArcs, drawnNumbers, drawnTexts, installCanvasStub } from './support/canvasStub';
 import { quickSweep } from './support/quickSweep';
 
 installCanvasStub();
@@ -278,5 +278,23 @@ describe('the quick sweep from the embedded simulator, drawn by uPlot', () => {
     expect(svg).toContain('>1e-4<');
     expect(svg).toContain('k_paths=3');
     expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('partial loads, drawn by uPlot', () => {
+  it('draws each partial load as a hollow circle on the background, at its point, and no other', async () => {
+    plots.length = 0;
+    contextArcs.length = 0;
+    // The k_paths=1 run as if cancelled during its last load.
+    const cancelled: LoadSeries[] = [{ ...quickSweep[0], points: quickSweep[0].points.map((p, i) => ({ ...p, partial: i === 3 })) }];
+    render(<BlockingVsLoadChart series={cancelled} logScale />);
+    await act(async () => new Promise((r) => setTimeout(r, 0)));
+    const u = plots.at(-1) as { valToPos(v: number, k: string, c: boolean): number };
+    expect(contextArcs).toHaveLength(1);
+    const [arc] = contextArcs;
+    expect(arc.fill).toBe('#ffffff'); // the light theme's background: hollow
+    expect(arc.x).toBeCloseTo(u.valToPos(1300, 'x', true), 3);
+    expect(arc.y).toBeCloseTo(u.valToPos(0.09033333333333332, 'y', true), 3);
+    expect(screen.getAllByTestId('chart-note').map((n) => n.textContent)).toContain('Hollow marker: a partial load, cut short before it ended.');
   });
 });

@@ -8,6 +8,9 @@ export const drawnNumbers: number[] = [];
 
 const drawingCalls = new Set(['moveTo', 'lineTo', 'rect', 'arc', 'fillRect', 'strokeRect', 'clearRect', 'fillText', 'strokeText', 'bezierCurveTo', 'quadraticCurveTo', 'translate', 'drawImage']);
 
+/** Circles drawn on a context directly (uPlot draws its own markers through Path2D), with the fill then in use. */
+export const contextArcs: { x: number; y: number; fill: unknown }[] = [];
+
 /** Every text drawn with fillText since the last reset. */
 export const drawnTexts: string[] = [];
 
@@ -49,6 +52,7 @@ function stubContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return new Proxy(state, {
     get(t, key) {
       if (key in t) return t[key];
+      if (key === 'arc') return (x: number, y: number, ...a: unknown[]) => (contextArcs.push({ x, y, fill: t.fillStyle }), record([x, y, ...a]));
       if (key === 'fillText') return (text: unknown, ...a: unknown[]) => (drawnTexts.push(String(text)), record(a));
       if (typeof key === 'string' && drawingCalls.has(key)) return (...a: unknown[]) => record(a);
       return () => undefined;

@@ -17,6 +17,7 @@ pub mod json;
 pub mod log;
 pub mod modulation;
 pub mod output;
+pub mod policy;
 pub mod progress;
 pub mod requests;
 pub mod rng;

@@ -13,7 +13,20 @@ pub struct Spectrum {
     bands: Vec<usize>,
     cores: usize,
     bits: Vec<u64>,
+    /// Data slots only (guard slots excluded), kept when a policy reads them
+    /// (crosstalk counts neighbouring data, never guards).
+    data: Option<Vec<u64>>,
+    /// Occupied cells (data and guard) per (link, band), all cores, kept
+    /// when a policy reads them (congestion, free-slot counts).
+    used: Option<Vec<u32>>,
     scratch: Vec<u64>,
+}
+
+/// A maximal run of free slots `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Spectrum {
@@ -26,7 +39,119 @@ impl Spectrum {
             bands: band_slots.to_vec(),
             cores,
             bits: vec![0; links * band_slots.len() * cores * words],
+            data: None,
+            used: None,
             scratch: vec![0; words],
+        }
+    }
+
+    /// Also keeps which cells hold data (not guard) slots.
+    pub fn track_data(mut self) -> Self {
+        self.data = Some(vec![0; self.bits.len()]);
+        self
+    }
+
+    /// Also keeps per-link counts of occupied cells.
+    pub fn track_usage(mut self) -> Self {
+        let links = self.bits.len() / (self.bands.len() * self.cores * self.words).max(1);
+        self.used = Some(vec![0; links * self.bands.len()]);
+        self
+    }
+
+    pub fn cores(&self) -> usize {
+        self.cores
+    }
+
+    pub fn band_slots(&self, band: usize) -> usize {
+        self.bands[band]
+    }
+
+    pub fn bands(&self) -> usize {
+        self.bands.len()
+    }
+
+    /// Occupied cells (data and guard, all cores) of `link` in `band`.
+    /// Requires [`Spectrum::track_usage`].
+    #[inline]
+    pub fn used_cells(&self, link: usize, band: usize) -> u32 {
+        self.used.as_ref().expect("usage tracked")[link * self.bands.len() + band]
+    }
+
+    /// The occupancy words of one block.
+    #[inline]
+    pub fn block(&self, link: usize, band: usize, core: usize) -> &[u64] {
+        let b = self.base(link, band, core);
+        &self.bits[b..b + self.bands[band].div_ceil(64)]
+    }
+
+    /// The data-slot words of one block. Requires [`Spectrum::track_data`].
+    #[inline]
+    pub fn data_block(&self, link: usize, band: usize, core: usize) -> &[u64] {
+        let b = self.base(link, band, core);
+        &self.data.as_ref().expect("data tracked")[b..b + self.bands[band].div_ceil(64)]
+    }
+
+    /// Maximal free runs of one block, ascending, into `out`.
+    pub fn free_runs(&self, link: usize, band: usize, core: usize, out: &mut Vec<Run>) {
+        out.clear();
+        let slots = self.bands[band];
+        let occ = self.block(link, band, core);
+        let mut pos = 0;
+        while pos < slots {
+            let Some(a) = next_bit(occ, pos, slots, false) else {
+                break;
+            };
+            let b = next_bit(occ, a, slots, true).unwrap_or(slots);
+            out.push(Run { start: a, end: b });
+            pos = b;
+        }
+    }
+
+    /// Whether `[start, start + width)` is free on every link.
+    #[inline]
+    pub fn is_free(&self, links: &[u32], band: usize, core: usize, start: usize, width: usize) -> bool {
+        if start + width > self.bands[band] {
+            return false;
+        }
+        links.iter().all(|&l| {
+            let b = self.base(l as usize, band, core);
+            range_clear(&self.bits[b..b + self.words], start, width)
+        })
+    }
+
+    /// Highest start with `width` free slots on all `links` in (band, core).
+    pub fn last_fit(&mut self, links: &[u32], band: usize, core: usize, width: usize) -> Option<usize> {
+        let slots = self.bands[band];
+        if width == 0 || width > slots {
+            return None;
+        }
+        let words = slots.div_ceil(64);
+        self.union_into_scratch(links, band, core, words);
+        let occ = &self.scratch[..words];
+        let mut best = None;
+        let mut pos = 0;
+        while pos < slots {
+            let Some(a) = next_bit(occ, pos, slots, false) else {
+                break;
+            };
+            let b = next_bit(occ, a, slots, true).unwrap_or(slots);
+            if b - a >= width {
+                best = Some(b - width);
+            }
+            pos = b;
+        }
+        best
+    }
+
+    #[inline]
+    fn union_into_scratch(&mut self, links: &[u32], band: usize, core: usize, words: usize) {
+        let first = self.base(links[0] as usize, band, core);
+        self.scratch[..words].copy_from_slice(&self.bits[first..first + words]);
+        for &l in &links[1..] {
+            let b = self.base(l as usize, band, core);
+            for w in 0..words {
+                self.scratch[w] |= self.bits[b + w];
+            }
         }
     }
 
@@ -38,6 +163,12 @@ impl Spectrum {
     /// Empties every block.
     pub fn clear(&mut self) {
         self.bits.iter_mut().for_each(|w| *w = 0);
+        if let Some(d) = &mut self.data {
+            d.iter_mut().for_each(|w| *w = 0);
+        }
+        if let Some(u) = &mut self.used {
+            u.iter_mut().for_each(|w| *w = 0);
+        }
     }
 
     /// True when nothing is allocated.
@@ -53,32 +184,40 @@ impl Spectrum {
             return None;
         }
         let words = slots.div_ceil(64);
-        let first = self.base(links[0] as usize, band, core);
-        self.scratch[..words].copy_from_slice(&self.bits[first..first + words]);
-        for &l in &links[1..] {
-            let b = self.base(l as usize, band, core);
-            for w in 0..words {
-                self.scratch[w] |= self.bits[b + w];
-            }
-        }
+        self.union_into_scratch(links, band, core, words);
         find_free_run(&self.scratch[..words], slots, width)
     }
 
-    /// Marks `[start, start + width)` occupied on every link.
+    /// Marks `[start, start + width)` occupied on every link, the first
+    /// `data` slots of it as data (the rest is guard).
     #[inline]
-    pub fn allocate(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
+    pub fn allocate(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize, data: usize) {
+        let nb = self.bands.len();
         for &l in links {
             let b = self.base(l as usize, band, core);
             set_range(&mut self.bits[b..b + self.words], start, width, true);
+            if let Some(d) = &mut self.data {
+                set_range(&mut d[b..b + self.words], start, data, true);
+            }
+            if let Some(u) = &mut self.used {
+                u[l as usize * nb + band] += width as u32;
+            }
         }
     }
 
     /// Frees `[start, start + width)` on every link.
     #[inline]
     pub fn release(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
+        let nb = self.bands.len();
         for &l in links {
             let b = self.base(l as usize, band, core);
             set_range(&mut self.bits[b..b + self.words], start, width, false);
+            if let Some(d) = &mut self.data {
+                set_range(&mut d[b..b + self.words], start, width, false);
+            }
+            if let Some(u) = &mut self.used {
+                u[l as usize * nb + band] -= width as u32;
+            }
         }
     }
 
@@ -112,6 +251,24 @@ fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
     }
 }
 
+/// Whether bits `[start, start + width)` are all zero.
+#[inline]
+fn range_clear(words: &[u64], start: usize, width: usize) -> bool {
+    let mut pos = start;
+    let end = start + width;
+    while pos < end {
+        let w = pos / 64;
+        let off = pos % 64;
+        let n = (64 - off).min(end - pos);
+        let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << off };
+        if words[w] & mask != 0 {
+            return false;
+        }
+        pos += n;
+    }
+    true
+}
+
 /// First index `i` such that bits `[i, i + width)` are all zero and
 /// `i + width <= slots`.
 #[inline]
@@ -133,7 +290,7 @@ fn find_free_run(occ: &[u64], slots: usize, width: usize) -> Option<usize> {
 
 /// Index of the first bit at or after `from` (below `limit`) equal to `value`.
 #[inline]
-fn next_bit(occ: &[u64], from: usize, limit: usize, value: bool) -> Option<usize> {
+pub fn next_bit(occ: &[u64], from: usize, limit: usize, value: bool) -> Option<usize> {
     let mut w = from / 64;
     let mut word = if value { occ[w] } else { !occ[w] };
     word &= u64::MAX << (from % 64);
@@ -158,14 +315,14 @@ mod tests {
     fn first_fit_lowest_common_gap_with_guard() {
         let mut s = Spectrum::new(2, &[16], 1);
         // link 0: slots 0..3 used; link 1: slots 4..6 used.
-        s.allocate(&[0], 0, 0, 0, 3);
-        s.allocate(&[1], 0, 0, 4, 2);
+        s.allocate(&[0], 0, 0, 0, 3, 3);
+        s.allocate(&[1], 0, 0, 4, 2, 2);
         // 2 data + 1 guard = 3 slots free on both: 6, 7, 8.
         assert_eq!(s.first_fit(&[0, 1], 0, 0, 3), Some(6));
         // On link 0 alone the gap at 3 is big enough.
         assert_eq!(s.first_fit(&[0], 0, 0, 3), Some(3));
         // Guard slot must fit inside the band: 16 slots, block of 3 at 13 ends at 15.
-        s.allocate(&[0], 0, 0, 3, 11);
+        s.allocate(&[0], 0, 0, 3, 11, 11);
         assert_eq!(s.first_fit(&[0], 0, 0, 3), None);
         assert_eq!(s.first_fit(&[0], 0, 0, 2), Some(14));
     }
@@ -173,9 +330,9 @@ mod tests {
     #[test]
     fn runs_across_word_boundaries_and_release() {
         let mut s = Spectrum::new(1, &[320], 3);
-        s.allocate(&[0], 0, 1, 0, 60);
+        s.allocate(&[0], 0, 1, 0, 60, 60);
         assert_eq!(s.first_fit(&[0], 0, 1, 10), Some(60));
-        s.allocate(&[0], 0, 1, 60, 10);
+        s.allocate(&[0], 0, 1, 60, 10, 10);
         assert!(s.is_occupied(0, 0, 1, 69));
         assert!(!s.is_occupied(0, 0, 1, 70));
         assert_eq!(s.first_fit(&[0], 0, 1, 250), Some(70));

@@ -312,7 +312,7 @@ pub struct IterAccum {
 }
 
 impl IterAccum {
-    fn new(model: &Model) -> Self {
+    pub fn new(model: &Model) -> Self {
         let table = &model.config.mod_table;
         let nb = model.band_slots.len();
         let cores = model.config.cores_per_link;

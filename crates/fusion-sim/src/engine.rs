@@ -1010,20 +1010,31 @@ mod tests {
     /// A line a-b-c of 500 km links, `cores` cores, `slots` slots, guard 1,
     /// the bundled DEFAULT table, k = 3, slicing up to 4 segments.
     fn model(cores: usize, slots: usize) -> Model {
+        model_with("a\tb\t500\nb\tc\t500\n", cores, slots, &[])
+    }
+
+    /// A model of `topology` with `cores` x `slots`, guard 1, the bundled
+    /// DEFAULT table, k = 3, slicing up to 4 segments, plus INI overrides.
+    fn model_with(topology: &str, cores: usize, slots: usize, overrides: &[(&str, &str)]) -> Model {
+        use std::sync::atomic::AtomicUsize;
+        static N: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "fusion-sim-engine-{}-{cores}-{slots}",
-            std::process::id()
+            "fusion-sim-engine-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("line.txt"), "a\tb\t500\nb\tc\t500\n").unwrap();
+        std::fs::write(dir.join("net.txt"), topology).unwrap();
         let ini = format!(
             "[general_settings]\nerlang_start = 10\nerlang_stop = 10\nerlang_step = 1\nholding_time = 1\n\
              num_requests = 10\nmax_iters = 1\nmod_assumption = DEFAULT\nmod_assumption_path = none.json\n\
              request_distribution = {{\"25\": 0.2, \"50\": 0.2, \"100\": 0.2, \"200\": 0.2, \"400\": 0.2}}\n\
-             guard_slots = 1\nmax_segments = 4\n[topology_settings]\nnetwork = line.txt\ncores_per_link = {cores}\n\
+             guard_slots = 1\nmax_segments = 4\n[topology_settings]\nnetwork = net.txt\ncores_per_link = {cores}\n\
              [routing_settings]\nk_paths = 3\n[spectrum_settings]\nc_band = {slots}\n[rl_settings]\nis_training = True\n"
         );
-        let cfg = config::from_str(&ini, &dir, &[]).unwrap();
+        let ov: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let cfg = config::from_str(&ini, &dir, &ov).unwrap();
+        cfg.check_supported().unwrap();
         Model::new(cfg)
     }
 
@@ -1120,5 +1131,164 @@ mod tests {
         assert_eq!(e.acc.requests, 10);
         stop.store(true, Ordering::Relaxed);
         assert_eq!(e.run_iteration(10.0, 1, &stop), IterEnd::Interrupted);
+    }
+
+    #[test]
+    fn priority_first_visits_cores_0_2_4_1_3_5_6() {
+        let m = model_with("a\tb\t500\n", 7, 4, &[("allocation_method", "priority_first")]);
+        let mut e = Engine::new(&m);
+        // 25G at 500 km: 64-QAM, 1 slot + 1 guard; two per 4-slot core.
+        let mut order = Vec::new();
+        for i in 0..14 {
+            e.arrive(&req(&m, i + 1, "a", "b", "25", i as f64));
+            let now: Vec<usize> = (0..7).map(|c| occupied(&e, 0, c).len()).collect();
+            order.push(now);
+        }
+        let first_use: Vec<usize> = (0..7)
+            .map(|c| order.iter().position(|o| o[c] > 0).unwrap())
+            .collect();
+        // Arrival index at which each core is first used: 0 → 0, 2 → 2, 4 → 4, 1 → 6, ...
+        assert_eq!(first_use, [0, 6, 2, 8, 4, 10, 12]);
+        assert_eq!(e.acc.blocked, 0);
+        e.arrive(&req(&m, 15, "a", "b", "25", 15.0));
+        assert_eq!(e.acc.blocked, 1);
+    }
+
+    #[test]
+    fn priority_first_never_uses_cores_past_6() {
+        let m = model_with("a\tb\t500\n", 9, 2, &[("allocation_method", "priority_first")]);
+        let mut e = Engine::new(&m);
+        for i in 0..8 {
+            e.arrive(&req(&m, i + 1, "a", "b", "25", i as f64));
+        }
+        // Seven cores of one 2-cell lightpath each; cores 7 and 8 stay empty.
+        assert_eq!(e.acc.blocked, 1);
+        assert!(occupied(&e, 0, 7).is_empty() && occupied(&e, 0, 8).is_empty());
+    }
+
+    #[test]
+    fn priority_last_fills_each_core_from_the_band_edge_down() {
+        let m = model_with("a\tb\t500\n", 7, 10, &[("allocation_method", "priority_last")]);
+        let mut e = Engine::new(&m);
+        // The guard slot sits at the band edge: data 8, guard 9.
+        e.arrive(&req(&m, 1, "a", "b", "25", 0.0));
+        assert_eq!(occupied(&e, 0, 0), vec![8, 9]);
+        e.arrive(&req(&m, 2, "a", "b", "25", 1.0));
+        assert_eq!(occupied(&e, 0, 0), vec![6, 7, 8, 9]);
+        for i in 3..=5 {
+            e.arrive(&req(&m, i, "a", "b", "25", i as f64));
+        }
+        assert_eq!(occupied(&e, 0, 0), (0..10).collect::<Vec<_>>());
+        // Core 0 full: core 2 next, from its top.
+        e.arrive(&req(&m, 6, "a", "b", "25", 6.0));
+        assert_eq!(occupied(&e, 0, 2), vec![8, 9]);
+        assert!(occupied(&e, 0, 1).is_empty());
+    }
+
+    #[test]
+    fn last_fit_takes_the_highest_common_start() {
+        let m = model_with("a\tb\t500\nb\tc\t500\n", 2, 20, &[("allocation_method", "last_fit")]);
+        let mut e = Engine::new(&m);
+        e.arrive(&req(&m, 1, "b", "c", "25", 0.0)); // b-c: 18, 19 (guard at the edge)
+        assert_eq!(occupied(&e, 1, 0), vec![18, 19]);
+        e.arrive(&req(&m, 2, "a", "c", "25", 1.0)); // a-b-c: 16, 17 on both links
+        assert_eq!(occupied(&e, 0, 0), vec![16, 17]);
+        assert_eq!(occupied(&e, 1, 0), vec![16, 17, 18, 19]);
+        assert_eq!(e.acc.cores, vec![2, 0]);
+    }
+
+    #[test]
+    fn best_fit_takes_the_smallest_free_run_that_holds_it() {
+        let m = model_with("a\tb\t500\nb\tc\t500\n", 1, 20, &[("allocation_method", "best_fit")]);
+        let mut e = Engine::new(&m);
+        // Link a-b: free runs [3, 5) (2 cells), [12, 15) (3 cells).
+        e.spectrum.allocate(&[0], 0, 0, 0, 3, 3);
+        e.spectrum.allocate(&[0], 0, 0, 5, 7, 7);
+        e.spectrum.allocate(&[0], 0, 0, 15, 5, 5);
+        // 25G: 1 data slot + guard. The 2-cell run is the best fit.
+        e.arrive(&req(&m, 1, "a", "b", "25", 0.0));
+        assert!(e.spectrum.is_occupied(0, 0, 0, 3) && e.spectrum.is_occupied(0, 0, 0, 4));
+        // Next: the 3-cell run, from its low end.
+        e.arrive(&req(&m, 2, "a", "b", "25", 1.0));
+        assert!(e.spectrum.is_occupied(0, 0, 0, 12) && e.spectrum.is_occupied(0, 0, 0, 13));
+        assert!(!e.spectrum.is_occupied(0, 0, 0, 14));
+        // a-b-c: the runs of b-c count too, but no 2-cell gap is free on
+        // both links (a-b has slot 14 alone): blocked.
+        e.arrive(&req(&m, 3, "a", "c", "25", 2.0));
+        assert_eq!(e.acc.blocked, 1);
+        // A 3-slot lightpath (100G 64-QAM, 2 data + guard) on b-c alone: the
+        // run of 20 at its low end.
+        e.arrive(&req(&m, 4, "b", "c", "100", 3.0));
+        assert_eq!(occupied(&e, 1, 0), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn least_congested_takes_the_path_whose_busiest_link_is_freest() {
+        // a-d direct (1 hop) and two 2-hop paths a-b-d, a-c-d.
+        let topo = "a\td\t900\na\tb\t100\nb\td\t100\na\tc\t100\nc\td\t100\n";
+        let m = model_with(topo, 1, 40, &[("route_method", "least_congested")]);
+        let mut e = Engine::new(&m);
+        // All free: the first path (fewest hops) wins the tie; QPSK, no
+        // reach check: 100G QPSK = 4 slots + guard.
+        e.arrive(&req(&m, 1, "a", "d", "100", 0.0));
+        let ad = m.config.topology.edge_between(0, 1).unwrap();
+        assert_eq!(occupied(&e, ad, 0), vec![0, 1, 2, 3, 4]);
+        // Now a-d has 35 free cells, the 2-hop paths 40: a-b-d next.
+        e.arrive(&req(&m, 2, "a", "d", "25", 1.0));
+        let node = |n: &str| m.config.topology.nodes.iter().position(|x| x == n).unwrap();
+        let ab = m.config.topology.edge_between(node("a"), node("b")).unwrap();
+        assert_eq!(occupied(&e, ab, 0), vec![0, 1]);
+        // Its path weight is the bottleneck's free count.
+        let c25 = m.config.mod_table.class_index("25").unwrap();
+        let qpsk = m.config.mod_table.classes[c25].formats.iter().position(|f| f.name == "QPSK").unwrap();
+        assert_eq!(e.acc.weights[c25][qpsk], vec![40.0]);
+        assert_eq!(e.acc.path_index[0], 2);
+    }
+
+    #[test]
+    fn crosstalk_cost_counts_neighbouring_data_not_guards() {
+        let mut s = Spectrum::new(1, &[10], 3).track_data();
+        // Core 1: data at slot 0, guard at slot 1.
+        s.allocate(&[0], 0, 1, 0, 2, 1);
+        // Free cells 28; cores 0 and 2 see data in core 1 at slot 0.
+        assert_eq!(xt_link_cost(&s, 0, &xt_neighbours(3)), 2.0 / 28.0);
+        // 7 cores: data on the centre core is a neighbour of all six outer
+        // cores (1/3 each, added in core order); free cells 68.
+        let mut s = Spectrum::new(1, &[10], 7).track_data();
+        s.allocate(&[0], 0, 6, 0, 2, 1);
+        let mut xt = 0.0;
+        for _ in 0..6 {
+            xt += 1.0 / 3.0;
+        }
+        assert_eq!(xt_link_cost(&s, 0, &xt_neighbours(7)), xt / 68.0);
+        // No free cell: FUSION's fully-congested cost.
+        let mut s = Spectrum::new(1, &[4], 1).track_data();
+        s.allocate(&[0], 0, 0, 0, 4, 3);
+        assert_eq!(xt_link_cost(&s, 0, &xt_neighbours(1)), 1000.0);
+    }
+
+    #[test]
+    fn fragmentation_cost_per_core_averaged() {
+        let mut s = Spectrum::new(1, &[10], 2);
+        // Core 0: free runs [0, 2) and [5, 10): 7 free, longest 5.
+        s.allocate(&[0], 0, 0, 2, 3, 2);
+        let (mut runs, mut ratios) = (Vec::new(), Vec::new());
+        let cost = frag_link_cost(&s, 0, &mut runs, &mut ratios);
+        assert_eq!(cost, ((1.0 - 5.0 / 7.0) + 0.0) / 2.0);
+    }
+
+    #[test]
+    fn frag_aware_avoids_the_fragmented_link() {
+        // Two equal routes a-b-d and a-c-d; fragmenting a-b sends the
+        // request over a-c-d.
+        let topo = "a\tb\t100\nb\td\t100\na\tc\t100\nc\td\t100\n";
+        let m = model_with(topo, 1, 20, &[("route_method", "frag_aware")]);
+        let mut e = Engine::new(&m);
+        let node = |n: &str| m.config.topology.nodes.iter().position(|x| x == n).unwrap();
+        let ab = m.config.topology.edge_between(node("a"), node("b")).unwrap();
+        let cd = m.config.topology.edge_between(node("c"), node("d")).unwrap();
+        e.spectrum.allocate(&[ab as u32], 0, 0, 5, 2, 1);
+        e.arrive(&req(&m, 1, "a", "d", "25", 0.0));
+        assert_eq!(occupied(&e, cd, 0), vec![0, 1]);
     }
 }

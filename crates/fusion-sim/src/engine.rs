@@ -76,6 +76,10 @@ pub struct Model {
     mod_global: Vec<Vec<usize>>,
     /// Per class: the class's QPSK format (least_congested's only format).
     qpsk_format: Vec<u8>,
+    /// Per class: slots needed never fall as reach grows, so when the most
+    /// efficient reaching format finds no room, no other reaching format
+    /// can (they need at least as many slots) and pass 1 skips them.
+    first_format_decides: Vec<bool>,
     /// Length of FUSION's `path_index_list`.
     pub path_index_len: usize,
     /// numpy's argsort, for congestion-aware ordering of 4 or more paths.
@@ -204,6 +208,16 @@ impl Model {
                 }) as u8
             })
             .collect();
+        let first_format_decides = table
+            .classes
+            .iter()
+            .map(|c| {
+                let order = c.feasible_formats(f64::NEG_INFINITY);
+                order
+                    .windows(2)
+                    .all(|w| c.formats[w[0]].slots_needed <= c.formats[w[1]].slots_needed)
+            })
+            .collect();
         let path_index_len = config.k_paths.unwrap_or(1);
         let argsort = matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
         let max_link_length = topo.edges.iter().map(|e| e.length).fold(0.0, f64::max);
@@ -221,6 +235,7 @@ impl Model {
             mod_names,
             mod_global,
             qpsk_format,
+            first_format_decides,
             path_index_len,
             argsort,
             max_link_length,
@@ -557,6 +572,42 @@ fn best_fit(
     None
 }
 
+/// Where an iteration's time goes, per phase of the request flow (filled
+/// only when [`Engine::measure_phases`] is on; the bench prints it).
+#[derive(Debug, Clone, Default)]
+pub struct Phases {
+    /// Clock ticks per phase, indexed by the `PHASE_*` constants.
+    pub ticks: [u64; 5],
+    last: u64,
+}
+
+pub const PHASE_GENERATION: usize = 0;
+pub const PHASE_ROUTING: usize = 1;
+pub const PHASE_SPECTRUM: usize = 2;
+pub const PHASE_ACCOUNTING: usize = 3;
+pub const PHASE_EVENTS: usize = 4;
+/// Names of the phases, in index order.
+pub const PHASE_NAMES: [&str; 5] = ["generation", "routing", "spectrum search", "accounting", "event queue"];
+
+/// A cheap monotonic tick count (the CPU's time-stamp counter on x86-64).
+#[inline]
+fn clock() -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: rdtsc has no preconditions on x86-64.
+        #[allow(unused_unsafe)]
+        unsafe {
+            core::arch::x86_64::_rdtsc()
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        use std::sync::OnceLock;
+        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+        ORIGIN.get_or_init(std::time::Instant::now).elapsed().as_nanos() as u64
+    }
+}
+
 /// Simulation state for one load, reusable across its iterations.
 pub struct Engine<'m> {
     model: &'m Model,
@@ -578,6 +629,8 @@ pub struct Engine<'m> {
     runs: Vec<Run>,
     best_fit_runs: Vec<(usize, u8, u8, Run)>,
     neighbours: Vec<Vec<usize>>,
+    /// Per-phase time, when measured.
+    pub phases: Option<Box<Phases>>,
     pub acc: IterAccum,
 }
 
@@ -609,6 +662,7 @@ impl<'m> Engine<'m> {
             runs: Vec::new(),
             best_fit_runs: Vec::new(),
             neighbours: xt_neighbours(cores),
+            phases: None,
             acc: IterAccum::new(model),
             model,
         }
@@ -631,7 +685,10 @@ impl<'m> Engine<'m> {
             &self.model.traffic_nodes,
             self.model.quotas.clone(),
         );
-        for req in gen {
+        let mut gen = gen;
+        self.tick(PHASE_EVENTS);
+        while let Some(req) = gen.next() {
+            self.tick(PHASE_GENERATION);
             while let Some(&Reverse((t, slot))) = self.departures.peek() {
                 if f64::from_bits(t) > req.arrive {
                     break;
@@ -642,6 +699,7 @@ impl<'m> Engine<'m> {
             if stop.load(Ordering::Relaxed) {
                 return IterEnd::Interrupted;
             }
+            self.tick(PHASE_EVENTS);
             self.arrive(&req);
         }
         // Remaining departures free their spectrum (FUSION processes them
@@ -651,6 +709,24 @@ impl<'m> Engine<'m> {
         }
         debug_assert!(self.spectrum.is_empty());
         IterEnd::Completed
+    }
+
+    /// Measures per-phase time from now on (costs a clock read per phase).
+    pub fn measure_phases(&mut self) {
+        self.phases = Some(Box::new(Phases {
+            last: clock(),
+            ..Phases::default()
+        }));
+    }
+
+    /// Charges the time since the last tick to `phase`.
+    #[inline(always)]
+    fn tick(&mut self, phase: usize) {
+        if let Some(p) = &mut self.phases {
+            let now = clock();
+            p.ticks[phase] += now.wrapping_sub(p.last);
+            p.last = now;
+        }
     }
 
     fn release(&mut self, slot: u32) {
@@ -831,6 +907,7 @@ impl<'m> Engine<'m> {
 
     fn arrive(&mut self, req: &Request) {
         self.route(req);
+        self.tick(PHASE_ROUTING);
         let model = self.model;
         let cfg = &model.config;
         let table = &cfg.mod_table;
@@ -862,6 +939,10 @@ impl<'m> Engine<'m> {
             let route = route_of(model, found, cand.route);
             let one;
             let formats: &[u8] = match cand.formats {
+                Formats::Reaching if model.first_format_decides[class] => {
+                    let f = &route.feasible[class];
+                    &f[..f.len().min(1)]
+                }
                 Formats::Reaching => &route.feasible[class],
                 Formats::One(f) => {
                     one = [f];
@@ -941,10 +1022,12 @@ impl<'m> Engine<'m> {
             }
         }
 
+        self.tick(PHASE_SPECTRUM);
         let Some(pi) = chosen else {
             self.acc.blocked += 1;
             self.acc.bit_rate_blocked += gbps;
             self.acc.block_bw[class] += 1;
+            self.tick(PHASE_ACCOUNTING);
             return;
         };
         let cand = self.cands[pi];
@@ -998,7 +1081,9 @@ impl<'m> Engine<'m> {
             route: cand.route,
             n_lp: self.scratch.len() as u8,
         };
+        self.tick(PHASE_ACCOUNTING);
         self.departures.push(Reverse((req.depart.to_bits(), slot)));
+        self.tick(PHASE_EVENTS);
     }
 }
 

@@ -19,6 +19,9 @@ pub struct Spectrum {
     /// Occupied cells (data and guard) per (link, band), all cores, kept
     /// when a policy reads them (congestion, free-slot counts).
     used: Option<Vec<u32>>,
+    /// Per block: every word below this one is fully occupied (first fit
+    /// packs the low slots, so the search starts above them).
+    full_below: Vec<u16>,
     scratch: Vec<u64>,
 }
 
@@ -41,6 +44,7 @@ impl Spectrum {
             bits: vec![0; links * band_slots.len() * cores * words],
             data: None,
             used: None,
+            full_below: vec![0; links * band_slots.len() * cores],
             scratch: vec![0; words],
         }
     }
@@ -119,6 +123,147 @@ impl Spectrum {
         })
     }
 
+
+    #[inline]
+    fn base(&self, link: usize, band: usize, core: usize) -> usize {
+        ((link * self.bands.len() + band) * self.cores + core) * self.words
+    }
+
+    /// Empties every block.
+    pub fn clear(&mut self) {
+        self.bits.iter_mut().for_each(|w| *w = 0);
+        self.full_below.iter_mut().for_each(|w| *w = 0);
+        if let Some(d) = &mut self.data {
+            d.iter_mut().for_each(|w| *w = 0);
+        }
+        if let Some(u) = &mut self.used {
+            u.iter_mut().for_each(|w| *w = 0);
+        }
+    }
+
+    /// True when nothing is allocated.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|&w| w == 0)
+    }
+
+    /// Lowest start with `width` free slots on all `links` in (band, core).
+    #[inline]
+    pub fn first_fit(&mut self, links: &[u32], band: usize, core: usize, width: usize) -> Option<usize> {
+        let slots = self.bands[band];
+        if width == 0 || width > slots {
+            return None;
+        }
+        let words = slots.div_ceil(64);
+        if width <= 64 {
+            return self.first_start(links, band, core, width, slots, words);
+        }
+        if words <= FAST_WORDS {
+            let m = self.starts(links, band, core, width, slots, words);
+            return m[..words]
+                .iter()
+                .enumerate()
+                .find(|(_, &x)| x != 0)
+                .map(|(w, &x)| w * 64 + x.trailing_zeros() as usize);
+        }
+        self.union_into_scratch(links, band, core, words);
+        find_free_run(&self.scratch[..words], slots, width)
+    }
+
+    /// First fit for `width <= 64`, one word at a time from the bottom,
+    /// stopping at the first word that holds the answer: a free run reaching
+    /// up from the words below, else the lowest run inside the word, else
+    /// the free slots at the word's top are carried to the next word.
+    #[inline]
+    fn first_start(&self, links: &[u32], band: usize, core: usize, width: usize, slots: usize, words: usize) -> Option<usize> {
+        const MAX_LINKS: usize = 16;
+        if links.len() > MAX_LINKS {
+            let mut scratch = vec![0u64; words];
+            for &l in links {
+                let b = self.base(l as usize, band, core);
+                for (x, &y) in scratch.iter_mut().zip(&self.bits[b..b + words]) {
+                    *x |= y;
+                }
+            }
+            return find_free_run(&scratch, slots, width);
+        }
+        let step = self.bands.len() * self.cores * self.words;
+        let off = (band * self.cores + core) * self.words;
+        let mut blocks: [&[u64]; MAX_LINKS] = [&[]; MAX_LINKS];
+        // Words below the highest "full below" mark of the links are full in
+        // the union: no free slot there, nothing to carry.
+        let mut from = 0usize;
+        for (i, &l) in links.iter().enumerate() {
+            let b = l as usize * step + off;
+            blocks[i] = &self.bits[b..b + words];
+            from = from.max(self.full_below[b / self.words] as usize);
+        }
+        let blocks = &blocks[..links.len()];
+        let full = slots / 64;
+        let tail = (1u64 << (slots % 64)).wrapping_sub(1);
+        let mut carry = 0usize;
+        for w in from..words {
+            let mut occ = 0u64;
+            for b in blocks {
+                occ |= b[w];
+            }
+            let f = if w < full { !occ } else { !occ & tail };
+            if f == 0 {
+                carry = 0;
+                continue;
+            }
+            if carry > 0 && carry + f.trailing_ones() as usize >= width {
+                return Some(w * 64 - carry);
+            }
+            if f == u64::MAX {
+                // carry + 64 >= width would have returned above.
+                return Some(w * 64);
+            }
+            let m = starts_in_word(f, width);
+            if m != 0 {
+                return Some(w * 64 + m.trailing_zeros() as usize);
+            }
+            carry = f.leading_ones() as usize;
+        }
+        None
+    }
+
+    /// Bit `p` set iff `[p, p + width)` is free on every link and inside
+    /// the band: the union of the links' occupancy, inverted, then ANDed
+    /// with itself shifted down by doubling steps (1, 2, 4, ... slots), so
+    /// the cost does not depend on how fragmented the spectrum is.
+    #[inline]
+    fn starts(&self, links: &[u32], band: usize, core: usize, width: usize, slots: usize, words: usize) -> [u64; FAST_WORDS] {
+        let mut m = [0u64; FAST_WORDS];
+        let first = self.base(links[0] as usize, band, core);
+        m[..words].copy_from_slice(&self.bits[first..first + words]);
+        for &l in &links[1..] {
+            let b = self.base(l as usize, band, core);
+            for (x, &y) in m[..words].iter_mut().zip(&self.bits[b..b + words]) {
+                *x |= y;
+            }
+        }
+        for (w, x) in m[..words].iter_mut().enumerate() {
+            *x = !*x & valid_mask(w, slots);
+        }
+        let mut len = 1;
+        while len < width {
+            let s = len.min(width - len);
+            let (ws, bs) = (s / 64, s % 64);
+            for w in 0..words {
+                let lo = m.get(w + ws).copied().unwrap_or(0);
+                let shifted = if bs == 0 {
+                    lo
+                } else {
+                    let hi = m.get(w + ws + 1).copied().unwrap_or(0);
+                    (lo >> bs) | (hi << (64 - bs))
+                };
+                m[w] &= shifted;
+            }
+            len += s;
+        }
+        m
+    }
+
     /// Highest start with `width` free slots on all `links` in (band, core).
     pub fn last_fit(&mut self, links: &[u32], band: usize, core: usize, width: usize) -> Option<usize> {
         let slots = self.bands[band];
@@ -126,6 +271,15 @@ impl Spectrum {
             return None;
         }
         let words = slots.div_ceil(64);
+        if words <= FAST_WORDS {
+            let m = self.starts(links, band, core, width, slots, words);
+            return m[..words]
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, &x)| x != 0)
+                .map(|(w, &x)| w * 64 + 63 - x.leading_zeros() as usize);
+        }
         self.union_into_scratch(links, band, core, words);
         let occ = &self.scratch[..words];
         let mut best = None;
@@ -155,47 +309,22 @@ impl Spectrum {
         }
     }
 
-    #[inline]
-    fn base(&self, link: usize, band: usize, core: usize) -> usize {
-        ((link * self.bands.len() + band) * self.cores + core) * self.words
-    }
-
-    /// Empties every block.
-    pub fn clear(&mut self) {
-        self.bits.iter_mut().for_each(|w| *w = 0);
-        if let Some(d) = &mut self.data {
-            d.iter_mut().for_each(|w| *w = 0);
-        }
-        if let Some(u) = &mut self.used {
-            u.iter_mut().for_each(|w| *w = 0);
-        }
-    }
-
-    /// True when nothing is allocated.
-    pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|&w| w == 0)
-    }
-
-    /// Lowest start with `width` free slots on all `links` in (band, core).
-    #[inline]
-    pub fn first_fit(&mut self, links: &[u32], band: usize, core: usize, width: usize) -> Option<usize> {
-        let slots = self.bands[band];
-        if width == 0 || width > slots {
-            return None;
-        }
-        let words = slots.div_ceil(64);
-        self.union_into_scratch(links, band, core, words);
-        find_free_run(&self.scratch[..words], slots, width)
-    }
-
     /// Marks `[start, start + width)` occupied on every link, the first
     /// `data` slots of it as data (the rest is guard).
     #[inline]
     pub fn allocate(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize, data: usize) {
         let nb = self.bands.len();
+        let slots = self.bands[band];
+        let words = slots.div_ceil(64);
         for &l in links {
             let b = self.base(l as usize, band, core);
             set_range(&mut self.bits[b..b + self.words], start, width, true);
+            let hint = &mut self.full_below[b / self.words];
+            let mut h = *hint as usize;
+            while h < words && self.bits[b + h] == valid_mask(h, slots) {
+                h += 1;
+            }
+            *hint = h as u16;
             if let Some(d) = &mut self.data {
                 set_range(&mut d[b..b + self.words], start, data, true);
             }
@@ -212,6 +341,8 @@ impl Spectrum {
         for &l in links {
             let b = self.base(l as usize, band, core);
             set_range(&mut self.bits[b..b + self.words], start, width, false);
+            let hint = &mut self.full_below[b / self.words];
+            *hint = (*hint).min((start / 64) as u16);
             if let Some(d) = &mut self.data {
                 set_range(&mut d[b..b + self.words], start, width, false);
             }
@@ -230,6 +361,21 @@ impl Spectrum {
 
 #[inline]
 fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
+    if width == 0 {
+        return;
+    }
+    let (w, off) = (start / 64, start % 64);
+    if off + width <= 64 {
+        // The common case: the range lies in one word.
+        let mask = (u64::MAX >> (64 - width)) << off;
+        if on {
+            debug_assert_eq!(words[w] & mask, 0, "allocating an occupied slot");
+            words[w] |= mask;
+        } else {
+            words[w] &= !mask;
+        }
+        return;
+    }
     let mut pos = start;
     let end = start + width;
     while pos < end {
@@ -248,6 +394,32 @@ fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
             words[w] &= !mask;
         }
         pos += n;
+    }
+}
+
+/// Bands up to this many 64-slot words take the branch-free search.
+const FAST_WORDS: usize = 8;
+
+/// Bit `p` set iff bits `[p, p + width)` of `f` are all set (`width <= 64`).
+#[inline]
+fn starts_in_word(f: u64, width: usize) -> u64 {
+    let mut m = f;
+    let mut len = 1;
+    while len < width && m != 0 {
+        let s = len.min(width - len);
+        m &= m >> s;
+        len += s;
+    }
+    m
+}
+
+/// Bits of word `w` that are slots of a band of `slots` slots.
+#[inline]
+fn valid_mask(w: usize, slots: usize) -> u64 {
+    if (w + 1) * 64 <= slots {
+        u64::MAX
+    } else {
+        (1u64 << (slots - w * 64)) - 1
     }
 }
 
@@ -343,5 +515,41 @@ mod tests {
         assert_eq!(s.first_fit(&[0], 0, 0, 320), Some(0));
         s.release(&[0], 0, 1, 60, 10);
         assert!(s.is_empty());
+    }
+
+    #[test]
+    fn fast_search_agrees_with_the_run_scan() {
+        // Random occupancy on two links, every width: the branch-free search
+        // finds the same lowest and highest starts as a scan of free runs.
+        let mut rng = crate::rng::Mt19937::new(7);
+        for slots in [10, 64, 100, 320, 511] {
+            for _ in 0..200 {
+                let mut s = Spectrum::new(2, &[slots], 1);
+                for l in 0..2u32 {
+                    let mut pos = 0;
+                    while pos < slots {
+                        let len = 1 + (rng.uniform() * 12.0) as usize;
+                        let len = len.min(slots - pos);
+                        if rng.uniform() < 0.5 {
+                            s.allocate(&[l], 0, 0, pos, len, len);
+                        }
+                        pos += len;
+                    }
+                }
+                for links in [&[0u32][..], &[0, 1]] {
+                    let words = slots.div_ceil(64);
+                    s.union_into_scratch(links, 0, 0, words);
+                    let occ = s.scratch[..words].to_vec();
+                    for width in 1..=slots.min(70) {
+                        let scan = find_free_run(&occ, slots, width);
+                        assert_eq!(s.first_fit(links, 0, 0, width), scan, "slots {slots} width {width}");
+                        let last = (0..=slots - width)
+                            .rev()
+                            .find(|&a| (a..a + width).all(|i| occ[i / 64] >> (i % 64) & 1 == 0));
+                        assert_eq!(s.last_fit(links, 0, 0, width), last, "slots {slots} width {width}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The event loop: arrivals are routed and assigned spectrum, departures
 //! release it, and every iteration's accounting is collected.
 //!
-//! Arrivals come from the generator in time order; departures wait in a heap.
+//! Arrivals come from the generator in time order; departures wait in a
+//! min-heap ([`crate::events`]).
 //! Before each arrival, every departure at or before its time is processed,
 //! which is the same order as FUSION's sort of all events by time (a
 //! departure of an earlier request sorts before an arrival with the same
@@ -15,10 +16,10 @@ use crate::config::SimConfig;
 use crate::policy::{np_mean, Allocation, Argsort, Policies, Routing, XtWeight};
 use crate::requests::{quotas, Generator, Request};
 use crate::routing::{first_path, path_of, paths_within_one_hop, PathTable, Search};
-use crate::spectrum::{Run, Spectrum};
+use crate::spectrum::{Run, Spectrum, FAST_WORDS};
 use crate::stats::round2;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use crate::events::Departures;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A candidate path with everything a request needs, precomputed.
@@ -502,19 +503,79 @@ fn frag_link_cost(spectrum: &Spectrum, link: usize, runs: &mut Vec<Run>, ratios:
     np_mean(ratios)
 }
 
-/// Places one lightpath of `width` cells (`data` of them data slots) with
-/// the configured allocation policy.
+/// Unions of a request's candidate paths per (band, core), computed once per
+/// request and reused by every placement attempt of its two passes until an
+/// allocation or release on that (band, core) makes them stale.
+#[derive(Default)]
+struct UnionCache {
+    words: Vec<[u64; FAST_WORDS]>,
+    fresh: Vec<bool>,
+    /// The smallest width known not to fit in the union: any width at least
+    /// as large cannot fit either (a later slice of the same request tries
+    /// the cores that already failed for it).
+    no_room: Vec<usize>,
+    /// Entries per candidate (the allocation order's length).
+    per: usize,
+}
+
+impl UnionCache {
+    fn reset(&mut self, candidates: usize, per: usize) {
+        self.per = per;
+        self.fresh.clear();
+        self.fresh.resize(candidates * per, false);
+        if self.words.len() < candidates * per {
+            self.words.resize(candidates * per, [0; FAST_WORDS]);
+            self.no_room.resize(candidates * per, usize::MAX);
+        }
+    }
+
+    /// Marks every candidate's union of `(band, core)` stale.
+    fn touch(&mut self, model: &Model, band: u8, core: u8) {
+        if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
+            for c in 0..self.fresh.len() / self.per.max(1) {
+                self.fresh[c * self.per + oi] = false;
+            }
+        }
+    }
+}
+
+/// Places one lightpath of `width` cells (`data` of them data slots) on
+/// candidate `cand` with the configured allocation policy.
 #[inline]
+#[allow(clippy::too_many_arguments)]
 fn place(
     spectrum: &mut Spectrum,
     model: &Model,
+    cache: &mut UnionCache,
     best_fit_runs: &mut Vec<(usize, u8, u8, Run)>,
     runs: &mut Vec<Run>,
+    cand: usize,
     edges: &[u32],
     width: usize,
     data: usize,
 ) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
+        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 => {
+            model.alloc_order.iter().enumerate().find_map(|(oi, &(band, core))| {
+                let (b, c) = (band as usize, core as usize);
+                if !spectrum.fits_union8(b) {
+                    return spectrum.first_fit(edges, b, c, width).map(|s| (band, core, s));
+                }
+                let at = cand * cache.per + oi;
+                if !cache.fresh[at] {
+                    cache.words[at] = spectrum.union8(edges, b, c);
+                    cache.fresh[at] = true;
+                    cache.no_room[at] = usize::MAX;
+                } else if width >= cache.no_room[at] {
+                    return None;
+                }
+                let found = spectrum.first_in_union(&cache.words[at], b, width);
+                if found.is_none() {
+                    cache.no_room[at] = width;
+                }
+                found.map(|s| (band, core, s))
+            })
+        }
         Allocation::FirstFit | Allocation::PriorityFirst => model.alloc_order.iter().find_map(|&(band, core)| {
             spectrum
                 .first_fit(edges, band as usize, core as usize, width)
@@ -529,6 +590,7 @@ fn place(
     };
     if let Some((band, core, start)) = found {
         spectrum.allocate(edges, band as usize, core as usize, start, width, data);
+        cache.touch(model, band, core);
     }
     found
 }
@@ -612,7 +674,7 @@ fn clock() -> u64 {
 pub struct Engine<'m> {
     model: &'m Model,
     spectrum: Spectrum,
-    departures: BinaryHeap<Reverse<(u64, u32)>>,
+    departures: Departures,
     active: Vec<Active>,
     free_slots: Vec<u32>,
     lps: Vec<Lightpath>,
@@ -629,6 +691,7 @@ pub struct Engine<'m> {
     runs: Vec<Run>,
     best_fit_runs: Vec<(usize, u8, u8, Run)>,
     neighbours: Vec<Vec<usize>>,
+    unions: UnionCache,
     /// Per-phase time, when measured.
     pub phases: Option<Box<Phases>>,
     pub acc: IterAccum,
@@ -646,7 +709,7 @@ impl<'m> Engine<'m> {
         }
         Engine {
             spectrum,
-            departures: BinaryHeap::new(),
+            departures: Departures::new(),
             active: Vec::new(),
             free_slots: Vec::new(),
             lps: Vec::new(),
@@ -662,6 +725,7 @@ impl<'m> Engine<'m> {
             runs: Vec::new(),
             best_fit_runs: Vec::new(),
             neighbours: xt_neighbours(cores),
+            unions: UnionCache::default(),
             phases: None,
             acc: IterAccum::new(model),
             model,
@@ -689,11 +753,11 @@ impl<'m> Engine<'m> {
         self.tick(PHASE_EVENTS);
         while let Some(req) = gen.next() {
             self.tick(PHASE_GENERATION);
-            while let Some(&Reverse((t, slot))) = self.departures.peek() {
-                if f64::from_bits(t) > req.arrive {
+            while let Some(t) = self.departures.peek_time() {
+                if t > req.arrive {
                     break;
                 }
-                self.departures.pop();
+                let (_, slot) = self.departures.pop().expect("peeked");
                 self.release(slot);
             }
             if stop.load(Ordering::Relaxed) {
@@ -704,7 +768,7 @@ impl<'m> Engine<'m> {
         }
         // Remaining departures free their spectrum (FUSION processes them
         // too); no accounting depends on them beyond utilisation.
-        while let Some(Reverse((_, slot))) = self.departures.pop() {
+        while let Some((_, slot)) = self.departures.pop() {
             self.release(slot);
         }
         debug_assert!(self.spectrum.is_empty());
@@ -917,6 +981,7 @@ impl<'m> Engine<'m> {
         self.acc.requests += 1;
         self.acc.bit_rate_request += gbps;
         self.scratch.clear();
+        self.unions.reset(self.cands.len(), model.alloc_order.len());
         let Engine {
             spectrum,
             found,
@@ -924,6 +989,7 @@ impl<'m> Engine<'m> {
             scratch,
             best_fit_runs,
             runs,
+            unions,
             ..
         } = self;
         let mut chosen: Option<usize> = None;
@@ -952,9 +1018,17 @@ impl<'m> Engine<'m> {
             };
             for &f in formats {
                 let data = table.classes[class].formats[f as usize].slots_needed;
-                if let Some((band, core, start)) =
-                    place(spectrum, model, best_fit_runs, runs, &route.edges, data + guard, data)
-                {
+                if let Some((band, core, start)) = place(
+                    spectrum,
+                    model,
+                    unions,
+                    best_fit_runs,
+                    runs,
+                    pi,
+                    &route.edges,
+                    data + guard,
+                    data,
+                ) {
                     scratch.push(Lightpath {
                         band,
                         core,
@@ -992,7 +1066,7 @@ impl<'m> Engine<'m> {
                     let width = data + guard;
                     scratch.clear();
                     for _ in 0..pieces {
-                        match place(spectrum, model, best_fit_runs, runs, &route.edges, width, data) {
+                        match place(spectrum, model, unions, best_fit_runs, runs, pi, &route.edges, width, data) {
                             Some((band, core, start)) => scratch.push(Lightpath {
                                 band,
                                 core,
@@ -1017,6 +1091,7 @@ impl<'m> Engine<'m> {
                             lp.start as usize,
                             lp.width as usize,
                         );
+                        unions.touch(model, lp.band, lp.core);
                     }
                 }
             }
@@ -1082,7 +1157,7 @@ impl<'m> Engine<'m> {
             n_lp: self.scratch.len() as u8,
         };
         self.tick(PHASE_ACCOUNTING);
-        self.departures.push(Reverse((req.depart.to_bits(), slot)));
+        self.departures.push(req.depart, slot);
         self.tick(PHASE_EVENTS);
     }
 }
@@ -1160,7 +1235,7 @@ mod tests {
         assert_eq!(occupied(&e, 0, 1), vec![0, 1, 2, 3, 4]);
         assert_eq!(e.acc.blocked, 0);
         // Release frees exactly the request's slots, guard included.
-        let slot = e.departures.pop().unwrap().0 .1;
+        let slot = e.departures.pop().unwrap().1;
         e.release(slot);
         let left: usize = (0..2).map(|c| occupied(&e, 0, c).len()).sum();
         assert_eq!(left, 14 - 3);

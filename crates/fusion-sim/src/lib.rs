@@ -12,6 +12,7 @@ pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod events;
 pub mod ini;
 pub mod json;
 pub mod log;

@@ -169,6 +169,59 @@ impl Spectrum {
         find_free_run(&self.scratch[..words], slots, width)
     }
 
+    /// Whether (band) is small enough for [`Spectrum::union8`].
+    #[inline]
+    pub fn fits_union8(&self, band: usize) -> bool {
+        self.bands[band].div_ceil(64) <= FAST_WORDS
+    }
+
+    /// The union of the links' occupancy of one (band, core), for bands of
+    /// at most 512 slots.
+    #[inline]
+    pub fn union8(&self, links: &[u32], band: usize, core: usize) -> [u64; FAST_WORDS] {
+        let words = self.bands[band].div_ceil(64);
+        let mut u = [0u64; FAST_WORDS];
+        for &l in links {
+            let b = self.base(l as usize, band, core);
+            for (x, &y) in u[..words].iter_mut().zip(&self.bits[b..b + words]) {
+                *x |= y;
+            }
+        }
+        u
+    }
+
+    /// First fit (`width <= 64`) in a union from [`Spectrum::union8`].
+    #[inline]
+    pub fn first_in_union(&self, u: &[u64; FAST_WORDS], band: usize, width: usize) -> Option<usize> {
+        let slots = self.bands[band];
+        if width == 0 || width > slots {
+            return None;
+        }
+        let words = slots.div_ceil(64);
+        let full = slots / 64;
+        let tail = (1u64 << (slots % 64)).wrapping_sub(1);
+        let mut carry = 0usize;
+        for (w, &occ) in u[..words].iter().enumerate() {
+            let f = if w < full { !occ } else { !occ & tail };
+            if f == 0 {
+                carry = 0;
+                continue;
+            }
+            if carry > 0 && carry + f.trailing_ones() as usize >= width {
+                return Some(w * 64 - carry);
+            }
+            if f == u64::MAX {
+                return Some(w * 64);
+            }
+            let m = starts_in_word(f, width);
+            if m != 0 {
+                return Some(w * 64 + m.trailing_zeros() as usize);
+            }
+            carry = f.leading_ones() as usize;
+        }
+        None
+    }
+
     /// First fit for `width <= 64`, one word at a time from the bottom,
     /// stopping at the first word that holds the answer: a free run reaching
     /// up from the words below, else the lowest run inside the word, else
@@ -398,7 +451,7 @@ fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
 }
 
 /// Bands up to this many 64-slot words take the branch-free search.
-const FAST_WORDS: usize = 8;
+pub const FAST_WORDS: usize = 8;
 
 /// Bit `p` set iff bits `[p, p + width)` of `f` are all set (`width <= 64`).
 #[inline]

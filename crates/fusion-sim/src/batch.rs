@@ -15,7 +15,9 @@
 use crate::engine::{Engine, IterAccum, IterEnd, Model};
 use crate::json::{py_float, Obj, Value};
 use crate::log::{breakdown, names, Logger};
-use crate::output::{iter_entry, link_usage, load_file_path, lp_utilization, write_atomic, LoadFile, Partial};
+use crate::output::{
+    iter_entry, link_usage, load_file_path, lp_utilization, write_atomic, LoadFile, Partial,
+};
 use crate::progress::Progress;
 use crate::stats::{mean, CiTracker};
 use std::collections::BTreeMap;
@@ -129,7 +131,7 @@ struct Shared<'m, 'o> {
     summaries: Vec<LoadSummary>,
     error: Option<std::io::Error>,
     /// Engines' spare accumulators, reused instead of reallocated.
-    spare: Vec<Box<IterAccum>>,
+    spare: Vec<IterAccum>,
 }
 
 /// Runs all loads; returns per-load summaries in load order.
@@ -236,7 +238,7 @@ fn worker<'m, 'o>(
                 s.next.1 += 1;
                 s.outstanding += 1;
                 if let Some(acc) = s.spare.pop() {
-                    engine.acc = *acc;
+                    engine.acc = acc;
                 }
                 break Some(u);
             }
@@ -256,7 +258,7 @@ fn worker<'m, 'o>(
         if s.slots[load].ended {
             s.outstanding -= 1;
             if let Outcome::Completed(acc) = outcome {
-                s.spare.push(acc);
+                s.spare.push(*acc);
             }
         } else {
             s.slots[load].results.insert(iter, outcome);
@@ -287,7 +289,7 @@ fn commit<'m, 'o>(
             Some(Outcome::Completed(acc)) => {
                 s.outstanding -= 1;
                 let r = run.commit_iteration(i, &acc);
-                s.spare.push(acc);
+                s.spare.push(*acc);
                 match r {
                     Ok(Some(reason)) => Some(reason),
                     Ok(None) if i + 1 == max_iters => Some(EndReason::MaxIters),
@@ -317,7 +319,7 @@ fn commit<'m, 'o>(
         s.outstanding -= dropped.len();
         for (_, o) in dropped {
             if let Outcome::Completed(acc) = o {
-                s.spare.push(acc);
+                s.spare.push(*acc);
             }
         }
         let run = s.current.take().expect("a load is being committed");
@@ -330,7 +332,13 @@ fn commit<'m, 'o>(
         }
         s.cursor += 1;
         if s.cursor < erlangs.len() && !last && !opts.stop.load(Ordering::SeqCst) {
-            s.current = Some(LoadRun::start(model, opts, erlangs[s.cursor], s.cursor, erlangs.len()));
+            s.current = Some(LoadRun::start(
+                model,
+                opts,
+                erlangs[s.cursor],
+                s.cursor,
+                erlangs.len(),
+            ));
         } else {
             break;
         }

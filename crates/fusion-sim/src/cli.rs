@@ -484,7 +484,10 @@ mod tests {
         assert_eq!(main_with_args(&args("fusion-sim --version")), 0);
         let help = help_text();
         assert!(help.contains(VERSION_LINE));
-        for name in crate::policy::ROUTE_METHODS.iter().chain(crate::policy::ALLOCATION_METHODS) {
+        for name in crate::policy::ROUTE_METHODS
+            .iter()
+            .chain(crate::policy::ALLOCATION_METHODS)
+        {
             assert!(help.contains(name), "--help names {name}");
         }
         assert!(help.contains("--threads N") && help.contains("FUSION 6.1 crashes"));

@@ -443,7 +443,11 @@ fn read_policies(
         if let Some(v) = r.raw(sec, CA_ALPHA)? {
             let a = schema::to_float(&v).map_err(|e| ConfigError::at(sec, CA_ALPHA, e))?;
             if !(0.0..=1.0).contains(&a) {
-                return Err(ConfigError::at(sec, CA_ALPHA, format!("must be within [0, 1], got {a}")));
+                return Err(ConfigError::at(
+                    sec,
+                    CA_ALPHA,
+                    format!("must be within [0, 1], got {a}"),
+                ));
             }
             alpha = a;
             if matches!(route_method, "cong_aware" | "congestion_aware") {
@@ -471,7 +475,11 @@ fn read_policies(
                     Some(v) => {
                         let b = schema::to_float(&v).map_err(|e| ConfigError::at(s, "beta", e))?;
                         if !b.is_finite() {
-                            return Err(ConfigError::at(s, "beta", format!("{v:?} is not a finite number")));
+                            return Err(ConfigError::at(
+                                s,
+                                "beta",
+                                format!("{v:?} is not a finite number"),
+                            ));
                         }
                         b
                     }

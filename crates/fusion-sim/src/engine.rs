@@ -13,12 +13,12 @@
 //! earlier events left it, as FUSION's routers do.
 
 use crate::config::SimConfig;
+use crate::events::Departures;
 use crate::policy::{np_mean, Allocation, Argsort, Policies, Routing, XtWeight};
 use crate::requests::{quotas, Generator, Request};
 use crate::routing::{first_path, path_of, paths_within_one_hop, PathTable, Search};
 use crate::spectrum::{Run, Spectrum, FAST_WORDS};
 use crate::stats::round2;
-use crate::events::Departures;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -45,7 +45,12 @@ impl Route {
             feasible: table
                 .classes
                 .iter()
-                .map(|c| c.feasible_formats(p.length).into_iter().map(|i| i as u8).collect())
+                .map(|c| {
+                    c.feasible_formats(p.length)
+                        .into_iter()
+                        .map(|i| i as u8)
+                        .collect()
+                })
                 .collect(),
             nodes: p.nodes,
         }
@@ -202,11 +207,14 @@ impl Model {
             .classes
             .iter()
             .map(|c| {
-                c.formats.iter().position(|f| f.name == "QPSK").unwrap_or_else(|| {
-                    (0..c.formats.len())
-                        .max_by(|&a, &b| c.formats[a].max_length.total_cmp(&c.formats[b].max_length))
-                        .unwrap_or(0)
-                }) as u8
+                c.formats
+                    .iter()
+                    .position(|f| f.name == "QPSK")
+                    .unwrap_or_else(|| {
+                        (0..c.formats.len())
+                            .max_by(|&a, &b| c.formats[a].max_length.total_cmp(&c.formats[b].max_length))
+                            .unwrap_or(0)
+                    }) as u8
             })
             .collect();
         let first_format_decides = table
@@ -220,7 +228,8 @@ impl Model {
             })
             .collect();
         let path_index_len = config.k_paths.unwrap_or(1);
-        let argsort = matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
+        let argsort =
+            matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
         let max_link_length = topo.edges.iter().map(|e| e.length).fold(0.0, f64::max);
         Model {
             policies,
@@ -555,8 +564,11 @@ fn place(
     data: usize,
 ) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
-        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 => {
-            model.alloc_order.iter().enumerate().find_map(|(oi, &(band, core))| {
+        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 => model
+            .alloc_order
+            .iter()
+            .enumerate()
+            .find_map(|(oi, &(band, core))| {
                 let (b, c) = (band as usize, core as usize);
                 if !spectrum.fits_union8(b) {
                     return spectrum.first_fit(edges, b, c, width).map(|s| (band, core, s));
@@ -574,18 +586,21 @@ fn place(
                     cache.no_room[at] = width;
                 }
                 found.map(|s| (band, core, s))
+            }),
+        Allocation::FirstFit | Allocation::PriorityFirst => {
+            model.alloc_order.iter().find_map(|&(band, core)| {
+                spectrum
+                    .first_fit(edges, band as usize, core as usize, width)
+                    .map(|s| (band, core, s))
             })
         }
-        Allocation::FirstFit | Allocation::PriorityFirst => model.alloc_order.iter().find_map(|&(band, core)| {
-            spectrum
-                .first_fit(edges, band as usize, core as usize, width)
-                .map(|s| (band, core, s))
-        }),
-        Allocation::LastFit | Allocation::PriorityLast => model.alloc_order.iter().find_map(|&(band, core)| {
-            spectrum
-                .last_fit(edges, band as usize, core as usize, width)
-                .map(|s| (band, core, s))
-        }),
+        Allocation::LastFit | Allocation::PriorityLast => {
+            model.alloc_order.iter().find_map(|&(band, core)| {
+                spectrum
+                    .last_fit(edges, band as usize, core as usize, width)
+                    .map(|s| (band, core, s))
+            })
+        }
         Allocation::BestFit => best_fit(spectrum, best_fit_runs, runs, edges, width, data),
     };
     if let Some((band, core, start)) = found {
@@ -649,7 +664,13 @@ pub const PHASE_SPECTRUM: usize = 2;
 pub const PHASE_ACCOUNTING: usize = 3;
 pub const PHASE_EVENTS: usize = 4;
 /// Names of the phases, in index order.
-pub const PHASE_NAMES: [&str; 5] = ["generation", "routing", "spectrum search", "accounting", "event queue"];
+pub const PHASE_NAMES: [&str; 5] = [
+    "generation",
+    "routing",
+    "spectrum search",
+    "accounting",
+    "event queue",
+];
 
 /// A cheap monotonic tick count (the CPU's time-stamp counter on x86-64).
 #[inline]
@@ -749,9 +770,8 @@ impl<'m> Engine<'m> {
             &self.model.traffic_nodes,
             self.model.quotas.clone(),
         );
-        let mut gen = gen;
         self.tick(PHASE_EVENTS);
-        while let Some(req) = gen.next() {
+        for req in gen {
             self.tick(PHASE_GENERATION);
             while let Some(t) = self.departures.peek_time() {
                 if t > req.arrive {
@@ -818,7 +838,10 @@ impl<'m> Engine<'m> {
             return id;
         }
         let id = (self.model.routes.len() + self.found.len()) as u32;
-        let route = Route::new(path_of(&self.model.config.topology, nodes.clone()), &self.model.config.mod_table);
+        let route = Route::new(
+            path_of(&self.model.config.topology, nodes.clone()),
+            &self.model.config.mod_table,
+        );
         self.found.push(route);
         self.found_index.insert(nodes, id);
         id
@@ -858,7 +881,8 @@ impl<'m> Engine<'m> {
                             .push(f64::from(self.spectrum.used_cells(e as usize, 0)) / cells);
                     }
                     let c = np_mean(&self.ratios);
-                    self.scores.push((alpha * c) + ((1.0 - alpha) * (r.length / lmax)));
+                    self.scores
+                        .push((alpha * c) + ((1.0 - alpha) * (r.length / lmax)));
                 }
                 match &model.argsort {
                     Some(a) => a.sort(&self.scores, &mut self.order),
@@ -889,7 +913,8 @@ impl<'m> Engine<'m> {
                 }
             }
             Routing::LeastCongested => {
-                let total: u32 = model.band_slots.iter().sum::<usize>() as u32 * model.config.cores_per_link as u32;
+                let total: u32 =
+                    model.band_slots.iter().sum::<usize>() as u32 * model.config.cores_per_link as u32;
                 let mut best: Option<(usize, u32)> = None;
                 for (i, r) in statics.iter().enumerate() {
                     let bands = model.band_slots.len();
@@ -930,7 +955,8 @@ impl<'m> Engine<'m> {
             }
             Routing::FragAware => {
                 for e in 0..model.config.topology.edges.len() {
-                    self.edge_weights[e] = frag_link_cost(&self.spectrum, e, &mut self.runs, &mut self.ratios);
+                    self.edge_weights[e] =
+                        frag_link_cost(&self.spectrum, e, &mut self.runs, &mut self.ratios);
                 }
                 self.push_searched(req, false);
             }
@@ -1066,7 +1092,17 @@ impl<'m> Engine<'m> {
                     let width = data + guard;
                     scratch.clear();
                     for _ in 0..pieces {
-                        match place(spectrum, model, unions, best_fit_runs, runs, pi, &route.edges, width, data) {
+                        match place(
+                            spectrum,
+                            model,
+                            unions,
+                            best_fit_runs,
+                            runs,
+                            pi,
+                            &route.edges,
+                            width,
+                            data,
+                        ) {
                             Some((band, core, start)) => scratch.push(Lightpath {
                                 band,
                                 core,
@@ -1192,7 +1228,10 @@ mod tests {
              guard_slots = 1\nmax_segments = 4\n[topology_settings]\nnetwork = net.txt\ncores_per_link = {cores}\n\
              [routing_settings]\nk_paths = 3\n[spectrum_settings]\nc_band = {slots}\n[rl_settings]\nis_training = True\n"
         );
-        let ov: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let ov: Vec<(String, String)> = overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let cfg = config::from_str(&ini, &dir, &ov).unwrap();
         cfg.check_supported().unwrap();
         Model::new(cfg)
@@ -1347,7 +1386,12 @@ mod tests {
 
     #[test]
     fn last_fit_takes_the_highest_common_start() {
-        let m = model_with("a\tb\t500\nb\tc\t500\n", 2, 20, &[("allocation_method", "last_fit")]);
+        let m = model_with(
+            "a\tb\t500\nb\tc\t500\n",
+            2,
+            20,
+            &[("allocation_method", "last_fit")],
+        );
         let mut e = Engine::new(&m);
         e.arrive(&req(&m, 1, "b", "c", "25", 0.0)); // b-c: 18, 19 (guard at the edge)
         assert_eq!(occupied(&e, 1, 0), vec![18, 19]);
@@ -1359,7 +1403,12 @@ mod tests {
 
     #[test]
     fn best_fit_takes_the_smallest_free_run_that_holds_it() {
-        let m = model_with("a\tb\t500\nb\tc\t500\n", 1, 20, &[("allocation_method", "best_fit")]);
+        let m = model_with(
+            "a\tb\t500\nb\tc\t500\n",
+            1,
+            20,
+            &[("allocation_method", "best_fit")],
+        );
         let mut e = Engine::new(&m);
         // Link a-b: free runs [3, 5) (2 cells), [12, 15) (3 cells).
         e.spectrum.allocate(&[0], 0, 0, 0, 3, 3);
@@ -1400,7 +1449,11 @@ mod tests {
         assert_eq!(occupied(&e, ab, 0), vec![0, 1]);
         // Its path weight is the bottleneck's free count.
         let c25 = m.config.mod_table.class_index("25").unwrap();
-        let qpsk = m.config.mod_table.classes[c25].formats.iter().position(|f| f.name == "QPSK").unwrap();
+        let qpsk = m.config.mod_table.classes[c25]
+            .formats
+            .iter()
+            .position(|f| f.name == "QPSK")
+            .unwrap();
         assert_eq!(e.acc.weights[c25][qpsk], vec![40.0]);
         assert_eq!(e.acc.path_index[0], 2);
     }

@@ -233,7 +233,11 @@ impl Policies {
             )),
             _ => {}
         }
-        if matches!(self.allocation, Allocation::PriorityFirst | Allocation::PriorityLast) && cores < 7 {
+        if matches!(
+            self.allocation,
+            Allocation::PriorityFirst | Allocation::PriorityLast
+        ) && cores < 7
+        {
             v.push((
                 "topology_settings.cores_per_link",
                 format!(
@@ -255,9 +259,11 @@ impl Policies {
     pub fn core_order(&self, cores: usize) -> Vec<usize> {
         match self.allocation {
             // FUSION gathers exactly these seven cores: 7 and above are never used.
-            Allocation::PriorityFirst | Allocation::PriorityLast => {
-                PRIORITY_CORE_ORDER.iter().copied().filter(|&c| c < cores).collect()
-            }
+            Allocation::PriorityFirst | Allocation::PriorityLast => PRIORITY_CORE_ORDER
+                .iter()
+                .copied()
+                .filter(|&c| c < cores)
+                .collect(),
             _ => (0..cores).collect(),
         }
     }
@@ -413,6 +419,9 @@ mod tests {
         assert_eq!(p.core_order(7), [0, 2, 4, 1, 3, 5, 6]);
         assert_eq!(p.core_order(13), [0, 2, 4, 1, 3, 5, 6]);
         assert_eq!(p.core_order(3), [0, 2, 1]);
-        assert!(p.fusion_caveats(3, 1).iter().any(|(k, _)| k.contains("cores_per_link")));
+        assert!(p
+            .fusion_caveats(3, 1)
+            .iter()
+            .any(|(k, _)| k.contains("cores_per_link")));
     }
 }

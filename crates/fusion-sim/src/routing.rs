@@ -199,7 +199,13 @@ pub fn lengths(g: &Topology) -> Vec<f64> {
 
 /// The first path of `networkx.shortest_simple_paths(G, s, d, weight)`: one
 /// bidirectional Dijkstra over `weights`.
-pub fn first_path(search: &mut Search, g: &Topology, weights: &[f64], source: usize, target: usize) -> Option<Vec<usize>> {
+pub fn first_path(
+    search: &mut Search,
+    g: &Topology,
+    weights: &[f64],
+    source: usize,
+    target: usize,
+) -> Option<Vec<usize>> {
     let n = g.nodes.len();
     if source == target || source >= n || target >= n {
         return None;
@@ -266,12 +272,26 @@ pub fn k_shortest_paths(g: &Topology, source: usize, target: usize, k: usize) ->
 /// The simple paths in networkx's order by hop count (unit weights) while
 /// they have at most one hop more than the first.
 pub fn paths_within_one_hop(g: &Topology, source: usize, target: usize) -> Vec<Path> {
-    yen(g, &vec![1.0; g.edges.len()], source, target, usize::MAX, Some(1.0))
+    yen(
+        g,
+        &vec![1.0; g.edges.len()],
+        source,
+        target,
+        usize::MAX,
+        Some(1.0),
+    )
 }
 
 /// networkx's `shortest_simple_paths` over `weights`: the first `k` paths,
 /// or (with `extra`) every path costing at most the first's cost + `extra`.
-fn yen(g: &Topology, weights: &[f64], source: usize, target: usize, k: usize, extra: Option<f64>) -> Vec<Path> {
+fn yen(
+    g: &Topology,
+    weights: &[f64],
+    source: usize,
+    target: usize,
+    k: usize,
+    extra: Option<f64>,
+) -> Vec<Path> {
     let n = g.nodes.len();
     let mut search = Search::new(n);
     let mut result: Vec<Vec<usize>> = Vec::new();

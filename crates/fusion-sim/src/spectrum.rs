@@ -123,7 +123,6 @@ impl Spectrum {
         })
     }
 
-
     #[inline]
     fn base(&self, link: usize, band: usize, core: usize) -> usize {
         ((link * self.bands.len() + band) * self.cores + core) * self.words
@@ -227,7 +226,15 @@ impl Spectrum {
     /// up from the words below, else the lowest run inside the word, else
     /// the free slots at the word's top are carried to the next word.
     #[inline]
-    fn first_start(&self, links: &[u32], band: usize, core: usize, width: usize, slots: usize, words: usize) -> Option<usize> {
+    fn first_start(
+        &self,
+        links: &[u32],
+        band: usize,
+        core: usize,
+        width: usize,
+        slots: usize,
+        words: usize,
+    ) -> Option<usize> {
         const MAX_LINKS: usize = 16;
         if links.len() > MAX_LINKS {
             let mut scratch = vec![0u64; words];
@@ -285,7 +292,15 @@ impl Spectrum {
     /// with itself shifted down by doubling steps (1, 2, 4, ... slots), so
     /// the cost does not depend on how fragmented the spectrum is.
     #[inline]
-    fn starts(&self, links: &[u32], band: usize, core: usize, width: usize, slots: usize, words: usize) -> [u64; FAST_WORDS] {
+    fn starts(
+        &self,
+        links: &[u32],
+        band: usize,
+        core: usize,
+        width: usize,
+        slots: usize,
+        words: usize,
+    ) -> [u64; FAST_WORDS] {
         let mut m = [0u64; FAST_WORDS];
         let first = self.base(links[0] as usize, band, core);
         m[..words].copy_from_slice(&self.bits[first..first + words]);
@@ -365,7 +380,15 @@ impl Spectrum {
     /// Marks `[start, start + width)` occupied on every link, the first
     /// `data` slots of it as data (the rest is guard).
     #[inline]
-    pub fn allocate(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize, data: usize) {
+    pub fn allocate(
+        &mut self,
+        links: &[u32],
+        band: usize,
+        core: usize,
+        start: usize,
+        width: usize,
+        data: usize,
+    ) {
         let nb = self.bands.len();
         let slots = self.bands[band];
         let words = slots.div_ceil(64);
@@ -485,7 +508,11 @@ fn range_clear(words: &[u64], start: usize, width: usize) -> bool {
         let w = pos / 64;
         let off = pos % 64;
         let n = (64 - off).min(end - pos);
-        let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << off };
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << off
+        };
         if words[w] & mask != 0 {
             return false;
         }
@@ -595,11 +622,19 @@ mod tests {
                     let occ = s.scratch[..words].to_vec();
                     for width in 1..=slots.min(70) {
                         let scan = find_free_run(&occ, slots, width);
-                        assert_eq!(s.first_fit(links, 0, 0, width), scan, "slots {slots} width {width}");
+                        assert_eq!(
+                            s.first_fit(links, 0, 0, width),
+                            scan,
+                            "slots {slots} width {width}"
+                        );
                         let last = (0..=slots - width)
                             .rev()
                             .find(|&a| (a..a + width).all(|i| occ[i / 64] >> (i % 64) & 1 == 0));
-                        assert_eq!(s.last_fit(links, 0, 0, width), last, "slots {slots} width {width}");
+                        assert_eq!(
+                            s.last_fit(links, 0, 0, width),
+                            last,
+                            "slots {slots} width {width}"
+                        );
                     }
                 }
             }

@@ -193,7 +193,11 @@ fn log_without_times(text: &str, out_dir: &str) -> Vec<String> {
     };
     text.lines()
         // Continuation lines of multi-line messages carry no timestamp.
-        .map(|l| l.get(26..).filter(|_| l.as_bytes().get(24) == Some(&b'-')).unwrap_or(l))
+        .map(|l| {
+            l.get(26..)
+                .filter(|_| l.as_bytes().get(24) == Some(&b'-'))
+                .unwrap_or(l)
+        })
         .map(|l| seconds(&l.replace(out_dir, "<out>")))
         .collect()
 }
@@ -260,7 +264,13 @@ fn same_bytes_with_one_two_or_eight_threads_and_early_stops_mid_batch() {
             .iter()
             .filter(|e| e.get("type").unwrap().as_str() == Some("erlang_complete"))
             .map(|e| {
-                let n = e.get("metrics").unwrap().get("iterations").unwrap().as_f64().unwrap();
+                let n = e
+                    .get("metrics")
+                    .unwrap()
+                    .get("iterations")
+                    .unwrap()
+                    .as_f64()
+                    .unwrap();
                 (e.get("reason").unwrap().as_str().unwrap().to_owned(), n as i64)
             })
             .collect();
@@ -344,7 +354,10 @@ fn sigterm_stops_writes_completed_iterations_and_exits_143() {
         .iter()
         .find(|e| e.get("type").and_then(Value::as_str) == Some("erlang_complete"))
         .expect("the interrupted load reports its end");
-    assert_eq!(complete.get("reason").and_then(Value::as_str), Some("interrupted"));
+    assert_eq!(
+        complete.get("reason").and_then(Value::as_str),
+        Some("interrupted")
+    );
     assert_eq!(
         complete.get("metrics").unwrap().get("iterations"),
         Some(&Value::Int(done as i64))

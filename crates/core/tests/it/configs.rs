@@ -292,16 +292,17 @@ fn unknown_sections_and_keys_are_warnings() {
 #[test]
 fn engine_features_are_errors_only_for_the_embedded_engine() {
     let text = templates::text("xtar_example_config").unwrap();
+    // xt_aware routing and priority_first run embedded; the SNR mode does not.
     let embedded = configs::validate(text, EMBEDDED);
-    assert!(error_at(&embedded, "general_settings.route_method")
+    assert!(error_at(&embedded, "snr_settings.snr_type")
         .message
-        .contains("xt_aware"));
+        .contains("xt_calculation"));
     let external = configs::validate(text, EXTERNAL);
     assert!(external.valid, "{:#?}", external.errors);
     assert!(external
         .warnings
         .iter()
-        .any(|w| w.path == "general_settings.route_method"));
+        .any(|w| w.path == "snr_settings.snr_type"));
 }
 
 #[test]

@@ -86,15 +86,37 @@ function sample() {
   const m = webMemory();
   if (m.pids.length === 0) return;
   worst = { rss: Math.max(worst.rss, m.rss), peak: Math.max(worst.peak, m.peak) };
+  // A runaway web view would take the machine's memory in seconds: end it
+  // here, and let the next check fail with the figure it reached.
+  if (m.rss >= LIMIT_KIB) {
+    console.log(`# the web process reached ${(m.rss / 1024).toFixed(0)} MiB resident: ended`);
+    for (const pid of m.pids) {
+      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
 }
 
 function assertMemory(step) {
   sample();
+  assert.ok(worst.rss < LIMIT_KIB, `${step}: the web process reached ${(worst.rss / 1024).toFixed(0)} MiB resident`);
   const m = webMemory();
   assert.ok(m.pids.length > 0, `${step}: no WebKitWebProcess of the app was found`);
   console.log(`# ${step}: web process VmRSS ${(m.rss / 1024).toFixed(0)} MiB, VmHWM ${(m.peak / 1024).toFixed(0)} MiB`);
-  assert.ok(worst.rss < LIMIT_KIB, `${step}: the web process reached ${(worst.rss / 1024).toFixed(0)} MiB resident`);
   assert.ok(m.peak < LIMIT_KIB, `${step}: the web process peaked at ${(m.peak / 1024).toFixed(0)} MiB resident`);
+}
+
+/** A test body whose failure, once the web view ran away, says so rather than how WebDriver lost it. */
+function guarded(body) {
+  return async () => {
+    if (worst.rss >= LIMIT_KIB) assert.fail(`the web process was ended at ${(worst.rss / 1024).toFixed(0)} MiB resident`);
+    try {
+      await body();
+    } catch (e) {
+      sample();
+      if (worst.rss >= LIMIT_KIB) throw new Error(`the web process reached ${(worst.rss / 1024).toFixed(0)} MiB resident`, { cause: e });
+      throw e;
+    }
+  };
 }
 
 before(async () => {
@@ -171,7 +193,7 @@ test('the simulator made a realistic sweep: zero blocking at 100 Erlang, an inte
   assert.ok(rows.some((r) => r.blocking_mean > 0 && r.blocking_mean - r.ci_rate_block < 0), 'no interval reaches below zero');
 });
 
-test('the comparison draws in log and linear scale with its legend, and the web view stays small', async () => {
+test('the comparison draws in log and linear scale with its legend, and the web view stays small', guarded(async () => {
   await app.el('page-runs');
   for (const r of runs) await app.click(`select-${r.id}`);
   await app.click('bulk-compare');
@@ -199,9 +221,9 @@ test('the comparison draws in log and linear scale with its legend, and the web 
     if (round === 0) await app.screenshot('e2e-charts-compare-linear-again');
   }
   assert.equal((await legendLabels('chart-vs-load')).length, 2);
-});
+}));
 
-test('the log comparison saves as PNG and SVG with its legend and its note, and the SVG renders', async () => {
+test('the log comparison saves as PNG and SVG with its legend and its note, and the SVG renders', guarded(async () => {
   await app.click('compare-log');
   await app.browser.wait(async () => isLog('chart-vs-load'), 10_000, 'the chart never turned logarithmic');
   const png = join(home, 'comparison-log.png');
@@ -246,9 +268,9 @@ test('the log comparison saves as PNG and SVG with its legend and its note, and 
   assert.ok(drawn?.startsWith('data:image/png;base64,'), 'the saved SVG does not render');
   writeFileSync(join(shotsDir, 'e2e-charts-compare-svg.png'), Buffer.from(drawn.split(',')[1], 'base64'));
   assertMemory('comparison exported');
-});
+}));
 
-test("a run's Results plot in log scale renders and the web view stays small", async () => {
+test("a run's Results plot in log scale renders and the web view stays small", guarded(async () => {
   const row = await app.el(`compare-run-${runs[0].id}`);
   await (await row.findElement(By.css('a'))).click();
   await app.el('page-run-detail');
@@ -266,9 +288,9 @@ test("a run's Results plot in log scale renders and the web view stays small", a
   await app.browser.executeScript("document.querySelector('[data-testid=\"chart-vs-load\"]').scrollIntoView({ block: 'center', behavior: 'instant' })");
   await new Promise((r) => setTimeout(r, 500));
   await app.screenshot('e2e-charts-results-log');
-});
+}));
 
-test("the run's Progress charts (per iteration and vs load) render in log scale and the web view stays small", async () => {
+test("the run's Progress charts (per iteration and vs load) render in log scale and the web view stays small", guarded(async () => {
   await app.click('tab-progress');
   const panel = await app.browser.findElement(By.id('panel-progress'));
   await app.browser.wait(
@@ -294,4 +316,4 @@ test("the run's Progress charts (per iteration and vs load) render in log scale 
   await new Promise((r) => setTimeout(r, 500));
   await app.screenshot('e2e-charts-progress-log');
   console.log(`# worst web process VmRSS over the test: ${(worst.rss / 1024).toFixed(0)} MiB`);
-});
+}));

@@ -5,7 +5,7 @@ use std::io::Write;
 use fusion_desk_core::live::{LogMessage, RunProgress};
 use fusion_desk_core::model::TemplateInfo;
 use fusion_desk_core::settings::SettingsView;
-use fusion_desk_core::{Desk, DeskError, Run, RunPage};
+use fusion_desk_core::{Desk, DeskError, Run};
 
 pub struct Printer {
     pub json: bool,
@@ -57,32 +57,6 @@ impl Printer {
         self.run(run);
         if let Some(p) = progress {
             println!("progress:     {}", progress_line(p));
-        }
-    }
-
-    pub fn page(&self, page: &RunPage) {
-        if self.json {
-            return self.print_json(page);
-        }
-        println!("{:<12}  {:<9}  {:<19}  NAME", "ID", "STATUS", "CREATED");
-        for run in &page.runs {
-            println!(
-                "{:<12}  {:<9}  {:<19}  {}",
-                run.id,
-                run.status.as_str(),
-                run.created_at
-                    .get(..19)
-                    .unwrap_or(&run.created_at)
-                    .replace('T', " "),
-                run.name
-            );
-        }
-        let shown = page.runs.len() as u32;
-        if page.total > shown {
-            println!(
-                "({shown} of {} runs; use --offset and --limit for more)",
-                page.total
-            );
         }
     }
 

@@ -179,7 +179,8 @@ impl Desk {
                         "--by splits the lines of a plot against a config key; against load every run is a line",
                     ));
                 }
-                self.curves_against_load(&runs, &name, load_y(req.y.as_deref())?).await
+                self.curves_against_load(&runs, &name, load_y(req.y.as_deref())?)
+                    .await
             }
             Some(key) => {
                 let metric = match req.y.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
@@ -194,10 +195,15 @@ impl Desk {
 
     /// The runs of the request, a name for the figure, and the sweep's
     /// order of each axis' values (`section.key` → values).
-    async fn plotted_runs(&self, req: &PlotRequest) -> Result<(Vec<Run>, String, BTreeMap<String, Vec<String>>)> {
+    async fn plotted_runs(
+        &self,
+        req: &PlotRequest,
+    ) -> Result<(Vec<Run>, String, BTreeMap<String, Vec<String>>)> {
         match (&req.sweep, req.runs.is_empty()) {
             (Some(_), false) => Err(DeskError::invalid_input("plot either a sweep or runs, not both")),
-            (None, true) => Err(DeskError::invalid_input("choose a sweep or at least one run to plot")),
+            (None, true) => Err(DeskError::invalid_input(
+                "choose a sweep or at least one run to plot",
+            )),
             (Some(sweep), true) => {
                 let detail = self.sweep(sweep).await?;
                 if detail.runs.len() > MAX_PLOTTED_RUNS {
@@ -254,7 +260,10 @@ impl Desk {
             let table = match self.results(&run.id).await {
                 Ok(t) => t,
                 Err(e) => {
-                    notes.push(format!("{} ({}): its results cannot be read: {}", run.name, run.id, e.message));
+                    notes.push(format!(
+                        "{} ({}): its results cannot be read: {}",
+                        run.name, run.id, e.message
+                    ));
                     continue;
                 }
             };
@@ -274,7 +283,12 @@ impl Desk {
                 })
                 .collect();
             if points.iter().all(|p| p.y.is_none()) {
-                notes.push(format!("{} ({}): no results to plot ({})", run.name, run.id, run.status.as_str()));
+                notes.push(format!(
+                    "{} ({}): no results to plot ({})",
+                    run.name,
+                    run.id,
+                    run.status.as_str()
+                ));
                 continue;
             }
             series.push(PlotSeries { label, points });
@@ -345,13 +359,21 @@ impl Desk {
             }
             let mut group: Vec<String> = by_key
                 .iter()
-                .map(|k| format!("{}={}", short_key(k), configs[i].get(k).map_or("none", |v| v.as_str())))
+                .map(|k| {
+                    format!(
+                        "{}={}",
+                        short_key(k),
+                        configs[i].get(k).map_or("none", |v| v.as_str())
+                    )
+                })
                 .collect();
-            group.extend(
-                differing
-                    .iter()
-                    .map(|d| format!("{}={}", short_key(&d.key), d.values[i].as_deref().unwrap_or("none"))),
-            );
+            group.extend(differing.iter().map(|d| {
+                format!(
+                    "{}={}",
+                    short_key(&d.key),
+                    d.values[i].as_deref().unwrap_or("none")
+                )
+            }));
             if metrics.as_ref().and_then(|m| metric.value(m)).is_none() {
                 notes.push(format!(
                     "{} ({}): no {} ({})",
@@ -370,7 +392,9 @@ impl Desk {
 
         // A numeric x when every value is a number; else categories in the
         // sweep's order of the axis (or sorted).
-        let numeric = rows.iter().all(|r| r.x.trim().parse::<f64>().is_ok_and(f64::is_finite));
+        let numeric = rows
+            .iter()
+            .all(|r| r.x.trim().parse::<f64>().is_ok_and(f64::is_finite));
         let mut categories: Vec<String> = Vec::new();
         if !numeric {
             if let Some(order) = axis_order.get(&x_key) {
@@ -442,7 +466,11 @@ impl Desk {
                     ));
                 }
                 PlotSeries {
-                    label: if g.is_empty() { String::new() } else { g.join(" · ") },
+                    label: if g.is_empty() {
+                        String::new()
+                    } else {
+                        g.join(" · ")
+                    },
                     points,
                 }
             })
@@ -453,7 +481,10 @@ impl Desk {
             what.push_str(&format!("-by-{}", short_key(by)));
         }
         Ok(PlotData {
-            title: format!("{name}: {} against {x_short}", metric_label(metric).to_lowercase()),
+            title: format!(
+                "{name}: {} against {x_short}",
+                metric_label(metric).to_lowercase()
+            ),
             x_label: x_short.to_owned(),
             y_label: metric_label(metric),
             x_categories: categories,

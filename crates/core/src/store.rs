@@ -99,7 +99,10 @@ impl RunRow {
             note: self.note,
             network: self.network,
             disk_bytes: self.disk_bytes.map(|b| b.max(0) as u64),
-            metrics: crate::history::metrics::from_columns(self.metrics.as_deref(), self.load_metrics.as_deref()),
+            metrics: crate::history::metrics::from_columns(
+                self.metrics.as_deref(),
+                self.load_metrics.as_deref(),
+            ),
         }
     }
 

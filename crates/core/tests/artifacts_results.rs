@@ -280,7 +280,13 @@ async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
         assert!(m.duration_seconds.is_some_and(|d| d >= 0.0));
     }
     // A cancelled run is summarised too, with whatever it had saved.
-    let m = t.desk.get(&long).await.unwrap().metrics.expect("summarised when cancelled");
+    let m = t
+        .desk
+        .get(&long)
+        .await
+        .unwrap()
+        .metrics
+        .expect("summarised when cancelled");
     let saved = t.desk.results(&long).await.unwrap().rows.len() as u32;
     assert_eq!(m.loads, saved);
 
@@ -318,5 +324,8 @@ async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
         .filter(|r| at_1000(r).is_some_and(|v| v <= threshold))
         .count();
     assert_eq!(filtered.total as usize, expect);
-    assert!(filtered.runs.iter().all(|r| at_1000(r).is_some_and(|v| v <= threshold)));
+    assert!(filtered
+        .runs
+        .iter()
+        .all(|r| at_1000(r).is_some_and(|v| v <= threshold)));
 }

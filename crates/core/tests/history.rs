@@ -463,21 +463,27 @@ struct Seeded {
 }
 
 fn seeded(i: u32) -> Option<Seeded> {
-    if i % 13 == 0 {
+    if i.is_multiple_of(13) {
         return None;
     }
-    if i % 11 == 0 {
+    if i.is_multiple_of(11) {
         return Some(Seeded {
             mean: None,
             at_900: None,
         });
     }
-    let mean = if i % 17 == 0 {
+    let mean = if i.is_multiple_of(17) {
         0.0
     } else {
         f64::from((i * 7919) % 10007) / 10007.0 * 0.1
     };
-    let at_900 = (i % 7 != 3).then(|| if i % 19 == 0 { 0.0 } else { f64::from((i * 104_729) % 1009) / 1009.0 * 0.02 });
+    let at_900 = (i % 7 != 3).then(|| {
+        if i.is_multiple_of(19) {
+            0.0
+        } else {
+            f64::from((i * 104_729) % 1009) / 1009.0 * 0.02
+        }
+    });
     Some(Seeded {
         mean: Some(mean),
         at_900,
@@ -551,8 +557,14 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
     seed_10k(&s).await;
     seed_metrics(&s).await;
     let all: Vec<u32> = (0..10_000).collect();
-    let mean: Vec<(u32, Option<f64>)> = all.iter().map(|i| (*i, seeded(*i).and_then(|m| m.mean))).collect();
-    let at_900: Vec<(u32, Option<f64>)> = all.iter().map(|i| (*i, seeded(*i).and_then(|m| m.at_900))).collect();
+    let mean: Vec<(u32, Option<f64>)> = all
+        .iter()
+        .map(|i| (*i, seeded(*i).and_then(|m| m.mean)))
+        .collect();
+    let at_900: Vec<(u32, Option<f64>)> = all
+        .iter()
+        .map(|i| (*i, seeded(*i).and_then(|m| m.at_900)))
+        .collect();
     let page = |q: ListQuery| {
         let desk = s.desk.clone();
         async move {
@@ -575,7 +587,11 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
         .await;
         println!("sort by mean_blocking (desc {descending}, offset {offset}): {ms:.1} ms");
         let want = expected_order(&mean, descending);
-        assert_eq!(ids(&p), want[offset as usize..offset as usize + 50], "desc {descending} offset {offset}");
+        assert_eq!(
+            ids(&p),
+            want[offset as usize..offset as usize + 50],
+            "desc {descending} offset {offset}"
+        );
         assert_eq!(p.total, 10_000);
     }
     let (p, _) = page(ListQuery {
@@ -584,11 +600,19 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
         ..q()
     })
     .await;
-    assert_eq!(p.runs[0].metrics.as_ref().unwrap().mean_blocking, Some(0.0), "zero blocking sorts first");
+    assert_eq!(
+        p.runs[0].metrics.as_ref().unwrap().mean_blocking,
+        Some(0.0),
+        "zero blocking sorts first"
+    );
     assert_eq!(p.runs[0].metrics.as_ref().unwrap().per_load.len(), 3);
 
     // "Blocking at 900 E below 1 %", sorted by that blocking, highest first.
-    let below: Vec<(u32, Option<f64>)> = at_900.iter().copied().filter(|(_, v)| v.is_some_and(|v| v < 0.01)).collect();
+    let below: Vec<(u32, Option<f64>)> = at_900
+        .iter()
+        .copied()
+        .filter(|(_, v)| v.is_some_and(|v| v < 0.01))
+        .collect();
     let (p, ms) = page(ListQuery {
         metric_filters: Some(vec!["blocking@900<1%".into()]),
         sort: Some("blocking@900".into()),
@@ -602,7 +626,9 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
     assert_eq!(ids(&p), expected_order(&below, true)[..100]);
     assert!(p.runs.iter().all(|r| {
         let m = r.metrics.as_ref().unwrap();
-        m.per_load.iter().any(|l| l.erlang == 900.0 && l.blocking.unwrap() < 0.01)
+        m.per_load
+            .iter()
+            .any(|l| l.erlang == 900.0 && l.blocking.unwrap() < 0.01)
     }));
 
     // Combined with the history's own filters and another metric.
@@ -618,7 +644,10 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
         ..q()
     })
     .await;
-    println!("status + tag + two metric filters: {} runs in {ms:.1} ms", p.total);
+    println!(
+        "status + tag + two metric filters: {} runs in {ms:.1} ms",
+        p.total
+    );
     assert!(expect > 10, "the case selects some runs: {expect}");
     assert_eq!(p.total as usize, expect);
 
@@ -628,7 +657,10 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
         ..q()
     })
     .await;
-    assert_eq!(p.total as usize, (0..10_000u32).filter(|i| i % 13 != 0 && i % 11 == 0).count());
+    assert_eq!(
+        p.total as usize,
+        (0..10_000u32).filter(|i| i % 13 != 0 && i % 11 == 0).count()
+    );
 
     // The per-load filter is an index lookup, not a scan of the runs.
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
@@ -637,7 +669,11 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
     .fetch_all(s.desk.store().pool())
     .await
     .unwrap();
-    assert!(plan.iter().any(|(_, _, _, d)| d.contains("run_load_metrics_by_load")), "{plan:?}");
+    assert!(
+        plan.iter()
+            .any(|(_, _, _, d)| d.contains("run_load_metrics_by_load")),
+        "{plan:?}"
+    );
 
     // Bad sort keys and filters are refused with the accepted forms named.
     for bad in [
@@ -686,7 +722,11 @@ async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_c
     assert_eq!(m.duration_seconds, Some(90.0));
     assert_eq!(m.per_load[1].ci_half_width, Some(0.003));
     let b = s.desk.get(&cancelled).await.unwrap().metrics.unwrap();
-    assert_eq!((b.loads, b.mean_blocking), (1, Some(0.001)), "a cancelled run keeps what it saved");
+    assert_eq!(
+        (b.loads, b.mean_blocking),
+        (1, Some(0.001)),
+        "a cancelled run keeps what it saved"
+    );
     let c = s.desk.get(&empty).await.unwrap().metrics.unwrap();
     assert_eq!((c.loads, c.mean_blocking, c.highest_erlang), (0, None, None));
 
@@ -702,7 +742,11 @@ async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_c
             .await
             .unwrap();
         let order: Vec<&str> = page.runs.iter().map(|r| r.id.as_str()).collect();
-        let want = if descending { [&a, &cancelled, &empty] } else { [&cancelled, &a, &empty] };
+        let want = if descending {
+            [&a, &cancelled, &empty]
+        } else {
+            [&cancelled, &a, &empty]
+        };
         assert_eq!(order, want.map(String::as_str));
     }
 

@@ -32,7 +32,9 @@ impl Axis {
         match self.scale {
             Scale::Linear => (v - self.min) / (self.max - self.min),
             Scale::Log => {
-                let v = v.max(self.floor.unwrap_or(f64::MIN_POSITIVE)).max(f64::MIN_POSITIVE);
+                let v = v
+                    .max(self.floor.unwrap_or(f64::MIN_POSITIVE))
+                    .max(f64::MIN_POSITIVE);
                 (v.log10() - self.min.log10()) / (self.max.log10() - self.min.log10())
             }
         }
@@ -146,7 +148,11 @@ pub fn log(values: &[f64]) -> Option<Axis> {
             } else {
                 String::new()
             };
-            ticks.push(Tick { value: v, label, major });
+            ticks.push(Tick {
+                value: v,
+                label,
+                major,
+            });
         }
     }
     Some(Axis {

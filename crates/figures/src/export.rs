@@ -31,7 +31,8 @@ fn options() -> usvg::Options<'static> {
 }
 
 fn tree(svg: &str) -> Result<usvg::Tree, FigureError> {
-    usvg::Tree::from_str(svg, &options()).map_err(|e| FigureError::Render(format!("the SVG does not parse: {e}")))
+    usvg::Tree::from_str(svg, &options())
+        .map_err(|e| FigureError::Render(format!("the SVG does not parse: {e}")))
 }
 
 pub fn to_pdf(svg: &str) -> Result<Vec<u8>, FigureError> {

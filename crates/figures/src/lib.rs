@@ -89,7 +89,13 @@ pub struct Export {
 
 /// Makes the files of `format`. `stem` is the file name without extension
 /// that the script's CSV and default output take (`<stem>.csv`, `<stem>.pdf`).
-pub fn export(fig: &Figure, style: &Style, format: Format, dpi: f64, stem: &str) -> Result<Export, FigureError> {
+pub fn export(
+    fig: &Figure,
+    style: &Style,
+    format: Format,
+    dpi: f64,
+    stem: &str,
+) -> Result<Export, FigureError> {
     let rendered = svg::render(fig, style)?;
     let one = |extension, bytes| vec![OutputFile { extension, bytes }];
     let files = match format {
@@ -100,8 +106,14 @@ pub fn export(fig: &Figure, style: &Style, format: Format, dpi: f64, stem: &str)
         Format::Python => vec![
             OutputFile {
                 extension: "py",
-                bytes: script::to_python(fig, style, &rendered, &format!("{stem}.csv"), &format!("{stem}.pdf"))
-                    .into_bytes(),
+                bytes: script::to_python(
+                    fig,
+                    style,
+                    &rendered,
+                    &format!("{stem}.csv"),
+                    &format!("{stem}.pdf"),
+                )
+                .into_bytes(),
             },
             OutputFile {
                 extension: "csv",

@@ -64,10 +64,7 @@ impl Figure {
     /// The x text of a point: its category, or the number.
     pub fn x_text(&self, x: f64) -> String {
         if self.is_categorical() {
-            self.x_categories
-                .get(x as usize)
-                .cloned()
-                .unwrap_or_default()
+            self.x_categories.get(x as usize).cloned().unwrap_or_default()
         } else {
             format_number(x)
         }

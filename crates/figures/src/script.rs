@@ -42,7 +42,9 @@ pub fn to_csv(fig: &Figure) -> Result<String, FigureError> {
             .map_err(err)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| FigureError::Render(format!("cannot write the CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| FigureError::Render(format!("cannot write the CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| FigureError::Render(format!("the CSV is not UTF-8: {e}")))
 }
 
@@ -85,10 +87,7 @@ pub fn to_python(
     let log_x = rendered.x_scale == crate::Scale::Log;
     let log_y = rendered.y_scale == crate::Scale::Log;
     let floor = rendered.y_floor.map_or("None".to_owned(), py_number);
-    let legend = style
-        .legend
-        .matplotlib()
-        .map_or("None".to_owned(), py);
+    let legend = style.legend.matplotlib().map_or("None".to_owned(), py);
     let grid = if style.grid { "True" } else { "False" };
     format!(
         r##"#!/usr/bin/env python3

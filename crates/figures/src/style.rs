@@ -138,20 +138,22 @@ pub enum LegendPosition {
 
 impl LegendPosition {
     pub fn parse(text: &str) -> Result<LegendPosition, FigureError> {
-        Ok(match text.trim().to_ascii_lowercase().replace(['_', ' '], "-").as_str() {
-            "best" | "auto" => LegendPosition::Best,
-            "top-left" | "upper-left" => LegendPosition::TopLeft,
-            "top-right" | "upper-right" => LegendPosition::TopRight,
-            "bottom-left" | "lower-left" => LegendPosition::BottomLeft,
-            "bottom-right" | "lower-right" => LegendPosition::BottomRight,
-            "none" | "off" => LegendPosition::None,
-            _ => {
-                return Err(FigureError::Invalid(format!(
-                    "unknown legend position {text:?}: expected best, top-left, top-right, \
+        Ok(
+            match text.trim().to_ascii_lowercase().replace(['_', ' '], "-").as_str() {
+                "best" | "auto" => LegendPosition::Best,
+                "top-left" | "upper-left" => LegendPosition::TopLeft,
+                "top-right" | "upper-right" => LegendPosition::TopRight,
+                "bottom-left" | "lower-left" => LegendPosition::BottomLeft,
+                "bottom-right" | "lower-right" => LegendPosition::BottomRight,
+                "none" | "off" => LegendPosition::None,
+                _ => {
+                    return Err(FigureError::Invalid(format!(
+                        "unknown legend position {text:?}: expected best, top-left, top-right, \
                      bottom-left, bottom-right or none"
-                )))
-            }
-        })
+                    )))
+                }
+            },
+        )
     }
 
     /// matplotlib's `loc` of the same place.
@@ -243,10 +245,15 @@ pub fn parse_size(text: &str) -> Result<(f64, f64), FigureError> {
             "invalid size {text:?}: expected WIDTHxHEIGHT with a unit, e.g. 8.5x6cm, 3.5x2.5in, 85x60mm"
         ))
     };
-    let (numbers, per_unit) = [("cm", 72.0 / 2.54), ("mm", 72.0 / 25.4), ("in", 72.0), ("pt", 1.0)]
-        .into_iter()
-        .find_map(|(unit, factor)| t.strip_suffix(unit).map(|n| (n, factor)))
-        .ok_or_else(bad)?;
+    let (numbers, per_unit) = [
+        ("cm", 72.0 / 2.54),
+        ("mm", 72.0 / 25.4),
+        ("in", 72.0),
+        ("pt", 1.0),
+    ]
+    .into_iter()
+    .find_map(|(unit, factor)| t.strip_suffix(unit).map(|n| (n, factor)))
+    .ok_or_else(bad)?;
     let (w, h) = numbers.split_once(['x', '×']).ok_or_else(bad)?;
     let number = |s: &str| {
         s.trim_end_matches(|c: char| c.is_ascii_alphabetic())

@@ -103,16 +103,37 @@ pub fn render(fig: &Figure, style: &Style) -> Result<Rendered, FigureError> {
     }
     let y = axis_for(&ys, style.y_scale, true, "y", &mut notes);
     let xs: Vec<f64> = fig.x_values().collect();
-    let x = if fig.is_categorical() {
+    let mut x = if fig.is_categorical() {
         axes::categorical(&fig.x_categories)
     } else {
         axis_for(&xs, style.x_scale, false, "x", &mut notes)
     };
+    if !fig.is_categorical() && x.scale == Scale::Linear {
+        // A few distinct x values (a swept key, the loads of a run) are
+        // labelled themselves when they fit, as a paper's reader looks them up.
+        let mut distinct = xs.clone();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        let labels: Vec<String> = distinct.iter().map(|v| crate::model::format_number(*v)).collect();
+        let room = (w - 6.0 * fs) * 0.8;
+        let needed: f64 = labels.iter().map(|l| text_width(l, fs) + fs).sum();
+        if (2..=10).contains(&distinct.len()) && needed < room {
+            x.ticks = distinct
+                .iter()
+                .zip(labels)
+                .map(|(v, label)| axes::Tick {
+                    value: *v,
+                    label,
+                    major: true,
+                })
+                .collect();
+        }
+    }
     if let Some(floor) = y.floor {
         let n = ys.iter().filter(|v| **v <= 0.0).count();
         notes.push(format!(
             "{n} value(s) ≤ 0 (zero blocking, or a confidence interval reaching below 0) are drawn at \
-             {floor:e}, the smallest positive value shown, as a log axis cannot show them"
+             {floor:.2e}, the smallest positive value shown, as a log axis cannot show them"
         ));
     }
 
@@ -125,7 +146,14 @@ pub fn render(fig: &Figure, style: &Style) -> Result<Rendered, FigureError> {
         .map(|t| text_width(&t.label, fs))
         .fold(0.0, f64::max);
     let left = 0.4 * fs + if fig.y_label.is_empty() { 0.0 } else { 1.3 * fs } + y_label_w + pad + tick_len;
-    let bottom = tick_len + pad + fs + if fig.x_label.is_empty() { 0.3 * fs } else { 1.6 * fs };
+    let bottom = tick_len
+        + pad
+        + fs
+        + if fig.x_label.is_empty() {
+            0.3 * fs
+        } else {
+            1.6 * fs
+        };
     let last_x_label = x.ticks.last().map_or(0.0, |t| text_width(&t.label, fs) / 2.0);
     let frame = Frame {
         x0: left,
@@ -155,7 +183,11 @@ pub fn render(fig: &Figure, style: &Style) -> Result<Rendered, FigureError> {
     let _ = writeln!(s, r#"<rect width="{w:.3}" height="{h:.3}" fill="white"/>"#);
 
     // Grid, ticks and tick labels.
-    let _ = writeln!(s, r#"<g id="axes" stroke="black" stroke-width="{:.3}">"#, lw * 0.6);
+    let _ = writeln!(
+        s,
+        r#"<g id="axes" stroke="black" stroke-width="{:.3}">"#,
+        lw * 0.6
+    );
     let in_range = |a: &Axis, v: f64| v >= a.min - 1e-12 * a.max.abs() && v <= a.max + 1e-12 * a.max.abs();
     for t in x.ticks.iter().filter(|t| in_range(&x, t.value)) {
         let px = frame.px(&x, t.value);
@@ -240,17 +272,13 @@ pub fn render(fig: &Figure, style: &Style) -> Result<Rendered, FigureError> {
     let _ = writeln!(s, "</g>");
 
     // Series: line, error bars, markers.
-    let marker_r = 1.6 * lw + 0.25 * fs;
+    let marker_r = 0.9 * lw + 0.2 * fs;
     let cap = marker_r * 0.9;
     let mut drawn: Vec<(f64, f64)> = Vec::new();
     let _ = writeln!(s, r#"<g id="series" clip-path="url(#plot-area)">"#);
     for (i, series) in fig.series.iter().enumerate() {
         let look = series_look(i);
-        let mut points: Vec<_> = series
-            .points
-            .iter()
-            .filter(|p| p.x.is_finite())
-            .collect();
+        let mut points: Vec<_> = series.points.iter().filter(|p| p.x.is_finite()).collect();
         points.sort_by(|a, b| a.x.total_cmp(&b.x));
         let _ = writeln!(
             s,

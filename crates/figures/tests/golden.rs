@@ -64,7 +64,9 @@ fn the_svg_has_a_frame_ticks_labels_and_one_group_per_series() {
     let fig = blocking_figure();
     let r = svg::render(&fig, &style(Scale::Linear)).unwrap();
     let doc = &r.svg;
-    assert!(doc.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240.945pt\" height=\"170.079pt\""));
+    assert!(
+        doc.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240.945pt\" height=\"170.079pt\"")
+    );
     assert_eq!(doc.matches("class=\"series\"").count(), 2);
     assert!(doc.contains("data-label=\"k_paths=2\"") && doc.contains("data-label=\"k_paths=3\""));
     // k=2: one unbroken line of 3 points; k=3: its 500 E gap leaves 2.
@@ -95,9 +97,13 @@ fn a_log_axis_clamps_zero_blocking_and_negative_interval_ends_and_says_so() {
     assert_eq!(r.y_floor, Some(0.0004));
     assert_eq!(r.notes.len(), 1);
     assert!(r.notes[0].starts_with("4 value(s) ≤ 0"), "{}", r.notes[0]);
-    assert!(r.notes[0].contains("drawn at 4e-4"), "{}", r.notes[0]);
+    assert!(r.notes[0].contains("drawn at 4.00e-4"), "{}", r.notes[0]);
     assert!(r.svg.contains("<desc>"));
     assert!(r.svg.contains(">10⁻³</text>") && r.svg.contains(">10⁻²</text>"));
+    // Three loads: each is labelled on the x axis.
+    for load in [">100</text>", ">300</text>", ">500</text>"] {
+        assert!(r.svg.contains(load), "{load}");
+    }
     // Every drawn coordinate is finite: no log of zero leaked into the SVG.
     assert!(!r.svg.contains("NaN") && !r.svg.contains("inf"));
 }
@@ -129,7 +135,10 @@ fn a_categorical_axis_labels_each_value() {
     };
     let r = svg::render(&fig, &Style::default()).unwrap();
     assert!(r.svg.contains(">k_shortest_path</text>") && r.svg.contains(">least_congested</text>"));
-    assert!(!r.svg.contains("id=\"legend\""), "an unlabelled single series needs no legend");
+    assert!(
+        !r.svg.contains("id=\"legend\""),
+        "an unlabelled single series needs no legend"
+    );
 }
 
 #[test]
@@ -145,7 +154,10 @@ fn labels_are_escaped_and_bad_options_refused() {
     };
     assert!(svg::render(&fig, &tiny).is_err());
     assert!(export::png_size(240.0, 170.0, 10_000.0).is_err());
-    assert!(export::png_size(2800.0, 2800.0, 2400.0).is_err(), "too many pixels");
+    assert!(
+        export::png_size(2800.0, 2800.0, 2400.0).is_err(),
+        "too many pixels"
+    );
 }
 
 /// What lopdf reads in a PDF: its page count, the embedded fonts' names,
@@ -211,7 +223,11 @@ fn the_pdf_opens_with_vector_paths_and_the_font_embedded() {
     assert!(pdf.starts_with(b"%PDF-"));
     let facts = pdf_facts(pdf);
     assert_eq!(facts.pages, 1);
-    assert!(facts.fonts.iter().any(|f| f.contains("DejaVuSans")), "{:?}", facts.fonts);
+    assert!(
+        facts.fonts.iter().any(|f| f.contains("DejaVuSans")),
+        "{:?}",
+        facts.fonts
+    );
     assert!(facts.embedded, "the font program is in the file");
     // Lines and markers are path operators (moveto, lineto, stroke), the
     // text is text (BT … Tj/TJ … ET), and no image stands in for either.
@@ -243,14 +259,25 @@ fn a_png_has_size_times_dpi_pixels() {
             ..Style::default()
         };
         let out = export(&blocking_figure(), &s, Format::Png, dpi, "fig").unwrap();
-        assert_eq!(png_dimensions(&out.files[0].bytes), expected, "{size} at {dpi} DPI");
+        assert_eq!(
+            png_dimensions(&out.files[0].bytes),
+            expected,
+            "{size} at {dpi} DPI"
+        );
     }
 }
 
 #[test]
 fn the_png_shows_the_series_colours() {
     // Rendered at 150 DPI, the orange of the second series is on the page.
-    let out = export(&blocking_figure(), &style(Scale::Linear), Format::Png, 150.0, "fig").unwrap();
+    let out = export(
+        &blocking_figure(),
+        &style(Scale::Linear),
+        Format::Png,
+        150.0,
+        "fig",
+    )
+    .unwrap();
     let png = &out.files[0].bytes;
     let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).unwrap();
     let orange = pixmap
@@ -288,15 +315,31 @@ fn python_with_matplotlib() -> Option<PathBuf> {
         .expect("python3 runs");
     assert!(made.success(), "python3 -m venv failed");
     let pip = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "matplotlib"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "matplotlib",
+        ])
         .output()
         .expect("pip runs");
     if !pip.status.success() {
         let err = String::from_utf8_lossy(&pip.stderr);
-        let unreachable = ["Could not find a version", "No matching distribution", "connection", "Network", "Temporary failure"]
-            .iter()
-            .any(|s| err.contains(s));
-        assert!(unreachable, "pip failed for another reason than the network:\n{err}");
+        let unreachable = [
+            "Could not find a version",
+            "No matching distribution",
+            "connection",
+            "Network",
+            "Temporary failure",
+        ]
+        .iter()
+        .any(|s| err.contains(s));
+        assert!(
+            unreachable,
+            "pip failed for another reason than the network:\n{err}"
+        );
         eprintln!("SKIPPED: PyPI is unreachable, the matplotlib script was not run:\n{err}");
         return None;
     }
@@ -308,12 +351,23 @@ fn python_with_matplotlib() -> Option<PathBuf> {
 fn the_python_script_redraws_the_figure_from_its_csv() {
     let dir = tempfile::tempdir().unwrap();
     let fig = blocking_figure();
-    let out = export(&fig, &style(Scale::Log), Format::Python, 300.0, "usnet_blocking-vs-erlang").unwrap();
+    let out = export(
+        &fig,
+        &style(Scale::Log),
+        Format::Python,
+        300.0,
+        "usnet_blocking-vs-erlang",
+    )
+    .unwrap();
     assert_eq!(out.files.len(), 2);
     assert_eq!((out.files[0].extension, out.files[1].extension), ("py", "csv"));
     let script_path = dir.path().join("usnet_blocking-vs-erlang.py");
     std::fs::write(&script_path, &out.files[0].bytes).unwrap();
-    std::fs::write(dir.path().join("usnet_blocking-vs-erlang.csv"), &out.files[1].bytes).unwrap();
+    std::fs::write(
+        dir.path().join("usnet_blocking-vs-erlang.csv"),
+        &out.files[1].bytes,
+    )
+    .unwrap();
     // The CSV is exactly the plotted data: 6 points, gaps as empty cells.
     let csv = String::from_utf8(out.files[1].bytes.clone()).unwrap();
     assert_eq!(csv.lines().count(), 1 + 6);
@@ -321,7 +375,10 @@ fn the_python_script_redraws_the_figure_from_its_csv() {
     assert!(csv.contains("k_paths=2,100,0,-0.0004,0.0004\n"), "{csv}");
     assert!(csv.contains("k_paths=3,500,,,\n"), "{csv}");
     let script = String::from_utf8(out.files[0].bytes.clone()).unwrap();
-    assert!(script.contains("LOG_FLOOR = 0.0004"), "the script clamps as the app did");
+    assert!(
+        script.contains("LOG_FLOOR = 0.0004"),
+        "the script clamps as the app did"
+    );
 
     let Some(python) = python_with_matplotlib() else {
         return;
@@ -374,7 +431,10 @@ fn legend_positions_are_honoured() {
         legend: LegendPosition::None,
         ..Style::default()
     };
-    assert!(!svg::render(&blocking_figure(), &none).unwrap().svg.contains("id=\"legend\""));
+    assert!(!svg::render(&blocking_figure(), &none)
+        .unwrap()
+        .svg
+        .contains("id=\"legend\""));
     // Rising curves leave the top-left corner free: "best" picks it.
     let best = svg::render(&blocking_figure(), &Style::default()).unwrap();
     assert!(best.svg.contains("data-position=\"TopLeft\""));

@@ -266,7 +266,11 @@ impl MetricFilter {
                 "{text:?}: only a blocking probability can be written in %"
             )));
         }
-        let value = number.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(bad)?;
+        let value = number
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(bad)?;
         Ok(MetricFilter {
             metric,
             comparison,
@@ -346,7 +350,11 @@ impl SortKey {
         if *self == SortKey::Created {
             qb.push(format!(" ORDER BY {seq}{dir}"));
         } else {
-            let collate = if *self == SortKey::Name { " COLLATE NOCASE" } else { "" };
+            let collate = if *self == SortKey::Name {
+                " COLLATE NOCASE"
+            } else {
+                ""
+            };
             qb.push(format!(
                 " ORDER BY {key} IS NULL, {key}{collate}{dir}, {seq} DESC"
             ));
@@ -367,7 +375,9 @@ impl SortKey {
         qb: &mut QueryBuilder<'_, Sqlite>,
     ) {
         let key = self.expr().unwrap_or_else(|| "NULL".to_owned());
-        qb.push(format!("SELECT {columns} FROM (SELECT runs.seq AS page_seq, {key} AS page_key FROM runs"));
+        qb.push(format!(
+            "SELECT {columns} FROM (SELECT runs.seq AS page_seq, {key} AS page_key FROM runs"
+        ));
         self.push_join(qb);
         filter.push_where(qb);
         self.push_order_by(&key, "runs.seq", descending, qb);

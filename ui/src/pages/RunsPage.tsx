@@ -19,7 +19,7 @@ import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
 import '../history.css';
 import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
-import { formatBytes, formatCount, formatEta } from '../lib/units';
+import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/units';
 import { mergeProgress, progressLabel } from './run/progress';
 import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
 import { useRunWindow } from './runs/useRunWindow';
@@ -53,13 +53,6 @@ function toQuery(f: Filters, search: string): Omit<ListQuery, 'offset' | 'limit'
 
 /** The list's order by a column of the results cache (null: newest first). */
 export type ResultSort = { key: 'mean_blocking' | 'highest_blocking'; desc: boolean } | null;
-
-/** A probability as a results column shows it: 0, 1.23e-4 or 0.0123. */
-export function formatProbability(v: number | null | undefined): string | null {
-  if (v === null || v === undefined) return null;
-  if (v === 0) return '0';
-  return Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
-}
 
 /** The results part of the query: the order and the metric condition. */
 function resultsQuery(sort: ResultSort, condition: string): Pick<ListQuery, 'sort' | 'descending' | 'metric_filters'> {

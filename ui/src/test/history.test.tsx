@@ -7,6 +7,7 @@ import { App } from '../App';
 import { Markdown } from '../lib/markdown';
 import { shortcutFor } from '../lib/shortcuts';
 import { ComparePage } from '../pages/ComparePage';
+import { orderRuns } from '../pages/SweepDetailPage';
 import { RunAnnotations } from '../pages/run/RunAnnotations';
 import { renderWith } from './render';
 
@@ -267,5 +268,14 @@ describe('results beside runs', () => {
     await userEvent.clear(screen.getByTestId('runs-metric-filter'));
     await userEvent.type(screen.getByTestId('runs-metric-filter'), 'blocking@900 < lots');
     expect(await screen.findByTestId('runs-error')).toHaveTextContent('invalid metric filter');
+  });
+
+  it("orders a sweep's runs by a result, runs without it last, and back to queue order", () => {
+    const queue = [none, high, low, short];
+    const ids = (runs: typeof queue) => runs.map((r) => r.name);
+    expect(ids(orderRuns(queue, { column: 'mean_blocking', desc: false }))).toEqual(['low', 'short', 'high', 'no results']);
+    expect(ids(orderRuns(queue, { column: 'highest_blocking', desc: true }))).toEqual(['high', 'short', 'low', 'no results']);
+    expect(ids(orderRuns(queue, { column: 'loads', desc: false }))).toEqual(['short', 'high', 'low', 'no results']);
+    expect(orderRuns(queue, null)).toBe(queue);
   });
 });

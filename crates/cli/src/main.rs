@@ -5,16 +5,16 @@
 mod artifacts;
 mod cluster;
 mod history;
+mod list;
 mod output;
+mod plot;
 mod sweeps;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use fusion_desk_core::{
-    configs, supervisor, CreateRunRequest, Desk, DeskError, DeskOptions, ListQuery, RunStatus,
-};
+use fusion_desk_core::{configs, supervisor, CreateRunRequest, Desk, DeskError, DeskOptions};
 
 #[derive(Parser)]
 #[command(
@@ -52,35 +52,8 @@ enum Command {
         #[arg(long, value_name = "local|PROFILE")]
         executor: Option<String>,
     },
-    /// List runs, newest first.
-    List {
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        #[arg(long, default_value_t = 0)]
-        offset: u32,
-        /// Only runs made from this template.
-        #[arg(long)]
-        template: Option<String>,
-        /// Only runs on this network (`topology_settings.network`).
-        #[arg(long)]
-        network: Option<String>,
-        /// Only runs with this tag.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Only runs created on or after this date (YYYY-MM-DD) or RFC 3339 time.
-        #[arg(long, value_name = "DATE")]
-        since: Option<String>,
-        /// Only runs created on or before this date (the whole day) or time.
-        #[arg(long, value_name = "DATE")]
-        until: Option<String>,
-        /// Only the runs of this sweep.
-        #[arg(long, value_name = "SWEEP_ID")]
-        sweep: Option<String>,
-    },
+    /// List runs, newest first, or sorted and filtered by their results.
+    List(list::ListArgs),
     /// Show one run.
     Show { id: String },
     /// Wait until a run is finished.
@@ -148,6 +121,9 @@ enum Command {
     Note(history::NoteArgs),
     /// Compare runs: the config keys that differ and the final metrics.
     Compare(history::CompareArgs),
+    /// Draw a publication figure of runs or a sweep (PDF, SVG, PNG, CSV or a
+    /// matplotlib script).
+    Plot(plot::PlotArgs),
     /// Delete finished runs older than some days (list them with --dry-run).
     Cleanup(history::CleanupArgs),
 }
@@ -255,32 +231,8 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             let run = desk.create(&req).await?;
             out.run(&run);
         }
-        Command::List {
-            status,
-            search,
-            limit,
-            offset,
-            template,
-            network,
-            tag,
-            since,
-            until,
-            sweep,
-        } => {
-            let query = ListQuery {
-                status: status.as_deref().map(RunStatus::parse).transpose()?,
-                search: search.clone(),
-                offset: Some(*offset),
-                limit: Some(*limit),
-                template: template.clone(),
-                network: network.clone(),
-                tag: tag.clone(),
-                created_after: since.clone(),
-                created_before: until.clone(),
-                sweep_id: sweep.clone(),
-            };
-            out.page(&desk.list(&query).await?);
-        }
+        Command::List(args) => list::list(&desk, args, cli.json).await?,
+        Command::Plot(args) => plot::plot(&desk, args, cli.json).await?,
         Command::Show { id } => {
             let run = desk.get(id).await?;
             let diff = desk.template_diff(id).await.ok();

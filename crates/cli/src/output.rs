@@ -6,7 +6,7 @@ use fusion_desk_core::configs::TemplateDiff;
 use fusion_desk_core::live::{LoadEnd, LoadProgress, LogMessage, RunProgress};
 use fusion_desk_core::model::TemplateInfo;
 use fusion_desk_core::settings::SettingsView;
-use fusion_desk_core::{Desk, DeskError, Run, RunPage};
+use fusion_desk_core::{Desk, DeskError, Run};
 
 pub struct Printer {
     pub json: bool,
@@ -69,32 +69,6 @@ impl Printer {
             for l in &p.loads {
                 println!("  {}", load_line(l));
             }
-        }
-    }
-
-    pub fn page(&self, page: &RunPage) {
-        if self.json {
-            return self.print_json(page);
-        }
-        println!("{:<12}  {:<9}  {:<19}  NAME", "ID", "STATUS", "CREATED");
-        for run in &page.runs {
-            println!(
-                "{:<12}  {:<9}  {:<19}  {}",
-                run.id,
-                run.status.as_str(),
-                run.created_at
-                    .get(..19)
-                    .unwrap_or(&run.created_at)
-                    .replace('T', " "),
-                run.name
-            );
-        }
-        let shown = page.runs.len() as u32;
-        if page.total > shown {
-            println!(
-                "({shown} of {} runs; use --offset and --limit for more)",
-                page.total
-            );
         }
     }
 

@@ -2,7 +2,8 @@
 //! `cargo build --release --bins && cargo bench -p fusion-desk-core --bench lifecycle`):
 //! - cancel latency, from the cancel call to an empty process group, for a
 //!   simulator that honours SIGTERM and one that ignores it (grace 0);
-//! - listing 10 000 runs with a status filter and a name search, from the core.
+//! - listing 10 000 runs with a status filter and a name search, and sorted
+//!   and filtered by metrics of the results cache, from the core.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -106,10 +107,11 @@ async fn list_10k() {
     let t0 = Instant::now();
     let mut tx = desk.store().pool().begin().await.unwrap();
     for i in 0..10_000 {
+        let id = RunId::generate();
         sqlx::query(
             "INSERT INTO runs (id, name, template, status, created_at, updated_at) VALUES (?, ?, 'quick', ?, ?, ?)",
         )
-        .bind(RunId::generate().as_str())
+        .bind(id.as_str())
         .bind(format!("sweep {} nsfnet k={}", i, i % 7))
         .bind(statuses[i % statuses.len()])
         .bind(fusion_desk_core::timestamp::now())
@@ -117,6 +119,31 @@ async fn list_10k() {
         .execute(&mut *tx)
         .await
         .unwrap();
+        // A results summary for 9 runs in 10, blocking at 900 E for most.
+        if i % 10 != 0 {
+            let mean = (i * 7919 % 10007) as f64 / 10007.0 * 0.1;
+            sqlx::query(
+                "INSERT INTO run_metrics (run_id, mean_blocking, highest_erlang, highest_blocking, loads, \
+                 iterations, duration_seconds, computed_at) VALUES (?, ?, 900, ?, 3, 3, 60, '')",
+            )
+            .bind(id.as_str())
+            .bind(mean)
+            .bind(mean * 2.0)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            for (erlang, blocking) in [(300.0, 0.0), (600.0, mean), (900.0, mean * 2.0)] {
+                sqlx::query(
+                    "INSERT INTO run_load_metrics (run_id, erlang, blocking, iterations) VALUES (?, ?, ?, 3)",
+                )
+                .bind(id.as_str())
+                .bind(erlang)
+                .bind(blocking)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+        }
     }
     tx.commit().await.unwrap();
     println!(
@@ -160,6 +187,30 @@ async fn list_10k() {
             "tag (none match)",
             ListQuery {
                 tag: Some("paper".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "sorted by mean blocking",
+            ListQuery {
+                sort: Some("mean_blocking".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "sorted by mean blocking, highest first, page 100",
+            ListQuery {
+                sort: Some("mean_blocking".into()),
+                descending: Some(true),
+                offset: Some(4_950),
+                ..Default::default()
+            },
+        ),
+        (
+            "blocking@900<1%, sorted by blocking@900",
+            ListQuery {
+                sort: Some("blocking@900".into()),
+                metric_filters: Some(vec!["blocking@900<1%".into()]),
                 ..Default::default()
             },
         ),

@@ -34,5 +34,6 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::notices::NoticeTarget::export_all_to(dir)?;
     crate::history::export_bindings(dir)?;
     crate::compare::export_bindings(dir)?;
+    crate::plots::export_bindings(dir)?;
     Ok(())
 }

@@ -646,6 +646,8 @@ impl Desk {
                 &dir.sim_log(),
             ))
         };
+        // What it saved before it stopped still counts in the history.
+        self.record_metrics_quietly(id, Some(&finish.completed_at)).await;
         if self.store().finish(id, &finish).await? {
             self.emit_row(id).await?;
         }
@@ -662,6 +664,9 @@ impl Desk {
             error_message: outcome.error_message(&dir.sim_log()),
             completed_at: outcome.finished_at.clone(),
         };
+        // Summarised before the run turns terminal, so whoever sees it ended
+        // sees its results in the list too.
+        self.record_metrics_quietly(id, Some(&finish.completed_at)).await;
         if self.store().finish(id, &finish).await? {
             self.measure_disk_use_quietly(id).await;
             self.emit_row(id).await?;

@@ -19,6 +19,7 @@ pub mod live;
 pub mod model;
 pub mod notices;
 pub mod outcome;
+pub mod plots;
 pub mod procfs;
 pub mod reported_results;
 pub mod run_id;

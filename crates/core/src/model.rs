@@ -101,6 +101,10 @@ pub struct Run {
     /// Size of the run's folder when last measured (at its end, or on demand).
     #[ts(type = "number | null")]
     pub disk_bytes: Option<u64>,
+    /// The summary of the run's results, once it has ended and they were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub metrics: Option<crate::history::RunMetrics>,
 }
 
 /// What the new-run page and `fdesk create` send.
@@ -162,6 +166,21 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional)]
     pub sweep_id: Option<String>,
+    /// The order: `created` (the default), `name`, or a metric of the
+    /// results cache (`mean_blocking`, `blocking@900`, …); runs without the
+    /// metric come last.
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<String>,
+    /// Reverses `sort` (default: newest first, else ascending).
+    #[serde(default)]
+    #[ts(optional)]
+    pub descending: Option<bool>,
+    /// Conditions on metrics, all of which a run must meet
+    /// (`blocking@900<1%`, `mean_blocking<=0.01`, `loads>=3`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub metric_filters: Option<Vec<String>>,
 }
 
 impl ListQuery {

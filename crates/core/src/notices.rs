@@ -257,6 +257,7 @@ mod tests {
             note: String::new(),
             network: None,
             disk_bytes: None,
+            metrics: None,
         }
     }
 

@@ -55,6 +55,9 @@ pub struct RunRow {
     pub disk_bytes: Option<i64>,
     /// The run's tags joined by U+001F (see RUN_COLUMNS); None without tags.
     pub tags: Option<String>,
+    /// The results cache's row and loads as JSON (see history::metrics).
+    pub metrics: Option<String>,
+    pub load_metrics: Option<String>,
 }
 
 impl RunRow {
@@ -96,6 +99,10 @@ impl RunRow {
             note: self.note,
             network: self.network,
             disk_bytes: self.disk_bytes.map(|b| b.max(0) as u64),
+            metrics: crate::history::metrics::from_columns(
+                self.metrics.as_deref(),
+                self.load_metrics.as_deref(),
+            ),
         }
     }
 
@@ -145,11 +152,20 @@ pub struct Store {
     pool: SqlitePool,
 }
 
+/// The columns of a [`RunRow`] from the table named `runs`: the row, its tags
+/// and its cached metrics as JSON (history::metrics), each in one subquery.
 pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
     cancel_requested_at, created_at, started_at, completed_at, updated_at, \
     executor, slurm_job_id, slurm_array_task, status_detail, sweep_id, rerun_of, note, network, disk_bytes, \
-    (SELECT group_concat(tag, char(31)) FROM run_tags WHERE run_tags.run_id = runs.id) AS tags";
+    (SELECT group_concat(tag, char(31)) FROM run_tags WHERE run_tags.run_id = runs.id) AS tags, \
+    (SELECT json_object('mean_blocking', mean_blocking, 'highest_erlang', highest_erlang, \
+     'highest_blocking', highest_blocking, 'bit_rate_blocking', bit_rate_blocking, 'loads', loads, \
+     'iterations', iterations, 'duration_seconds', duration_seconds, 'per_load', json_array()) \
+     FROM run_metrics WHERE run_metrics.run_id = runs.id) AS metrics, \
+    (SELECT json_group_array(json_object('erlang', erlang, 'blocking', blocking, \
+     'ci_half_width', ci_half_width, 'bit_rate_blocking', bit_rate_blocking, 'iterations', iterations)) \
+     FROM run_load_metrics WHERE run_load_metrics.run_id = runs.id) AS load_metrics";
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
@@ -267,12 +283,10 @@ impl Store {
             .clamp(1, ListQuery::MAX_LIMIT);
         let offset = q.offset.unwrap_or(0);
         let filter = crate::history::query::Filter::from_query(q)?;
-        let mut rows = sqlx::QueryBuilder::new(format!("SELECT {RUN_COLUMNS} FROM runs"));
-        filter.push_where(&mut rows);
-        rows.push(" ORDER BY seq DESC LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        let sort = crate::history::SortKey::parse(q.sort.as_deref().unwrap_or(""))?;
+        let descending = q.descending.unwrap_or(sort == crate::history::SortKey::Created);
+        let mut rows = sqlx::QueryBuilder::new("");
+        sort.push_page(RUN_COLUMNS, &filter, descending, limit, offset, &mut rows);
         let rows = rows.build_query_as::<RunRow>().fetch_all(&self.pool).await?;
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM runs");
         filter.push_where(&mut count);

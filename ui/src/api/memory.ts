@@ -43,7 +43,15 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
-import { compareRuns, MAX_NOTE_BYTES, normalizeTags, runMatches, templateChanges } from './memoryHistory';
+import {
+  compareRuns,
+  MAX_NOTE_BYTES,
+  metricFiltersMatch,
+  normalizeTags,
+  runMatches,
+  sortRuns,
+  templateChanges,
+} from './memoryHistory';
 import type { TemplateDiff } from '../bindings/TemplateDiff';
 import { MEMORY_SCHEMA } from './setup';
 import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
@@ -484,7 +492,10 @@ export class MemoryBackend implements Backend {
 
   listRuns(query: ListQuery): Promise<RunPage> {
     return this.handle('listRuns', [query], () => {
-      const matches = this.newestFirst().filter((r) => runMatches(r, query));
+      const matches = sortRuns(
+        this.newestFirst().filter((r) => runMatches(r, query) && metricFiltersMatch(r, query)),
+        query,
+      );
       const offset = Math.max(0, query.offset ?? 0);
       const limit = Math.min(1000, Math.max(1, query.limit ?? 50));
       return { runs: matches.slice(offset, offset + limit).map(copyRun), total: matches.length, offset, limit };

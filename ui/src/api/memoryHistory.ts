@@ -153,3 +153,86 @@ export function compareRuns(runs: Run[], configs: string[], tables: ResultsTable
   const erlangs = [...new Set(compared.flatMap((r) => r.points.map((p) => p.erlang)))].sort((a, b) => a - b);
   return { runs: compared, erlangs, diff };
 }
+
+// ---- the results cache: sorting and filtering by metrics, as the core does ----
+
+type Metric = { kind: 'run'; key: 'mean_blocking' | 'highest_blocking' | 'highest_erlang' | 'bit_rate_blocking' | 'loads' | 'iterations' | 'duration_seconds' } | { kind: 'load'; erlang: number };
+
+const RUN_METRICS: Record<string, Extract<Metric, { kind: 'run' }>['key']> = {
+  mean_blocking: 'mean_blocking',
+  highest_blocking: 'highest_blocking',
+  highest_erlang: 'highest_erlang',
+  bit_rate_blocking: 'bit_rate_blocking',
+  loads: 'loads',
+  iterations: 'iterations',
+  duration: 'duration_seconds',
+  duration_seconds: 'duration_seconds',
+};
+
+function parseMetric(text: string): Metric {
+  const t = text.trim().toLowerCase();
+  if (t.startsWith('blocking@')) {
+    const e = Number(t.slice('blocking@'.length).replace(/e$/, '').trim());
+    if (!t.slice('blocking@'.length).trim() || !Number.isFinite(e) || e < 0) {
+      throw err('invalid_input', `"${text}": expected blocking@<load in Erlang>, e.g. blocking@900`);
+    }
+    return { kind: 'load', erlang: e };
+  }
+  const key = RUN_METRICS[t];
+  if (!key) throw err('invalid_input', `unknown metric "${text}"`);
+  return { kind: 'run', key };
+}
+
+export function metricValue(run: Run, m: Metric): number | null {
+  const s = run.metrics;
+  if (!s) return null;
+  if (m.kind === 'load') return s.per_load.find((l) => l.erlang === m.erlang)?.blocking ?? null;
+  return s[m.key] ?? null;
+}
+
+type MetricFilter = { metric: Metric; op: '<' | '<=' | '>' | '>=' | '='; value: number };
+
+function parseMetricFilter(text: string): MetricFilter {
+  const m = /^\s*([^<>=]+?)\s*(<=|>=|<|>|=)\s*([^%]+?)\s*(%?)\s*$/.exec(text);
+  const value = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isFinite(value)) throw err('invalid_input', `invalid metric filter "${text}": expected <metric><op><number>, e.g. blocking@900<1%`);
+  const metric = parseMetric(m[1]);
+  return { metric, op: m[2] as MetricFilter['op'], value: m[4] ? value / 100 : value };
+}
+
+export function metricFiltersMatch(run: Run, q: ListQuery): boolean {
+  return (q.metric_filters ?? [])
+    .filter((f) => f.trim())
+    .map(parseMetricFilter)
+    .every((f) => {
+      const v = metricValue(run, f.metric);
+      if (v === null) return false;
+      switch (f.op) {
+        case '<':
+          return v < f.value;
+        case '<=':
+          return v <= f.value;
+        case '>':
+          return v > f.value;
+        case '>=':
+          return v >= f.value;
+        default:
+          return v === f.value;
+      }
+    });
+}
+
+/** `runs` newest first, ordered by `q.sort`: runs without the value last, ties newest first. */
+export function sortRuns(runs: Run[], q: ListQuery): Run[] {
+  const sort = q.sort?.trim().toLowerCase() ?? '';
+  if (!sort || sort === 'created') return q.descending === false ? [...runs].reverse() : runs;
+  const desc = q.descending ?? false;
+  const key: (r: Run) => number | string | null = sort === 'name' ? (r) => r.name.toLowerCase() : ((m) => (r: Run) => metricValue(r, m))(parseMetric(sort));
+  return [...runs].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
+    const o = x < y ? -1 : x > y ? 1 : 0;
+    return desc ? -o : o;
+  });
+}

@@ -17,4 +17,19 @@ created_before?: string,
 /**
  * Only the runs of this sweep (re-runs in it included).
  */
-sweep_id?: string, };
+sweep_id?: string, 
+/**
+ * The order: `created` (the default), `name`, or a metric of the
+ * results cache (`mean_blocking`, `blocking@900`, …); runs without the
+ * metric come last.
+ */
+sort?: string, 
+/**
+ * Reverses `sort` (default: newest first, else ascending).
+ */
+descending?: boolean, 
+/**
+ * Conditions on metrics, all of which a run must meet
+ * (`blocking@900<1%`, `mean_blocking<=0.01`, `loads>=3`).
+ */
+metric_filters?: Array<string>, };

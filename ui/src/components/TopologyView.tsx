@@ -45,8 +45,12 @@ export interface TopologyViewProps {
   ariaLabel?: string;
 }
 
-/** Sequential ramp, low → high usage (readable on light and dark backgrounds). */
-export const USAGE_RAMP = ['#3b6fd4', '#2aa3b8', '#5bb95c', '#e2b33a', '#e0703a', '#d23a3a'];
+/**
+ * Sequential ramp, low → high usage: viridis (perceptually uniform, readable
+ * with the common colour-vision deficiencies and in greyscale), sampled at
+ * nine even steps.
+ */
+export const USAGE_RAMP = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#fde725'];
 
 function hexToRgb(h: string): [number, number, number] {
   const n = parseInt(h.slice(1), 16);

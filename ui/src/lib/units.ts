@@ -39,3 +39,10 @@ const intFmt = new Intl.NumberFormat('en-US');
 export function formatCount(n: number): string {
   return intFmt.format(n);
 }
+
+/** A probability as a results column shows it: 0, 1.23e-4 or 0.0123 (null when unknown). */
+export function formatProbability(v: number | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  if (v === 0) return '0';
+  return Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
+}

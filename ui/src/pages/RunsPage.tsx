@@ -19,7 +19,7 @@ import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
 import '../history.css';
 import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
-import { formatBytes, formatCount, formatEta } from '../lib/units';
+import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/units';
 import { mergeProgress, progressLabel } from './run/progress';
 import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
 import { useRunWindow } from './runs/useRunWindow';
@@ -51,6 +51,20 @@ function toQuery(f: Filters, search: string): Omit<ListQuery, 'offset' | 'limit'
   return q;
 }
 
+/** The list's order by a column of the results cache (null: newest first). */
+export type ResultSort = { key: 'mean_blocking' | 'highest_blocking'; desc: boolean } | null;
+
+/** The results part of the query: the order and the metric condition. */
+function resultsQuery(sort: ResultSort, condition: string): Pick<ListQuery, 'sort' | 'descending' | 'metric_filters'> {
+  const q: Pick<ListQuery, 'sort' | 'descending' | 'metric_filters'> = {};
+  if (sort) {
+    q.sort = sort.key;
+    q.descending = sort.desc;
+  }
+  if (condition.trim()) q.metric_filters = [condition.trim()];
+  return q;
+}
+
 /** Whether a shown run still passes the filters a field of `run_updated` can change. */
 function stillMatches(run: Run, f: Filters): boolean {
   return (f.status === 'ALL' || run.status === f.status) && (!f.tag || run.tags.includes(f.tag)) && !f.search.trim();
@@ -62,7 +76,14 @@ export function RunsPage() {
   const backend = useBackend();
   const [filters, setFilters] = useState<Filters>(() => remembered.get(backend) ?? EMPTY_FILTERS);
   const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
-  const query = useMemo(() => toQuery(filters, search), [filters, search]);
+  const [sort, setSort] = useState<ResultSort>(null);
+  const [condition, setCondition] = useState('');
+  const debouncedCondition = useDebounced(condition, SEARCH_DEBOUNCE_MS);
+  const query = useMemo(
+    () => ({ ...toQuery(filters, search), ...resultsQuery(sort, debouncedCondition) }),
+    [filters, search, sort, debouncedCondition],
+  );
+  const byResults = sort !== null || debouncedCondition.trim() !== '';
   const list = useRunWindow(backend, query);
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const lastClicked = useRef<number | null>(null);
@@ -143,7 +164,8 @@ export function RunsPage() {
         // have left the filtered set. A run not shown may be new or newly
         // matching: the refresh puts it where it belongs.
         const run = event.run;
-        if (!list.replaceRun(run) || !stillMatches(run, filters)) scheduleRefetch();
+        // A run's results may move it in an order or a condition by them.
+        if (!list.replaceRun(run) || !stillMatches(run, filters) || byResults) scheduleRefetch();
         break;
       }
       case 'run_deleted':
@@ -306,7 +328,7 @@ export function RunsPage() {
         />
       ) : (
         <tr key={`loading-${i}`} className="row-loading" style={{ height: ROW_HEIGHT }}>
-          <td colSpan={10}>
+          <td colSpan={12}>
             <span className="skeleton" />
           </td>
         </tr>
@@ -334,6 +356,20 @@ export function RunsPage() {
       </header>
 
       <RunFilters value={filters} onChange={setFilters} />
+      <div className="results-filter">
+        <label>
+          Results
+          <input
+            type="text"
+            value={condition}
+            placeholder="e.g. blocking@900<1% or mean_blocking<=0.01"
+            aria-label="Condition on results"
+            spellCheck={false}
+            onChange={(e) => setCondition(e.target.value)}
+            data-testid="runs-metric-filter"
+          />
+        </label>
+      </div>
 
       {selected.size > 0 && (
         <div className="bulk-bar" role="toolbar" aria-label="Selected runs" data-testid="bulk-bar">
@@ -442,6 +478,8 @@ export function RunsPage() {
                     <th className="col-progress">Progress</th>
                     <th>Template</th>
                     <th>Network</th>
+                    <SortHeader label="Mean blocking" column="mean_blocking" sort={sort} onSort={setSort} />
+                    <SortHeader label="Blocking, top load" column="highest_blocking" sort={sort} onSort={setSort} />
                     <th>Created</th>
                     <th className="num">Duration</th>
                     <th className="num">Disk</th>
@@ -542,6 +580,16 @@ const RunRow = memo(function RunRow({ index, run, now, cached, selected, cursor,
         {run.template}
       </td>
       <td className="cell-template">{run.network ?? <span className="muted">—</span>}</td>
+      <td className="num mono" data-testid={`run-mean-blocking-${run.id}`}>
+        {formatProbability(run.metrics?.mean_blocking) ?? <span className="muted">—</span>}
+      </td>
+      <td
+        className="num mono"
+        data-testid={`run-highest-blocking-${run.id}`}
+        title={run.metrics?.highest_erlang != null ? `at ${run.metrics.highest_erlang} Erlang` : undefined}
+      >
+        {formatProbability(run.metrics?.highest_blocking) ?? <span className="muted">—</span>}
+      </td>
       <td className="cell-time">
         <Time value={run.created_at} />
       </td>
@@ -554,6 +602,20 @@ const RunRow = memo(function RunRow({ index, run, now, cached, selected, cursor,
     </tr>
   );
 });
+
+/** A column header that orders the list by a result: ascending, then descending, then newest first again. */
+function SortHeader({ label, column, sort, onSort }: { label: string; column: NonNullable<ResultSort>['key']; sort: ResultSort; onSort: (s: ResultSort) => void }) {
+  const active = sort?.key === column;
+  const next: ResultSort = !active ? { key: column, desc: false } : !sort.desc ? { key: column, desc: true } : null;
+  return (
+    <th className="num" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="th-sort" onClick={() => onSort(next)} data-testid={`sort-${column}`}>
+        {label}
+        {active ? (sort.desc ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+}
 
 /** A running run's progress in its row, following the run's progress stream while the row is shown. */
 function RowProgress({ id, cached }: { id: string; cached: RunProgress | null }) {

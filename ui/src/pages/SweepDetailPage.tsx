@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import './sweeps/sweeps.css';
 import type { DeskError } from '../bindings/DeskError';
+import type { Run } from '../bindings/Run';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import { toDeskError, useBackend } from '../api/backend';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -9,12 +10,34 @@ import { ConfirmModal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { href, navigate } from '../lib/router';
+import { formatProbability } from '../lib/units';
 import { SweepProgress } from './sweeps/SweepProgress';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
 
 /** Where the comparison of the sweep's runs lives. */
 export function compareHref(runIds: string[]): string {
   return href({ page: 'compare', ids: runIds });
+}
+
+type ResultColumn = 'mean_blocking' | 'highest_blocking' | 'loads';
+type ResultOrder = { column: ResultColumn; desc: boolean } | null;
+
+const RESULT_COLUMNS: { column: ResultColumn; label: string }[] = [
+  { column: 'mean_blocking', label: 'Mean blocking' },
+  { column: 'highest_blocking', label: 'Blocking, top load' },
+  { column: 'loads', label: 'Loads' },
+];
+
+/** The sweep's runs in queue order, or by a result (runs without it last, ties in queue order). */
+export function orderRuns(runs: Run[], order: ResultOrder): Run[] {
+  if (!order) return runs;
+  const value = (r: Run) => r.metrics?.[order.column] ?? null;
+  return [...runs].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
+    return order.desc ? y - x : x - y;
+  });
 }
 
 /** One sweep: its group progress, its runs, and what can be done to all of them. */
@@ -25,6 +48,8 @@ export function SweepDetailPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<DeskError | null>(null);
   const [busy, setBusy] = useState<'cancel' | 'rerun' | null>(null);
   const [confirm, setConfirm] = useState(false);
+  const [order, setOrder] = useState<ResultOrder>(null);
+  const ordered = useMemo(() => (detail ? orderRuns(detail.runs, order) : []), [detail, order]);
   const tick = useSweepRefresh((e) => e.type !== 'run_updated' || e.run.sweep_id === id);
 
   useEffect(() => {
@@ -143,10 +168,22 @@ export function SweepDetailPage({ id }: { id: string }) {
               <th>Status</th>
               <th>Started</th>
               <th>Completed</th>
+              {RESULT_COLUMNS.map(({ column, label }) => {
+                const active = order?.column === column;
+                const next: ResultOrder = !active ? { column, desc: false } : !order.desc ? { column, desc: true } : null;
+                return (
+                  <th key={column} className="num" aria-sort={active ? (order.desc ? 'descending' : 'ascending') : 'none'}>
+                    <button type="button" className="th-sort" onClick={() => setOrder(next)} data-testid={`sweep-sort-${column}`}>
+                      {label}
+                      {active ? (order.desc ? ' ▼' : ' ▲') : ''}
+                    </button>
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
-            {runs.map((r) => (
+            {ordered.map((r) => (
               <tr
                 key={r.id}
                 className="clickable"
@@ -172,6 +209,11 @@ export function SweepDetailPage({ id }: { id: string }) {
                 <td>
                   <Time value={r.completed_at} />
                 </td>
+                <td className="num mono" data-testid={`sweep-mean-blocking-${r.id}`}>
+                  {formatProbability(r.metrics?.mean_blocking) ?? <span className="muted">—</span>}
+                </td>
+                <td className="num mono">{formatProbability(r.metrics?.highest_blocking) ?? <span className="muted">—</span>}</td>
+                <td className="num mono">{r.metrics ? r.metrics.loads : <span className="muted">—</span>}</td>
               </tr>
             ))}
           </tbody>

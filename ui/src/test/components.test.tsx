@@ -377,3 +377,16 @@ function parseTranslate(t: string): [number, number] {
   if (!m) throw new Error(t);
   return [Number(m[1]), Number(m[2])];
 }
+
+describe('the usage ramp', () => {
+  it('runs through viridis from dark purple to yellow, getting lighter all the way', () => {
+    expect(rampColor(0)).toBe('rgb(68, 1, 84)');
+    expect(rampColor(1)).toBe('rgb(253, 231, 37)');
+    const lightness = (c: string) => {
+      const [r, g, b] = c.match(/\d+/g)!.map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const steps = Array.from({ length: 21 }, (_, i) => lightness(rampColor(i / 20)));
+    expect(steps.every((v, i) => i === 0 || v > steps[i - 1])).toBe(true);
+  });
+});

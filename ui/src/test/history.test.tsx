@@ -7,6 +7,7 @@ import { App } from '../App';
 import { Markdown } from '../lib/markdown';
 import { shortcutFor } from '../lib/shortcuts';
 import { ComparePage } from '../pages/ComparePage';
+import { orderRuns } from '../pages/SweepDetailPage';
 import { RunAnnotations } from '../pages/run/RunAnnotations';
 import { renderWith } from './render';
 
@@ -221,5 +222,62 @@ describe('clean-up', () => {
     await act(() => new Promise((r) => setTimeout(r, 0)));
     await expect(backend.getRun('eeeeeeeeeee1')).rejects.toMatchObject({ code: 'not_found' });
     expect((await backend.getRun('eeeeeeeeeee2')).status).toBe('FAILED');
+  });
+});
+
+describe('results beside runs', () => {
+  const summary = (mean: number, at900: number | null) => ({
+    mean_blocking: mean,
+    highest_erlang: at900 === null ? 600 : 900,
+    highest_blocking: at900 ?? mean,
+    bit_rate_blocking: null,
+    loads: at900 === null ? 2 : 3,
+    iterations: 3,
+    duration_seconds: 12,
+    per_load: [
+      { erlang: 300, blocking: 0, ci_half_width: 0.0004, bit_rate_blocking: null, iterations: 3 },
+      { erlang: 600, blocking: mean, ci_half_width: 0.001, bit_rate_blocking: null, iterations: 3 },
+      ...(at900 === null ? [] : [{ erlang: 900, blocking: at900, ci_half_width: 0.002, bit_rate_blocking: null, iterations: 3 }]),
+    ],
+  });
+  const low = makeRun({ id: 'dddddddddd01', name: 'low', status: 'COMPLETED', metrics: summary(0.0002, 0.004) });
+  const high = makeRun({ id: 'dddddddddd02', name: 'high', status: 'COMPLETED', metrics: summary(0.03, 0.08) });
+  const short = makeRun({ id: 'dddddddddd03', name: 'short', status: 'CANCELLED', metrics: summary(0.01, null) });
+  const none = makeRun({ id: 'dddddddddd04', name: 'no results', status: 'FAILED' });
+  const order = () => screen.getAllByTestId(/^run-row-/).map((r) => r.getAttribute('data-testid')!.replace('run-row-', ''));
+
+  it('shows metric columns, sorts by them with runs without results last, and filters by a condition', async () => {
+    backend = new MemoryBackend({ runs: [low, high, short, none], timing: null });
+    render(<App backend={backend} />);
+    await screen.findByTestId('run-row-dddddddddd01');
+    expect(screen.getByTestId('run-mean-blocking-dddddddddd01')).toHaveTextContent('2.00e-4');
+    expect(screen.getByTestId('run-mean-blocking-dddddddddd02')).toHaveTextContent('0.0300');
+    expect(screen.getByTestId('run-highest-blocking-dddddddddd02')).toHaveTextContent('0.0800');
+    expect(screen.getByTestId('run-mean-blocking-dddddddddd04')).toHaveTextContent('—');
+    const newestFirst = order();
+
+    await userEvent.click(screen.getByTestId('sort-mean_blocking'));
+    await waitFor(() => expect(order()).toEqual(['dddddddddd01', 'dddddddddd03', 'dddddddddd02', 'dddddddddd04']));
+    expect(backend.callsOf('listRuns').at(-1)?.[0]).toMatchObject({ sort: 'mean_blocking', descending: false });
+    await userEvent.click(screen.getByTestId('sort-mean_blocking'));
+    await waitFor(() => expect(order()).toEqual(['dddddddddd02', 'dddddddddd03', 'dddddddddd01', 'dddddddddd04']));
+    await userEvent.click(screen.getByTestId('sort-mean_blocking'));
+    // A third click goes back to newest first.
+    await waitFor(() => expect(order()).toEqual(newestFirst));
+
+    await userEvent.type(screen.getByTestId('runs-metric-filter'), 'blocking@900<1%');
+    await waitFor(() => expect(order()).toEqual(['dddddddddd01']));
+    await userEvent.clear(screen.getByTestId('runs-metric-filter'));
+    await userEvent.type(screen.getByTestId('runs-metric-filter'), 'blocking@900 < lots');
+    expect(await screen.findByTestId('runs-error')).toHaveTextContent('invalid metric filter');
+  });
+
+  it("orders a sweep's runs by a result, runs without it last, and back to queue order", () => {
+    const queue = [none, high, low, short];
+    const ids = (runs: typeof queue) => runs.map((r) => r.name);
+    expect(ids(orderRuns(queue, { column: 'mean_blocking', desc: false }))).toEqual(['low', 'short', 'high', 'no results']);
+    expect(ids(orderRuns(queue, { column: 'highest_blocking', desc: true }))).toEqual(['high', 'short', 'low', 'no results']);
+    expect(ids(orderRuns(queue, { column: 'loads', desc: false }))).toEqual(['short', 'high', 'low', 'no results']);
+    expect(orderRuns(queue, null)).toBe(queue);
   });
 });

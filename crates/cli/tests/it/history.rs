@@ -252,3 +252,45 @@ fn cleanup_dry_run_lists_and_keeps_then_cleanup_deletes_rows_and_folders() {
     assert_eq!(e["code"], "invalid_input");
     assert_eq!(home.runs().len(), 1);
 }
+
+#[test]
+fn list_shows_metric_columns_sorted_and_filtered_by_results() {
+    let home = Home::new(2);
+    // test-sim's blocking at load n (100·n E) is 0.01·n plus 0.001 per
+    // further iteration, averaged over the iterations.
+    let one = finished(&home, &["test_sim.loads=3"]);
+    let three = finished(&home, &["test_sim.loads=3", "test_sim.iterations=3"]);
+    let text = home.ok(&[
+        "list",
+        "--columns",
+        "id,mean_blocking,blocking@300,loads,iterations",
+        "--sort",
+        "mean_blocking",
+        "--desc",
+    ]);
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(
+        lines[0],
+        ["ID", "MEAN_BLOCKING", "BLOCKING@300", "LOADS", "ITERATIONS"]
+    );
+    // test-sim saves an empty sim_block_list: no iteration is on record.
+    assert_eq!(lines[1], [three.as_str(), "0.0210", "0.0310", "3", "0"], "{text}");
+    assert_eq!(lines[2], [one.as_str(), "0.0200", "0.0300", "3", "0"], "{text}");
+
+    let below = home.json(&["list", "--where", "blocking@300<3.05%"]);
+    assert_eq!(ids(&below), vec![one.as_str()]);
+    let m = &below["runs"][0]["metrics"];
+    assert_eq!(m["loads"], 3);
+    assert_eq!(m["per_load"].as_array().unwrap().len(), 3);
+    let ascending = home.json(&["list", "--sort", "blocking@300"]);
+    assert_eq!(ids(&ascending), [one, three]);
+
+    for bad in [
+        &["list", "--where", "mean_blocking<lots"][..],
+        &["list", "--columns", "id,colour"][..],
+        &["list", "--sort", "blocking@"][..],
+    ] {
+        let e = refused(&home, bad);
+        assert_eq!(e["code"], "invalid_input", "{bad:?}: {e}");
+    }
+}

@@ -167,3 +167,142 @@ fn rerun_and_rerun_failed_from_the_command_line() {
     assert_eq!(shown["sweep"]["counts"]["completed"], 1, "{shown}");
     assert_eq!(shown["sweep"]["counts"]["failed"], 1, "{shown}");
 }
+
+/// The points of a CSV written by `fdesk plot --format csv`: (series, x, y).
+fn csv_points(path: &std::path::Path) -> Vec<(String, String, f64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("series,x,y,ci_low,ci_high"));
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (
+                cells[0].to_owned(),
+                cells[1].to_owned(),
+                cells[2].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn plot_draws_a_sweep_against_load_and_against_its_varied_key() {
+    let home = Home::new(2);
+    let out = home.json(&[
+        "sweep",
+        "create",
+        "--template",
+        "quick",
+        "--name",
+        "iterations by k",
+        "--vary",
+        "test_sim.iterations=1..3",
+        "--vary",
+        "routing_settings.k_paths=1,2",
+        "--set",
+        "test_sim.loads=3",
+    ]);
+    let sweep = out["sweep"]["id"].as_str().unwrap().to_owned();
+    for run in out["runs"].as_array().unwrap() {
+        home.ok(&["wait", run["id"].as_str().unwrap(), "--timeout", "60"]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+
+    // Against load: a line per run, as SVG and as a vector PDF.
+    let svg = dir.path().join("curves.svg");
+    home.ok(&[
+        "plot",
+        "--sweep",
+        &sweep,
+        "--out",
+        svg.to_str().unwrap(),
+        "--y-scale",
+        "log",
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(text.matches("class=\"series\"").count(), 6);
+    assert!(text.contains("data-label=\"k_paths=1 · iterations=1\""), "{text}");
+    let pdf = dir.path().join("curves.pdf");
+    home.ok(&[
+        "plot",
+        "--sweep",
+        &sweep,
+        "--out",
+        pdf.to_str().unwrap(),
+        "--size",
+        "3.5x2.5in",
+    ]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // Blocking at 300 E against the varied key, a line per value of the other.
+    let csv = dir.path().join("at300.csv");
+    home.ok(&[
+        "plot",
+        "--sweep",
+        &sweep,
+        "--x",
+        "iterations",
+        "--by",
+        "k_paths",
+        "--y",
+        "blocking@300",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let points = csv_points(&csv);
+    assert_eq!(points.len(), 6);
+    let expected = [(1, 0.03), (2, 0.0305), (3, 0.031)];
+    for k in ["k_paths=1", "k_paths=2"] {
+        let line: Vec<&(String, String, f64)> = points.iter().filter(|p| p.0 == k).collect();
+        assert_eq!(line.len(), 3, "{k}: {points:?}");
+        for ((_, x, y), (want_x, want_y)) in line.iter().zip(expected) {
+            assert_eq!(x, &want_x.to_string());
+            assert!((y - want_y).abs() < 1e-12, "{k} at {x}: {y}");
+        }
+    }
+
+    // A script and its CSV, named after the sweep and what is plotted.
+    let made = home
+        .cmd(&[
+            "plot",
+            "--sweep",
+            &sweep,
+            "--x",
+            "iterations",
+            "--by",
+            "k_paths",
+            "--format",
+            "py",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let stem = "iterations_by_k_mean_blocking-vs-iterations-by-k_paths";
+    let script = std::fs::read_to_string(dir.path().join(format!("{stem}.py"))).unwrap();
+    assert!(
+        script.contains(&format!("DATA = HERE / \"{stem}.csv\"")),
+        "{script}"
+    );
+    assert_eq!(csv_points(&dir.path().join(format!("{stem}.csv"))).len(), 6);
+
+    // Refusals name what is wrong and write nothing.
+    let refused = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = home.cmd(&all).current_dir(dir.path()).output().unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        let e: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(e["code"], "invalid_input", "{args:?}: {e}");
+        e["message"].as_str().unwrap().to_owned()
+    };
+    assert!(refused(&["plot", "--sweep", &sweep, "--by", "k_paths"]).contains("--by"));
+    assert!(refused(&["plot", "--sweep", &sweep, "--x", "colour"]).contains("colour"));
+    assert!(refused(&["plot", "--sweep", &sweep, "--size", "0x1cm"]).contains("size"));
+    assert!(refused(&["plot", "--sweep", &sweep, "--format", "gif"]).contains("gif"));
+    let files = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(
+        files, 5,
+        "curves.svg, curves.pdf, at300.csv, the script and its CSV"
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod cleanup;
 pub mod disk;
+pub mod metrics;
 pub mod query;
 pub mod tags;
 
@@ -21,6 +22,7 @@ use crate::store::Store;
 use crate::timestamp;
 
 pub use cleanup::{CleanupPreview, CleanupQuery, CleanupReport};
+pub use metrics::{LoadMetrics, Metric, MetricFilter, RunMetrics, SortKey};
 
 /// The values in use, for the list's filter menus.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -248,7 +250,8 @@ impl Desk {
     }
 
     /// Fills what rows created before notes and tags lack: the network (from
-    /// each frozen config) and the disk use of finished runs. Runs in the
+    /// each frozen config), the disk use of finished runs and their results
+    /// summary (see [`metrics`]). Runs in the
     /// background after start-up; a row it cannot read keeps an empty network.
     pub async fn backfill_history(&self) -> Result<u32> {
         let rows: Vec<(String, bool, bool)> = sqlx::query_as(
@@ -279,6 +282,8 @@ impl Desk {
         if n > 0 {
             self.emit_event(crate::RunEvent::RunsChanged);
         }
+        // The results cache last (it counts apart: see backfill_metrics).
+        self.backfill_metrics().await?;
         Ok(n)
     }
 }
@@ -290,6 +295,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     CleanupQuery::export_all_to(dir)?;
     CleanupPreview::export_all_to(dir)?;
     CleanupReport::export_all_to(dir)?;
+    RunMetrics::export_all_to(dir)?;
+    LoadMetrics::export_all_to(dir)?;
     Ok(())
 }
 

@@ -1,10 +1,11 @@
 //! The history's filters as SQL: only the conditions a query asks for are
 //! written, so SQLite can pick the index of each (status, template, network,
-//! tag, creation time); the text search scans, which stays in milliseconds on
-//! tens of thousands of rows.
+//! tag, creation time, a metric of the results cache); the text search scans,
+//! which stays in milliseconds on tens of thousands of rows.
 
 use sqlx::{QueryBuilder, Sqlite};
 
+use super::metrics::MetricFilter;
 use crate::error::{DeskError, Result};
 use crate::model::ListQuery;
 use crate::timestamp;
@@ -21,6 +22,8 @@ pub struct Filter {
     sweep_id: Option<String>,
     /// A LIKE pattern with `\` escaping the wildcards of the user's text.
     pattern: Option<String>,
+    /// Conditions on the results cache.
+    metrics: Vec<MetricFilter>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -45,6 +48,11 @@ impl Filter {
                 .transpose()?,
             sweep_id: non_empty(&q.sweep_id),
             pattern: non_empty(&q.search).map(|s| format!("%{}%", escape_like(&s))),
+            metrics: check_count(q.metric_filters.as_deref())?
+                .iter()
+                .filter(|f| !f.trim().is_empty())
+                .map(|f| MetricFilter::parse(f))
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -98,7 +106,24 @@ impl Filter {
                 .push_bind(p.to_lowercase())
                 .push(" ESCAPE '\\'))");
         }
+        for m in &self.metrics {
+            and(qb);
+            m.push_sql(qb);
+        }
     }
+}
+
+/// Most metric conditions one query may carry.
+pub const MAX_METRIC_FILTERS: usize = 16;
+
+fn check_count(filters: Option<&[String]>) -> Result<&[String]> {
+    let filters = filters.unwrap_or_default();
+    if filters.len() > MAX_METRIC_FILTERS {
+        return Err(DeskError::invalid_input(format!(
+            "at most {MAX_METRIC_FILTERS} metric filters at once"
+        )));
+    }
+    Ok(filters)
 }
 
 /// `%`, `_` and `\` of a search are literal.

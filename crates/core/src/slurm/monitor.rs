@@ -371,6 +371,7 @@ impl Desk {
         };
         let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
         let started_at = started_at_of(&dir.exit_file());
+        self.record_metrics_quietly(&id, Some(&finish.completed_at)).await;
         if runs::finish(
             self.store(),
             &id,

@@ -222,3 +222,110 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
     let csv = t.desk.results_csv(&run.id).await.unwrap();
     assert_eq!(csv.lines().count(), 4);
 }
+
+#[tokio::test]
+async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
+    let t = support::desk(3, 1.0).await;
+    t.desk
+        .save_settings(&Settings {
+            simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
+            max_concurrent_runs: 3,
+            cancel_grace_seconds: 1.0,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let create = |k: &str, requests: &str, iters: &str| CreateRunRequest {
+        template: "quick".into(),
+        name: Some(format!("k={k}")),
+        overrides: vec![
+            format!("general_settings.num_requests={requests}"),
+            format!("general_settings.max_iters={iters}"),
+            "general_settings.erlang_start=600".into(),
+            "general_settings.erlang_stop=1000".into(),
+            "general_settings.erlang_step=200".into(),
+            format!("routing_settings.k_paths={k}"),
+        ],
+        ..Default::default()
+    };
+    let mut ids = Vec::new();
+    for k in ["1", "3"] {
+        ids.push(t.desk.create(&create(k, "300", "2")).await.unwrap().id);
+    }
+    // A run far too long to finish, cancelled while it runs.
+    let long = t.desk.create(&create("2", "5000000", "100")).await.unwrap().id;
+    t.wait_for_status(&long, RunStatus::Running).await;
+    for id in &ids {
+        let run = t.desk.wait(id, Some(Duration::from_secs(120))).await.unwrap();
+        assert_eq!(run.status, RunStatus::Completed, "{run:?}");
+    }
+    t.desk.cancel(&long).await.unwrap();
+    let cancelled = t.desk.wait(&long, Some(Duration::from_secs(60))).await.unwrap();
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+
+    // Each finished run's summary agrees with the comparison, which reads
+    // the result files on its own.
+    let compared = t.desk.compare(&ids).await.unwrap();
+    for c in &compared.runs {
+        let run = t.desk.get(&c.id).await.unwrap();
+        let m = run.metrics.expect("summarised when the run ended");
+        assert_eq!(m.loads, 3);
+        assert_eq!(m.mean_blocking, c.metrics.mean_blocking);
+        assert_eq!(m.highest_erlang, Some(1000.0));
+        assert_eq!(m.highest_blocking, c.metrics.highest_blocking);
+        assert_eq!(m.iterations, c.metrics.iterations);
+        let per_load: Vec<(f64, Option<f64>)> = m.per_load.iter().map(|l| (l.erlang, l.blocking)).collect();
+        let curve: Vec<(f64, Option<f64>)> = c.points.iter().map(|p| (p.erlang, p.mean)).collect();
+        assert_eq!(per_load, curve);
+        assert!(m.duration_seconds.is_some_and(|d| d >= 0.0));
+    }
+    // A cancelled run is summarised too, with whatever it had saved.
+    let m = t
+        .desk
+        .get(&long)
+        .await
+        .unwrap()
+        .metrics
+        .expect("summarised when cancelled");
+    let saved = t.desk.results(&long).await.unwrap().rows.len() as u32;
+    assert_eq!(m.loads, saved);
+
+    // Sorting and the per-load filter over the real summaries.
+    let page = t
+        .desk
+        .list(&fusion_desk_core::ListQuery {
+            sort: Some("blocking@1000".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let at_1000 = |r: &fusion_desk_core::Run| {
+        r.metrics
+            .as_ref()
+            .and_then(|m| m.per_load.iter().find(|l| l.erlang == 1000.0))
+            .and_then(|l| l.blocking)
+    };
+    let values: Vec<Option<f64>> = page.runs.iter().map(at_1000).collect();
+    assert_eq!(values.len(), 3);
+    assert!(values[0] <= values[1] && values[1].is_some(), "{values:?}");
+    assert_eq!(values[2], None, "the cancelled run has no 1000 E result: last");
+    let threshold = values[0].unwrap();
+    let filtered = t
+        .desk
+        .list(&fusion_desk_core::ListQuery {
+            metric_filters: Some(vec![format!("blocking@1000<={threshold}")]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let expect = page
+        .runs
+        .iter()
+        .filter(|r| at_1000(r).is_some_and(|v| v <= threshold))
+        .count();
+    assert_eq!(filtered.total as usize, expect);
+    assert!(filtered
+        .runs
+        .iter()
+        .all(|r| at_1000(r).is_some_and(|v| v <= threshold)));
+}

@@ -452,3 +452,309 @@ async fn cleanup_previews_then_really_removes_old_finished_runs_only() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The results summary seeded for run `i` of [`seed_10k`]: None for a run
+/// never summarised; a summary without results for every 11th; otherwise a
+/// mean blocking spread over [0, 0.1) with exact zeros, and per load 300,
+/// 600 and (except for one run in 7) 900 E, where blocking crosses 1 %.
+struct Seeded {
+    mean: Option<f64>,
+    at_900: Option<f64>,
+}
+
+fn seeded(i: u32) -> Option<Seeded> {
+    if i.is_multiple_of(13) {
+        return None;
+    }
+    if i.is_multiple_of(11) {
+        return Some(Seeded {
+            mean: None,
+            at_900: None,
+        });
+    }
+    let mean = if i.is_multiple_of(17) {
+        0.0
+    } else {
+        f64::from((i * 7919) % 10007) / 10007.0 * 0.1
+    };
+    let at_900 = (i % 7 != 3).then(|| {
+        if i.is_multiple_of(19) {
+            0.0
+        } else {
+            f64::from((i * 104_729) % 1009) / 1009.0 * 0.02
+        }
+    });
+    Some(Seeded {
+        mean: Some(mean),
+        at_900,
+    })
+}
+
+async fn seed_metrics(s: &history_support::Scratch) {
+    let mut tx = s.desk.store().pool().begin().await.unwrap();
+    for i in 0..10_000u32 {
+        let Some(m) = seeded(i) else { continue };
+        let id = format!("{i:012x}");
+        let loads: u32 = match (m.mean, m.at_900) {
+            (None, _) => 0,
+            (Some(_), None) => 2,
+            (Some(_), Some(_)) => 3,
+        };
+        sqlx::query(
+            "INSERT INTO run_metrics (run_id, mean_blocking, highest_erlang, highest_blocking, \
+             bit_rate_blocking, loads, iterations, duration_seconds, computed_at) \
+             VALUES (?, ?, ?, ?, NULL, ?, 3, ?, '2026-02-01T00:00:00.000+00:00')",
+        )
+        .bind(&id)
+        .bind(m.mean)
+        .bind(m.mean.map(|_| if loads == 3 { 900.0 } else { 600.0 }))
+        .bind(if loads == 3 { m.at_900 } else { m.mean })
+        .bind(loads)
+        .bind(f64::from(i % 100))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        if let Some(mean) = m.mean {
+            for (erlang, blocking) in [(300.0, Some(0.0)), (600.0, Some(mean)), (900.0, m.at_900)] {
+                if erlang == 900.0 && blocking.is_none() {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO run_load_metrics (run_id, erlang, blocking, ci_half_width, \
+                     bit_rate_blocking, iterations) VALUES (?, ?, ?, 0.0001, NULL, 3)",
+                )
+                .bind(&id)
+                .bind(erlang)
+                .bind(blocking)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+        }
+    }
+    tx.commit().await.unwrap();
+}
+
+/// Ids in the order the list promises: by value (ascending or descending),
+/// runs without a value last, ties newest first.
+fn expected_order(values: &[(u32, Option<f64>)], descending: bool) -> Vec<String> {
+    let mut v = values.to_vec();
+    v.sort_by(|(ia, a), (ib, b)| match (a, b) {
+        (Some(a), Some(b)) => {
+            let o = a.total_cmp(b);
+            (if descending { o.reverse() } else { o }).then(ib.cmp(ia))
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => ib.cmp(ia),
+    });
+    v.into_iter().map(|(i, _)| format!("{i:012x}")).collect()
+}
+
+#[tokio::test]
+async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
+    let s = scratch().await;
+    seed_10k(&s).await;
+    seed_metrics(&s).await;
+    let all: Vec<u32> = (0..10_000).collect();
+    let mean: Vec<(u32, Option<f64>)> = all
+        .iter()
+        .map(|i| (*i, seeded(*i).and_then(|m| m.mean)))
+        .collect();
+    let at_900: Vec<(u32, Option<f64>)> = all
+        .iter()
+        .map(|i| (*i, seeded(*i).and_then(|m| m.at_900)))
+        .collect();
+    let page = |q: ListQuery| {
+        let desk = s.desk.clone();
+        async move {
+            let started = Instant::now();
+            let page = desk.list(&q).await.unwrap();
+            (page, started.elapsed().as_secs_f64() * 1e3)
+        }
+    };
+    let ids = |p: &fusion_desk_core::RunPage| p.runs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+
+    // Sorted by mean blocking, both ways, first and deep pages.
+    for (descending, offset) in [(false, 0u32), (true, 0), (false, 9_950), (true, 4_000)] {
+        let (p, ms) = page(ListQuery {
+            sort: Some("mean_blocking".into()),
+            descending: Some(descending),
+            offset: Some(offset),
+            limit: Some(50),
+            ..q()
+        })
+        .await;
+        println!("sort by mean_blocking (desc {descending}, offset {offset}): {ms:.1} ms");
+        let want = expected_order(&mean, descending);
+        assert_eq!(
+            ids(&p),
+            want[offset as usize..offset as usize + 50],
+            "desc {descending} offset {offset}"
+        );
+        assert_eq!(p.total, 10_000);
+    }
+    let (p, _) = page(ListQuery {
+        sort: Some("mean_blocking".into()),
+        limit: Some(5),
+        ..q()
+    })
+    .await;
+    assert_eq!(
+        p.runs[0].metrics.as_ref().unwrap().mean_blocking,
+        Some(0.0),
+        "zero blocking sorts first"
+    );
+    assert_eq!(p.runs[0].metrics.as_ref().unwrap().per_load.len(), 3);
+
+    // "Blocking at 900 E below 1 %", sorted by that blocking, highest first.
+    let below: Vec<(u32, Option<f64>)> = at_900
+        .iter()
+        .copied()
+        .filter(|(_, v)| v.is_some_and(|v| v < 0.01))
+        .collect();
+    let (p, ms) = page(ListQuery {
+        metric_filters: Some(vec!["blocking@900<1%".into()]),
+        sort: Some("blocking@900".into()),
+        descending: Some(true),
+        limit: Some(100),
+        ..q()
+    })
+    .await;
+    println!("blocking@900<1%, sorted by it: {} runs in {ms:.1} ms", p.total);
+    assert_eq!(p.total as usize, below.len());
+    assert_eq!(ids(&p), expected_order(&below, true)[..100]);
+    assert!(p.runs.iter().all(|r| {
+        let m = r.metrics.as_ref().unwrap();
+        m.per_load
+            .iter()
+            .any(|l| l.erlang == 900.0 && l.blocking.unwrap() < 0.01)
+    }));
+
+    // Combined with the history's own filters and another metric.
+    let expect = (0..10_000u32)
+        .filter(|i| (i % 4 == 0 || i % 4 == 3) && i % 10 == 0)
+        .filter(|i| seeded(*i).and_then(|m| m.at_900).is_some_and(|v| v <= 0.005))
+        .filter(|i| seeded(*i).and_then(|m| m.mean).is_some_and(|v| v > 0.05))
+        .count();
+    let (p, ms) = page(ListQuery {
+        status: Some(RunStatus::Completed),
+        tag: Some("paper".into()),
+        metric_filters: Some(vec!["blocking@900 <= 0.5 %".into(), "mean_blocking>0.05".into()]),
+        ..q()
+    })
+    .await;
+    println!(
+        "status + tag + two metric filters: {} runs in {ms:.1} ms",
+        p.total
+    );
+    assert!(expect > 10, "the case selects some runs: {expect}");
+    assert_eq!(p.total as usize, expect);
+
+    // Loads, duration: counts and seconds compare as numbers.
+    let (p, _) = page(ListQuery {
+        metric_filters: Some(vec!["loads=0".into()]),
+        ..q()
+    })
+    .await;
+    assert_eq!(
+        p.total as usize,
+        (0..10_000u32).filter(|i| i % 13 != 0 && i % 11 == 0).count()
+    );
+
+    // The per-load filter is an index lookup, not a scan of the runs.
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT run_id FROM run_load_metrics WHERE erlang = 900 AND blocking < 0.01",
+    )
+    .fetch_all(s.desk.store().pool())
+    .await
+    .unwrap();
+    assert!(
+        plan.iter()
+            .any(|(_, _, _, d)| d.contains("run_load_metrics_by_load")),
+        "{plan:?}"
+    );
+
+    // Bad sort keys and filters are refused with the accepted forms named.
+    for bad in [
+        ListQuery {
+            sort: Some("colour".into()),
+            ..q()
+        },
+        ListQuery {
+            metric_filters: Some(vec!["blocking@900 < lots".into()]),
+            ..q()
+        },
+        ListQuery {
+            metric_filters: Some(vec!["mean_blocking<1".into(); 17]),
+            ..q()
+        },
+    ] {
+        let e = s.desk.list(&bad).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+    }
+}
+
+#[tokio::test]
+async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_clears_them() {
+    let s = scratch().await;
+    let p = |erlang, mean, ci| Point { erlang, mean, ci };
+    let a = s
+        .finished_run(
+            "a",
+            "COMPLETED",
+            &config("USNet", ""),
+            &[p(300.0, 0.0, 0.0), p(600.0, 0.012, 0.003), p(900.0, 0.04, 0.006)],
+        )
+        .await;
+    let cancelled = s
+        .finished_run("b", "CANCELLED", &config("USNet", ""), &[p(300.0, 0.001, 0.002)])
+        .await;
+    let empty = s.finished_run("c", "FAILED", &config("USNet", ""), &[]).await;
+    assert!(s.desk.get(&a).await.unwrap().metrics.is_none());
+    assert_eq!(s.desk.backfill_metrics().await.unwrap(), 3);
+    assert_eq!(s.desk.backfill_metrics().await.unwrap(), 0, "done once");
+
+    let m = s.desk.get(&a).await.unwrap().metrics.unwrap();
+    assert!((m.mean_blocking.unwrap() - (0.0 + 0.012 + 0.04) / 3.0).abs() < 1e-12);
+    assert_eq!((m.highest_erlang, m.highest_blocking), (Some(900.0), Some(0.04)));
+    assert_eq!((m.loads, m.iterations), (3, 2));
+    assert_eq!(m.duration_seconds, Some(90.0));
+    assert_eq!(m.per_load[1].ci_half_width, Some(0.003));
+    let b = s.desk.get(&cancelled).await.unwrap().metrics.unwrap();
+    assert_eq!(
+        (b.loads, b.mean_blocking),
+        (1, Some(0.001)),
+        "a cancelled run keeps what it saved"
+    );
+    let c = s.desk.get(&empty).await.unwrap().metrics.unwrap();
+    assert_eq!((c.loads, c.mean_blocking, c.highest_erlang), (0, None, None));
+
+    // Runs without the metric sort last whichever the direction.
+    for descending in [false, true] {
+        let page = s
+            .desk
+            .list(&ListQuery {
+                sort: Some("mean_blocking".into()),
+                descending: Some(descending),
+                ..q()
+            })
+            .await
+            .unwrap();
+        let order: Vec<&str> = page.runs.iter().map(|r| r.id.as_str()).collect();
+        let want = if descending {
+            [&a, &cancelled, &empty]
+        } else {
+            [&cancelled, &a, &empty]
+        };
+        assert_eq!(order, want.map(String::as_str));
+    }
+
+    s.desk.delete(&a).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM run_load_metrics WHERE run_id = ?")
+        .bind(&a)
+        .fetch_one(s.desk.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "a deleted run's summary goes with it");
+}

@@ -230,7 +230,6 @@ proptest! {
     }
 }
 
-
 /// Canary files outside the data dir, each holding a token that must never
 /// appear in anything the app shows or writes.
 struct Canaries {
@@ -277,8 +276,14 @@ impl Canaries {
         let out = "data/output/NSFNet/1126/05_06_38_242824/s1";
         [
             self.root.to_string_lossy().into_owned(),
-            self.root.join(format!(".ssh/{out}")).to_string_lossy().into_owned(),
-            self.root.join(format!("project/{out}")).to_string_lossy().into_owned(),
+            self.root
+                .join(format!(".ssh/{out}"))
+                .to_string_lossy()
+                .into_owned(),
+            self.root
+                .join(format!("project/{out}"))
+                .to_string_lossy()
+                .into_owned(),
             self.root.join("home").to_string_lossy().into_owned(),
             "/".to_owned(),
         ]
@@ -287,7 +292,12 @@ impl Canaries {
 
     fn assert_intact(&self) {
         for (path, body, mtime) in &self.files {
-            assert_eq!(&std::fs::read(path).unwrap(), body, "{} was changed", path.display());
+            assert_eq!(
+                &std::fs::read(path).unwrap(),
+                body,
+                "{} was changed",
+                path.display()
+            );
             assert_eq!(
                 std::fs::metadata(path).unwrap().modified().unwrap(),
                 *mtime,
@@ -298,7 +308,10 @@ impl Canaries {
     }
 
     fn assert_absent(&self, what: &str, text: &str) {
-        assert!(!text.contains(&self.token), "a canary leaked into {what}: {text:.2000}");
+        assert!(
+            !text.contains(&self.token),
+            "a canary leaked into {what}: {text:.2000}"
+        );
     }
 
     fn assert_absent_below(&self, dir: &Path) {
@@ -308,7 +321,10 @@ impl Canaries {
                 self.assert_absent_below(&entry.path());
             } else if meta.is_file() {
                 let bytes = std::fs::read(entry.path()).unwrap();
-                self.assert_absent(&entry.path().display().to_string(), &String::from_utf8_lossy(&bytes));
+                self.assert_absent(
+                    &entry.path().display().to_string(),
+                    &String::from_utf8_lossy(&bytes),
+                );
             }
         }
     }
@@ -361,9 +377,8 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
             c.assert_absent("a listing", &json(&listing));
             for entry in listing.entries {
                 match entry.kind {
-                    fusion_desk_core::artifacts::EntryKind::Dir | fusion_desk_core::artifacts::EntryKind::Root => {
-                        next.push(entry.path.clone())
-                    }
+                    fusion_desk_core::artifacts::EntryKind::Dir
+                    | fusion_desk_core::artifacts::EntryKind::Root => next.push(entry.path.clone()),
                     _ => c.assert_absent(
                         "a preview",
                         &outcome(desk.preview_artifact(id, &entry.path).await.map(|p| json(&p))),
@@ -375,7 +390,10 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     }
     // A whole-run copy would write the 1 GiB line out in full: that run's
     // output and config are exported instead.
-    let huge = run.overrides.iter().any(|o| o.starts_with("test_sim.huge_line_mib"));
+    let huge = run
+        .overrides
+        .iter()
+        .any(|o| o.starts_with("test_sim.huge_line_mib"));
     let exports = exports.join(id);
     std::fs::create_dir(&exports).unwrap();
     if huge {
@@ -517,7 +535,16 @@ async fn a_hostile_simulator_reaches_nothing_outside_its_folder_and_every_run_se
     c.assert_intact();
     for (name, run) in &settled {
         let checked = Instant::now();
-        eprintln!("hostile run {name}: {:?} {}", run.status, run.error_message.as_deref().unwrap_or("").lines().next().unwrap_or(""));
+        eprintln!(
+            "hostile run {name}: {:?} {}",
+            run.status,
+            run.error_message
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+        );
         match *name {
             "cancelled" => assert_eq!(run.status, RunStatus::Cancelled, "{run:?}"),
             "plain" | "links" | "huge line" | "fifos" | "zeros" => {
@@ -541,7 +568,13 @@ async fn a_hostile_simulator_reaches_nothing_outside_its_folder_and_every_run_se
     for d in [dir.clone(), dir.join("logs"), dir.join("output")] {
         assert_eq!(mode(&d), 0o700, "{}", d.display());
     }
-    for f in ["config.ini", "exit.json", "logs/sim.log", "logs/supervisor.log", "run.lock"] {
+    for f in [
+        "config.ini",
+        "exit.json",
+        "logs/sim.log",
+        "logs/supervisor.log",
+        "run.lock",
+    ] {
         assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
     }
     eprintln!(
@@ -570,7 +603,10 @@ fn interpolation_bombs_are_refused_in_under_a_second() {
         let took = started.elapsed();
         assert!(!report.valid, "{report:?}");
         assert!(took < Duration::from_secs(1), "validation took {took:?}");
-        eprintln!("interpolation bomb: refused in {:.1} ms ({kind:?})", took.as_secs_f64() * 1e3);
+        eprintln!(
+            "interpolation bomb: refused in {:.1} ms ({kind:?})",
+            took.as_secs_f64() * 1e3
+        );
     }
     let started = Instant::now();
     let _ = fusion_sim::config::from_str(&text, Path::new("/nonexistent"), &[]);
@@ -593,10 +629,17 @@ fn fdesk_validate_refuses_a_bomb_quickly_in_bounded_memory() {
         .output()
         .unwrap();
     let took = started.elapsed();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.code().is_some(), "fdesk validate was killed: {out:?}");
     assert_ne!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("interpolation"), "{text}");
     assert!(took < Duration::from_secs(2), "fdesk validate took {took:?}");
-    eprintln!("fdesk validate on the bomb: {:.0} ms under a 1 GiB address-space limit", took.as_secs_f64() * 1e3);
+    eprintln!(
+        "fdesk validate on the bomb: {:.0} ms under a 1 GiB address-space limit",
+        took.as_secs_f64() * 1e3
+    );
 }

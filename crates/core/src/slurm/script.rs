@@ -53,7 +53,10 @@ pub fn sbatch_lines(profile: &ClusterProfile, job_name: &str) -> String {
     // it pending forever.
     lines.push("--kill-on-invalid-dep=yes".into());
     lines.extend(profile.extra_sbatch_options.iter().cloned());
-    lines.iter().map(|l| format!("#SBATCH {}\n", one_line(l))).collect()
+    lines
+        .iter()
+        .map(|l| format!("#SBATCH {}\n", one_line(l)))
+        .collect()
 }
 
 /// What a run script needs, with every path as the cluster's nodes see it.
@@ -243,7 +246,10 @@ mod tests {
         .render();
         // Inside quotes a newline is data; in a comment or #SBATCH line it
         // would start a command.
-        let output_line = script.lines().position(|l| l.starts_with("#SBATCH --output=")).unwrap();
+        let output_line = script
+            .lines()
+            .position(|l| l.starts_with("#SBATCH --output="))
+            .unwrap();
         assert_eq!(
             script.lines().nth(output_line + 1),
             Some("#SBATCH --open-mode=append"),

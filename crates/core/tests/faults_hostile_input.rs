@@ -643,3 +643,53 @@ fn fdesk_validate_refuses_a_bomb_quickly_in_bounded_memory() {
         took.as_secs_f64() * 1e3
     );
 }
+
+/// A config may name its topology or modulation table by path: a FIFO, a
+/// device or a private file there is refused at once, and nothing of the
+/// file's content appears in the report; the editor's check (on the
+/// blocking pool, within its time budget) and `fdesk validate` alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo() {
+    let c = Canaries::new();
+    let fifo = c.root.join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let t = support::desk(1, 1.0).await;
+    let base = t.desk.template_text("quick").unwrap();
+    let secret = c.secret().to_string_lossy().into_owned();
+    let fifo = fifo.to_string_lossy().into_owned();
+    for (section, key) in [
+        ("topology_settings", "network"),
+        ("general_settings", "mod_assumption_path"),
+    ] {
+        for target in ["/dev/zero", fifo.as_str(), secret.as_str()] {
+            let text = ini::set_key(&base, section, key, target).unwrap();
+            let started = Instant::now();
+            for kind in [SimulatorKind::Embedded, SimulatorKind::External] {
+                let report = configs::validate(&text, kind);
+                c.assert_absent(&format!("validate {key}={target}"), &format!("{report:?}"));
+            }
+            let report = t.desk.validate_config(&text).await.unwrap();
+            c.assert_absent("the editor's check", &format!("{report:?}"));
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(1), "{key}={target} took {took:?}");
+            if target != secret {
+                assert!(!report.valid, "{key}={target}: {report:?}");
+            }
+        }
+    }
+    let file = c.root.join("zero.ini");
+    std::fs::write(
+        &file,
+        ini::set_key(&base, "topology_settings", "network", &fifo).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new(support::bin("fdesk"))
+        .arg("validate")
+        .arg(&file)
+        .env("FUSION_DESK_HOME", t.home.path())
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    c.assert_absent("fdesk validate", &String::from_utf8_lossy(&out.stdout));
+}

@@ -613,6 +613,22 @@ fn interpolation_bombs_are_refused_in_under_a_second() {
     assert!(started.elapsed() < Duration::from_secs(1));
 }
 
+/// The editor checks the text 300 ms after each keystroke: pasting the bomb
+/// gets an invalid report at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_editors_check_refuses_a_bomb_at_once() {
+    let t = support::desk(1, 1.0).await;
+    let started = Instant::now();
+    let report = t.desk.validate_config(&bomb()).await.unwrap();
+    let took = started.elapsed();
+    assert!(!report.valid);
+    assert!(
+        report.errors.iter().any(|e| e.message.contains("interpolation")),
+        "{report:?}"
+    );
+    assert!(took < Duration::from_secs(1), "the editor's check took {took:?}");
+}
+
 #[test]
 fn fdesk_validate_refuses_a_bomb_quickly_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();

@@ -92,6 +92,8 @@ impl RunScript<'_> {
 
 run_dir={run_dir}
 cd "$run_dir" || exit 1
+# A link left at the log's name by an earlier simulator is not appended through.
+[ -L "$run_dir/logs/sim.log" ] && rm -f "$run_dir/logs/sim.log"
 exec >>"$run_dir/logs/sim.log" 2>&1
 export PYTHONUNBUFFERED=1 FUSION_DESK_RUN_ID={qid} FUSION_DESK_RUN_DIR="$run_dir"
 
@@ -100,10 +102,13 @@ started_at=$(now)
 # exit.json in the format of FUSION Desk's local supervisor (plus when the
 # simulator started: a fast run may end between two looks at Slurm's queue),
 # written atomically.
+# The temp name is random and created exclusively (noclobber), so nothing
+# the simulator planted in its folder is written through; mv replaces a
+# planted exit.json link rather than following it.
 record() {{
-  local tmp="$run_dir/.exit.json.$$.tmp"
-  printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "started_at": "%s", "finished_at": "%s"}}\n' \
-    "$1" "$2" "$3" "$4" "$started_at" "$(now)" >"$tmp" && mv -f "$tmp" "$run_dir/exit.json"
+  local tmp="$run_dir/.exit.json.$RANDOM$RANDOM$RANDOM.tmp"
+  (set -C; printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "started_at": "%s", "finished_at": "%s"}}\n' \
+    "$1" "$2" "$3" "$4" "$started_at" "$(now)" >"$tmp") && mv -f "$tmp" "$run_dir/exit.json"
 }}
 
 if ! command -v {program} >/dev/null 2>&1; then
@@ -264,6 +269,14 @@ mod tests {
         assert_eq!(out.status.code(), Some(127), "{out:?}");
         let log = std::fs::read_to_string(run_dir.join("logs/sim.log")).unwrap();
         assert!(log.contains(&evil), "{log}");
+        // The outcome is recorded through a fresh temp file, none left behind.
+        let exit = std::fs::read_to_string(run_dir.join("exit.json")).unwrap();
+        assert!(exit.contains("\"exit_code\": null"), "{exit}");
+        let names: Vec<String> = std::fs::read_dir(&run_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
         assert!(!canary.exists(), "the script ran a command from a path");
         let array = array_script(&profile(), &run_dir.join("a.index"), 2, &run_dir);
         let out = std::process::Command::new("bash")

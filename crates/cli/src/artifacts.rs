@@ -136,7 +136,13 @@ pub async fn export(desk: &Desk, args: &ExportArgs, json: bool) -> Result<(), De
             .join(&args.dest)
     };
     let summary = desk
-        .export_artifacts_with(&args.id, args.path.as_deref(), &dest, args.overwrite, args.with_reported)
+        .export_artifacts_with(
+            &args.id,
+            args.path.as_deref(),
+            &dest,
+            args.overwrite,
+            args.with_reported,
+        )
         .await?;
     if json {
         print_json(&summary);

@@ -73,10 +73,7 @@ mod tests {
             vec!["a,b", "say \"hi\"\nthere"],
             vec!["=1+1", "-3"],
         ]);
-        assert_eq!(
-            text,
-            "name,note\n\"a,b\",\"say \"\"hi\"\"\nthere\"\n'=1+1,-3\n"
-        );
+        assert_eq!(text, "name,note\n\"a,b\",\"say \"\"hi\"\"\nthere\"\n'=1+1,-3\n");
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(text.as_bytes());

@@ -119,7 +119,10 @@ const SHARED_FILESYSTEMS: [(u64, &str); 10] = [
 /// Creates `path` and its missing parents with mode 0700.
 pub fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
 }
 
 /// Creates the folder `path` with mode 0700; fails if it exists.

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DeskError, ErrorCode, Result};
-use crate::runfs;
 use crate::model::RunStatus;
+use crate::runfs;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {

@@ -142,16 +142,32 @@ pub fn accept(folder: &Path, expected: &Expected) -> std::result::Result<PathBuf
         return Err("it is not a FUSION output folder".into());
     };
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let time_ok = time.split('_').map(str::len).eq([2, 2, 2, 6]) && time.bytes().all(|b| b == b'_' || b.is_ascii_digit());
-    let thread_ok = thread.strip_prefix('s').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let time_ok = time.split('_').map(str::len).eq([2, 2, 2, 6])
+        && time.bytes().all(|b| b == b'_' || b.is_ascii_digit());
+    let thread_ok = thread
+        .strip_prefix('s')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     // The project's own name and everything below it: no hidden folder.
-    if names[names.len().saturating_sub(7)..].iter().any(|n| n.starts_with('.')) {
+    if names[names.len().saturating_sub(7)..]
+        .iter()
+        .any(|n| n.starts_with('.'))
+    {
         return Err("it is or lies in a hidden folder".into());
     }
-    if *data != "data" || *output != "output" || network.is_empty() || !digits(day, 4) || !time_ok || !thread_ok {
+    if *data != "data"
+        || *output != "output"
+        || network.is_empty()
+        || !digits(day, 4)
+        || !time_ok
+        || !thread_ok
+    {
         return Err("it is not a FUSION output folder (data/output/<network>/<MMDD>/<time>/s<N>)".into());
     }
-    let project: PathBuf = canonical.ancestors().nth(6).map(Path::to_owned).unwrap_or_default();
+    let project: PathBuf = canonical
+        .ancestors()
+        .nth(6)
+        .map(Path::to_owned)
+        .unwrap_or_default();
     let projects = fusion_projects(&expected.command);
     if !projects.contains(&project) {
         return Err(format!(
@@ -383,7 +399,11 @@ mod tests {
         std::fs::create_dir_all(project.join("data/output/.hidden/1126/05_06_38_242824/s1")).unwrap();
         std::fs::create_dir_all(project.join("elsewhere/a/b/c/d/e")).unwrap();
         // A hidden folder dressed up as a project's output: refused as hidden.
-        let hidden = install.path().canonicalize().unwrap().join(".ssh/data/output/N/1126/05_06_38_242824/s1");
+        let hidden = install
+            .path()
+            .canonicalize()
+            .unwrap()
+            .join(".ssh/data/output/N/1126/05_06_38_242824/s1");
         std::fs::create_dir_all(&hidden).unwrap();
         let now = std::time::SystemTime::now();
         let expected = Expected {
@@ -408,12 +428,16 @@ mod tests {
             command: vec![PathBuf::from("/usr/bin/true")],
             started: expected.started,
         };
-        assert!(accept(&out, &other_program).unwrap_err().contains("not the FUSION project"));
+        assert!(accept(&out, &other_program)
+            .unwrap_err()
+            .contains("not the FUSION project"));
         let later = Expected {
             command: expected.command.clone(),
             started: Some(now + std::time::Duration::from_secs(60)),
         };
-        assert!(accept(&out, &later).unwrap_err().contains("before the run started"));
+        assert!(accept(&out, &later)
+            .unwrap_err()
+            .contains("before the run started"));
     }
 
     #[test]

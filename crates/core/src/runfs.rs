@@ -62,7 +62,10 @@ impl Folder {
 
     /// The folder `rel` (relative, without `..`) inside this one.
     pub fn sub(&self, rel: &Path) -> Result<Folder> {
-        let mut fd = self.fd.try_clone().map_err(|e| DeskError::io("cannot open a folder", e))?;
+        let mut fd = self
+            .fd
+            .try_clone()
+            .map_err(|e| DeskError::io("cannot open a folder", e))?;
         for name in names(rel)? {
             fd = fsx::open_dir_at(&fd, name)?;
         }
@@ -120,7 +123,8 @@ impl Folder {
     /// `O_EXCL`, so nothing planted under a predictable name is written to.
     pub fn write_atomic(&self, rel: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         let (dir, name) = self.parent_of(rel)?;
-        let fail = |e: std::io::Error| DeskError::io(format!("cannot write {}", self.path.join(rel).display()), e);
+        let fail =
+            |e: std::io::Error| DeskError::io(format!("cannot write {}", self.path.join(rel).display()), e);
         let (tmp, fd) = create_temp(&dir.fd, name).map_err(fail)?;
         let written = (|| -> std::io::Result<()> {
             fchmod(&fd, Mode::from_bits_truncate(mode)).map_err(std::io::Error::from)?;
@@ -153,15 +157,24 @@ impl Folder {
     fn open_rw(&self, rel: &Path, access: OFlag) -> Result<File> {
         let (dir, name) = self.parent_of(rel)?;
         let shown = self.path.join(rel);
-        let flags = access | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
+        let flags = access
+            | OFlag::O_CREAT
+            | OFlag::O_NOFOLLOW
+            | OFlag::O_NONBLOCK
+            | OFlag::O_NOCTTY
+            | OFlag::O_CLOEXEC;
         let fd = openat(&dir.fd, name, flags, Mode::from_bits_truncate(FILE_MODE)).map_err(|e| match e {
             Errno::ELOOP => DeskError::new(
                 ErrorCode::ForbiddenPath,
                 format!("{} is a symbolic link; it is never followed", shown.display()),
             ),
-            e => DeskError::io(format!("cannot open {}", shown.display()), std::io::Error::from(e)),
+            e => DeskError::io(
+                format!("cannot open {}", shown.display()),
+                std::io::Error::from(e),
+            ),
         })?;
-        let st = fstat(&fd).map_err(|e| DeskError::io(format!("cannot stat {}", shown.display()), e.into()))?;
+        let st =
+            fstat(&fd).map_err(|e| DeskError::io(format!("cannot stat {}", shown.display()), e.into()))?;
         if Kind::of(&st) != Kind::File {
             return Err(DeskError::new(
                 ErrorCode::ForbiddenPath,
@@ -310,7 +323,11 @@ pub fn read_named_file(path: &Path, cap: u64) -> Result<String> {
 /// a linked home), the file replaced atomically through a random temp name.
 pub fn write_chosen(path: &Path, bytes: &[u8]) -> Result<()> {
     let (dir, name) = split(path)?;
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let dir = dir
         .canonicalize()
         .map_err(|e| DeskError::io(format!("cannot resolve {}", dir.display()), e))?;
@@ -359,7 +376,9 @@ mod tests {
         let canary = dir.path().join("canary");
         std::fs::write(&canary, "secret").unwrap();
         std::os::unix::fs::symlink(&canary, dir.path().join("exit.json")).unwrap();
-        folder.write_atomic(Path::new("exit.json"), b"{}", FILE_MODE).unwrap();
+        folder
+            .write_atomic(Path::new("exit.json"), b"{}", FILE_MODE)
+            .unwrap();
         assert_eq!(std::fs::read_to_string(&canary).unwrap(), "secret");
         let meta = std::fs::symlink_metadata(dir.path().join("exit.json")).unwrap();
         assert!(meta.is_file());

@@ -186,7 +186,13 @@ impl Ini {
         Some(self.interpolate(section, raw, 0, &mut state))
     }
 
-    fn interpolate(&self, section: &str, raw: &str, depth: usize, state: &mut Expansion) -> Result<String, String> {
+    fn interpolate(
+        &self,
+        section: &str,
+        raw: &str,
+        depth: usize,
+        state: &mut Expansion,
+    ) -> Result<String, String> {
         if !raw.contains('%') {
             return Ok(raw.to_owned());
         }

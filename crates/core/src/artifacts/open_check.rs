@@ -27,11 +27,16 @@ pub fn for_open(tree: &RunTree, addr: &Address) -> Result<PathBuf> {
     let (fd, st) = match tree.open(addr)? {
         // A folder opens in the file manager.
         Node::Dir(fd) => {
-            let st = nix::sys::stat::fstat(&fd).map_err(|e| DeskError::internal(format!("cannot stat: {e}")))?;
+            let st =
+                nix::sys::stat::fstat(&fd).map_err(|e| DeskError::internal(format!("cannot stat: {e}")))?;
             return still_same(&path, &st).map(|()| path);
         }
         Node::File(fd, st) => (fd, st),
-        _ => return Err(DeskError::invalid_input(format!("{addr} is not a regular file or folder"))),
+        _ => {
+            return Err(DeskError::invalid_input(format!(
+                "{addr} is not a regular file or folder"
+            )))
+        }
     };
     if st.st_mode & 0o111 != 0 {
         return Err(refused(addr, "it is executable"));
@@ -119,7 +124,14 @@ mod tests {
         assert_eq!(open("results.json").unwrap(), root.join("results.json"));
         assert!(open("plot.png").is_ok());
         assert!(open("folder").is_ok());
-        for name in ["run.desktop", "entry.txt", "tool", "elf.dat", "exec.txt", "script.sh"] {
+        for name in [
+            "run.desktop",
+            "entry.txt",
+            "tool",
+            "elf.dat",
+            "exec.txt",
+            "script.sh",
+        ] {
             let e = open(name).unwrap_err();
             assert_eq!(e.code, ErrorCode::ForbiddenPath, "{name}: {e:?}");
             assert!(e.message.contains("Reveal"), "{}", e.message);

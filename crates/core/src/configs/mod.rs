@@ -171,7 +171,13 @@ impl Desk {
                     .map_err(|e| {
                         DeskError::invalid_input(format!(
                             "{network} is not a topology FUSION Desk can draw: {}",
-                            e.message.lines().next().unwrap_or_default().chars().take(200).collect::<String>()
+                            e.message
+                                .lines()
+                                .next()
+                                .unwrap_or_default()
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
                         ))
                     })?
             }

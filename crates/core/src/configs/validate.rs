@@ -627,11 +627,33 @@ fn check_distribution(c: &mut Check) {
 /// (an unsupported routing method, SNR, grooming...). An error for the
 /// embedded engine, a warning when another simulator runs the config.
 fn check_engine(c: &mut Check) {
+    // The engine reads the files a config names whole; a config from
+    // elsewhere may name a FIFO, a device or a private file. Those are
+    // checked here first, and what the engine says about them is not echoed
+    // (it could quote the file's lines).
+    let mut named = Vec::new();
+    for (section, key) in [("topology_settings", "network"), (G, "mod_assumption_path")] {
+        let Some(value) = c.value(section, key) else {
+            continue;
+        };
+        let path = Path::new(&value);
+        if fusion_sim::topology::find_network(&value).is_some() || !(path.is_absolute() || path.exists()) {
+            continue;
+        }
+        if let Err(e) = crate::runfs::read_named_file(path, NAMED_FILE_CAP) {
+            c.error(section, Some(key), e.message);
+            return;
+        }
+        named.push(format!("{section}.{key}"));
+    }
     let result =
         fusion_sim::config::from_str(c.text, Path::new("."), &[]).and_then(|cfg| cfg.check_supported());
-    let Err(e) = result else {
+    let Err(mut e) = result else {
         return;
     };
+    if e.key.as_deref().is_some_and(|k| named.iter().any(|n| n == k)) {
+        e.message = "the file it names is not one the embedded engine can read".to_owned();
+    }
     let (section, key) = match e.key.as_deref().and_then(|k| k.split_once('.')) {
         Some((s, k)) => (s.to_owned(), Some(k.to_owned())),
         None => (String::new(), None),

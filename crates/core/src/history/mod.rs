@@ -266,12 +266,11 @@ impl Desk {
             let Ok(id) = RunId::parse(&id) else { continue };
             if wants_network {
                 let path = self.data().run(&id).config();
-                let config =
-                    tokio::task::spawn_blocking(move || {
-                        crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP).unwrap_or_default()
-                    })
-                        .await
-                        .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
+                let config = tokio::task::spawn_blocking(move || {
+                    crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP).unwrap_or_default()
+                })
+                .await
+                .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
                 record_network(self.store(), &id, &config).await?;
             }
             if wants_disk {

@@ -389,7 +389,7 @@ impl Desk {
 
 /// The simulator's start as the batch script recorded it in exit.json.
 fn started_at_of(exit_file: &std::path::Path) -> Option<String> {
-    let bytes = std::fs::read(exit_file).ok()?;
+    let bytes = crate::runfs::read(exit_file, crate::runfs::SMALL_FILE_CAP).ok()?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let started = value.get("started_at")?.as_str()?;
     timestamp::parse(started).map(|_| started.to_owned())

@@ -85,10 +85,7 @@ pub fn reserved_option_in(entry: &str) -> Option<String> {
             if name.is_empty() {
                 continue;
             }
-            if let Some(hit) = RESERVED_OPTIONS
-                .iter()
-                .find(|r| r[2..].starts_with(name))
-            {
+            if let Some(hit) = RESERVED_OPTIONS.iter().find(|r| r[2..].starts_with(name)) {
                 return Some((*hit).to_owned());
             }
         } else if let Some(short) = word.strip_prefix('-') {
@@ -175,7 +172,9 @@ impl ClusterProfile {
             if let Some(flag) = reserved_option_in(opt) {
                 return Err(invalid(
                     "extra sbatch options",
-                    format!("{opt:?} sets {flag}, which FUSION Desk sets itself (output goes to the run's logs)"),
+                    format!(
+                        "{opt:?} sets {flag}, which FUSION Desk sets itself (output goes to the run's logs)"
+                    ),
                 ));
             }
         }

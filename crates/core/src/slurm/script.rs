@@ -53,7 +53,10 @@ pub fn sbatch_lines(profile: &ClusterProfile, job_name: &str) -> String {
     // it pending forever.
     lines.push("--kill-on-invalid-dep=yes".into());
     lines.extend(profile.extra_sbatch_options.iter().cloned());
-    lines.iter().map(|l| format!("#SBATCH {}\n", one_line(l))).collect()
+    lines
+        .iter()
+        .map(|l| format!("#SBATCH {}\n", one_line(l)))
+        .collect()
 }
 
 /// What a run script needs, with every path as the cluster's nodes see it.
@@ -89,6 +92,8 @@ impl RunScript<'_> {
 
 run_dir={run_dir}
 cd "$run_dir" || exit 1
+# A link left at the log's name by an earlier simulator is not appended through.
+[ -L "$run_dir/logs/sim.log" ] && rm -f "$run_dir/logs/sim.log"
 exec >>"$run_dir/logs/sim.log" 2>&1
 export PYTHONUNBUFFERED=1 FUSION_DESK_RUN_ID={qid} FUSION_DESK_RUN_DIR="$run_dir"
 
@@ -97,10 +102,13 @@ started_at=$(now)
 # exit.json in the format of FUSION Desk's local supervisor (plus when the
 # simulator started: a fast run may end between two looks at Slurm's queue),
 # written atomically.
+# The temp name is random and created exclusively (noclobber), so nothing
+# the simulator planted in its folder is written through; mv replaces a
+# planted exit.json link rather than following it.
 record() {{
-  local tmp="$run_dir/.exit.json.$$.tmp"
-  printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "started_at": "%s", "finished_at": "%s"}}\n' \
-    "$1" "$2" "$3" "$4" "$started_at" "$(now)" >"$tmp" && mv -f "$tmp" "$run_dir/exit.json"
+  local tmp="$run_dir/.exit.json.$RANDOM$RANDOM$RANDOM.tmp"
+  (set -C; printf '{{"exit_code": %s, "signal": %s, "cancelled": %s, "spawn_error": %s, "started_at": "%s", "finished_at": "%s"}}\n' \
+    "$1" "$2" "$3" "$4" "$started_at" "$(now)" >"$tmp") && mv -f "$tmp" "$run_dir/exit.json"
 }}
 
 if ! command -v {program} >/dev/null 2>&1; then
@@ -243,7 +251,10 @@ mod tests {
         .render();
         // Inside quotes a newline is data; in a comment or #SBATCH line it
         // would start a command.
-        let output_line = script.lines().position(|l| l.starts_with("#SBATCH --output=")).unwrap();
+        let output_line = script
+            .lines()
+            .position(|l| l.starts_with("#SBATCH --output="))
+            .unwrap();
         assert_eq!(
             script.lines().nth(output_line + 1),
             Some("#SBATCH --open-mode=append"),
@@ -258,6 +269,14 @@ mod tests {
         assert_eq!(out.status.code(), Some(127), "{out:?}");
         let log = std::fs::read_to_string(run_dir.join("logs/sim.log")).unwrap();
         assert!(log.contains(&evil), "{log}");
+        // The outcome is recorded through a fresh temp file, none left behind.
+        let exit = std::fs::read_to_string(run_dir.join("exit.json")).unwrap();
+        assert!(exit.contains("\"exit_code\": null"), "{exit}");
+        let names: Vec<String> = std::fs::read_dir(&run_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
         assert!(!canary.exists(), "the script ran a command from a path");
         let array = array_script(&profile(), &run_dir.join("a.index"), 2, &run_dir);
         let out = std::process::Command::new("bash")

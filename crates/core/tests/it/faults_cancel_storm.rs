@@ -109,3 +109,35 @@ async fn futures_join_all<T>(
     }
     out
 }
+
+/// A cancel that reaches a run while its supervisor is starting (no pid on
+/// record yet, so no signal, and no cancel.json read) is not lost: the
+/// canceller marks the run in the store first, and the supervisor looks at
+/// that mark once the simulator has started. Built here by marking a queued
+/// run, then freeing the slot it waits for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_recorded_before_the_supervisor_knew_its_pid_is_honoured() {
+    let t = desk(1, GRACE_SECONDS).await;
+    let holder = t
+        .create(&["test_sim.iterations=100000", "test_sim.step_ms=20"])
+        .await;
+    t.wait_for_status(&holder.id, RunStatus::Running).await;
+    let late = t
+        .create(&["test_sim.iterations=100000", "test_sim.step_ms=20"])
+        .await;
+    assert_eq!(late.status, RunStatus::Pending);
+    sqlx::query("UPDATE runs SET cancel_requested_at = ? WHERE id = ?")
+        .bind(fusion_desk_core::timestamp::now())
+        .bind(&late.id)
+        .execute(t.desk.store().pool())
+        .await
+        .unwrap();
+    t.desk.cancel(&holder.id).await.unwrap();
+    let started = Instant::now();
+    let done = t.wait(&late.id).await;
+    assert_eq!(done.status, RunStatus::Cancelled, "{done:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "cancelled at its start, not after its 100000 iterations"
+    );
+}

@@ -230,7 +230,6 @@ proptest! {
     }
 }
 
-
 /// Canary files outside the data dir, each holding a token that must never
 /// appear in anything the app shows or writes.
 struct Canaries {
@@ -277,8 +276,14 @@ impl Canaries {
         let out = "data/output/NSFNet/1126/05_06_38_242824/s1";
         [
             self.root.to_string_lossy().into_owned(),
-            self.root.join(format!(".ssh/{out}")).to_string_lossy().into_owned(),
-            self.root.join(format!("project/{out}")).to_string_lossy().into_owned(),
+            self.root
+                .join(format!(".ssh/{out}"))
+                .to_string_lossy()
+                .into_owned(),
+            self.root
+                .join(format!("project/{out}"))
+                .to_string_lossy()
+                .into_owned(),
             self.root.join("home").to_string_lossy().into_owned(),
             "/".to_owned(),
         ]
@@ -287,7 +292,12 @@ impl Canaries {
 
     fn assert_intact(&self) {
         for (path, body, mtime) in &self.files {
-            assert_eq!(&std::fs::read(path).unwrap(), body, "{} was changed", path.display());
+            assert_eq!(
+                &std::fs::read(path).unwrap(),
+                body,
+                "{} was changed",
+                path.display()
+            );
             assert_eq!(
                 std::fs::metadata(path).unwrap().modified().unwrap(),
                 *mtime,
@@ -298,7 +308,10 @@ impl Canaries {
     }
 
     fn assert_absent(&self, what: &str, text: &str) {
-        assert!(!text.contains(&self.token), "a canary leaked into {what}: {text:.2000}");
+        assert!(
+            !text.contains(&self.token),
+            "a canary leaked into {what}: {text:.2000}"
+        );
     }
 
     fn assert_absent_below(&self, dir: &Path) {
@@ -308,7 +321,10 @@ impl Canaries {
                 self.assert_absent_below(&entry.path());
             } else if meta.is_file() {
                 let bytes = std::fs::read(entry.path()).unwrap();
-                self.assert_absent(&entry.path().display().to_string(), &String::from_utf8_lossy(&bytes));
+                self.assert_absent(
+                    &entry.path().display().to_string(),
+                    &String::from_utf8_lossy(&bytes),
+                );
             }
         }
     }
@@ -361,9 +377,8 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
             c.assert_absent("a listing", &json(&listing));
             for entry in listing.entries {
                 match entry.kind {
-                    fusion_desk_core::artifacts::EntryKind::Dir | fusion_desk_core::artifacts::EntryKind::Root => {
-                        next.push(entry.path.clone())
-                    }
+                    fusion_desk_core::artifacts::EntryKind::Dir
+                    | fusion_desk_core::artifacts::EntryKind::Root => next.push(entry.path.clone()),
                     _ => c.assert_absent(
                         "a preview",
                         &outcome(desk.preview_artifact(id, &entry.path).await.map(|p| json(&p))),
@@ -375,7 +390,10 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     }
     // A whole-run copy would write the 1 GiB line out in full: that run's
     // output and config are exported instead.
-    let huge = run.overrides.iter().any(|o| o.starts_with("test_sim.huge_line_mib"));
+    let huge = run
+        .overrides
+        .iter()
+        .any(|o| o.starts_with("test_sim.huge_line_mib"));
     let exports = exports.join(id);
     std::fs::create_dir(&exports).unwrap();
     if huge {
@@ -517,14 +535,32 @@ async fn a_hostile_simulator_reaches_nothing_outside_its_folder_and_every_run_se
     c.assert_intact();
     for (name, run) in &settled {
         let checked = Instant::now();
-        eprintln!("hostile run {name}: {:?} {}", run.status, run.error_message.as_deref().unwrap_or("").lines().next().unwrap_or(""));
+        eprintln!(
+            "hostile run {name}: {:?} {}",
+            run.status,
+            run.error_message
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+        );
         match *name {
             "cancelled" => assert_eq!(run.status, RunStatus::Cancelled, "{run:?}"),
             "plain" | "links" | "huge line" | "fifos" | "zeros" => {
                 assert_eq!(run.status, RunStatus::Completed, "{name}: {run:?}")
             }
-            // The supervisor knows the exit status even with no folder left.
-            "deleted folder" => assert_eq!(run.status, RunStatus::Completed, "{run:?}"),
+            // The supervisor records the exit status even with no folder
+            // left (COMPLETED), unless a poll saw the folder gone first
+            // (FAILED, saying so): either way the run settles.
+            "deleted folder" => assert!(
+                run.status == RunStatus::Completed
+                    || run
+                        .error_message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("folder disappeared")),
+                "{run:?}"
+            ),
             _ => {}
         }
         assert_nothing_leaks(&t, &c, &run.id, exports.path()).await;
@@ -541,7 +577,13 @@ async fn a_hostile_simulator_reaches_nothing_outside_its_folder_and_every_run_se
     for d in [dir.clone(), dir.join("logs"), dir.join("output")] {
         assert_eq!(mode(&d), 0o700, "{}", d.display());
     }
-    for f in ["config.ini", "exit.json", "logs/sim.log", "logs/supervisor.log", "run.lock"] {
+    for f in [
+        "config.ini",
+        "exit.json",
+        "logs/sim.log",
+        "logs/supervisor.log",
+        "run.lock",
+    ] {
         assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
     }
     eprintln!(
@@ -570,11 +612,30 @@ fn interpolation_bombs_are_refused_in_under_a_second() {
         let took = started.elapsed();
         assert!(!report.valid, "{report:?}");
         assert!(took < Duration::from_secs(1), "validation took {took:?}");
-        eprintln!("interpolation bomb: refused in {:.1} ms ({kind:?})", took.as_secs_f64() * 1e3);
+        eprintln!(
+            "interpolation bomb: refused in {:.1} ms ({kind:?})",
+            took.as_secs_f64() * 1e3
+        );
     }
     let started = Instant::now();
     let _ = fusion_sim::config::from_str(&text, Path::new("/nonexistent"), &[]);
     assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+/// The editor checks the text 300 ms after each keystroke: pasting the bomb
+/// gets an invalid report at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_editors_check_refuses_a_bomb_at_once() {
+    let t = support::desk(1, 1.0).await;
+    let started = Instant::now();
+    let report = t.desk.validate_config(&bomb()).await.unwrap();
+    let took = started.elapsed();
+    assert!(!report.valid);
+    assert!(
+        report.errors.iter().any(|e| e.message.contains("interpolation")),
+        "{report:?}"
+    );
+    assert!(took < Duration::from_secs(1), "the editor's check took {took:?}");
 }
 
 #[test]
@@ -593,10 +654,67 @@ fn fdesk_validate_refuses_a_bomb_quickly_in_bounded_memory() {
         .output()
         .unwrap();
     let took = started.elapsed();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.code().is_some(), "fdesk validate was killed: {out:?}");
     assert_ne!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("interpolation"), "{text}");
     assert!(took < Duration::from_secs(2), "fdesk validate took {took:?}");
-    eprintln!("fdesk validate on the bomb: {:.0} ms under a 1 GiB address-space limit", took.as_secs_f64() * 1e3);
+    eprintln!(
+        "fdesk validate on the bomb: {:.0} ms under a 1 GiB address-space limit",
+        took.as_secs_f64() * 1e3
+    );
+}
+
+/// A config may name its topology or modulation table by path: a FIFO, a
+/// device or a private file there is refused at once, and nothing of the
+/// file's content appears in the report; the editor's check (on the
+/// blocking pool, within its time budget) and `fdesk validate` alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo() {
+    let c = Canaries::new();
+    let fifo = c.root.join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let t = support::desk(1, 1.0).await;
+    let base = t.desk.template_text("quick").unwrap();
+    let secret = c.secret().to_string_lossy().into_owned();
+    let fifo = fifo.to_string_lossy().into_owned();
+    for (section, key) in [
+        ("topology_settings", "network"),
+        ("general_settings", "mod_assumption_path"),
+    ] {
+        for target in ["/dev/zero", fifo.as_str(), secret.as_str()] {
+            let text = ini::set_key(&base, section, key, target).unwrap();
+            let started = Instant::now();
+            for kind in [SimulatorKind::Embedded, SimulatorKind::External] {
+                let report = configs::validate(&text, kind);
+                c.assert_absent(&format!("validate {key}={target}"), &format!("{report:?}"));
+            }
+            let report = t.desk.validate_config(&text).await.unwrap();
+            c.assert_absent("the editor's check", &format!("{report:?}"));
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(1), "{key}={target} took {took:?}");
+            if target != secret {
+                assert!(!report.valid, "{key}={target}: {report:?}");
+            }
+        }
+    }
+    let file = c.root.join("zero.ini");
+    std::fs::write(
+        &file,
+        ini::set_key(&base, "topology_settings", "network", &fifo).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new(support::bin("fdesk"))
+        .arg("validate")
+        .arg(&file)
+        .env("FUSION_DESK_HOME", t.home.path())
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    c.assert_absent("fdesk validate", &String::from_utf8_lossy(&out.stdout));
 }

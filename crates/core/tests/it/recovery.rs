@@ -191,7 +191,11 @@ async fn an_unreadable_outcome_settles_the_run_failed_with_a_clear_message() {
     let t = support::unwatched_desk(2, 1.0).await;
     let outside = tempfile::tempdir().unwrap();
     let elsewhere = outside.path().join("exit.json");
-    std::fs::write(&elsewhere, r#"{"exit_code": 0, "signal": null, "cancelled": false, "spawn_error": null, "finished_at": "x"}"#).unwrap();
+    std::fs::write(
+        &elsewhere,
+        r#"{"exit_code": 0, "signal": null, "cancelled": false, "spawn_error": null, "finished_at": "x"}"#,
+    )
+    .unwrap();
     for plant in ["garbage", "link", "folder"] {
         let run = t.create(&["test_sim.iterations=1"]).await;
         t.wait(&run.id).await;
@@ -207,7 +211,10 @@ async fn an_unreadable_outcome_settles_the_run_failed_with_a_clear_message() {
         let after = t.desk.get(&run.id).await.unwrap();
         assert_eq!(after.status, RunStatus::Failed, "{plant}");
         let message = after.error_message.unwrap_or_default();
-        assert!(message.contains("outcome file could not be read"), "{plant}: {message}");
+        assert!(
+            message.contains("outcome file could not be read"),
+            "{plant}: {message}"
+        );
     }
 }
 
@@ -237,7 +244,10 @@ async fn a_live_simulator_without_a_recorded_pid_is_stopped_not_requeued() {
     t.desk.recover().await.unwrap();
     let after = t.desk.get(&run.id).await.unwrap();
     assert_eq!(after.status, RunStatus::Failed, "{after:?}");
-    assert!(after.error_message.unwrap_or_default().contains("before recording the simulator's pid"));
+    assert!(after
+        .error_message
+        .unwrap_or_default()
+        .contains("before recording the simulator's pid"));
     let status = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if let Some(s) = stray.try_wait().unwrap() {
@@ -265,5 +275,8 @@ async fn folders_left_by_an_interrupted_delete_are_collected_at_start() {
     std::os::unix::fs::symlink(outside.path(), left.join("link")).unwrap();
     t.desk.recover().await.unwrap();
     assert!(!left.exists());
-    assert!(outside.path().join("keep").exists(), "a link inside is removed, not followed");
+    assert!(
+        outside.path().join("keep").exists(),
+        "a link inside is removed, not followed"
+    );
 }

@@ -106,6 +106,13 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     let script = std::fs::read_to_string(dir.join("slurm.sh")).unwrap();
     assert!(script.contains("#SBATCH --partition=debug"), "{script}");
     assert!(dir.join("exit.json").is_file());
+    // A script others could edit would run as the user on the cluster.
+    let mode = |p: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&dir.join("slurm.sh")), 0o700);
+    assert_eq!(mode(dir), 0o700);
     let log = std::fs::read_to_string(dir.join("logs/sim.log")).unwrap();
     assert!(!log.is_empty());
     // The cached progress (what lists show) is final.

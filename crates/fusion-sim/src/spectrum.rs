@@ -381,13 +381,28 @@ impl Spectrum {
         data: usize,
     ) {
         let nb = self.bands.len();
-        for &l in links {
-            let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, true);
-            if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, data, true);
+        let (w, off) = (start / 64, start % 64);
+        if self.data.is_none() && width > 0 && off + width <= 64 {
+            // One word on every link: the mask is the same for all of them.
+            let step = nb * self.cores * self.words;
+            let at = (band * self.cores + core) * self.words + w;
+            let mask = (u64::MAX >> (64 - width)) << off;
+            for &l in links {
+                let word = &mut self.bits[l as usize * step + at];
+                debug_assert_eq!(*word & mask, 0, "allocating an occupied slot");
+                *word |= mask;
             }
-            if let Some(u) = &mut self.used {
+        } else {
+            for &l in links {
+                let b = self.base(l as usize, band, core);
+                set_range(&mut self.bits[b..b + self.words], start, width, true);
+                if let Some(d) = &mut self.data {
+                    set_range(&mut d[b..b + self.words], start, data, true);
+                }
+            }
+        }
+        if let Some(u) = &mut self.used {
+            for &l in links {
                 u[l as usize * nb + band] += width as u32;
             }
         }
@@ -397,13 +412,25 @@ impl Spectrum {
     #[inline]
     pub fn release(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
         let nb = self.bands.len();
-        for &l in links {
-            let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, false);
-            if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, width, false);
+        let (w, off) = (start / 64, start % 64);
+        if self.data.is_none() && width > 0 && off + width <= 64 {
+            let step = nb * self.cores * self.words;
+            let at = (band * self.cores + core) * self.words + w;
+            let mask = (u64::MAX >> (64 - width)) << off;
+            for &l in links {
+                self.bits[l as usize * step + at] &= !mask;
             }
-            if let Some(u) = &mut self.used {
+        } else {
+            for &l in links {
+                let b = self.base(l as usize, band, core);
+                set_range(&mut self.bits[b..b + self.words], start, width, false);
+                if let Some(d) = &mut self.data {
+                    set_range(&mut d[b..b + self.words], start, width, false);
+                }
+            }
+        }
+        if let Some(u) = &mut self.used {
+            for &l in links {
                 u[l as usize * nb + band] -= width as u32;
             }
         }

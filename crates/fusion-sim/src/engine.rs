@@ -92,6 +92,8 @@ pub struct Model {
     argsort: Option<Argsort>,
     /// Longest link (crosstalk weight `with_length`).
     max_link_length: f64,
+    /// Every band fits [`Spectrum::union8`] (first fit can use the union cache).
+    union8: bool,
 }
 
 impl Model {
@@ -231,6 +233,7 @@ impl Model {
         let argsort =
             matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
         let max_link_length = topo.edges.iter().map(|e| e.length).fold(0.0, f64::max);
+        let union8 = band_slots.iter().all(|&s| s.div_ceil(64) <= FAST_WORDS);
         Model {
             policies,
             traffic_nodes,
@@ -249,6 +252,7 @@ impl Model {
             path_index_len,
             argsort,
             max_link_length,
+            union8,
             config,
         }
     }
@@ -541,11 +545,49 @@ impl UnionCache {
     /// Marks every candidate's union of `(band, core)` stale.
     fn touch(&mut self, model: &Model, band: u8, core: u8) {
         if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
-            for c in 0..self.fresh.len() / self.per.max(1) {
-                self.fresh[c * self.per + oi] = false;
-            }
+            self.touch_at(oi);
         }
     }
+
+    /// Marks every candidate's union of allocation-order entry `oi` stale.
+    #[inline]
+    fn touch_at(&mut self, oi: usize) {
+        let mut at = oi;
+        while at < self.fresh.len() {
+            self.fresh[at] = false;
+            at += self.per;
+        }
+    }
+}
+
+/// First fit over the allocation order on candidate `cand`, through the
+/// request's union cache (`width <= 64`, bands of at most 512 slots).
+/// Returns the allocation-order entry and the start.
+#[inline]
+fn first_fit_cached(
+    spectrum: &Spectrum,
+    model: &Model,
+    cache: &mut UnionCache,
+    cand: usize,
+    edges: &[u32],
+    width: usize,
+) -> Option<(usize, usize)> {
+    let row = cand * cache.per;
+    for (oi, &(band, core)) in model.alloc_order.iter().enumerate() {
+        let at = row + oi;
+        if !cache.fresh[at] {
+            cache.words[at] = spectrum.union8(edges, band as usize, core as usize);
+            cache.fresh[at] = true;
+            cache.no_room[at] = usize::MAX;
+        } else if width >= cache.no_room[at] {
+            continue;
+        }
+        match spectrum.first_in_union(&cache.words[at], band as usize, width) {
+            Some(start) => return Some((oi, start)),
+            None => cache.no_room[at] = width,
+        }
+    }
+    None
 }
 
 /// Places one lightpath of `width` cells (`data` of them data slots) on
@@ -564,29 +606,13 @@ fn place(
     data: usize,
 ) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
-        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 => model
-            .alloc_order
-            .iter()
-            .enumerate()
-            .find_map(|(oi, &(band, core))| {
-                let (b, c) = (band as usize, core as usize);
-                if !spectrum.fits_union8(b) {
-                    return spectrum.first_fit(edges, b, c, width).map(|s| (band, core, s));
-                }
-                let at = cand * cache.per + oi;
-                if !cache.fresh[at] {
-                    cache.words[at] = spectrum.union8(edges, b, c);
-                    cache.fresh[at] = true;
-                    cache.no_room[at] = usize::MAX;
-                } else if width >= cache.no_room[at] {
-                    return None;
-                }
-                let found = spectrum.first_in_union(&cache.words[at], b, width);
-                if found.is_none() {
-                    cache.no_room[at] = width;
-                }
-                found.map(|s| (band, core, s))
-            }),
+        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 && model.union8 => {
+            let (oi, start) = first_fit_cached(spectrum, model, cache, cand, edges, width)?;
+            let (band, core) = model.alloc_order[oi];
+            spectrum.allocate(edges, band as usize, core as usize, start, width, data);
+            cache.touch_at(oi);
+            return Some((band, core, start));
+        }
         Allocation::FirstFit | Allocation::PriorityFirst => {
             model.alloc_order.iter().find_map(|&(band, core)| {
                 spectrum

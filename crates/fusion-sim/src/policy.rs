@@ -113,10 +113,15 @@ const LEARNED: &[&str] = &[
     "gnn",
 ];
 
+/// Whether `name` is one of FUSION's learned policies.
+fn is_learned(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    LEARNED.contains(&lower.as_str())
+}
+
 /// Why a route method is refused: a sentence naming what to use instead.
 pub fn route_refusal(name: &str, network: &str) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    if LEARNED.iter().any(|l| lower == *l || lower.contains(l)) {
+    if is_learned(name) {
         return Some(format!(
             "{name:?} is a learned (ML/RL) routing policy; this engine runs no trained models. \
              Run it on FUSION itself, or use k_shortest_path, cong_aware or xt_aware"
@@ -175,7 +180,7 @@ pub fn allocation_refusal(name: &str) -> String {
                        overlap test, so there is no intended result to reproduce. Use \
                        priority_first (7 cores) or first_fit"
             .into(),
-        n if LEARNED.iter().any(|l| n.to_ascii_lowercase().contains(l)) => format!(
+        n if is_learned(n) => format!(
             "{n:?} is a learned (ML/RL) spectrum policy; this engine runs no trained models. \
              Run it on FUSION itself, or use first_fit"
         ),

@@ -16,6 +16,9 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 #[derive(Clone)]
 pub struct Mt19937 {
     state: [u32; N],
+    /// The tempered outputs of the current state, computed in one pass after
+    /// each twist (a loop the compiler vectorises).
+    out: [u32; N],
     index: usize,
 }
 
@@ -31,7 +34,11 @@ impl Mt19937 {
                 .wrapping_mul(prev ^ (prev >> 30))
                 .wrapping_add(i as u32);
         }
-        Mt19937 { state, index: N }
+        Mt19937 {
+            state,
+            out: [0; N],
+            index: N,
+        }
     }
 
     fn twist(&mut self) {
@@ -50,6 +57,14 @@ impl Mt19937 {
             s[i] = mix(s[i], s[i + 1], s[i + M - N]);
         }
         s[N - 1] = mix(s[N - 1], s[0], s[M - 1]);
+        for (o, &x) in self.out.iter_mut().zip(self.state.iter()) {
+            let mut y = x;
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c_5680;
+            y ^= (y << 15) & 0xefc6_0000;
+            y ^= y >> 18;
+            *o = y;
+        }
         self.index = 0;
     }
 
@@ -59,12 +74,8 @@ impl Mt19937 {
         if self.index >= N {
             self.twist();
         }
-        let mut y = self.state[self.index];
+        let y = self.out[self.index];
         self.index += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^= y >> 18;
         y
     }
 

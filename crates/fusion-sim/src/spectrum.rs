@@ -19,9 +19,6 @@ pub struct Spectrum {
     /// Occupied cells (data and guard) per (link, band), all cores, kept
     /// when a policy reads them (congestion, free-slot counts).
     used: Option<Vec<u32>>,
-    /// Per block: every word below this one is fully occupied (first fit
-    /// packs the low slots, so the search starts above them).
-    full_below: Vec<u16>,
     scratch: Vec<u64>,
 }
 
@@ -44,7 +41,6 @@ impl Spectrum {
             bits: vec![0; links * band_slots.len() * cores * words],
             data: None,
             used: None,
-            full_below: vec![0; links * band_slots.len() * cores],
             scratch: vec![0; words],
         }
     }
@@ -131,7 +127,6 @@ impl Spectrum {
     /// Empties every block.
     pub fn clear(&mut self) {
         self.bits.iter_mut().for_each(|w| *w = 0);
-        self.full_below.iter_mut().for_each(|w| *w = 0);
         if let Some(d) = &mut self.data {
             d.iter_mut().for_each(|w| *w = 0);
         }
@@ -179,9 +174,22 @@ impl Spectrum {
     #[inline]
     pub fn union8(&self, links: &[u32], band: usize, core: usize) -> [u64; FAST_WORDS] {
         let words = self.bands[band].div_ceil(64);
+        let step = self.bands.len() * self.cores * self.words;
+        let off = (band * self.cores + core) * self.words;
         let mut u = [0u64; FAST_WORDS];
+        if words == 5 {
+            // The C band's 320 slots: a fixed-size loop the compiler unrolls.
+            for &l in links {
+                let b = l as usize * step + off;
+                let src: &[u64; 5] = self.bits[b..b + 5].try_into().expect("five words");
+                for w in 0..5 {
+                    u[w] |= src[w];
+                }
+            }
+            return u;
+        }
         for &l in links {
-            let b = self.base(l as usize, band, core);
+            let b = l as usize * step + off;
             for (x, &y) in u[..words].iter_mut().zip(&self.bits[b..b + words]) {
                 *x |= y;
             }
@@ -249,19 +257,15 @@ impl Spectrum {
         let step = self.bands.len() * self.cores * self.words;
         let off = (band * self.cores + core) * self.words;
         let mut blocks: [&[u64]; MAX_LINKS] = [&[]; MAX_LINKS];
-        // Words below the highest "full below" mark of the links are full in
-        // the union: no free slot there, nothing to carry.
-        let mut from = 0usize;
         for (i, &l) in links.iter().enumerate() {
             let b = l as usize * step + off;
             blocks[i] = &self.bits[b..b + words];
-            from = from.max(self.full_below[b / self.words] as usize);
         }
         let blocks = &blocks[..links.len()];
         let full = slots / 64;
         let tail = (1u64 << (slots % 64)).wrapping_sub(1);
         let mut carry = 0usize;
-        for w in from..words {
+        for w in 0..words {
             let mut occ = 0u64;
             for b in blocks {
                 occ |= b[w];
@@ -390,21 +394,28 @@ impl Spectrum {
         data: usize,
     ) {
         let nb = self.bands.len();
-        let slots = self.bands[band];
-        let words = slots.div_ceil(64);
-        for &l in links {
-            let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, true);
-            let hint = &mut self.full_below[b / self.words];
-            let mut h = *hint as usize;
-            while h < words && self.bits[b + h] == valid_mask(h, slots) {
-                h += 1;
+        let (w, off) = (start / 64, start % 64);
+        if self.data.is_none() && width > 0 && off + width <= 64 {
+            // One word on every link: the mask is the same for all of them.
+            let step = nb * self.cores * self.words;
+            let at = (band * self.cores + core) * self.words + w;
+            let mask = (u64::MAX >> (64 - width)) << off;
+            for &l in links {
+                let word = &mut self.bits[l as usize * step + at];
+                debug_assert_eq!(*word & mask, 0, "allocating an occupied slot");
+                *word |= mask;
             }
-            *hint = h as u16;
-            if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, data, true);
+        } else {
+            for &l in links {
+                let b = self.base(l as usize, band, core);
+                set_range(&mut self.bits[b..b + self.words], start, width, true);
+                if let Some(d) = &mut self.data {
+                    set_range(&mut d[b..b + self.words], start, data, true);
+                }
             }
-            if let Some(u) = &mut self.used {
+        }
+        if let Some(u) = &mut self.used {
+            for &l in links {
                 u[l as usize * nb + band] += width as u32;
             }
         }
@@ -414,15 +425,25 @@ impl Spectrum {
     #[inline]
     pub fn release(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
         let nb = self.bands.len();
-        for &l in links {
-            let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, false);
-            let hint = &mut self.full_below[b / self.words];
-            *hint = (*hint).min((start / 64) as u16);
-            if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, width, false);
+        let (w, off) = (start / 64, start % 64);
+        if self.data.is_none() && width > 0 && off + width <= 64 {
+            let step = nb * self.cores * self.words;
+            let at = (band * self.cores + core) * self.words + w;
+            let mask = (u64::MAX >> (64 - width)) << off;
+            for &l in links {
+                self.bits[l as usize * step + at] &= !mask;
             }
-            if let Some(u) = &mut self.used {
+        } else {
+            for &l in links {
+                let b = self.base(l as usize, band, core);
+                set_range(&mut self.bits[b..b + self.words], start, width, false);
+                if let Some(d) = &mut self.data {
+                    set_range(&mut d[b..b + self.words], start, width, false);
+                }
+            }
+        }
+        if let Some(u) = &mut self.used {
+            for &l in links {
                 u[l as usize * nb + band] -= width as u32;
             }
         }

@@ -110,3 +110,84 @@ fn user_topology_file_and_network_list() {
         .iter()
         .any(|n| n.name == "NSFNet" && n.nodes == 14 && n.links == 22));
 }
+
+/// What cannot run is refused by key, with what to use instead; policies
+/// FUSION cannot run itself load, with a caveat naming the key.
+#[test]
+fn unsupported_policies_are_refused_with_an_alternative() {
+    let path = data("templates/minimal.ini");
+    let refuse = |key: &str, value: &str| {
+        let cfg = config::load_with_overrides(&path, &[(key.to_owned(), value.to_owned())]).unwrap();
+        cfg.check_supported().unwrap_err()
+    };
+    for (key, value, at, hint) in [
+        (
+            "route_method",
+            "dqn",
+            "general_settings.route_method",
+            "use k_shortest_path",
+        ),
+        (
+            "route_method",
+            "nli_aware",
+            "general_settings.route_method",
+            "Use xt_aware",
+        ),
+        (
+            "route_method",
+            "shortest_paths",
+            "general_settings.route_method",
+            "supported: k_shortest_path",
+        ),
+        (
+            "allocation_method",
+            "xt_aware",
+            "general_settings.allocation_method",
+            "Use priority_first",
+        ),
+        (
+            "allocation_method",
+            "ppo",
+            "general_settings.allocation_method",
+            "use first_fit",
+        ),
+    ] {
+        let e = refuse(key, value);
+        assert_eq!(e.key.as_deref(), Some(at), "{value}");
+        assert!(e.message.contains(hint), "{value}: {}", e.message);
+    }
+    // xt_aware needs its crosstalk weight.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("xt_type = without_length", "");
+    let cfg = config::from_str(
+        &text,
+        path.parent().unwrap(),
+        &[("route_method".into(), "xt_aware".into())],
+    )
+    .unwrap();
+    assert_eq!(
+        cfg.check_supported().unwrap_err().key.as_deref(),
+        Some("snr_settings.xt_type")
+    );
+    for (key, value) in [
+        ("allocation_method", "best_fit"),
+        ("allocation_method", "last_fit"),
+        ("allocation_method", "priority_last"),
+        ("route_method", "least_congested"),
+        ("route_method", "frag_aware"),
+    ] {
+        let cfg = config::load_with_overrides(&path, &[(key.to_owned(), value.to_owned())]).unwrap();
+        cfg.check_supported().unwrap();
+        let caveats = cfg.fusion_caveats();
+        assert!(
+            caveats
+                .iter()
+                .any(|(k, s)| *k == format!("general_settings.{key}") && s.contains("no FUSION result")),
+            "{value}: {caveats:?}"
+        );
+    }
+    // The ones FUSION runs have none.
+    let cfg = config::load_with_overrides(&path, &[("route_method".into(), "cong_aware".into())]).unwrap();
+    assert!(cfg.fusion_caveats().is_empty());
+}

@@ -153,7 +153,10 @@ pub fn human_bytes(n: u64) -> String {
 /// `changed:      routing_settings.k_paths: 3 → 1` per key, aligned.
 fn print_template_diff(d: &TemplateDiff) {
     if d.template_missing {
-        println!("changed:      (template {:?} not found: nothing to compare with)", d.template);
+        println!(
+            "changed:      (template {:?} not found: nothing to compare with)",
+            d.template
+        );
         return;
     }
     if d.changes.is_empty() {

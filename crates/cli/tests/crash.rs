@@ -306,16 +306,24 @@ fn a_run_cancelled_mid_way_shows_where_it_stopped_and_why_each_load_ended() {
         .map(|l| l["reason"].as_str().unwrap_or("none"))
         .collect();
     assert_eq!(reasons, ["max_iters", "interrupted"]);
-    assert!(p["loads"][1]["early_stop"] == false, "an interrupted load is no early stop");
+    assert!(
+        p["loads"][1]["early_stop"] == false,
+        "an interrupted load is no early stop"
+    );
     // The run's difference from its template lists the overrides.
     let changes = shown["template_diff"]["changes"].as_array().unwrap();
     let loads = changes.iter().find(|c| c["key"] == "test_sim.loads").unwrap();
     assert_eq!(loads["run"], "4");
-    assert!(loads["template"].is_null(), "the quick template has no test_sim section");
+    assert!(
+        loads["template"].is_null(),
+        "the quick template has no test_sim section"
+    );
 
     let text = home.ok(&["show", &id]);
     assert!(
-        text.contains(&format!("stopped at {percent:.1} %: 1 of 4 loads, {finished} of 40 iterations")),
+        text.contains(&format!(
+            "stopped at {percent:.1} %: 1 of 4 loads, {finished} of 40 iterations"
+        )),
         "{text}"
     );
     assert!(text.contains("interrupted (partial statistics)"), "{text}");

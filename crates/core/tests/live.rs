@@ -10,8 +10,8 @@ use std::time::Duration;
 use fusion_desk_core::live::index::{read_lines, search};
 use fusion_desk_core::live::progress::{parse_jsonl, parse_log_line, ProgressState};
 use fusion_desk_core::live::{
-    follow_log, read_progress, EndSignal, FollowOptions, LoadEnd, LogMessage, LogSearchQuery, ProgressMessage,
-    ProgressReader, ProgressSource, RunProgress, MESSAGE_BUDGET,
+    follow_log, read_progress, EndSignal, FollowOptions, LoadEnd, LogMessage, LogSearchQuery,
+    ProgressMessage, ProgressReader, ProgressSource, RunProgress, MESSAGE_BUDGET,
 };
 use fusion_desk_core::RunStatus;
 use tokio::sync::{mpsc, oneshot};
@@ -320,7 +320,11 @@ fn loads_still_open_when_the_run_ended_are_interrupted_and_percent_stays_below_1
         .collect::<Vec<_>>()
         .join("\n");
     let mut state = fold(ProgressSource::ProgressFile, &text);
-    assert_eq!(state.snapshot().loads[2].reason, None, "running until the run is over");
+    assert_eq!(
+        state.snapshot().loads[2].reason,
+        None,
+        "running until the run is over"
+    );
     assert!(state.close_open_loads());
     let p = state.snapshot();
     assert_eq!(p.loads[2].reason, Some(LoadEnd::Interrupted));
@@ -356,12 +360,21 @@ fn the_log_path_infers_reasons_from_fusion_s_own_lines() {
 fn the_contract_s_inference_rule_on_its_own() {
     assert_eq!(LoadEnd::infer(10, Some(10), None, None), LoadEnd::MaxIters);
     assert_eq!(LoadEnd::infer(12, Some(10), None, None), LoadEnd::MaxIters);
-    assert_eq!(LoadEnd::infer(3, Some(10), Some(4.99), Some(0.1)), LoadEnd::Confidence);
-    assert_eq!(LoadEnd::infer(3, Some(10), Some(5.01), Some(0.1)), LoadEnd::Interrupted);
+    assert_eq!(
+        LoadEnd::infer(3, Some(10), Some(4.99), Some(0.1)),
+        LoadEnd::Confidence
+    );
+    assert_eq!(
+        LoadEnd::infer(3, Some(10), Some(5.01), Some(0.1)),
+        LoadEnd::Interrupted
+    );
     assert_eq!(LoadEnd::infer(0, Some(10), None, None), LoadEnd::Interrupted);
     // Nothing blocked: FUSION's rule never stops such a load, whatever
     // interval the simulator left in place.
-    assert_eq!(LoadEnd::infer(3, Some(10), Some(0.0), Some(0.0)), LoadEnd::Interrupted);
+    assert_eq!(
+        LoadEnd::infer(3, Some(10), Some(0.0), Some(0.0)),
+        LoadEnd::Interrupted
+    );
 }
 
 #[test]

@@ -149,7 +149,11 @@ pub fn mark_interrupted(table: &mut ResultsTable, progress: &crate::live::RunPro
         if load.reason != Some(crate::live::progress::LoadEnd::Interrupted) {
             continue;
         }
-        for row in table.rows.iter_mut().filter(|r| r.erlang == load.erlang && !r.partial) {
+        for row in table
+            .rows
+            .iter_mut()
+            .filter(|r| r.erlang == load.erlang && !r.partial)
+        {
             row.partial = true;
             row.partial_reason = Some("interrupted".to_owned());
         }

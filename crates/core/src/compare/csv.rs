@@ -62,7 +62,11 @@ pub fn to_csv(c: &Comparison) -> String {
                 f(p.ci_low),
                 f(p.ci_high),
                 p.iterations.to_string(),
-                if p.partial { "interrupted".to_owned() } else { String::new() },
+                if p.partial {
+                    "interrupted".to_owned()
+                } else {
+                    String::new()
+                },
             ]);
             fixed(&mut cells);
             push_record(&mut out, &cells);

@@ -740,7 +740,11 @@ impl ProgressState {
             (Some(e), Some(i)) if e > 0 && i > 0 => {
                 let p = (finished as f64 * 100.0 / (f64::from(e) * f64::from(i))).min(100.0);
                 let all_ended = ended >= e;
-                Some(if clean_end || all_ended { 100.0 } else { p.min(MAX_UNFINISHED_PERCENT) })
+                Some(if clean_end || all_ended {
+                    100.0
+                } else {
+                    p.min(MAX_UNFINISHED_PERCENT)
+                })
             }
             _ if clean_end => Some(100.0),
             _ => None,

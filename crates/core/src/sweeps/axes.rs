@@ -132,7 +132,10 @@ fn resolve_key(key: &str) -> Result<String> {
         }
         many => Err(DeskError::invalid_input(format!(
             "sweep key {key:?} is in several sections ({}): write section.key",
-            many.iter().map(|s| format!("{s}.{lower}")).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|s| format!("{s}.{lower}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -347,7 +350,10 @@ mod tests {
     fn a_bare_key_known_in_one_section_gets_its_section() {
         assert_eq!(parsed("k_paths").unwrap().path(), "routing_settings.k_paths");
         assert_eq!(parsed("K_Paths").unwrap().path(), "routing_settings.k_paths");
-        assert_eq!(parsed("routing_settings.k_paths").unwrap().path(), "routing_settings.k_paths");
+        assert_eq!(
+            parsed("routing_settings.k_paths").unwrap().path(),
+            "routing_settings.k_paths"
+        );
     }
 
     #[test]

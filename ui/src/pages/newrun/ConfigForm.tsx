@@ -37,10 +37,10 @@ export const FORM_FIELDS: FormField[] = [
     // FUSION's own `default` template has is_training = True: it trains an
     // RL agent and reports no blocking statistics at all.
     choices: [
-      { value: 'False', label: 'Evaluation: blocking statistics, confidence early stop' },
-      { value: 'True', label: 'RL training: no blocking statistics, no curve' },
+      { value: 'False', label: 'Evaluation (blocking statistics)' },
+      { value: 'True', label: 'RL training (no blocking statistics)' },
     ],
-    hint: 'True trains FUSION’s RL agent',
+    hint: 'True trains FUSION’s RL agent: no curve',
     group: 'traffic',
   },
   { testId: 'form-network', section: 'topology_settings', key: 'network', label: 'Network', kind: 'network', group: 'network' },

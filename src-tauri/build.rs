@@ -1,72 +1,14 @@
-/// Every IPC command, so that each becomes a permission the capabilities must
-/// grant explicitly; a command left out of `capabilities/` is unreachable.
-const COMMANDS: &[&str] = &[
-    "runs_create",
-    "runs_list",
-    "runs_get",
-    "runs_config",
-    "runs_template_diff",
-    "runs_cancel",
-    "runs_delete",
-    "runs_log_snapshot",
-    "runs_log_lines",
-    "runs_log_search",
-    "runs_log_stream",
-    "runs_progress",
-    "runs_progress_many",
-    "runs_progress_stream",
-    "streams_close",
-    "artifacts_list",
-    "artifacts_usage",
-    "artifacts_preview",
-    "artifacts_open",
-    "artifacts_reveal",
-    "artifacts_save_as",
-    "artifacts_export_folder",
-    "results_get",
-    "results_export_csv",
-    "results_save_plot",
-    "templates_list",
-    "templates_text",
-    "templates_save",
-    "templates_rename",
-    "templates_delete",
-    "configs_validate",
-    "configs_schema",
-    "configs_import",
-    "configs_export",
-    "topology_networks",
-    "topology_network",
-    "runs_topology",
-    "settings_get",
-    "settings_save",
-    "settings_check_simulator",
-    "settings_pick_simulator",
-    "app_quit",
-    "clusters_list",
-    "clusters_save",
-    "clusters_remove",
-    "clusters_check",
-    "sweeps_preview",
-    "sweeps_create",
-    "sweeps_list",
-    "sweeps_get",
-    "sweeps_cancel",
-    "sweeps_rerun_failed",
-    "runs_rerun",
-    "runs_rename",
-    "runs_set_tags",
-    "runs_set_note",
-    "runs_facets",
-    "runs_delete_many",
-    "runs_export_many",
-    "runs_disk_use",
-    "runs_cleanup_preview",
-    "runs_cleanup",
-    "runs_compare",
-    "compare_export_csv",
-    "compare_save_plot",
-];
+include!("src/commands/list.rs");
+
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+/// Every IPC command becomes a permission the capabilities must grant
+/// explicitly; a command left out of `capabilities/` is unreachable.
+const COMMANDS: &[&str] = ipc_commands!(command_names);
 
 fn main() {
     tauri_build::try_build(

@@ -19,5 +19,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     css: false,
     restoreMocks: true,
+    // Component tests render whole pages in jsdom; on a shared 2-core machine
+    // under load that takes seconds, which is not a failure of the page.
+    testTimeout: 20_000,
   },
 });

@@ -57,6 +57,6 @@ pub async fn save_bytes<R: Runtime>(
     else {
         return Ok(None);
     };
-    fusion_desk_core::outcome::write_atomically(&dest, bytes)?;
+    fusion_desk_core::runfs::write_chosen(&dest, bytes)?;
     Ok(Some(dest.to_string_lossy().into_owned()))
 }

@@ -108,7 +108,7 @@ fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice) {
         .builder()
         .id(NEXT_ID.fetch_add(1, Ordering::Relaxed))
         .title(&notice.title)
-        .body(&notice.body)
+        .body(notices::desktop_text(&notice.body))
         .extra(TARGET_KEY, &notice.target)
         .show();
     match shown {

@@ -31,6 +31,10 @@ pub struct ExportArgs {
     /// Replace an existing file, or merge into an existing folder.
     #[arg(long)]
     pub overwrite: bool,
+    /// With a whole run, also copy the results folder the simulator
+    /// reported outside the data folder (`@fusion`).
+    #[arg(long)]
+    pub with_reported: bool,
 }
 
 #[derive(clap::Args)]
@@ -132,7 +136,7 @@ pub async fn export(desk: &Desk, args: &ExportArgs, json: bool) -> Result<(), De
             .join(&args.dest)
     };
     let summary = desk
-        .export_artifacts(&args.id, args.path.as_deref(), &dest, args.overwrite)
+        .export_artifacts_with(&args.id, args.path.as_deref(), &dest, args.overwrite, args.with_reported)
         .await?;
     if json {
         print_json(&summary);

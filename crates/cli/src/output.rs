@@ -264,7 +264,9 @@ pub async fn logs(desk: &Desk, id: &str, follow: bool) -> Result<(), DeskError> 
     let mut stdout = std::io::stdout().lock();
     if !follow {
         let path = std::path::Path::new(&run.run_dir).join("logs").join("sim.log");
-        match std::fs::File::open(&path) {
+        // The log is the simulator's to replace: a link, FIFO or device
+        // under its name is refused rather than followed or blocked on.
+        match fusion_desk_core::runfs::open_file_io(&path) {
             Ok(mut f) => {
                 let _ = std::io::copy(&mut f, &mut stdout);
             }

@@ -15,6 +15,7 @@ use crate::executor::{Executor, LaunchSpec, LocalExecutor, SupervisorProgram};
 use crate::layout::{DataDir, RunDir};
 use crate::model::{CreateRunRequest, ListQuery, Run, RunPage, RunStatus};
 use crate::outcome::{self, Outcome};
+use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
@@ -168,8 +169,7 @@ impl Desk {
         let id = RunId::parse(id)?;
         self.store().require(&id).await?;
         let path = self.data().run(&id).config();
-        std::fs::read_to_string(&path)
-            .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))
+        crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP)
     }
 
     // --------------------------------------------------------------- settings
@@ -237,7 +237,7 @@ impl Desk {
             let id = RunId::generate();
             let dir = self.data().run(&id);
             // create_dir (not _all) fails if the id is taken: draw again.
-            match std::fs::create_dir(dir.root()) {
+            match crate::layout::create_private_dir(dir.root()) {
                 Ok(()) => break (id, dir),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => {
@@ -256,10 +256,10 @@ impl Desk {
         let text = header + &config.text;
         let result = async {
             for sub in [dir.logs(), dir.output()] {
-                std::fs::create_dir(&sub)
+                crate::layout::create_private_dir(&sub)
                     .map_err(|e| DeskError::io(format!("cannot create {}", sub.display()), e))?;
             }
-            outcome::write_atomically(&dir.config(), text.as_bytes())?;
+            crate::runfs::write_atomic(&dir.config(), text.as_bytes(), crate::runfs::FILE_MODE)?;
             let overrides: Vec<String> = overrides
                 .iter()
                 .map(|o| format!("{}.{}={}", o.section, o.key, o.value))
@@ -490,7 +490,21 @@ impl Desk {
             return Ok(());
         };
         for entry in entries.flatten() {
-            let Some(id) = entry.file_name().to_str().and_then(|n| RunId::parse(n).ok()) else {
+            let name = entry.file_name();
+            if name.to_str().is_some_and(|n| n.starts_with(".deleted-")) {
+                // A delete moves the folder aside first; a crash before its
+                // removal leaves it here, owned by no run.
+                let path = entry.path();
+                if let Err(e) = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&path))
+                    .await
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+                    .and_then(|r| r)
+                {
+                    tracing::warn!("cannot remove {}: {e}", entry.path().display());
+                }
+                continue;
+            }
+            let Some(id) = name.to_str().and_then(|n| RunId::parse(n).ok()) else {
                 continue;
             };
             let old_enough = entry
@@ -530,19 +544,36 @@ impl Desk {
             }
             return Ok(());
         }
-        match RunLock::try_acquire(&dir.lock_file())? {
-            None => {
+        match RunLock::try_acquire(&dir.lock_file()) {
+            Ok(None) => {
                 if self.inner.watch_runs {
                     self.watch(id.clone(), None);
                 }
                 Ok(())
             }
-            Some(lock) => self.settle_unowned(id, &dir, lock).await,
+            Ok(Some(lock)) => self.settle_unowned(id, &dir, Some(lock)).await,
+            Err(e) if e.code == ErrorCode::ForbiddenPath || e.code == ErrorCode::NotFound => {
+                // The simulator replaced or removed run.lock (its folder is its
+                // own to write). The supervisor still holds the original; while
+                // it lives the run is owned, once it is gone the run is settled.
+                let row = self.store().require(id).await?;
+                let owner_alive = match (row.supervisor_pid, row.supervisor_start_time) {
+                    (Some(pid), Some(start)) => procfs::is_same_process(pid as i32, start as u64),
+                    _ => false,
+                };
+                if owner_alive {
+                    Ok(())
+                } else {
+                    self.settle_unowned(id, &dir, None).await
+                }
+            }
+            Err(e) => Err(e),
         }
     }
 
-    /// Settles a running run nobody owns any more; we hold its lock.
-    async fn settle_unowned(&self, id: &RunId, dir: &RunDir, _lock: RunLock) -> Result<()> {
+    /// Settles a running run nobody owns any more; we hold its lock (or the
+    /// lock file is gone and its last owner with it).
+    async fn settle_unowned(&self, id: &RunId, dir: &RunDir, _lock: Option<RunLock>) -> Result<()> {
         let Some(row) = self.store().get(id).await? else {
             return Ok(());
         };
@@ -553,13 +584,45 @@ impl Desk {
             });
             return Ok(());
         }
-        if let Some(outcome) = Outcome::read(&dir.exit_file())? {
-            return self.finish_owned_run(id, &outcome).await;
+        match Outcome::read(&dir.exit_file()) {
+            Ok(Some(outcome)) => return self.finish_owned_run(id, &outcome).await,
+            Ok(None) => {}
+            Err(e) => {
+                // The folder is the simulator's to write: a broken or planted
+                // exit.json settles the run as failed instead of never.
+                self.inner.executor.kill_orphans(&row);
+                let finish = failure(format!(
+                    "The run's outcome file could not be read, so its exit status is unknown: {}",
+                    e.message
+                ));
+                if self.store().finish(id, &finish).await? {
+                    self.emit_row(id).await?;
+                }
+                return Ok(());
+            }
         }
         if row.pid.is_none() {
-            // Claimed, but the launcher stopped before the simulator started:
-            // nothing ran, so the run goes back to the queue.
-            if self.store().requeue(id).await? {
+            // Claimed, but no simulator pid on record. If the supervisor had
+            // recorded itself it may have started the simulator and died
+            // before recording it: a live simulator must never run twice in
+            // one folder, so anything carrying the run's id is stopped and the
+            // run fails instead of going back to the queue.
+            let left = crate::procfs::processes_of_run(id.as_str());
+            if row.supervisor_pid.is_none() || left.is_empty() {
+                if self.store().requeue(id).await? {
+                    self.emit_row(id).await?;
+                }
+                return Ok(());
+            }
+            for (pid, start) in left {
+                crate::procfs::signal_if_same(pid, start, nix::sys::signal::Signal::SIGKILL);
+            }
+            let finish = failure(
+                "The run's supervisor stopped before recording the simulator's pid; \
+                 the simulator it had started was stopped"
+                    .to_owned(),
+            );
+            if self.store().finish(id, &finish).await? {
                 self.emit_row(id).await?;
             }
             return Ok(());
@@ -627,7 +690,11 @@ impl Desk {
             let lock_path = desk.data().run(&id).lock_file();
             let lock = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path)).await;
             let result = match lock {
-                Ok(Ok(lock)) => desk.settle_unowned(&id, &desk.data().run(&id), lock).await,
+                Ok(Ok(lock)) => desk.settle_unowned(&id, &desk.data().run(&id), Some(lock)).await,
+                // run.lock was replaced: settle the way a poll does.
+                Ok(Err(e)) if matches!(e.code, ErrorCode::ForbiddenPath | ErrorCode::NotFound) => {
+                    desk.wait_for_owner_then_reconcile(&id).await
+                }
                 Ok(Err(e)) => Err(e),
                 Err(e) => Err(DeskError::internal(format!("watch task failed: {e}"))),
             };
@@ -639,6 +706,27 @@ impl Desk {
                 tracing::warn!("cannot start queued runs: {e}");
             }
         });
+    }
+
+    /// For a run whose lock file was replaced: waits (polling) until its
+    /// supervisor is gone, then settles it.
+    async fn wait_for_owner_then_reconcile(&self, id: &RunId) -> Result<()> {
+        loop {
+            let Some(row) = self.store().get(id).await? else {
+                return Ok(());
+            };
+            if row.status() != RunStatus::Running {
+                return Ok(());
+            }
+            let alive = match (row.supervisor_pid, row.supervisor_start_time) {
+                (Some(pid), Some(start)) => procfs::is_same_process(pid as i32, start as u64),
+                _ => false,
+            };
+            if !alive {
+                return self.settle_unowned(id, &self.data().run(id), None).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Cancels every pending and running run (the quit dialog's "cancel them").

@@ -86,11 +86,7 @@ pub struct LocalExecutor {
 
 impl LocalExecutor {
     async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
-        let supervisor_log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(spec.dir.supervisor_log())
-            .map_err(|e| DeskError::io(format!("cannot open {}", spec.dir.supervisor_log().display()), e))?;
+        let supervisor_log = crate::runfs::open_append(&spec.dir.supervisor_log())?;
         let mut cmd = tokio::process::Command::new(&self.supervisor.0);
         cmd.arg(SUPERVISE_ARG)
             .arg("--home")
@@ -150,13 +146,14 @@ impl LocalExecutor {
     }
 
     fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
-        crate::outcome::write_atomically(
+        crate::runfs::write_atomic(
             &dir.cancel_file(),
             &serde_json::to_vec(&CancelRequest {
                 grace_seconds: grace.as_secs_f64(),
                 requested_at: crate::timestamp::now(),
             })
             .expect("a cancel request serialises"),
+            crate::runfs::FILE_MODE,
         )?;
         match (row.supervisor_pid, row.supervisor_start_time) {
             (Some(pid), Some(start)) => Ok(procfs::signal_if_same(pid as i32, start as u64, Signal::SIGTERM)),

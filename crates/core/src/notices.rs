@@ -47,6 +47,28 @@ pub const MAX_SEPARATE_NOTICES: usize = 3;
 /// The notices to show for a batch that arrived together: the batch itself
 /// when it is small, else one summary, so a start-up that settles a night's
 /// runs does not bury the desktop.
+/// Notification servers read a body as markup (freedesktop's `<b>`, `<a>`,
+/// `<img>`), and bodies carry what a simulator printed: the text is escaped
+/// so it shows as written, on one screenful, without control characters.
+pub fn desktop_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().take(MAX_DESKTOP_CHARS) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const MAX_DESKTOP_CHARS: usize = 600;
+
 pub fn coalesce(batch: Vec<Notice>) -> Vec<Notice> {
     if batch.len() <= MAX_SEPARATE_NOTICES {
         return batch;
@@ -345,5 +367,14 @@ mod tests {
             .on_run(&run("a", RunStatus::Completed, Some("gone")), None)
             .unwrap();
         assert_eq!(n.target, NoticeTarget::Run("a".into()));
+    }
+
+    #[test]
+    fn desktop_text_is_escaped_for_markup() {
+        assert_eq!(
+            desktop_text("<img src=\"file:///etc/passwd\"> & <a href='x'>b</a>\u{7}"),
+            "&lt;img src=&quot;file:///etc/passwd&quot;&gt; &amp; &lt;a href=&#39;x&#39;&gt;b&lt;/a&gt; "
+        );
+        assert_eq!(desktop_text(&"x".repeat(10_000)).len(), MAX_DESKTOP_CHARS);
     }
 }

@@ -1,12 +1,13 @@
 //! The outcome of a run as its supervisor records it in `exit.json`, and how an
 //! outcome becomes the run's terminal status and error message.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DeskError, Result};
+use crate::error::{DeskError, ErrorCode, Result};
+use crate::runfs;
 use crate::model::RunStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,13 +24,16 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// `Ok(None)` when there is no `exit.json`; an error when the name holds
+    /// anything but a small regular file with an outcome in it (the
+    /// simulator can write into its run folder, so this is untrusted input).
     pub fn read(path: &Path) -> Result<Option<Outcome>> {
-        match std::fs::read(path) {
+        match runfs::read(path, runfs::SMALL_FILE_CAP) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
                 .map_err(|e| DeskError::internal(format!("{} is unreadable: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(DeskError::io(format!("cannot read {}", path.display()), e)),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
@@ -37,7 +41,7 @@ impl Outcome {
     /// new file, never a torn one, even if the machine loses power.
     pub fn write(&self, path: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).expect("an outcome always serialises");
-        write_atomically(path, &bytes)
+        runfs::write_atomic(path, &bytes, runfs::FILE_MODE)
     }
 
     pub fn status(&self) -> RunStatus {
@@ -109,7 +113,7 @@ const LOG_TAIL_BYTES: u64 = 4096;
 /// The last `max_lines` lines within the last `max_bytes` of a file; reads
 /// only that much, however large the log is.
 pub fn log_tail(path: &Path, max_lines: usize, max_bytes: u64) -> String {
-    let Ok(mut file) = std::fs::File::open(path) else {
+    let Ok(mut file) = runfs::open_file(path) else {
         return String::new();
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -134,28 +138,6 @@ pub fn log_tail(path: &Path, max_lines: usize, max_bytes: u64) -> String {
 
 pub fn signal_name(sig: i32) -> &'static str {
     nix::sys::signal::Signal::try_from(sig).map_or("unknown signal", |s| s.as_str())
-}
-
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| DeskError::internal(format!("{} has no parent folder", path.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        DeskError::io(format!("cannot write {}", path.display()), e)
-    })
 }
 
 #[cfg(test)]

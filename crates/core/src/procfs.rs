@@ -91,6 +91,18 @@ fn carries_run_id(pid: i32, run_id: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Every living process that carries the run's id in its environment: what
+/// a run's simulator started, found without any recorded pid.
+pub fn processes_of_run(run_id: &str) -> Vec<(i32, u64)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| carries_run_id(pid, run_id))
+        .filter_map(|pid| stat(pid).filter(|s| s.state != 'Z').map(|s| (pid, s.start_time)))
+        .collect()
+}
+
 /// Pids of our own children that are zombies: orphans re-parented to us (we
 /// are a child subreaper) that have exited and wait to be reaped.
 pub fn zombie_children() -> Vec<i32> {

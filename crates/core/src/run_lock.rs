@@ -4,7 +4,7 @@
 //! holder dies, so "lock free" reliably means "nobody owns this run any more",
 //! and blocking on the lock is how other processes wait for a run to end.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
@@ -15,14 +15,10 @@ pub struct RunLock {
     file: File,
 }
 
+/// Opens the lock file without following a link and only when it is a
+/// regular file: it lies in a run folder the simulator can write to.
 fn open(path: &Path) -> Result<File> {
-    OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| DeskError::io(format!("cannot open {}", path.display()), e))
+    crate::runfs::open_lock(path)
 }
 
 fn flock(file: &File, op: libc::c_int) -> std::io::Result<()> {

@@ -2,7 +2,7 @@
 //! supervisors. Every state transition is a single conditional UPDATE, so two
 //! processes racing on one run can never both win.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -153,6 +153,15 @@ pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status
 
 impl Store {
     pub async fn open(data: &DataDir) -> Result<Store> {
+        // The database holds every run's notes, configs and logs: the user's
+        // alone. SQLite gives its -wal and -shm files the database's mode.
+        crate::layout::private_file(&data.database())?;
+        for side in ["-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{side}", data.database().display()));
+            if path.is_file() {
+                crate::layout::private_file(&path)?;
+            }
+        }
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(data.database())
             .create_if_missing(true)
@@ -337,7 +346,8 @@ impl Store {
     /// simulator started: it goes back to the head of the queue.
     pub async fn requeue(&self, id: &RunId) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE runs SET status = 'PENDING', started_at = NULL, updated_at = ? \
+            "UPDATE runs SET status = 'PENDING', started_at = NULL, supervisor_pid = NULL, \
+             supervisor_start_time = NULL, updated_at = ? \
              WHERE id = ? AND status = 'RUNNING' AND pid IS NULL",
         )
         .bind(timestamp::now())
@@ -345,6 +355,21 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The supervisor's own pid, recorded before it starts the simulator.
+    pub async fn record_supervisor(&self, id: &RunId, pid: i32, start_time: u64) -> Result<()> {
+        sqlx::query(
+            "UPDATE runs SET supervisor_pid = ?, supervisor_start_time = ?, updated_at = ? \
+             WHERE id = ? AND status = 'RUNNING'",
+        )
+        .bind(pid)
+        .bind(start_time as i64)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn record_process(&self, id: &RunId, p: ProcessRecord) -> Result<()> {

@@ -154,6 +154,21 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         }
     };
 
+    // Our own pid goes on record before the simulator exists: a cancel from
+    // now on reaches us by signal, and recovery knows a simulator may have
+    // been started even if we die before recording its pid.
+    let supervisor_pid = std::process::id() as i32;
+    let supervisor_start = procfs::start_time(supervisor_pid).unwrap_or(0);
+    if let Some(desk) = &desk {
+        if let Err(e) = desk
+            .store()
+            .record_supervisor(&args.run, supervisor_pid, supervisor_start)
+            .await
+        {
+            say(format!("cannot record the supervisor's pid: {e}"));
+        }
+    }
+
     let spawned = spawn_simulator(&args.command, &dir, &args.run);
     let mut child = match spawned {
         Ok(child) => child,
@@ -166,7 +181,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
                 spawn_error: Some(e.to_string()),
                 finished_at: timestamp::now(),
             };
-            outcome.write(&dir.exit_file())?;
+            record_outcome(&outcome, &dir);
             report_to_launcher("failed");
             return finish(desk, &args.run, outcome, lock).await;
         }
@@ -179,8 +194,8 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
             pid,
             pgid: pid,
             start_time: leader_start,
-            supervisor_pid: std::process::id() as i32,
-            supervisor_start_time: procfs::start_time(std::process::id() as i32).unwrap_or(0),
+            supervisor_pid,
+            supervisor_start_time: supervisor_start,
         };
         if let Err(e) = desk.store().record_process(&args.run, record).await {
             say(format!("cannot record the simulator's pid: {e}"));
@@ -198,8 +213,12 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         .as_ref()
         .map(|d| crate::reported_results::ReportedResults::start(d.clone(), args.run.clone()));
 
-    // A cancel that arrived while we were starting is honoured at once.
-    let mut cancel = dir.cancel_file().exists().then(|| read_cancel_request(&dir));
+    // A cancel that arrived while we were starting is honoured at once: the
+    // canceller marks the run in the store before it looks for our pid, so
+    // either it found our pid (and signalled us) or we see its mark here.
+    let mut cancel = cancel_requested(desk.as_ref(), &args.run, &dir)
+        .await
+        .then(|| read_cancel_request(&dir));
     let mut exited = None;
     while cancel.is_none() {
         tokio::select! {
@@ -248,8 +267,33 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         finished_at: timestamp::now(),
     };
     say(format!("simulator ended: {status}"));
-    outcome.write(&dir.exit_file())?;
+    record_outcome(&outcome, &dir);
     finish(desk, &args.run, outcome, lock).await
+}
+
+/// Writes `exit.json`. The store gets the outcome whatever happens here (the
+/// simulator may have removed or filled its folder), so a failure is logged.
+fn record_outcome(outcome: &Outcome, dir: &RunDir) {
+    if let Err(e) = outcome.write(&dir.exit_file()) {
+        say(format!("cannot write exit.json: {e}"));
+    }
+}
+
+/// True when cancel.json exists or the store marks the run as cancelled.
+async fn cancel_requested(desk: Option<&Desk>, run: &RunId, dir: &RunDir) -> bool {
+    if crate::runfs::is_file(&dir.cancel_file()) {
+        return true;
+    }
+    match desk {
+        Some(d) => d
+            .store()
+            .get(run)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.cancel_requested_at.is_some()),
+        None => false,
+    }
 }
 
 async fn finish(desk: Option<Desk>, run: &RunId, outcome: Outcome, lock: RunLock) -> Result<()> {
@@ -268,7 +312,7 @@ fn spawn_simulator(
     dir: &RunDir,
     run: &RunId,
 ) -> std::io::Result<tokio::process::Child> {
-    let log = File::options().create(true).append(true).open(dir.sim_log())?;
+    let log = crate::runfs::open_append(&dir.sim_log()).map_err(|e| std::io::Error::other(e.message))?;
     let mut cmd = tokio::process::Command::new(&command[0]);
     cmd.args(&command[1..])
         .current_dir(dir.root())
@@ -293,7 +337,7 @@ async fn configured_grace(desk: Option<&Desk>) -> Duration {
 }
 
 fn read_cancel_request(dir: &RunDir) -> Option<Duration> {
-    let bytes = std::fs::read(dir.cancel_file()).ok()?;
+    let bytes = crate::runfs::read(&dir.cancel_file(), crate::runfs::SMALL_FILE_CAP).ok()?;
     let req: CancelRequest = serde_json::from_slice(&bytes).ok()?;
     Duration::try_from_secs_f64(req.grace_seconds).ok()
 }

@@ -1,9 +1,14 @@
 //! Requests per second on NSFNet (3 cores per link, k = 3, slicing on) at a
-//! load with about 5 % blocking, on one thread and on all threads.
+//! load with about 5 % blocking: on one thread, where a request's time goes
+//! (generation, routing, spectrum search, accounting, event queue), and one
+//! load's iterations run through the batch runner on one thread and on all.
 //!
 //! cargo run --release -p fusion-sim --example bench [-- <erlang> <requests> <iterations>]
+use fusion_sim::batch::{self, RunOptions};
 use fusion_sim::config;
-use fusion_sim::engine::{Engine, Model};
+use fusion_sim::engine::{Engine, Model, PHASE_NAMES};
+use fusion_sim::log::Logger;
+use fusion_sim::progress::Progress;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -39,7 +44,13 @@ fn main() {
     let erlang: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1250.0);
     let requests: String = args.get(2).cloned().unwrap_or_else(|| "100000".into());
     let iters: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let overrides = vec![("num_requests".to_string(), requests.clone())];
+    let e = erlang.to_string();
+    let overrides = vec![
+        ("num_requests".to_string(), requests.clone()),
+        ("max_iters".to_string(), iters.to_string()),
+        ("erlang_start".to_string(), e.clone()),
+        ("erlang_stop".to_string(), e),
+    ];
     let cfg = config::from_str(INI, Path::new("."), &overrides).expect("benchmark config");
     let t0 = Instant::now();
     let model = Model::new(cfg);
@@ -48,9 +59,10 @@ fn main() {
         t0.elapsed().as_secs_f64() * 1e3
     );
     let stop = AtomicBool::new(false);
-    let n: usize = requests.parse().unwrap();
+    let n: usize = requests.parse().expect("requests is a number");
+    let total = (n * iters) as f64;
 
-    // One thread.
+    // One thread, the engine alone.
     let mut engine = Engine::new(&model);
     let t = Instant::now();
     let mut blocked = 0u64;
@@ -59,7 +71,7 @@ fn main() {
         blocked += engine.acc.blocked;
     }
     let secs = t.elapsed().as_secs_f64();
-    let total = (n * iters) as f64;
+    let per_request_ns = secs * 1e9 / total;
     println!(
         "1 thread : {:.0} requests/s ({} requests in {:.3} s), blocking {:.4} at {} Erlang",
         total / secs,
@@ -69,24 +81,51 @@ fn main() {
         erlang
     );
 
-    // All threads: independent loads side by side, as a run with several loads does.
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let t = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut engine = Engine::new(&model);
-                for i in 0..iters {
-                    engine.run_iteration(erlang, i, &stop);
-                }
-            });
-        }
-    });
-    let secs = t.elapsed().as_secs_f64();
-    let total = (n * iters * threads) as f64;
+    // The same iterations again with a clock read at each phase boundary:
+    // the shares, applied to the unmeasured time per request.
+    let mut engine = Engine::new(&model);
+    engine.measure_phases();
+    for i in 0..iters {
+        engine.run_iteration(erlang, i, &stop);
+    }
+    let ticks = engine.phases.as_ref().expect("measured").ticks;
+    let sum: u64 = ticks.iter().sum();
+    println!("per request ({per_request_ns:.0} ns):");
+    for (name, t) in PHASE_NAMES.iter().zip(ticks) {
+        let share = t as f64 / sum.max(1) as f64;
+        println!(
+            "  {name:<16} {:>6.0} ns  {:>5.1} %",
+            share * per_request_ns,
+            share * 100.0
+        );
+    }
+
+    // One load, all its iterations, through the batch runner (files written
+    // to a temporary folder): one thread, then every core.
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let dir = std::env::temp_dir().join(format!("fusion-sim-bench-{}", std::process::id()));
+    let logger = Logger::new();
+    let progress = Progress::disabled();
+    let mut times = Vec::new();
+    for threads in [1, cores] {
+        let opts = RunOptions {
+            output_dir: dir.join(threads.to_string()),
+            threads,
+            logger: &logger,
+            progress: &progress,
+            stop: &stop,
+            fixed_end_time: Some(std::time::UNIX_EPOCH),
+        };
+        let t = Instant::now();
+        // The runner logs FUSION's lines on stderr; they are not the point here.
+        batch::run(&model, &opts).expect("batch run");
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     println!(
-        "{threads} threads: {:.0} requests/s in total ({:.3} s)",
-        total / secs,
-        secs
+        "one load, {iters} iterations: {:.3} s on 1 thread, {:.3} s on {cores} threads (speed-up {:.2})",
+        times[0],
+        times[1],
+        times[0] / times[1]
     );
 }

@@ -4,8 +4,8 @@
 //! Differences from FUSION, on purpose: `--output_dir` and `--progress_file`
 //! are honoured, a relative `--config_path` is resolved against the working
 //! directory, overrides apply whether or not the key is in the INI, and
-//! `--threads N` (or `FUSION_SIM_THREADS`) sets the number of loads run at
-//! once. FUSION's other flags are accepted and ignored.
+//! `--threads N` (or `FUSION_SIM_THREADS`) sets the number of threads the
+//! iterations run on. FUSION's other flags are accepted and ignored.
 //!
 //! Exit codes: 0 done, 1 runtime failure (e.g. output not writable), 2 usage
 //! or configuration error, 143 stopped by SIGTERM, 130 stopped by SIGINT.
@@ -261,9 +261,28 @@ fn help_text() -> String {
         "{USAGE}\n\n{VERSION_LINE}: a Rust engine of FUSION's core model, compatible with \
          FUSION's run_sim command line, INI configs and output files.\n\n\
          Unlike FUSION it honours --output_dir (results go there) and --progress_file \
-         (progress events as JSON lines), and runs loads in parallel (--threads N or \
-         FUSION_SIM_THREADS).\n\nExit codes: 0 done, 1 runtime failure, 2 usage or config error, \
-         143 stopped by SIGTERM."
+         (progress events as JSON lines).\n\n\
+         --threads N   threads to use (default: all cores; also FUSION_SIM_THREADS). The \
+         iterations of every load run in parallel; the output files, progress events and log \
+         are the same for any N.\n\n\
+         Policies (general_settings):\n\
+         \x20 route_method       k_shortest_path, shortest_path, external_ksp, cong_aware / \
+         congestion_aware (ca_alpha, default 0.3), xt_aware (snr_settings.xt_type \
+         with_length / without_length, beta) -- identical to FUSION 6.1;\n\
+         \x20                    least_congested, frag_aware / fragmentation_aware -- FUSION 6.1 \
+         crashes on these, so no FUSION result exists to agree with: this engine runs the \
+         algorithm FUSION's code intends.\n\
+         \x20 allocation_method  first_fit, priority_first (FUSION's core order 0,2,4,1,3,5,6 \
+         on 7-core fibres) -- identical to FUSION 6.1;\n\
+         \x20                    best_fit, last_fit (FUSION 6.1 crashes on them), priority_last \
+         (FUSION 6.1 allocates nothing with guard_slots >= 1) -- the algorithm FUSION's code \
+         intends, no FUSION result to agree with.\n\
+         Refused, with the key and what to use instead: learned (ML/RL) policies, nli_aware, \
+         xt_aware allocation, SNR modes (snr_type other than None), grooming, partial service, \
+         failures.\n\n\
+         Exit codes: 0 done, 1 runtime failure, 2 usage or config error, 143 stopped by \
+         SIGTERM, 130 by SIGINT. A load cut short writes its completed iterations, marked \
+         \"fusion_desk\": {{\"partial\": true}}."
     )
 }
 
@@ -345,6 +364,9 @@ pub fn main_with_args(argv: &[String]) -> i32 {
     };
     for w in &cfg.warnings {
         log.warn(names::CONFIG, w);
+    }
+    for (key, caveat) in cfg.fusion_caveats() {
+        log.warn(names::CONFIG, &format!("{key}: {caveat}"));
     }
     if let Err(e) = cfg.check_supported() {
         return fail(2, format!("Configuration error: {e}"));
@@ -460,6 +482,14 @@ mod tests {
         assert_eq!(main_with_args(&args("fusion-sim --help")), 0);
         assert_eq!(main_with_args(&args("fusion-sim run_sim -h")), 0);
         assert_eq!(main_with_args(&args("fusion-sim --version")), 0);
-        assert!(help_text().contains(VERSION_LINE));
+        let help = help_text();
+        assert!(help.contains(VERSION_LINE));
+        for name in crate::policy::ROUTE_METHODS
+            .iter()
+            .chain(crate::policy::ALLOCATION_METHODS)
+        {
+            assert!(help.contains(name), "--help names {name}");
+        }
+        assert!(help.contains("--threads N") && help.contains("FUSION 6.1 crashes"));
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::ini::Ini;
 use crate::modulation::{ModTable, DEFAULT_MOD_FORMATS_JSON};
+use crate::policy::{self, Policies, Routing, XtWeight};
 use crate::schema::{self, Kind, Role};
 use crate::topology::{find_network, Topology};
 use std::fmt;
@@ -86,6 +87,10 @@ pub struct SimConfig {
     pub request_distribution: Vec<(String, f64)>,
     pub route_method: String,
     pub allocation_method: String,
+    /// The two policies, or why they cannot run (see [`SimConfig::check_supported`]).
+    pub policies: Result<Policies, ConfigError>,
+    /// `general_settings.pre_calc_mod_selection` (changes `cong_aware`).
+    pub pre_calc_mod_selection: bool,
     /// `routing_settings.k_paths` if present (FUSION routes with 3 otherwise).
     pub k_paths: Option<usize>,
     pub network: String,
@@ -277,6 +282,9 @@ pub fn from_str(text: &str, base: &Path, overrides: &[(String, String)]) -> Resu
             continue;
         }
         for (k, _) in &s.entries {
+            if k == CA_ALPHA && matches!(s.name.as_str(), "general_settings" | "routing_settings") {
+                continue;
+            }
             if schema::spec(&s.name, k).is_none() {
                 warnings.push(format!(
                     "{}.{} is not part of the simulation model; ignored",
@@ -332,6 +340,7 @@ pub fn from_str(text: &str, base: &Path, overrides: &[(String, String)]) -> Resu
     let allocation_method = r
         .raw_pref("spectrum_settings", "allocation_method")?
         .map_or_else(|| "first_fit".to_owned(), |(v, _)| v);
+    let policies = read_policies(&r, &route_method, &allocation_method, &mut warnings)?;
     let k_paths = match r.raw("routing_settings", "k_paths")? {
         Some(v) => Some(Reader::int_at("routing_settings", "k_paths", &v, 1)?),
         None => None,
@@ -382,6 +391,8 @@ pub fn from_str(text: &str, base: &Path, overrides: &[(String, String)]) -> Resu
         request_distribution,
         route_method,
         allocation_method,
+        policies,
+        pre_calc_mod_selection: r.opt_bool(g, "pre_calc_mod_selection", false)?,
         k_paths,
         network,
         cores_per_link,
@@ -407,6 +418,100 @@ pub fn from_str(text: &str, base: &Path, overrides: &[(String, String)]) -> Resu
         topology_source: cfg_topology.1,
         warnings,
     })
+}
+
+/// `ca_alpha`: not in FUSION's schema (so FUSION always uses 0.3), read
+/// here from `routing_settings` or `general_settings`.
+const CA_ALPHA: &str = "ca_alpha";
+/// FUSION's congestion weight.
+pub const DEFAULT_CA_ALPHA: f64 = 0.3;
+
+/// Turns the two method names into policies. A value that parses but cannot
+/// run (an unknown method, a learned policy) is kept as the `Err` that
+/// [`SimConfig::check_supported`] reports; a malformed policy parameter is an
+/// error right away.
+fn read_policies(
+    r: &Reader,
+    route_method: &str,
+    allocation_method: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Result<Policies, ConfigError>, ConfigError> {
+    let g = "general_settings";
+    let network = r.raw("topology_settings", "network")?.unwrap_or_default();
+    let mut alpha = DEFAULT_CA_ALPHA;
+    for sec in ["general_settings", "routing_settings"] {
+        if let Some(v) = r.raw(sec, CA_ALPHA)? {
+            let a = schema::to_float(&v).map_err(|e| ConfigError::at(sec, CA_ALPHA, e))?;
+            if !(0.0..=1.0).contains(&a) {
+                return Err(ConfigError::at(
+                    sec,
+                    CA_ALPHA,
+                    format!("must be within [0, 1], got {a}"),
+                ));
+            }
+            alpha = a;
+            if matches!(route_method, "cong_aware" | "congestion_aware") {
+                warnings.push(format!(
+                    "{sec}.{CA_ALPHA} = {a} is used for cong_aware; FUSION 6.1 does not read this key \
+                     (it is not in its schema) and always weighs congestion with 0.3"
+                ));
+            }
+            break;
+        }
+    }
+    let mut xt = None;
+    if route_method == "xt_aware" {
+        let s = "snr_settings";
+        let Some(xt_type) = r.raw(s, "xt_type")? else {
+            return Ok(Err(ConfigError::at(
+                s,
+                "xt_type",
+                "required by route_method = xt_aware: with_length, without_length, or None for the crosstalk cost alone",
+            )));
+        };
+        xt = Some(match xt_type.as_str() {
+            "with_length" => {
+                let beta = match r.raw(s, "beta")? {
+                    Some(v) => {
+                        let b = schema::to_float(&v).map_err(|e| ConfigError::at(s, "beta", e))?;
+                        if !b.is_finite() {
+                            return Err(ConfigError::at(
+                                s,
+                                "beta",
+                                format!("{v:?} is not a finite number"),
+                            ));
+                        }
+                        b
+                    }
+                    // FUSION's code default (its schema requires the key).
+                    None => 0.5,
+                };
+                XtWeight::WithLength { beta }
+            }
+            "without_length" => XtWeight::WithoutLength,
+            _ => XtWeight::CostOnly,
+        });
+    }
+    let Some(routing) = policy::parse_routing(route_method, alpha, xt) else {
+        let msg = policy::route_refusal(route_method, &network).unwrap_or_else(|| {
+            format!(
+                "{route_method:?} is not a routing method (supported: {})",
+                policy::ROUTE_METHODS.join(", ")
+            )
+        });
+        return Ok(Err(ConfigError::at(g, "route_method", msg)));
+    };
+    if let Some(msg) = policy::route_refusal(route_method, &network) {
+        return Ok(Err(ConfigError::at(g, "route_method", msg)));
+    }
+    let Some(allocation) = policy::parse_allocation(allocation_method) else {
+        return Ok(Err(ConfigError::at(
+            g,
+            "allocation_method",
+            policy::allocation_refusal(allocation_method),
+        )));
+    };
+    Ok(Ok(Policies { routing, allocation }))
 }
 
 fn load_topology(
@@ -575,10 +680,30 @@ impl SimConfig {
     /// The number of candidate paths the router computes (FUSION routes with
     /// 3 when `k_paths` is absent, 1 for `shortest_path`).
     pub fn routing_k(&self) -> usize {
-        if self.route_method == "shortest_path" {
-            1
-        } else {
-            self.k_paths.unwrap_or(3)
+        match self.policies {
+            // FUSION's congestion-aware router reads k_paths with default 1.
+            Ok(Policies {
+                routing: Routing::CongestionAware { .. },
+                ..
+            }) => self.k_paths.unwrap_or(1),
+            _ if self.route_method == "shortest_path" => 1,
+            _ => self.k_paths.unwrap_or(3),
+        }
+    }
+
+    /// The policies of a configuration that passed [`SimConfig::check_supported`].
+    pub fn policies(&self) -> Policies {
+        self.policies
+            .clone()
+            .expect("the configuration passed check_supported")
+    }
+
+    /// Sentences for policies FUSION 6.1 cannot run correctly (results are
+    /// this engine's reading of FUSION's intent), as `(section.key, sentence)`.
+    pub fn fusion_caveats(&self) -> Vec<(&'static str, String)> {
+        match &self.policies {
+            Ok(p) => p.fusion_caveats(self.cores_per_link, self.guard_slots),
+            Err(_) => Vec::new(),
         }
     }
 
@@ -594,19 +719,19 @@ impl SimConfig {
                 format!("{val:?} is not supported by this engine (supported: {ok})"),
             ))
         };
-        if !matches!(self.route_method.as_str(), "k_shortest_path" | "shortest_path") {
-            return unsupported(
-                g,
-                "route_method",
-                &self.route_method,
-                "k_shortest_path, shortest_path",
-            );
-        }
-        if self.allocation_method != "first_fit" {
-            return unsupported(g, "allocation_method", &self.allocation_method, "first_fit");
+        if let Err(e) = &self.policies {
+            return Err(e.clone());
         }
         if self.snr_type != "None" {
-            return unsupported("snr_settings", "snr_type", &self.snr_type, "None");
+            return Err(ConfigError::at(
+                "snr_settings",
+                "snr_type",
+                format!(
+                    "{:?} is not supported by this engine: FUSION's SNR modes need its physical-layer \
+                     model and precomputed files. Use snr_type = None (xt_aware routing works without it)",
+                    self.snr_type
+                ),
+            ));
         }
         if self.guard_slots > 1 {
             return unsupported(g, "guard_slots", &self.guard_slots.to_string(), "0, 1");

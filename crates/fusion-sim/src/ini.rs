@@ -10,6 +10,21 @@
 //! * a `[DEFAULT]` section supplies values to every section;
 //! * basic interpolation: `%%` is a percent sign, `%(name)s` another key.
 
+/// The longest value interpolation may produce (FUSION's longest values,
+/// paths and lists, are well under 1 KiB).
+pub const MAX_VALUE_LEN: usize = 64 * 1024;
+/// The most `%(name)s` substitutions one value may need.
+pub const MAX_SUBSTITUTIONS: usize = 10_000;
+/// configparser's own limit (`MAX_INTERPOLATION_DEPTH`).
+const MAX_DEPTH: usize = 10;
+
+/// What one [`Ini::get`] has expanded so far.
+#[derive(Default)]
+struct Expansion {
+    done: std::collections::HashMap<String, String>,
+    substitutions: usize,
+}
+
 /// One section with its keys in file order.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
@@ -159,16 +174,23 @@ impl Ini {
     }
 
     /// Interpolated value of `section.key` (configparser's BasicInterpolation).
+    ///
+    /// Configs come from colleagues and the internet, so expansion is
+    /// bounded: each key is expanded once per call (memoised), an expanded
+    /// value may not exceed [`MAX_VALUE_LEN`] bytes and a call performs at
+    /// most [`MAX_SUBSTITUTIONS`] substitutions. A 300-byte "bomb" of nested
+    /// `%(a)s%(a)s...` is refused at once instead of allocating gigabytes.
     pub fn get(&self, section: &str, key: &str) -> Option<Result<String, String>> {
         let raw = self.raw(section, key)?;
-        Some(self.interpolate(section, raw, 0))
+        let mut state = Expansion::default();
+        Some(self.interpolate(section, raw, 0, &mut state))
     }
 
-    fn interpolate(&self, section: &str, raw: &str, depth: usize) -> Result<String, String> {
+    fn interpolate(&self, section: &str, raw: &str, depth: usize, state: &mut Expansion) -> Result<String, String> {
         if !raw.contains('%') {
             return Ok(raw.to_owned());
         }
-        if depth > 10 {
+        if depth > MAX_DEPTH {
             return Err("interpolation too deep".into());
         }
         let mut out = String::new();
@@ -184,16 +206,41 @@ impl Ini {
                     .find(")s")
                     .ok_or("bad interpolation syntax ('%' must be written '%%')")?;
                 let name = r[..close].to_lowercase();
-                let v = self
-                    .raw(section, &name)
-                    .ok_or_else(|| format!("interpolation refers to missing key {name:?}"))?;
-                out.push_str(&self.interpolate(section, v, depth + 1)?);
+                state.substitutions += 1;
+                if state.substitutions > MAX_SUBSTITUTIONS {
+                    return Err(format!(
+                        "interpolation makes more than {MAX_SUBSTITUTIONS} substitutions; \
+                         a config needs far fewer"
+                    ));
+                }
+                let expanded = match state.done.get(&name) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = self
+                            .raw(section, &name)
+                            .ok_or_else(|| format!("interpolation refers to missing key {name:?}"))?;
+                        let v = self.interpolate(section, v, depth + 1, state)?;
+                        state.done.insert(name, v.clone());
+                        v
+                    }
+                };
+                if out.len() + expanded.len() > MAX_VALUE_LEN {
+                    return Err(format!(
+                        "interpolation makes a value longer than {MAX_VALUE_LEN} bytes"
+                    ));
+                }
+                out.push_str(&expanded);
                 rest = &r[close + 2..];
             } else {
                 return Err(
                     "'%' must be followed by '%' or '(name)s' (write '%%' for a percent sign)".into(),
                 );
             }
+        }
+        if out.len() + rest.len() > MAX_VALUE_LEN {
+            return Err(format!(
+                "interpolation makes a value longer than {MAX_VALUE_LEN} bytes"
+            ));
         }
         out.push_str(rest);
         Ok(out)
@@ -239,6 +286,29 @@ mod tests {
         assert!(Ini::parse("[A]\nx=1\nX=2\n").is_err());
         assert!(Ini::parse("[A]\n[A]\n").is_err());
         assert!(Ini::parse("x=1\n").is_err());
+    }
+
+    #[test]
+    fn interpolation_bombs_are_refused_quickly() {
+        // Ten levels of ten references each: 10^10 bytes if expanded naively.
+        let mut text = String::from("[A]\nk0 = xxxxxxxxxx\n");
+        for i in 1..=10 {
+            text.push_str(&format!("k{i} = {}\n", format!("%(k{})s", i - 1).repeat(10)));
+        }
+        let ini = Ini::parse(&text).unwrap();
+        let started = std::time::Instant::now();
+        let err = ini.get("A", "k10").unwrap().unwrap_err();
+        assert!(err.contains("longer than"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        // A legitimate chain still expands, once per key.
+        assert_eq!(ini.get("A", "k2").unwrap().unwrap().len(), 1000);
+        // Many references to one short key: refused by count, not by size.
+        let wide = format!("[A]\nx = \ny = {}\n", "%(x)s".repeat(MAX_SUBSTITUTIONS + 1));
+        let err = Ini::parse(&wide).unwrap().get("A", "y").unwrap().unwrap_err();
+        assert!(err.contains("substitutions"), "{err}");
+        // A cycle ends at the depth limit.
+        let cycle = Ini::parse("[A]\na = %(b)s\nb = %(a)s\n").unwrap();
+        assert!(cycle.get("A", "a").unwrap().is_err());
     }
 
     #[test]

@@ -235,6 +235,19 @@ pub struct LoadFile {
     pub ci: CiTracker,
     pub is_training: bool,
     pub lp_utilization: Option<f64>,
+    /// Set when the load was cut short.
+    pub partial: Option<Partial>,
+}
+
+/// The mark of a load cut short (by a signal or an error): an extra
+/// top-level key `fusion_desk`, which FUSION's readers (they look keys up
+/// by name: `iter_stats`, `blocking_mean`, ...) never read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partial {
+    pub reason: &'static str,
+    /// Iterations that completed (the ones in the file).
+    pub iterations: usize,
+    pub total_iterations: usize,
 }
 
 impl LoadFile {
@@ -251,7 +264,7 @@ impl LoadFile {
                 Value::opt_float(v)
             }
         };
-        Obj::new()
+        let doc = Obj::new()
             .put("iter_stats", iters.build())
             .put("link_usage", self.link_usage.clone())
             .put("blocking_mean", hide(c.block_mean))
@@ -263,8 +276,20 @@ impl LoadFile {
             .put("ci_rate_bit_rate_block", hide(c.bit_rate_block_ci))
             .put("ci_percent_bit_rate_block", hide(c.bit_rate_block_ci_percent))
             .put("lightpath_utilization", Value::opt_float(self.lp_utilization))
-            .put("sim_end_time", Value::Str(sim_end_time.to_owned()))
-            .build()
+            .put("sim_end_time", Value::Str(sim_end_time.to_owned()));
+        let mut doc = doc;
+        if let Some(p) = &self.partial {
+            doc.push(
+                "fusion_desk",
+                Obj::new()
+                    .put("partial", Value::Bool(true))
+                    .put("reason", Value::Str(p.reason.to_owned()))
+                    .put("iterations", Value::Int(p.iterations as i64))
+                    .put("total_iterations", Value::Int(p.total_iterations as i64))
+                    .build(),
+            );
+        }
+        doc.build()
     }
 }
 

@@ -57,7 +57,7 @@ impl PartialOrd for HeapItem {
 }
 
 /// Reusable scratch space for the bidirectional search.
-struct Search {
+pub struct Search {
     dists: [Vec<f64>; 2],
     settled: [Vec<bool>; 2],
     seen: [Vec<f64>; 2],
@@ -66,7 +66,7 @@ struct Search {
 }
 
 impl Search {
-    fn new(n: usize) -> Self {
+    pub fn new(n: usize) -> Self {
         Search {
             dists: [vec![0.0; n], vec![0.0; n]],
             settled: [vec![false; n], vec![false; n]],
@@ -84,10 +84,13 @@ impl Search {
         }
     }
 
-    /// networkx `_bidirectional_dijkstra` with node and edge filters.
-    fn run(
+    /// networkx `_bidirectional_dijkstra` with node and edge filters, over
+    /// the per-edge `weights`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
         &mut self,
         g: &Topology,
+        weights: &[f64],
         source: usize,
         target: usize,
         ignore_nodes: &[bool],
@@ -143,7 +146,7 @@ impl Search {
                 {
                     continue;
                 }
-                let vw_length = self.dists[dir][v] + g.edges[e].length;
+                let vw_length = self.dists[dir][v] + weights[e];
                 if self.settled[dir][w] {
                     continue;
                 }
@@ -177,16 +180,54 @@ impl Search {
     }
 }
 
-fn path_length(g: &Topology, nodes: &[usize]) -> f64 {
+fn path_length(g: &Topology, weights: &[f64], nodes: &[usize]) -> f64 {
     // Python's sum() starts from integer 0, then adds left to right.
     let mut total = 0.0;
     for w in nodes.windows(2) {
         let e = g
             .edge_between(w[0], w[1])
             .expect("consecutive nodes are adjacent");
-        total += g.edges[e].length;
+        total += weights[e];
     }
     total
+}
+
+/// Link lengths as a weight vector.
+pub fn lengths(g: &Topology) -> Vec<f64> {
+    g.edges.iter().map(|e| e.length).collect()
+}
+
+/// The first path of `networkx.shortest_simple_paths(G, s, d, weight)`: one
+/// bidirectional Dijkstra over `weights`.
+pub fn first_path(
+    search: &mut Search,
+    g: &Topology,
+    weights: &[f64],
+    source: usize,
+    target: usize,
+) -> Option<Vec<usize>> {
+    let n = g.nodes.len();
+    if source == target || source >= n || target >= n {
+        return None;
+    }
+    NO_NODES.with(|nodes| {
+        let mut nodes = nodes.borrow_mut();
+        if nodes.len() < n {
+            nodes.resize(n, false);
+        }
+        search
+            .run(g, weights, source, target, &nodes[..n], &HashSet::new())
+            .map(|(_, p)| p)
+    })
+}
+
+thread_local! {
+    static NO_NODES: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A path's node list as a [`Path`] with its km length.
+pub fn path_of(g: &Topology, nodes: Vec<usize>) -> Path {
+    make_path(g, nodes)
 }
 
 fn make_path(g: &Topology, nodes: Vec<usize>) -> Path {
@@ -194,7 +235,7 @@ fn make_path(g: &Topology, nodes: Vec<usize>) -> Path {
         .windows(2)
         .map(|w| g.edge_between(w[0], w[1]).expect("adjacent"))
         .collect();
-    let length = path_length(g, &nodes);
+    let length = path_length(g, &lengths(g), &nodes);
     Path { nodes, edges, length }
 }
 
@@ -225,6 +266,32 @@ impl PartialOrd for Candidate {
 
 /// The first `k` simple paths from `source` to `target` in networkx's order.
 pub fn k_shortest_paths(g: &Topology, source: usize, target: usize, k: usize) -> Vec<Path> {
+    yen(g, &lengths(g), source, target, k, None)
+}
+
+/// The simple paths in networkx's order by hop count (unit weights) while
+/// they have at most one hop more than the first.
+pub fn paths_within_one_hop(g: &Topology, source: usize, target: usize) -> Vec<Path> {
+    yen(
+        g,
+        &vec![1.0; g.edges.len()],
+        source,
+        target,
+        usize::MAX,
+        Some(1.0),
+    )
+}
+
+/// networkx's `shortest_simple_paths` over `weights`: the first `k` paths,
+/// or (with `extra`) every path costing at most the first's cost + `extra`.
+fn yen(
+    g: &Topology,
+    weights: &[f64],
+    source: usize,
+    target: usize,
+    k: usize,
+    extra: Option<f64>,
+) -> Vec<Path> {
     let n = g.nodes.len();
     let mut search = Search::new(n);
     let mut result: Vec<Vec<usize>> = Vec::new();
@@ -246,10 +313,11 @@ pub fn k_shortest_paths(g: &Topology, source: usize, target: usize, k: usize) ->
     if source == target || k == 0 {
         return Vec::new();
     }
+    let mut first_cost: Option<f64> = None;
     while result.len() < k {
         match result.last() {
             None => {
-                if let Some((len, p)) = search.run(g, source, target, &no_nodes, &no_edges) {
+                if let Some((len, p)) = search.run(g, weights, source, target, &no_nodes, &no_edges) {
                     push(&mut heap, &mut in_heap, len, p);
                 }
             }
@@ -259,14 +327,15 @@ pub fn k_shortest_paths(g: &Topology, source: usize, target: usize, k: usize) ->
                 let mut ignore_edges: HashSet<(usize, usize)> = HashSet::new();
                 for i in 1..prev.len() {
                     let root = &prev[..i];
-                    let root_length = path_length(g, root);
+                    let root_length = path_length(g, weights, root);
                     for p in &result {
                         if p.len() > i && p[..i] == *root {
                             ignore_edges.insert((p[i - 1], p[i]));
                         }
                     }
                     let spur_node = root[i - 1];
-                    if let Some((len, spur)) = search.run(g, spur_node, target, &ignore_nodes, &ignore_edges)
+                    if let Some((len, spur)) =
+                        search.run(g, weights, spur_node, target, &ignore_nodes, &ignore_edges)
                     {
                         let mut full = root[..i - 1].to_vec();
                         full.extend_from_slice(&spur);
@@ -278,6 +347,12 @@ pub fn k_shortest_paths(g: &Topology, source: usize, target: usize, k: usize) ->
         }
         match heap.pop() {
             Some(c) => {
+                if let (Some(extra), Some(&first)) = (extra, first_cost.as_ref()) {
+                    if c.cost > first + extra {
+                        break;
+                    }
+                }
+                first_cost.get_or_insert(c.cost);
                 in_heap.remove(&c.nodes);
                 result.push(c.nodes);
             }

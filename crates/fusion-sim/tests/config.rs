@@ -24,7 +24,7 @@ fn all_seven_templates_load() {
         assert!(matches!(cfg.mod_source, ModSource::BundledFallback(_)), "{n}");
         if n == "xtar_example_config.ini" {
             let e = cfg.check_supported().unwrap_err();
-            assert_eq!(e.key.as_deref(), Some("general_settings.route_method"));
+            assert_eq!(e.key.as_deref(), Some("snr_settings.snr_type"));
         } else {
             cfg.check_supported().unwrap_or_else(|e| panic!("{n}: {e}"));
         }

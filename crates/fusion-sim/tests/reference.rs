@@ -154,3 +154,48 @@ fn fusion_fixture_kspf_ff_k4() {
 fn fusion_fixture_spf_ff_k1() {
     baseline("baseline_spf_ff", "spf_ff_config.ini");
 }
+
+/// Congestion-aware routing (score 0.3 · congestion + 0.7 · length / longest).
+#[test]
+fn nsfnet_cong_aware_3_cores_k3() {
+    check_case(
+        "real_nsf_congaware_c3_k3",
+        "config.ini",
+        &[],
+        &[
+            ("1000.0_erlang.json", "1000.0_erlang.json"),
+            ("2000.0_erlang.json", "2000.0_erlang.json"),
+        ],
+        true,
+    );
+}
+
+/// Crosstalk-aware routing (`xt_type = without_length`).
+#[test]
+fn nsfnet_xt_aware_3_cores() {
+    check_case(
+        "real_nsf_xtaware_c3_k3",
+        "config.ini",
+        &[],
+        &[
+            ("1000.0_erlang.json", "1000.0_erlang.json"),
+            ("2000.0_erlang.json", "2000.0_erlang.json"),
+        ],
+        true,
+    );
+}
+
+/// priority_first on 7-core fibres (core order 0, 2, 4, 1, 3, 5, 6).
+#[test]
+fn nsfnet_priority_first_7_cores_k3() {
+    check_case(
+        "real_nsf_priofirst_c7_k3",
+        "config.ini",
+        &[],
+        &[
+            ("4000.0_erlang.json", "4000.0_erlang.json"),
+            ("6000.0_erlang.json", "6000.0_erlang.json"),
+        ],
+        true,
+    );
+}

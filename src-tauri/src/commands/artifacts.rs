@@ -54,10 +54,11 @@ fn launch_detached(program: &str, arg: &Path) -> Result<(), DeskError> {
     Ok(())
 }
 
-/// Opens a file of the run with the system's default application.
+/// Opens a file of the run with the system's default application; a
+/// program, script or desktop entry is refused (Reveal shows it instead).
 #[tauri::command]
 pub async fn artifacts_open(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
-    let target = desk.resolve_for_open(&id, &path).await?;
+    let target = desk.resolve_for_desktop_open(&id, &path).await?;
     launch_detached("xdg-open", &target)
 }
 

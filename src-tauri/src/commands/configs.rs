@@ -68,6 +68,6 @@ pub async fn configs_export<R: Runtime>(
     else {
         return Ok(None);
     };
-    fusion_desk_core::outcome::write_atomically(&path, text.as_bytes())?;
+    fusion_desk_core::runfs::write_chosen(&path, text.as_bytes())?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }

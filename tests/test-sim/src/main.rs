@@ -19,6 +19,19 @@
 //! | `lines_per_step` | 1 | extra log lines per iteration (log floods) |
 //! | `line_bytes` | 0 | length of each extra line |
 //! | `write_progress` | true | write progress.jsonl |
+//!
+//! Hostile modes, to check that nothing a simulator does in its folder
+//! reaches outside it or hangs the app:
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `plant_links` | a path: symbolic links to it at every name the app reads or writes in the run folder, temp names included, before the first iteration |
+//! | `progress_as` | `fifo` or `zero`: progress.jsonl becomes a FIFO or a link to /dev/zero |
+//! | `log_as` | `fifo` or `zero`: after the first iteration logs/sim.log is moved aside and a FIFO or a /dev/zero link takes its name |
+//! | `saving_to` | `,`-separated folders announced in FUSION's exact `Saving to:` line form |
+//! | `huge_line_mib` | a line of that many MiB (a sparse hole in the log, no disk used) after the first iteration |
+//! | `delete_folder` | `true`: the run folder is removed after the first iteration |
+//! | `exit_json_dir` | `true`: a folder named exit.json |
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -179,6 +192,11 @@ fn simulate(args: &[String]) -> i32 {
         }
     };
     let log = Log;
+    let run_dir = std::env::var_os("FUSION_DESK_RUN_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    hostile_start(&cfg, &run_dir, &log);
     let started = Instant::now();
     emit(format!(
         r#"{{"type":"start","ts":"{}","config":{{"total_erlangs":{loads},"total_iterations":{iterations},"erlang_start":100.0,"erlang_stop":{}.0,"erlang_step":100.0}}}}"#,
@@ -222,6 +240,9 @@ fn simulate(args: &[String]) -> i32 {
                 }
                 return 143;
             }
+            if load == 0 && it == 0 {
+                hostile_mid_run(&cfg, &run_dir);
+            }
             let bp = 0.01 * (load + 1) as f64 + 0.001 * it as f64;
             sum += bp;
             for n in 0..lines_per_step {
@@ -257,10 +278,15 @@ fn simulate(args: &[String]) -> i32 {
             iso_now()
         ));
         if let Some(out) = flag(args, "--output_dir") {
-            let _ = std::fs::write(
-                format!("{out}/{erlang:.1}_erlang.json"),
-                format!("{{\"blocking_mean\": {mean}, \"sim_block_list\": []}}\n"),
-            );
+            let file = format!("{out}/{erlang:.1}_erlang.json");
+            // A link planted by a hostile mode is left for the app to meet;
+            // the stand-in itself never writes through it.
+            if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+                let _ = std::fs::write(
+                    file,
+                    format!("{{\"blocking_mean\": {mean}, \"sim_block_list\": []}}\n"),
+                );
+            }
         }
         log.line(
             "fusion.utils.logging_config",
@@ -299,6 +325,106 @@ fn simulate(args: &[String]) -> i32 {
         ));
     }
     code
+}
+
+/// Replaces `path` (whatever it is) with a symbolic link to `target`.
+fn plant_link(target: &std::path::Path, path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_dir_all(path);
+    if let Err(e) = std::os::unix::fs::symlink(target, path) {
+        eprintln!("test-sim: cannot plant {}: {e}", path.display());
+    }
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
+        eprintln!("test-sim: cannot make a FIFO at {}", path.display());
+    }
+}
+
+/// What the hostile modes do before the first iteration.
+fn hostile_start(cfg: &HashMap<String, String>, run_dir: &std::path::Path, log: &Log) {
+    if let Some(target) = cfg.get("plant_links") {
+        let target = std::path::Path::new(target);
+        // SAFETY: getppid has no preconditions.
+        let ppid = unsafe { libc::getppid() };
+        let me = std::process::id();
+        let mut names: Vec<String> = [
+            "exit.json",
+            "cancel.json",
+            "run.lock",
+            "progress.jsonl",
+            "config.ini",
+            "slurm.sh",
+            "logs/supervisor.log",
+            "output/100.0_erlang.json",
+            "output/linked_dir",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // The temp names a writer with predictable names would use.
+        for name in ["exit.json", "cancel.json", "config.ini", "run.lock"] {
+            for pid in [ppid as u32, me, ppid as u32 + 1, ppid as u32 + 2] {
+                names.push(format!(".{name}.{pid}.tmp"));
+                names.push(format!("logs/.{name}.{pid}.tmp"));
+            }
+        }
+        for name in names {
+            plant_link(target, &run_dir.join(name));
+        }
+        if let Some(parent) = target.parent() {
+            plant_link(parent, &run_dir.join("output/linked_dir"));
+        }
+    }
+    match cfg.get("progress_as").map(String::as_str) {
+        Some("fifo") => mkfifo(&run_dir.join("progress.jsonl")),
+        Some("zero") => plant_link(std::path::Path::new("/dev/zero"), &run_dir.join("progress.jsonl")),
+        _ => {}
+    }
+    if cfg.get("exit_json_dir").is_some_and(|v| v == "true") {
+        let _ = std::fs::remove_file(run_dir.join("exit.json"));
+        let _ = std::fs::create_dir_all(run_dir.join("exit.json/inside"));
+    }
+    if let Some(folders) = cfg.get("saving_to") {
+        for folder in folders.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            log.line("fusion.core.persistence", "INFO", &format!("Saving to: {folder}"));
+        }
+    }
+}
+
+/// What the hostile modes do after the first iteration has started.
+fn hostile_mid_run(cfg: &HashMap<String, String>, run_dir: &std::path::Path) {
+    if let Some(mib) = cfg.get("huge_line_mib").and_then(|v| v.parse::<u64>().ok()) {
+        // Grow the log (our stderr) by a hole: a line of NUL bytes that
+        // takes no disk space, then end it.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: fstat/ftruncate on our own stderr descriptor.
+        unsafe {
+            if libc::fstat(2, &mut st) == 0 {
+                libc::ftruncate(2, st.st_size + (mib << 20) as libc::off_t);
+            }
+        }
+        eprintln!();
+    }
+    let log = run_dir.join("logs/sim.log");
+    match cfg.get("log_as").map(String::as_str) {
+        Some("fifo") => {
+            let _ = std::fs::rename(&log, run_dir.join("logs/sim.log.moved"));
+            mkfifo(&log);
+        }
+        Some("zero") => {
+            let _ = std::fs::rename(&log, run_dir.join("logs/sim.log.moved"));
+            plant_link(std::path::Path::new("/dev/zero"), &log);
+        }
+        _ => {}
+    }
+    if cfg.get("delete_folder").is_some_and(|v| v == "true") {
+        let _ = std::fs::remove_dir_all(run_dir);
+    }
 }
 
 /// Sleeps in short slices so an `exit` SIGTERM handler is honoured promptly.

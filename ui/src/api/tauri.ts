@@ -38,6 +38,7 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
+import type { Command } from '../generated/commands';
 import {
   toDeskError,
   type Backend,
@@ -48,7 +49,7 @@ import {
   type Unsubscribe,
 } from './backend';
 
-async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {

@@ -12,7 +12,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icon';
 import { LazyBlockingVsLoadChart } from '../components/lazy';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatProbability } from '../lib/chartData';
+import { formatProbability, isPartial } from '../lib/chartData';
 import { href } from '../lib/router';
 import { formatCount } from '../lib/units';
 import '../history.css';
@@ -58,7 +58,7 @@ export function ComparePage({ ids }: { ids: string[] }) {
         .filter((r) => r.points.some((p) => p.mean !== null))
         .map((r) => ({
           label: r.label,
-          points: r.points.map((p) => ({ load: p.erlang, mean: p.mean, ciLow: p.ci_low, ciHigh: p.ci_high })),
+          points: r.points.map((p) => ({ load: p.erlang, mean: p.mean, ciLow: p.ci_low, ciHigh: p.ci_high, partial: isPartial(p) })),
         })),
     [cmp],
   );

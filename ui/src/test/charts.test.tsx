@@ -1,17 +1,9 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { createRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  blockingVsLoadToSVG,
-  formatProbability,
-  iterationColumns,
-  linearTicks,
-  loadColumns,
-  logTicks,
-  probabilityRange,
-  type IterationSeries,
-  type LoadSeries,
-} from '../lib/chartData';
+import { blockingVsLoadToSVG, formatProbability, iterationColumns, loadColumns, loadScale, type IterationSeries, type LoadSeries } from '../lib/chartData';
+import { linearTicks, logTicks, probabilityScale } from '../lib/chartScale';
+import { quickSweep } from './support/quickSweep';
 
 // uPlot draws on a canvas, which jsdom does not have: a recording stand-in.
 const instances: FakePlot[] = [];
@@ -110,6 +102,10 @@ describe('chart data', () => {
       [null, [0.01, 0.03], null],
       [null, null, [0.08, 0.12]],
     ]);
+    expect(lc.partial).toEqual([
+      [false, false, false],
+      [false, false, false],
+    ]);
   });
 
   it('formats probabilities and picks ticks and ranges', () => {
@@ -119,9 +115,13 @@ describe('chart data', () => {
     expect(formatProbability(null)).toBe('—');
     expect(linearTicks(0, 0.27, 5)).toEqual([0, 0.05, 0.1, 0.15, 0.2, 0.25]);
     expect(logTicks(0.0005, 0.3)).toEqual([0.001, 0.01, 0.1]);
-    expect(probabilityRange(0.002, 0.2, true)).toEqual([0.001, 1]);
-    expect(probabilityRange(0.01, 0.02, false)[0]).toBeGreaterThanOrEqual(0);
-    expect(probabilityRange(null, null, false)).toEqual([0, 1]);
+    // Within one decade: 1-2-5 steps rather than no tick at all.
+    expect(logTicks(0.0011, 0.009)).toEqual([0.002, 0.005]);
+    const log = probabilityScale([0.002, 0.2], [], true);
+    expect([log.min, log.max]).toEqual([0.001, 1]);
+    expect(probabilityScale([0.01, 0.02], [], false).min).toBeGreaterThanOrEqual(0);
+    const empty = probabilityScale([], [], false);
+    expect([empty.min, empty.max]).toEqual([0, 1]);
   });
 
   it('exports a standalone SVG with axes, legend, error bars and escaped labels', () => {
@@ -221,17 +221,17 @@ describe('BlockingIterationsChart', () => {
   });
 });
 
-describe('BlockingVsLoadChart', () => {
-  const vs: LoadSeries[] = [
-    {
-      label: 'first fit',
-      points: [
-        { load: 300, mean: 0.001, ciLow: 0.0008, ciHigh: 0.0012 },
-        { load: 600, mean: 0.02, ciLow: 0.015, ciHigh: 0.025 },
-      ],
-    },
-  ];
+const vs: LoadSeries[] = [
+  {
+    label: 'first fit',
+    points: [
+      { load: 300, mean: 0.001, ciLow: 0.0008, ciHigh: 0.0012 },
+      { load: 600, mean: 0.02, ciLow: 0.015, ciHigh: 0.025 },
+    ],
+  },
+];
 
+describe('BlockingVsLoadChart', () => {
   it('draws error bars in a hook, shows intervals in the legend and exports SVG', () => {
     const ref = createRef<VsHandle>();
     render(<BlockingVsLoadChart series={vs} ref={ref} />);
@@ -264,5 +264,91 @@ describe('BlockingVsLoadChart', () => {
       ['setScale', 'x', 350, 650],
       ['setScale', 'y', 0.001, 0.03],
     ]);
+  });
+});
+
+describe('charts on the data FUSION gives', () => {
+  const yRangeOf = (u: FakePlot) => (u.opts.scales as { y: { range: (u: unknown, a: unknown, b: unknown) => [number, number] } }).y.range;
+
+  it('a log axis over zero blocking and intervals below zero starts at the smallest positive decade, and says what it leaves out', () => {
+    render(<BlockingVsLoadChart series={quickSweep} logScale />);
+    const u = instances[0];
+    expect(screen.getByTestId('chart-vs-load').dataset.log).toBe('true');
+    expect((u.opts.scales as { y: { distr: number } }).y.distr).toBe(3);
+    // Smallest value above zero shown: 3.3e-4 (k_paths=1 at 500 E); no range may reach 0 on a log axis.
+    const [lo, hi] = yRangeOf(u)({ scales: { x: { min: null, max: null } } }, null, null);
+    expect(lo).toBe(1e-4);
+    expect(hi).toBe(1);
+    // The zero means are gaps in the data uPlot draws.
+    expect(u.data[1]).toEqual([null, 0.0003333333333333333, 0.035166666666666666, 0.09033333333333332]);
+    expect(u.data[2]).toEqual([null, null, 0.005, 0.0245]);
+    expect(screen.getByTestId('chart-note')).toHaveTextContent(
+      'Zero is not shown on a log axis; 3 loads at zero left out; interval ends at or below the floor drawn at 1e-4.',
+    );
+    const svg = blockingVsLoadToSVG(quickSweep, { logScale: true });
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(svg).toContain('Zero is not shown on a log axis');
+  });
+
+  it('fits a log axis to the loads in view, and keeps the whole range when only zeros are in view', () => {
+    render(<BlockingVsLoadChart series={quickSweep} logScale />);
+    const range = yRangeOf(instances[0]);
+    expect(range({ scales: { x: { min: 850, max: 1350 } } }, null, null)).toEqual([1e-3, 1]);
+    expect(range({ scales: { x: { min: 50, max: 150 } } }, null, null)).toEqual([1e-4, 1]);
+    expect(range({ scales: { x: { min: 2000, max: 3000 } } }, null, null)).toEqual([1e-4, 1]);
+  });
+
+  it('on a linear axis the same data needs no note and keeps its zeros', () => {
+    render(<BlockingVsLoadChart series={quickSweep} />);
+    const u = instances[0];
+    expect(u.data[2]).toEqual([0, 0, 0.005, 0.0245]);
+    const [lo] = yRangeOf(u)({ scales: { x: { min: null, max: null } } }, null, null);
+    expect(lo).toBe(0);
+    expect(screen.queryByTestId('chart-note')).not.toBeInTheDocument();
+  });
+
+  it('all-zero blocking asked for on a log axis is drawn on a linear one, and says so', () => {
+    const zeros: LoadSeries[] = [{ label: 'idle', points: [100, 300].map((load) => ({ load, mean: 0, ciLow: 0, ciHigh: 0 })) }];
+    render(<BlockingVsLoadChart series={zeros} logScale />);
+    expect(screen.getByTestId('chart-vs-load').dataset.log).toBe('false');
+    expect((instances[0].opts.scales as { y: { distr: number } }).y.distr).toBe(1);
+    expect(screen.getByTestId('chart-note')).toHaveTextContent('Nothing above zero to show on a log axis: drawn on a linear axis.');
+    expect(loadScale(zeros, true).logFallback).toBe(true);
+  });
+
+  it('a single point and an iterations chart of zeros render', () => {
+    render(<BlockingVsLoadChart series={[{ label: 'one', points: [{ load: 700, mean: 0.01 }] }]} logScale />);
+    const [lo, hi] = yRangeOf(instances[0])({ scales: { x: { min: null, max: null } } }, null, null);
+    // 0.01 exactly: a decade either side, not on the plot's edge.
+    expect([lo, hi]).toEqual([1e-3, 0.1]);
+    render(<BlockingIterationsChart series={[{ load: 100, values: [0, 0, 0] }]} logScale />);
+    expect(screen.getByTestId('chart-iterations').dataset.log).toBe('false');
+    expect(screen.getAllByTestId('chart-note').at(-1)).toHaveTextContent('linear axis');
+  });
+
+  it('draws a partial load with a hollow marker and names it in the legend and the notes', () => {
+    const series: LoadSeries[] = [
+      {
+        label: 'cancelled run',
+        points: [
+          { load: 300, mean: 0.002, ciLow: 0.001, ciHigh: 0.003 },
+          { load: 600, mean: 0.03, ciLow: 0.01, ciHigh: 0.05, partial: true },
+        ],
+      },
+    ];
+    const ref = createRef<VsHandle>();
+    render(<BlockingVsLoadChart series={series} ref={ref} />);
+    const u = instances[0];
+    const s1 = (u.opts.series as { points: { filter: (u: unknown, s: number) => number[] }; value: (u: unknown, v: number, s: number, i: number) => string }[])[1];
+    // uPlot draws the whole load's filled marker only; the draw hook draws the hollow one.
+    expect(s1.points.filter(u, 1)).toEqual([0]);
+    expect(s1.value(u, 0.03, 1, 1)).toBe('0.03 [0.01, 0.05] (partial)');
+    expect(s1.value(u, 0.002, 1, 0)).toBe('0.002 [0.001, 0.003]');
+    expect(screen.getByTestId('chart-note')).toHaveTextContent('Hollow marker: a partial load, cut short before it ended.');
+    const svg = ref.current!.toSVG();
+    expect(svg.match(/data-partial="true"/g)).toHaveLength(1);
+    expect(svg).toContain('Hollow marker: a partial load');
+    // Without partial points there is no such note.
+    expect(blockingVsLoadToSVG(vs)).not.toContain('Hollow marker');
   });
 });

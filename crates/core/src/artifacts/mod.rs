@@ -12,6 +12,7 @@
 pub mod address;
 mod export;
 pub mod fsx;
+mod open_check;
 pub mod preview;
 pub mod results;
 pub mod roots;
@@ -388,10 +389,21 @@ impl Desk {
         blocking(move || tree.resolve(&addr)).await
     }
 
+    /// The checked path of a file or folder for the desktop's "Open":
+    /// programs, scripts and desktop entries are refused (Reveal shows
+    /// them), and the path is checked to still name the file that was
+    /// inspected through its descriptor. Call right before opening.
+    pub async fn resolve_for_desktop_open(&self, id: &str, path: &str) -> Result<PathBuf> {
+        let tree = self.run_tree(id).await?;
+        let addr = Address::parse(path)?;
+        blocking(move || open_check::for_open(&tree, &addr)).await
+    }
+
     /// Copies the whole run (`path` None: the run folder plus each extra root
     /// as `@label/`), or one file or folder of it, to `dest` (an absolute
     /// path naming the copy, outside the data dir). An existing `dest` is
-    /// refused unless `overwrite`.
+    /// refused unless `overwrite`. A whole-run copy leaves out the results
+    /// folder the simulator reported (see [`Desk::export_artifacts_with`]).
     pub async fn export_artifacts(
         &self,
         id: &str,
@@ -399,7 +411,25 @@ impl Desk {
         dest: &Path,
         overwrite: bool,
     ) -> Result<ExportSummary> {
-        let tree = self.run_tree(id).await?;
+        self.export_artifacts_with(id, path, dest, overwrite, false).await
+    }
+
+    /// [`Desk::export_artifacts`], with the simulator-reported results root
+    /// (`@fusion`) in a whole-run copy when `include_reported`: that folder
+    /// lies outside FUSION Desk's data and was named by the simulator, so it
+    /// is copied in bulk only when the user asks (or exports it by name).
+    pub async fn export_artifacts_with(
+        &self,
+        id: &str,
+        path: Option<&str>,
+        dest: &Path,
+        overwrite: bool,
+        include_reported: bool,
+    ) -> Result<ExportSummary> {
+        let mut tree = self.run_tree(id).await?;
+        if path.is_none() && !include_reported {
+            tree = tree.without_root(crate::reported_results::ROOT_LABEL);
+        }
         let addr = path.map(Address::parse).transpose()?;
         let dest = dest.to_owned();
         let protected = vec![self.data().root().to_owned()];

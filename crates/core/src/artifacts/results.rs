@@ -297,8 +297,7 @@ pub fn to_csv(table: &ResultsTable) -> String {
     header.push("partial".to_owned());
     header.push("path".to_owned());
 
-    let mut out = String::new();
-    push_record(&mut out, &header);
+    let mut records = vec![header];
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for r in &table.rows {
         let mut cells = vec![
@@ -340,25 +339,9 @@ pub fn to_csv(table: &ResultsTable) -> String {
         }));
         cells.push(r.partial_reason.clone().unwrap_or_default());
         cells.push(r.path.clone());
-        push_record(&mut out, &cells);
+        records.push(cells);
     }
-    out
-}
-
-fn push_record(out: &mut String, cells: &[String]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
-    }
-    out.push('\n');
+    crate::csv_table::to_csv(records)
 }
 
 #[cfg(test)]

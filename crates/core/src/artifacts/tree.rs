@@ -66,6 +66,12 @@ impl RunTree {
         &self.run_dir
     }
 
+    /// The same tree without the extra root `label`.
+    pub fn without_root(mut self, label: &str) -> RunTree {
+        self.extras.retain(|r| r.label != label);
+        self
+    }
+
     pub fn extras(&self) -> &[ExtraRoot] {
         &self.extras
     }

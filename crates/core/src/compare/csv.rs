@@ -29,8 +29,7 @@ pub fn to_csv(c: &Comparison) -> String {
     header.push("problem".to_owned());
 
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    let mut out = String::new();
-    push_record(&mut out, &header);
+    let mut out = vec![header];
     for (i, run) in c.runs.iter().enumerate() {
         let fixed = |cells: &mut Vec<String>| {
             cells.extend([
@@ -52,7 +51,7 @@ pub fn to_csv(c: &Comparison) -> String {
             let mut cells = head.to_vec();
             cells.extend(std::iter::repeat_n(String::new(), 6));
             fixed(&mut cells);
-            push_record(&mut out, &cells);
+            out.push(cells);
         }
         for p in &run.points {
             let mut cells = head.to_vec();
@@ -69,29 +68,8 @@ pub fn to_csv(c: &Comparison) -> String {
                 },
             ]);
             fixed(&mut cells);
-            push_record(&mut out, &cells);
+            out.push(cells);
         }
     }
-    out
-}
-
-/// RFC 4180: quoted when needed; a cell starting with `=`, `+`, `-` or `@`
-/// that is not a number gets a leading `'` so a spreadsheet does not run it
-/// as a formula (names and notes are user text).
-fn push_record(out: &mut String, cells: &[String]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let formula = cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err();
-        let cell = if formula { format!("'{cell}") } else { cell.clone() };
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
-    }
-    out.push('\n');
+    crate::csv_table::to_csv(out)
 }

@@ -76,15 +76,30 @@ fn strip_frozen_header(text: &str) -> &str {
     rest
 }
 
+/// How long one config check may take.
+pub const VALIDATE_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Desk {
     /// The simulator new runs would start with, as a kind.
     pub async fn simulator_kind(&self) -> Result<SimulatorKind> {
         Ok(simulator_kind(&self.store().settings().await?))
     }
 
-    /// Checks a config text for the simulator in effect.
+    /// Checks a config text for the simulator in effect. The check runs on
+    /// the blocking pool within [`VALIDATE_BUDGET`]: the text comes from a
+    /// paste or a file, and the async runtime must never wait on it.
     pub async fn validate_config(&self, text: &str) -> Result<ValidationReport> {
-        Ok(validate(text, self.simulator_kind().await?))
+        let kind = self.simulator_kind().await?;
+        let text = text.to_owned();
+        let check = tokio::task::spawn_blocking(move || validate(&text, kind));
+        match tokio::time::timeout(VALIDATE_BUDGET, check).await {
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(e)) => Err(DeskError::internal(format!("the config check failed: {e}"))),
+            Err(_) => Err(DeskError::invalid_input(format!(
+                "the config could not be checked within {} seconds; it is too large or too complex",
+                VALIDATE_BUDGET.as_secs()
+            ))),
+        }
     }
 
     /// The config a create request leads to: the template's text (built-in
@@ -148,9 +163,17 @@ impl Desk {
                         "run {id} used network {network:?}, which is not a bundled network"
                     )));
                 }
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| DeskError::io(format!("cannot read topology {network}"), e))?;
-                topology::view_of(&network, &text, None)?
+                let text = crate::runfs::read_named_file(path, topology::MAX_FILE_BYTES)?;
+                let name = network.clone();
+                tokio::task::spawn_blocking(move || topology::view_of(&name, &text, None))
+                    .await
+                    .map_err(|e| DeskError::internal(format!("the topology layout failed: {e}")))?
+                    .map_err(|e| {
+                        DeskError::invalid_input(format!(
+                            "{network} is not a topology FUSION Desk can draw: {}",
+                            e.message.lines().next().unwrap_or_default().chars().take(200).collect::<String>()
+                        ))
+                    })?
             }
         };
         let dir = self.data().run(&run_id);
@@ -182,8 +205,7 @@ impl Desk {
         let Some((e, path)) = chosen else {
             return Ok(out);
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| DeskError::io(format!("cannot read {}", path.display()), err))?;
+        let text = crate::runfs::read_string(path, topology::MAX_RESULTS_BYTES)?;
         let json: serde_json::Value = serde_json::from_str(&text).map_err(|err| {
             DeskError::invalid_input(format!("{} is not valid JSON: {err}", path.display()))
         })?;

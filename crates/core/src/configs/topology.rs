@@ -145,6 +145,14 @@ pub fn network(name: &str) -> Result<NetworkView> {
 pub fn view_of(name: &str, text: &str, core_nodes: Option<&str>) -> Result<NetworkView> {
     let mut topo = Topology::parse(text, false)
         .map_err(|e| DeskError::invalid_input(format!("topology {name}: {e}")))?;
+    // The layout holds an n×n distance matrix and runs n² per step: a file
+    // with a huge node count is refused instead of exhausting memory.
+    if topo.nodes.len() > MAX_LAYOUT_NODES {
+        return Err(DeskError::invalid_input(format!(
+            "topology {name} has {} nodes; at most {MAX_LAYOUT_NODES} can be drawn",
+            topo.nodes.len()
+        )));
+    }
     if let Some(core) = core_nodes {
         topo.set_core_nodes(core)
             .map_err(|e| DeskError::invalid_input(format!("topology {name}: {e}")))?;
@@ -224,6 +232,13 @@ pub fn view_of(name: &str, text: &str, core_nodes: Option<&str>) -> Result<Netwo
         links,
     })
 }
+
+/// The most nodes a topology view lays out (FUSION's largest has 75).
+pub const MAX_LAYOUT_NODES: usize = 1000;
+/// The largest topology file read by path.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// The largest results file read for link usage.
+pub const MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Stress majorization (SMACOF) on hop distances, started from a circle in
 /// node order: deterministic, no random seed, and it keeps graph distances

@@ -522,6 +522,9 @@ fn check_sweep(c: &mut Check) -> Option<RunSummary> {
     })
 }
 
+/// The largest modulation table or topology file a config may name.
+const NAMED_FILE_CAP: u64 = 4 * 1024 * 1024;
+
 /// The modulation table the run will use: the configured file when it is an
 /// existing absolute path, else FUSION's default table (which FUSION's
 /// templates name by a path relative to its own source tree).
@@ -530,8 +533,9 @@ fn mod_table(c: &Check) -> Result<ModTable, String> {
     let path = c.value(G, "mod_assumption_path").unwrap_or_default();
     let p = Path::new(&path);
     if p.is_absolute() && p.is_file() {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {path}: {e}"))?;
-        return ModTable::from_json(&text, &assumption);
+        let text = crate::runfs::read_named_file(p, NAMED_FILE_CAP).map_err(|e| e.message)?;
+        return ModTable::from_json(&text, &assumption)
+            .map_err(|_| format!("{path} is not a modulation table for {assumption:?}"));
     }
     ModTable::from_json(DEFAULT_MOD_FORMATS_JSON, &assumption)
 }

@@ -264,7 +264,9 @@ impl Desk {
             if wants_network {
                 let path = self.data().run(&id).config();
                 let config =
-                    tokio::task::spawn_blocking(move || std::fs::read_to_string(path).unwrap_or_default())
+                    tokio::task::spawn_blocking(move || {
+                        crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP).unwrap_or_default()
+                    })
                         .await
                         .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
                 record_network(self.store(), &id, &config).await?;

@@ -7,7 +7,6 @@
 //! replaced, and is shared by every request in the process (a few logs at a
 //! time, least recently used first out).
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -122,7 +121,7 @@ impl LineIndex {
     /// Indexes what was appended since the last call (from scratch if the
     /// log was truncated or replaced).
     pub fn update(&mut self) -> std::io::Result<()> {
-        let mut file = match File::open(&self.path) {
+        let mut file = match crate::runfs::open_file_io(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 *self = LineIndex::new(std::mem::take(&mut self.path));
@@ -169,7 +168,7 @@ impl LineIndex {
         if skip == 0 {
             return Ok(offset);
         }
-        let mut file = File::open(&self.path)?;
+        let mut file = crate::runfs::open_file_io(&self.path)?;
         file.seek(SeekFrom::Start(offset))?;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
@@ -199,7 +198,7 @@ impl LineIndex {
         if pos == offset {
             return Ok(line);
         }
-        let mut file = File::open(&self.path)?;
+        let mut file = crate::runfs::open_file_io(&self.path)?;
         file.seek(SeekFrom::Start(pos))?;
         let mut buf = vec![0u8; 64 * 1024];
         while pos < offset {

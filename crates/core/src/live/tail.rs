@@ -119,7 +119,8 @@ impl Tail {
     /// Opens the file if needed and notices truncation and replacement.
     /// Returns false when there is nothing to read from.
     fn check_file(&mut self, on_event: &mut impl FnMut(TailEvent<'_>)) -> bool {
-        let by_path = std::fs::metadata(&self.path).ok();
+        // lstat: a name swapped for a link is another file, never followed.
+        let by_path = std::fs::symlink_metadata(&self.path).ok();
         let path_identity = by_path.as_ref().map(|m| (m.dev(), m.ino()));
         if self.file.is_some() && path_identity.is_some() && path_identity != self.identity {
             // The name now points at another file: the old one was replaced.
@@ -130,7 +131,9 @@ impl Tail {
             }
         }
         if self.file.is_none() {
-            let Ok(file) = File::open(&self.path) else {
+            // Regular files only, never through a link: a FIFO or a device
+            // under the log's name cannot hang or flood the reader.
+            let Ok(file) = crate::runfs::open_file_io(&self.path) else {
                 return false;
             };
             let Ok(meta) = file.metadata() else {

@@ -17,7 +17,6 @@ use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::layout::RunDir;
 use crate::model::{CreateRunRequest, Run, RunStatus};
-use crate::outcome;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings;
@@ -331,9 +330,9 @@ impl Desk {
             cluster_dirs.len(),
             &profile.cluster_path(&root, &logs),
         );
-        let written = std::fs::create_dir_all(&logs)
+        let written = crate::layout::create_private_dir_all(&logs)
             .map_err(|e| DeskError::io(format!("cannot create {}", logs.display()), e))
-            .and_then(|()| outcome::write_atomically(&index, index_text.as_bytes()))
+            .and_then(|()| crate::runfs::write_atomic(&index, index_text.as_bytes(), crate::runfs::FILE_MODE))
             .and_then(|()| write_script(&script_path, &text));
         if let Err(e) = written {
             return Err(SlurmError::Refused(e.message));
@@ -456,8 +455,6 @@ fn run_sim_args(cluster_dir: &Path, id: &RunId) -> Vec<String> {
 }
 
 fn write_script(path: &Path, text: &str) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    outcome::write_atomically(path, text.as_bytes())?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| DeskError::io(format!("cannot make {} executable", path.display()), e))
+    // Executable by its owner only: a script others could edit would run as us.
+    crate::runfs::write_atomic(path, text.as_bytes(), crate::runfs::SCRIPT_MODE)
 }

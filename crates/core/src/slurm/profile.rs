@@ -57,7 +57,7 @@ impl Default for ClusterProfile {
 }
 
 /// Options FUSION Desk sets itself: a profile may not override them.
-const RESERVED_OPTIONS: [&str; 7] = [
+const RESERVED_OPTIONS: [&str; 8] = [
     "--output",
     "--error",
     "--array",
@@ -65,7 +65,45 @@ const RESERVED_OPTIONS: [&str; 7] = [
     "--wrap",
     "--chdir",
     "--open-mode",
+    "--job-name",
 ];
+/// Their short forms (`-o FILE`, `-e FILE`, `-a RANGE`, `-D DIR`, `-J NAME`).
+const RESERVED_SHORT: [char; 5] = ['o', 'e', 'a', 'D', 'J'];
+/// sbatch's short options that take no value, so more letters may follow
+/// them in one word (`-vo /x` is `-v -o /x`).
+const SHORT_FLAGS: [char; 10] = ['h', 'H', 'k', 'O', 'Q', 's', 'u', 'V', 'v', 'W'];
+
+/// The reserved option an extra sbatch option would set, if any. Every
+/// word is checked, as sbatch reads them: long options by any prefix
+/// (getopt accepts `--outp` for `--output`), short ones with the value
+/// attached or after flags (`-o/x`, `-vo/x`).
+pub fn reserved_option_in(entry: &str) -> Option<String> {
+    for word in entry.split_whitespace() {
+        let word = word.trim_matches(['"', '\'']);
+        if let Some(long) = word.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or_default();
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(hit) = RESERVED_OPTIONS
+                .iter()
+                .find(|r| r[2..].starts_with(name))
+            {
+                return Some((*hit).to_owned());
+            }
+        } else if let Some(short) = word.strip_prefix('-') {
+            for c in short.chars() {
+                if RESERVED_SHORT.contains(&c) {
+                    return Some(format!("-{c}"));
+                }
+                if !SHORT_FLAGS.contains(&c) {
+                    break; // the rest of the word is this option's value
+                }
+            }
+        }
+    }
+    None
+}
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> DeskError {
     DeskError::invalid_input(format!("cluster profile {field}: {why}"))
@@ -134,11 +172,10 @@ impl ClusterProfile {
                     format!("{opt:?} must be one option such as --qos=long, on one line"),
                 ));
             }
-            let flag = opt.split(['=', ' ']).next().unwrap_or_default();
-            if RESERVED_OPTIONS.contains(&flag) || flag == "-o" || flag == "-e" || flag == "-a" {
+            if let Some(flag) = reserved_option_in(opt) {
                 return Err(invalid(
                     "extra sbatch options",
-                    format!("{flag} is set by FUSION Desk (output goes to the run's logs)"),
+                    format!("{opt:?} sets {flag}, which FUSION Desk sets itself (output goes to the run's logs)"),
                 ));
             }
         }
@@ -324,6 +361,47 @@ mod tests {
         );
         bad(|p| p.data_folder = "relative/path".into(), "data folder");
         bad(|p| p.simulator_command = "'open".into(), "simulator command");
+    }
+
+    #[test]
+    fn every_word_and_abbreviation_of_a_reserved_option_is_caught() {
+        for entry in [
+            "--output=/x",
+            "--outp=/x",
+            "--out /x",
+            "--o=/x",
+            "-o/x",
+            "-o /x",
+            "-vo/x",
+            "-e/x",
+            "--err=/x",
+            "-a 0-9",
+            "--arr=0-9",
+            "--qos=high --output=/x",
+            "--qos=high -o/x",
+            "--chd=/tmp",
+            "-D/tmp",
+            "--wr=id",
+            "--parsable",
+            "--open-m=truncate",
+            "-J evil",
+            "--job=evil",
+        ] {
+            assert!(reserved_option_in(entry).is_some(), "{entry:?} passed");
+        }
+        for entry in [
+            "--qos=high",
+            "--acc=optics",
+            "--constraint=skylake",
+            "-p long",
+            "-v",
+            "--mail-type=END",
+            "--exclusive",
+            "-t 10",
+            "--gres=gpu:1",
+        ] {
+            assert_eq!(reserved_option_in(entry), None, "{entry:?} refused");
+        }
     }
 
     #[test]

@@ -15,9 +15,17 @@ use std::path::Path;
 
 use super::profile::ClusterProfile;
 
-/// Single-quotes a word for bash.
+/// Single-quotes a word for bash: nothing in it is expanded (`$(...)`,
+/// backquotes, `$VAR`, globs), whatever it holds. The one quoting function
+/// for every string a script carries.
 pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Text for a `#` comment or an `#SBATCH` line: one line, no control
+/// characters (a newline would end the comment and start a command).
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn path(p: &Path) -> String {
@@ -45,7 +53,7 @@ pub fn sbatch_lines(profile: &ClusterProfile, job_name: &str) -> String {
     // it pending forever.
     lines.push("--kill-on-invalid-dep=yes".into());
     lines.extend(profile.extra_sbatch_options.iter().cloned());
-    lines.iter().map(|l| format!("#SBATCH {l}\n")).collect()
+    lines.iter().map(|l| format!("#SBATCH {}\n", one_line(l))).collect()
 }
 
 /// What a run script needs, with every path as the cluster's nodes see it.
@@ -70,7 +78,7 @@ impl RunScript<'_> {
             .collect::<Vec<_>>()
             .join(" ");
         let program = quote(self.command.first().map(String::as_str).unwrap_or_default());
-        let name = self.run_name.replace(['\n', '\r'], " ");
+        let name = one_line(self.run_name);
         format!(
             r#"#!/bin/bash
 # FUSION Desk run {id} ({name}) on the cluster profile {profile}.
@@ -96,7 +104,7 @@ record() {{
 }}
 
 if ! command -v {program} >/dev/null 2>&1; then
-  echo "fusion-desk: the simulator {program_text} is not found on $(hostname)"
+  printf 'fusion-desk: the simulator %s is not found on %s\n' {program} "$(hostname)"
   record null null false '"the simulator is not found on the cluster node"'
   exit 127
 fi
@@ -126,18 +134,12 @@ else
 fi
 exit "$status"
 "#,
-            id = self.run_id,
-            profile = self.profile.name,
+            id = one_line(self.run_id),
+            profile = one_line(&self.profile.name),
             sbatch = sbatch_lines(self.profile, &format!("fdesk-{}", self.run_id)),
-            out = dir.join("logs").join("slurm.log").to_string_lossy(),
+            out = one_line(&dir.join("logs").join("slurm.log").to_string_lossy()),
             run_dir = path(dir),
             qid = quote(self.run_id),
-            program_text = self
-                .command
-                .first()
-                .map(String::as_str)
-                .unwrap_or_default()
-                .replace('"', ""),
             grace = format_seconds(self.grace_seconds),
         )
     }
@@ -160,17 +162,17 @@ pub fn array_script(profile: &ClusterProfile, index: &Path, tasks: usize, task_l
 
 run_dir=$(awk -F '\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task {{ print $2; exit }}' {index})
 if [ -z "$run_dir" ]; then
-  echo "fusion-desk: task $SLURM_ARRAY_TASK_ID is not in {index_text}"
+  printf 'fusion-desk: task %s is not in %s\n' "$SLURM_ARRAY_TASK_ID" {index}
   exit 1
 fi
 exec /bin/bash "$run_dir/slurm.sh"
 "#,
-        profile = profile.name,
+        profile = one_line(&profile.name),
         sbatch = sbatch_lines(profile, "fdesk-array"),
         last = tasks.saturating_sub(1),
-        logs = task_log_dir.to_string_lossy(),
+        logs = one_line(&task_log_dir.to_string_lossy()),
         index = path(index),
-        index_text = index.to_string_lossy(),
+        index_text = one_line(&index.to_string_lossy()),
     )
 }
 
@@ -195,6 +197,77 @@ mod tests {
     fn quotes_for_bash() {
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote("a b"), "'a b'");
+    }
+
+    /// What bash really makes of quoted hostile words: the word itself,
+    /// with nothing run or expanded.
+    #[test]
+    fn quoted_words_reach_bash_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let canary = dir.path().join("ran");
+        let hostile = [
+            format!("$(touch {})", canary.display()),
+            format!("`touch {}`", canary.display()),
+            format!("'; touch {}; '", canary.display()),
+            format!("\"; touch {}; \"", canary.display()),
+            "$HOME ${PATH} * ? [a] ~ !! \\ \n second line".to_owned(),
+            String::new(),
+        ];
+        for word in &hostile {
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(format!("printf %s {}", quote(word)))
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout), *word);
+        }
+        assert!(!canary.exists(), "a quoted word ran a command");
+    }
+
+    #[test]
+    fn scripts_run_nothing_from_paths_or_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let canary = dir.path().join("ran");
+        let evil = format!("/opt/$(touch {})/`touch {}`", canary.display(), canary.display());
+        let command = vec![format!("{evil}/fusion-sim"), "run_sim".to_owned()];
+        let run_dir = dir.path().join("run $(touch x)\nrm -rf /");
+        std::fs::create_dir_all(run_dir.join("logs")).unwrap();
+        let script = RunScript {
+            run_id: "0123456789ab",
+            run_name: "name\n$(touch x)",
+            profile: &profile(),
+            run_dir: &run_dir,
+            command: &command,
+            grace_seconds: 1.0,
+        }
+        .render();
+        // Inside quotes a newline is data; in a comment or #SBATCH line it
+        // would start a command.
+        let output_line = script.lines().position(|l| l.starts_with("#SBATCH --output=")).unwrap();
+        assert_eq!(
+            script.lines().nth(output_line + 1),
+            Some("#SBATCH --open-mode=append"),
+            "a newline in a path left its line:\n{script}"
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(127), "{out:?}");
+        let log = std::fs::read_to_string(run_dir.join("logs/sim.log")).unwrap();
+        assert!(log.contains(&evil), "{log}");
+        assert!(!canary.exists(), "the script ran a command from a path");
+        let array = array_script(&profile(), &run_dir.join("a.index"), 2, &run_dir);
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&array)
+            .env("SLURM_ARRAY_TASK_ID", "7")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(!canary.exists());
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Desk {
                 continue;
             };
             let seconds = (end - start).as_seconds_f64();
-            let Ok(text) = std::fs::read_to_string(self.data().run(&row.run_id()).config()) else {
+            let Ok(text) = crate::runfs::read_string(&self.data().run(&row.run_id()).config(), crate::runfs::CONFIG_CAP) else {
                 continue;
             };
             let requests = configs::validate(&text, kind)

@@ -6,10 +6,11 @@ import './localeGuard';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatProbability } from '../../lib/chartData';
+import { readChartColors } from '../../lib/chartTheme';
+import { axisTicks, formatProbability, formatTick, safeRange, valueRange, type ProbabilityScale } from '../../lib/chartScale';
 
 export interface ChartHandle {
-  /** The plot as a PNG data URL (canvas only, on the theme background), or null before it is drawn. */
+  /** The plot as a PNG data URL (on the theme background, with its legend and notes), or null before it is drawn. */
   toPNG(): string | null;
   /** Back to the full extent of the data. */
   resetZoom(): void;
@@ -22,6 +23,12 @@ interface Zoom {
 
 type Range = { min: number; max: number };
 
+/** What a PNG export adds around the canvas: the legend (uPlot draws it in HTML) and the chart's notes. */
+export interface PngLegend {
+  entries: { label: string; color: string }[];
+  notes: string[];
+}
+
 export function useUplot(
   containerRef: RefObject<HTMLDivElement | null>,
   makeOptions: (size: { width: number; height: number }) => uPlot.Options,
@@ -29,6 +36,7 @@ export function useUplot(
   configKey: string,
   height: number,
   background: () => string,
+  legend?: () => PngLegend,
 ) {
   const chart = useRef<uPlot | null>(null);
   const zoom = useRef<Zoom>({ x: false, y: false });
@@ -128,36 +136,73 @@ export function useUplot(
   const toPNG = useCallback((): string | null => {
     const src = chart.current?.ctx?.canvas;
     if (!src) return null;
+    const px = window.devicePixelRatio || 1;
+    const extra = legend?.() ?? { entries: [], notes: [] };
+    const line = 18 * px;
+    const head = extra.entries.length ? line + 6 * px : 0;
+    const foot = extra.notes.length * line + (extra.notes.length ? 6 * px : 0);
     const out = document.createElement('canvas');
     out.width = src.width;
-    out.height = src.height;
+    out.height = src.height + head + foot;
     const ctx = out.getContext('2d');
     if (!ctx) return null;
+    const colors = readChartColors();
     ctx.fillStyle = background();
     ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(src, 0, 0);
+    ctx.drawImage(src, 0, head);
+    ctx.font = `${12 * px}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    // Legend entries in a row above the plot, as in the SVG export.
+    let x = 12 * px;
+    for (const e of extra.entries) {
+      ctx.strokeStyle = e.color;
+      ctx.lineWidth = 2 * px;
+      ctx.beginPath();
+      ctx.moveTo(x, head / 2);
+      ctx.lineTo(x + 18 * px, head / 2);
+      ctx.stroke();
+      ctx.fillStyle = colors.text;
+      ctx.fillText(e.label, x + 24 * px, head / 2);
+      x += 24 * px + ctx.measureText(e.label).width + 18 * px;
+    }
+    ctx.fillStyle = colors.muted;
+    extra.notes.forEach((n, i) => ctx.fillText(n, 12 * px, head + src.height + 6 * px + line * (i + 0.5)));
     return out.toDataURL('image/png');
-  }, [background]);
+  }, [background, legend]);
 
   return { chart, zoomed, resetZoom, toPNG };
 }
 
-/** Pads the x range a little when it is the full data extent, so end points and error bars are not cut. */
+/**
+ * The x scale's range: the data's extent padded a little so end points and
+ * error bars are not cut, or a window around a single point; always finite
+ * with min < max.
+ */
 export function paddedX(u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
-  const xs = u.data?.[0];
-  if (min === null || max === null || !xs || xs.length < 2) return [min, max];
-  if (min !== xs[0] || max !== xs[xs.length - 1]) return [min, max];
-  const pad = (max - min) * 0.035;
-  return [min - pad, max + pad];
+  const xs = (u.data?.[0] ?? []) as ArrayLike<number>;
+  // A single load: uPlot's own widening would put it on the left edge.
+  const full = xs.length === 0 || xs[0] === xs[xs.length - 1] || (min === xs[0] && max === xs[xs.length - 1]);
+  if (full || min === null || max === null) return valueRange(xs.length ? [xs[0], xs[xs.length - 1]] : [min, max]);
+  return safeRange(min, max, false);
 }
 
-const decade = (v: number) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+const hasValue = (ys: ArrayLike<number | null | undefined> | undefined) => {
+  if (!ys) return false;
+  for (let i = 0; i < ys.length; i++) if (ys[i] !== null && ys[i] !== undefined) return true;
+  return false;
+};
 
-/** On a log axis only the powers of ten get a grid line and a label (axis options to spread). */
-export function decadesOnly(log: boolean, grid: uPlot.Axis.Grid): Partial<uPlot.Axis> {
-  if (!log) return {};
-  const filter = (_u: uPlot, splits: number[]) => splits.map((v) => (v > 0 && decade(v) ? v : null));
-  return { filter, grid: { ...grid, filter } };
+/**
+ * A series' line, or none while it has nothing to draw (all gaps, e.g. only
+ * zeros on a log axis): uPlot would otherwise build its path from NaN.
+ */
+export function lineUnlessEmpty(): uPlot.Series.PathBuilder {
+  let linear: uPlot.Series.PathBuilder | null = null;
+  return (u, sidx, i0, i1) => {
+    if (!hasValue(u.data[sidx] as ArrayLike<number | null>)) return null;
+    linear ??= uPlot.paths.linear!();
+    return linear(u, sidx, i0, i1);
+  };
 }
 
 /** Axis settings shared by both charts. */
@@ -173,14 +218,53 @@ export function axisStyle(colors: { text: string; muted: string; grid: string })
   } satisfies Partial<uPlot.Axis>;
 }
 
+/** The plot's length along an axis in CSS px. */
+function plotLength(u: uPlot, vertical: boolean): number {
+  const px = typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1;
+  const len = vertical ? u.bbox?.height : u.bbox?.width;
+  return len ? len / px : vertical ? 250 : 600;
+}
+
+/**
+ * Ticks from chartScale instead of uPlot's own: bounded whatever the scale
+ * (uPlot's log splits never end on a scale starting at 0).
+ */
+export function boundedSplits(log: boolean, integer = false): uPlot.Axis.Splits {
+  return (u, axisIdx, min, max) => {
+    const vertical = axisIdx > 0;
+    const [lo, hi] = safeRange(min, max, log);
+    // Decade labels are short: a log axis can carry them closer.
+    return axisTicks(lo, hi, log, plotLength(u, vertical), vertical ? (log ? 30 : 45) : 80, integer);
+  };
+}
+
+/** The x (load) axis: bounded ticks with short labels. */
+export function loadAxis(colors: { text: string; muted: string; grid: string }, label: string, integer = false): uPlot.Axis {
+  return {
+    ...axisStyle(colors),
+    label,
+    size: 40,
+    splits: boundedSplits(false, integer),
+    values: (_u, splits) => splits.map((v) => (integer && !Number.isInteger(v) ? '' : formatTick(v))),
+  };
+}
+
 /** The blocking-probability y axis both charts share. */
 export function probabilityAxis(colors: { text: string; muted: string; grid: string }, log: boolean): uPlot.Axis {
   const style = axisStyle(colors);
   return {
     ...style,
-    label: 'Blocking probability',
+    label: log ? 'Blocking probability (log)' : 'Blocking probability',
     size: 56,
-    ...decadesOnly(log, style.grid),
+    splits: boundedSplits(log),
     values: (_u, splits) => splits.map((v) => formatProbability(v)),
+  };
+}
+
+/** The y range hook of a probability scale: always safe for the axis kind. */
+export function yRange(log: boolean, scale: (u: uPlot, min: number | null, max: number | null) => ProbabilityScale): uPlot.Scale.Range {
+  return (u, min, max) => {
+    const s = scale(u, min, max);
+    return safeRange(s.min, s.max, log);
   };
 }

@@ -11,7 +11,7 @@ import { ChartSlot } from '../../components/ChartBoundary';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icon';
 import { LazyBlockingVsLoadChart } from '../../components/lazy';
-import { formatProbability } from '../../lib/chartData';
+import { formatProbability, isPartial } from '../../lib/chartData';
 import { formatCount } from '../../lib/units';
 import { formatErlang } from './progress';
 
@@ -50,13 +50,16 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
   }, [backend, runId, active, refreshKey]);
 
   const series = useMemo<LoadSeries[]>(() => {
+    // FUSION's interval is mean ± ci_rate_block, symmetric: near zero blocking
+    // it reaches below zero, and the chart decides how to draw that.
     const points = (table?.rows ?? [])
       .filter((r) => r.blocking_mean !== null)
       .map((r) => ({
         load: r.erlang,
         mean: r.blocking_mean,
-        ciLow: r.ci_rate_block !== null && r.blocking_mean !== null ? Math.max(0, r.blocking_mean - r.ci_rate_block) : null,
+        ciLow: r.ci_rate_block !== null && r.blocking_mean !== null ? r.blocking_mean - r.ci_rate_block : null,
         ciHigh: r.ci_rate_block !== null && r.blocking_mean !== null ? r.blocking_mean + r.ci_rate_block : null,
+        partial: isPartial(r),
       }));
     return points.length ? [{ label: runName, points }] : [];
   }, [table, runName]);
@@ -177,7 +180,7 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
           <h2>Blocking probability vs load</h2>
           <div className="card-header-actions">
             <label className="check small">
-              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> Log scale
+              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} data-testid="results-log" /> Log scale
             </label>
             <button type="button" className="btn btn-sm" data-testid="results-png" disabled={busy !== null || series.length === 0} onClick={savePng}>
               Save plot as PNG

@@ -1,0 +1,100 @@
+//! The sweep commands as the webview calls them, on Tauri's mock runtime with
+//! the real capabilities: names, argument keys, results and errors.
+
+use crate::ipc_support;
+
+use ipc_support::{harness, invoke, Harness};
+use serde_json::{json, Value};
+
+fn request(values: &str) -> Value {
+    json!({ "request": {
+        "template": "quick",
+        "name": "ipc sweep",
+        "overrides": [],
+        "axes": [{ "key": "routing_settings.k_paths", "values": values }],
+    }})
+}
+
+#[test]
+fn a_sweep_is_previewed_created_listed_and_shown() {
+    let h = harness();
+    let preview = invoke(&h, "sweeps_preview", request("1..3")).unwrap();
+    assert_eq!(preview["count"], 3);
+    assert_eq!(preview["points"][2]["label"], "k_paths=3");
+    assert_eq!(preview["estimate"]["source"], "model");
+
+    let created = invoke(&h, "sweeps_create", request("1..3")).unwrap();
+    let id = created["sweep"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["runs"].as_array().unwrap().len(), 3);
+    assert_eq!(created["runs"][0]["sweep_id"], id.as_str());
+
+    let list = invoke(&h, "sweeps_list", json!({})).unwrap();
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["counts"]["total"], 3);
+    let shown = invoke(&h, "sweeps_get", json!({ "id": id })).unwrap();
+    assert_eq!(shown["sweep"]["name"], "ipc sweep");
+}
+
+#[test]
+fn a_bad_value_crosses_as_invalid_input_naming_the_key() {
+    let h = harness();
+    let err = invoke(&h, "sweeps_create", request("0,1")).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("routing_settings.k_paths=0"),
+        "{err}"
+    );
+    let err = invoke(&h, "sweeps_get", json!({ "id": "0123456789ab" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
+
+/// Waits until no run of the sweep is queued or running; the sweep as shown.
+fn finished(h: &Harness, id: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let shown = invoke(h, "sweeps_get", json!({ "id": id })).unwrap();
+        let counts = &shown["sweep"]["counts"];
+        if counts["running"] == 0 && counts["pending"] == 0 {
+            return shown;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sweep never ended: {shown}"
+        );
+        // The runs' supervisors record their ends in the store.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn rerun_failed_and_rerun_keep_the_runs_in_their_sweep() {
+    let h = harness();
+    let created = invoke(&h, "sweeps_create", request("1")).unwrap();
+    let id = created["sweep"]["id"].as_str().unwrap().to_owned();
+    let first = created["runs"][0]["id"].as_str().unwrap().to_owned();
+    let shown = finished(&h, &id);
+    // Whether the bundled engine is found from the test binary decides how
+    // the run ends; both ways have an answer.
+    let rerun = if shown["sweep"]["counts"]["failed"] == 1 {
+        let again = invoke(&h, "sweeps_rerun_failed", json!({ "id": id })).unwrap();
+        assert_eq!(
+            again["sweep"]["counts"]["total"], 1,
+            "the re-run stands for the failed run"
+        );
+        assert_eq!(again["runs"][0]["rerun_of"], first.as_str());
+        again["runs"][0]["id"].as_str().unwrap().to_owned()
+    } else {
+        let err = invoke(&h, "sweeps_rerun_failed", json!({ "id": id })).unwrap_err();
+        assert_eq!(err["code"], "invalid_state");
+        first.clone()
+    };
+    finished(&h, &id);
+    let again = invoke(&h, "runs_rerun", json!({ "id": rerun })).unwrap();
+    assert_eq!(again["rerun_of"], rerun.as_str());
+    assert_eq!(again["sweep_id"], id.as_str());
+    let cancelled = invoke(&h, "sweeps_cancel", json!({ "id": id })).unwrap();
+    assert_eq!(cancelled["sweep"]["counts"]["pending"], 0);
+}

@@ -105,6 +105,19 @@ test('switching templates with edits asks first', async () => {
   await app.click('confirm-dismiss');
   assert.equal(await (await app.el('form-max-iters')).getAttribute('value'), '7');
   assert.equal(await (await app.el('template-select')).getAttribute('value'), 'quick');
+
+  // Leaving by the sidebar with those edits asks too; keeping them stays.
+  await app.click('nav-runs');
+  const ask = await app.el('confirm-modal');
+  // Its text content: the rendered text is empty while the dialog fades in.
+  assert.match(await app.browser.executeScript('return arguments[0].textContent', ask), /Leave without creating the run\?/);
+  await app.click('confirm-dismiss');
+  await app.el('page-new');
+  assert.equal(await (await app.el('form-max-iters')).getAttribute('value'), '7');
+  await app.click('nav-runs');
+  await app.el('confirm-modal');
+  await app.click('confirm-ok');
+  await app.el('page-runs');
 });
 
 test('the topology page and the settings page in both themes', async () => {

@@ -189,11 +189,15 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
     }
     return m;
   }, [axes, schema]);
-  const vary = (section: string, key: string, current: string | undefined) => {
-    const path = `${section}.${key}`;
-    if (varied.has(path)) return;
-    setAxes([...axes.filter((a) => a.key.trim() !== ''), { key: path, values: current?.trim() ?? '' }]);
-  };
+  const vary = useCallback(
+    (section: string, key: string, current: string | undefined) => {
+      const path = `${section}.${key}`;
+      if (varied.has(path)) return;
+      setAxes((list) => [...list.filter((a) => a.key.trim() !== ''), { key: path, values: current?.trim() ?? '' }]);
+    },
+    [varied],
+  );
+  const focusKey = useCallback((section: string, key: string) => setHelpAt({ section, key }), []);
   const report = validation.report;
   const selected = templates?.find((t) => t.name === template);
 
@@ -560,7 +564,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
                 schema={schema}
                 networks={networks}
                 problems={problems}
-                onFocusKey={(section, key) => setHelpAt({ section, key })}
+                onFocusKey={focusKey}
                 disabled={textLoading}
                 varied={varied}
                 onVary={vary}

@@ -253,7 +253,9 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
     ['Exit', exit ? <span data-testid="detail-exit">{exit}</span> : <span className="muted">—</span>],
     ...(run.cancel_requested_at ? ([['Cancel requested', <TimeFact value={run.cancel_requested_at} />]] as [string, ReactNode][]) : []),
     [
-      'Overrides',
+      // Form and INI edits are in the config itself: "Changed from the
+      // template" below lists every key; these are the ones added on top.
+      'Extra overrides',
       run.overrides.length ? (
         <ul className="chips">
           {run.overrides.map((o, i) => (

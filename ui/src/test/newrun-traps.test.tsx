@@ -33,8 +33,8 @@ describe('RL training mode', () => {
     await ready();
     const mode = screen.getByTestId('form-is-training') as HTMLSelectElement;
     expect(Array.from(mode.options).map((o) => o.textContent)).toEqual([
-      'Evaluation: blocking statistics, confidence early stop',
-      'RL training: no blocking statistics, no curve',
+      'Evaluation (blocking statistics)',
+      'RL training (no blocking statistics)',
     ]);
     expect(screen.queryByTestId('training-warning')).not.toBeInTheDocument();
 

@@ -84,6 +84,10 @@ fn sweep_preview_and_dry_run_create_nothing() {
     );
     assert!(home.runs().is_empty());
     assert!(home.json(&["sweep", "list"]).as_array().unwrap().is_empty());
+
+    // A bare key FUSION has in one section is that key.
+    let bare = home.ok(&["sweep", "preview", "--template", "quick", "--vary", "k_paths=1,3"]);
+    assert!(bare.contains("routing_settings.k_paths = 1, 3"), "{bare}");
 }
 
 #[test]
@@ -98,7 +102,10 @@ fn an_invalid_value_fails_with_the_key_named_and_creates_nothing() {
             "routing_settings.k_paths=3..1",
             "routing_settings.k_paths: the range \"3..1\" goes backwards",
         ),
-        ("k_paths=1,2", "sweep key \"k_paths\""),
+        (
+            "k_path=1,2",
+            "sweep key \"k_path\": not a key FUSION knows (did you mean routing_settings.k_paths?)",
+        ),
         (
             "topology_settings.network=NSFNet,Atlantis",
             "topology_settings.network=Atlantis is invalid",

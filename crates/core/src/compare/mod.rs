@@ -176,8 +176,13 @@ impl Desk {
                             RunStatus::Pending | RunStatus::Running => "no results yet".to_owned(),
                             _ => "the run wrote no results".to_owned(),
                         })
+                    } else if table.rows.iter().all(|r| r.is_training) {
+                        Some(
+                            "it ran in FUSION's RL training mode (is_training = True), which reports no blocking statistics"
+                                .to_owned(),
+                        )
                     } else {
-                        Some("its results have no blocking probability (a training run?)".to_owned())
+                        Some("its results have no blocking probability".to_owned())
                     };
                     (points, problem)
                 }

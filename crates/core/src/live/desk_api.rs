@@ -209,12 +209,22 @@ impl Desk {
     /// files (runs from before the cache existed). `None` before any event.
     pub async fn progress(&self, id: &str) -> Result<Option<RunProgress>> {
         let (id, status) = self.run_status(id).await?;
+        let ended = status.is_terminal();
         if let Some(p) = super::cache::read(self, &id).await? {
-            return Ok(Some(p));
+            // The supervisor's last write closes every load. A run that ended
+            // without it (its supervisor killed, settled at start-up; a cache
+            // from before loads said why they ended) still has loads open:
+            // the files know more than that cache.
+            if !ended || p.loads.iter().all(|l| l.reason.is_some()) {
+                return Ok(Some(p));
+            }
         }
         let dir = self.data().run(&id);
-        let ended = status.is_terminal();
-        blocking(move || Ok(read_progress(&dir, ended))).await
+        let read = blocking(move || Ok(read_progress(&dir, ended))).await?;
+        if let (true, Some(p)) = (ended, &read) {
+            super::cache::write(self, &id, p).await;
+        }
+        Ok(read)
     }
 
     /// The cached progress of many runs (for a run list); runs with none are

@@ -136,6 +136,73 @@ fn erlang_stop_below_start_is_an_error() {
     assert!(r.summary.is_none());
 }
 
+fn warning_at<'a>(report: &'a ValidationReport, path: &str) -> &'a configs::Diagnostic {
+    report
+        .warnings
+        .iter()
+        .find(|d| d.path == path)
+        .unwrap_or_else(|| panic!("no warning at {path}: {:#?}", report.warnings))
+}
+
+#[test]
+fn a_runaway_load_count_is_blamed_on_the_key_that_is_out_of_line() {
+    // An extra zero typed in erlang_stop: the stop is wrong, not the step.
+    let r = configs::validate(
+        &with(quick(), "general_settings", "erlang_stop", "5000000"),
+        EMBEDDED,
+    );
+    let d = error_at(&r, "general_settings.erlang_stop");
+    assert!(d.message.contains("typo"), "{}", d.message);
+    assert!(r.errors.iter().all(|d| d.path != "general_settings.erlang_step"));
+    assert_eq!(
+        d.line,
+        quick()
+            .lines()
+            .position(|l| l.starts_with("erlang_stop"))
+            .map(|i| i as u32 + 1)
+    );
+    // A step of a fraction of an Erlang is the odd one.
+    let r = configs::validate(
+        &with(quick(), "general_settings", "erlang_step", "0.0001"),
+        EMBEDDED,
+    );
+    assert!(error_at(&r, "general_settings.erlang_step")
+        .message
+        .contains("larger erlang_step"));
+}
+
+#[test]
+fn keys_in_the_wrong_section_or_misspelt_get_a_did_you_mean_and_all_are_reported_at_once() {
+    let text = with(quick(), "general_settings", "k_paths", "2");
+    let text = with(&text, "routing_settings", "k_pahts", "2");
+    let text = with(&text, "topology_settings", "netwrok", "USNet");
+    let text = format!("{text}\n[routing_setings]\nk_paths = 2\n");
+    let r = configs::validate(&text, EMBEDDED);
+    for (path, hint) in [
+        (
+            "general_settings.k_paths",
+            "did you mean routing_settings.k_paths?",
+        ),
+        (
+            "routing_settings.k_pahts",
+            "did you mean routing_settings.k_paths?",
+        ),
+        (
+            "topology_settings.netwrok",
+            "did you mean topology_settings.network?",
+        ),
+        ("routing_setings", "did you mean [routing_settings]?"),
+    ] {
+        let d = warning_at(&r, path);
+        assert!(d.message.contains(hint), "{path}: {}", d.message);
+        assert!(d.line.is_some(), "{path} has its line");
+    }
+    let far = with(quick(), "routing_settings", "zzzzzzzz", "1");
+    let r = configs::validate(&far, EMBEDDED);
+    let d = warning_at(&r, "routing_settings.zzzzzzzz");
+    assert!(!d.message.contains("did you mean"), "{}", d.message);
+}
+
 #[test]
 fn erlang_step_must_be_positive() {
     for step in ["0", "-100"] {

@@ -737,6 +737,28 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     assert_eq!(shown["progress"]["erlang"], 300.0);
     assert_eq!(shown["progress"]["iteration"], 4);
 
+    // A cache that the run's end never finished (its supervisor killed)
+    // holds loads still open: the files are read again, and the cache with them.
+    let mut stale = cached[&run.id].clone();
+    stale.loads.truncate(1);
+    stale.loads[0].complete = false;
+    stale.loads[0].reason = None;
+    stale.percent = Some(10.0);
+    sqlx::query("UPDATE run_progress SET snapshot = ?1 WHERE run_id = ?2")
+        .bind(serde_json::to_string(&stale).unwrap())
+        .bind(&run.id)
+        .execute(t.desk.store().pool())
+        .await
+        .unwrap();
+    let read = t.desk.progress(&run.id).await.unwrap().unwrap();
+    assert_eq!((read.percent, read.loads.len()), (Some(100.0), 3));
+    let cached = t
+        .desk
+        .cached_progress(std::slice::from_ref(&run.id))
+        .await
+        .unwrap();
+    assert_eq!(cached[&run.id].loads.len(), 3, "the cache was rewritten");
+
     // Snapshot, random access and search through the Desk.
     let snap = t.desk.log_snapshot(&run.id, None, 200).await.unwrap();
     assert!(snap.more_before && snap.lines.last().unwrap().contains("Completed 300.0 Erlang"));

@@ -2,6 +2,7 @@
 // single source of truth: every field reads its value from the text and
 // writes back through lib/ini's setKey, which keeps comments and layout.
 
+import { memo } from 'react';
 import type { ConfigKey } from '../../bindings/ConfigKey';
 import type { NetworkSummary } from '../../bindings/NetworkSummary';
 import { getKey, setKey } from '../../lib/ini';
@@ -37,10 +38,10 @@ export const FORM_FIELDS: FormField[] = [
     // FUSION's own `default` template has is_training = True: it trains an
     // RL agent and reports no blocking statistics at all.
     choices: [
-      { value: 'False', label: 'Evaluation: blocking statistics, confidence early stop' },
-      { value: 'True', label: 'RL training: no blocking statistics, no curve' },
+      { value: 'False', label: 'Evaluation (blocking statistics)' },
+      { value: 'True', label: 'RL training (no blocking statistics)' },
     ],
-    hint: 'True trains FUSION’s RL agent',
+    hint: 'True trains FUSION’s RL agent: no curve',
     group: 'traffic',
   },
   { testId: 'form-network', section: 'topology_settings', key: 'network', label: 'Network', kind: 'network', group: 'network' },
@@ -93,7 +94,8 @@ export interface ConfigFormProps {
   onVary?(section: string, key: string, current: string | undefined): void;
 }
 
-export function ConfigForm({ text, onText, schema, networks, problems, onFocusKey, disabled, varied, onVary }: ConfigFormProps) {
+/** Memoised: typing elsewhere on the page (overrides, name) leaves the form as it is. */
+export const ConfigForm = memo(function ConfigForm({ text, onText, schema, networks, problems, onFocusKey, disabled, varied, onVary }: ConfigFormProps) {
   return (
     <div className="config-form" data-testid="config-form">
       {GROUPS.map((g) => (
@@ -120,7 +122,7 @@ export function ConfigForm({ text, onText, schema, networks, problems, onFocusKe
       ))}
     </div>
   );
-}
+});
 
 function Field({
   field,

@@ -49,7 +49,7 @@ export function TemplateDiffCard({ runId }: { runId: string }) {
               <tr>
                 <th>Key</th>
                 <th>Template</th>
-                <th />
+                <th className="template-diff-arrow" aria-label="becomes" />
                 <th>This run</th>
               </tr>
             </thead>
@@ -58,7 +58,7 @@ export function TemplateDiffCard({ runId }: { runId: string }) {
                 <tr key={c.key} data-testid={`template-diff-${c.key}`}>
                   <td className="mono">{c.key}</td>
                   <td className="mono">{c.template ?? <span className="muted">(absent)</span>}</td>
-                  <td className="muted" aria-hidden="true">
+                  <td className="muted template-diff-arrow" aria-hidden="true">
                     →
                   </td>
                   <td className="mono">{c.run ?? <span className="muted">(removed)</span>}</td>

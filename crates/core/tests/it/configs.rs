@@ -305,6 +305,53 @@ fn engine_features_are_errors_only_for_the_embedded_engine() {
         .any(|w| w.path == "snr_settings.snr_type"));
 }
 
+/// A policy FUSION 6.1 cannot run is valid (the embedded engine runs what
+/// FUSION's code intends) but the editor says, at the key, that no FUSION
+/// result exists for it; FUSION's own policies get no such warning.
+#[test]
+fn policies_fusion_cannot_run_are_valid_with_a_warning_at_the_key() {
+    let caveat = |report: &ValidationReport, path: &str| {
+        report
+            .warnings
+            .iter()
+            .filter(|w| w.path == path && w.message.contains("no FUSION result exists"))
+            .count()
+    };
+    for (key, value) in [
+        ("allocation_method", "best_fit"),
+        ("allocation_method", "last_fit"),
+        ("allocation_method", "priority_last"),
+        ("route_method", "least_congested"),
+        ("route_method", "frag_aware"),
+    ] {
+        let text = with(quick(), "general_settings", key, value);
+        let path = format!("general_settings.{key}");
+        for sim in [EMBEDDED, EXTERNAL] {
+            let report = configs::validate(&text, sim);
+            assert!(report.valid, "{value}: {:#?}", report.errors);
+            assert_eq!(caveat(&report, &path), 1, "{value} {sim:?}: {:#?}", report.warnings);
+            let w = report.warnings.iter().find(|w| w.path == path).unwrap();
+            assert!(w.message.starts_with(value), "{}", w.message);
+            assert!(w.line.is_some(), "the warning marks the key's line");
+        }
+    }
+    // priority_last is only broken in FUSION with guard slots.
+    let text = with(quick(), "general_settings", "allocation_method", "priority_last");
+    let text = with(&text, "general_settings", "guard_slots", "0");
+    let report = configs::validate(&text, EMBEDDED);
+    assert_eq!(caveat(&report, "general_settings.allocation_method"), 0);
+    for (key, value) in [
+        ("allocation_method", "first_fit"),
+        ("allocation_method", "priority_first"),
+        ("route_method", "cong_aware"),
+        ("route_method", "k_shortest_path"),
+    ] {
+        let report = configs::validate(&with(quick(), "general_settings", key, value), EMBEDDED);
+        assert!(report.valid, "{value}: {:#?}", report.errors);
+        assert_eq!(caveat(&report, &format!("general_settings.{key}")), 0, "{value}");
+    }
+}
+
 #[test]
 fn every_problem_is_reported_at_once() {
     let mut text = with(quick(), "topology_settings", "network", "Atlantis");

@@ -64,6 +64,41 @@ fn schema_entries_are_documented_and_typed_like_the_engine() {
     assert!(step.required && step.min_exclusive);
 }
 
+/// The editor's help names the policies the embedded engine runs and the
+/// keys that tune them; ca_alpha, which FUSION lacks, is a known key with
+/// its range checked.
+#[test]
+fn schema_documents_the_engines_policies_and_their_parameters() {
+    let route = schema::key("general_settings", "route_method").unwrap();
+    for m in ["k_shortest_path", "cong_aware", "xt_aware", "least_congested", "frag_aware"] {
+        assert!(route.description.contains(m), "{m}: {}", route.description);
+        assert!(route.allowed.iter().any(|a| a == m), "{m}");
+    }
+    let alloc = schema::key("general_settings", "allocation_method").unwrap();
+    for m in ["first_fit", "priority_first", "best_fit", "last_fit", "priority_last"] {
+        assert!(alloc.description.contains(m), "{m}: {}", alloc.description);
+    }
+    for (section, key) in [
+        ("general_settings", "ca_alpha"),
+        ("routing_settings", "ca_alpha"),
+        ("snr_settings", "xt_type"),
+        ("snr_settings", "beta"),
+    ] {
+        let k = schema::key(section, key).unwrap_or_else(|| panic!("{section}.{key}"));
+        assert!(k.description.contains("xt_aware") || k.description.contains("cong_aware"), "{}", k.path());
+    }
+    let alpha = schema::key("routing_settings", "ca_alpha").unwrap();
+    assert_eq!(alpha.usage, schema::KeyUse::Model);
+    assert_eq!((alpha.min, alpha.max), (Some(0.0), Some(1.0)));
+
+    let text = with(quick(), "general_settings", "route_method", "cong_aware");
+    let ok = configs::validate(&with(&text, "routing_settings", "ca_alpha", "0.5"), EMBEDDED);
+    assert!(ok.valid, "{:#?}", ok.errors);
+    assert!(!ok.warnings.iter().any(|w| w.path.ends_with("ca_alpha") && w.message.contains("ignores")), "{:#?}", ok.warnings);
+    let bad = configs::validate(&with(&text, "routing_settings", "ca_alpha", "1.5"), EMBEDDED);
+    error_at(&bad, "routing_settings.ca_alpha");
+}
+
 #[test]
 fn schema_serialises_for_the_ui() {
     let v = serde_json::to_value(schema::key("routing_settings", "k_paths").unwrap()).unwrap();

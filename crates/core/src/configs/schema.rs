@@ -418,7 +418,11 @@ pub fn suggest(section: &str, key: &str) -> Option<String> {
         return Some(format!("{only}.{key}"));
     }
     let close = |d: &&Doc| strsim::levenshtein(d.key, key) <= 2;
-    let mut near: Vec<&Doc> = DOCS.iter().filter(|d| d.section == section).filter(close).collect();
+    let mut near: Vec<&Doc> = DOCS
+        .iter()
+        .filter(|d| d.section == section)
+        .filter(close)
+        .collect();
     if near.is_empty() {
         near = DOCS.iter().filter(close).collect();
     }

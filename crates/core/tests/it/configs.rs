@@ -70,12 +70,24 @@ fn schema_entries_are_documented_and_typed_like_the_engine() {
 #[test]
 fn schema_documents_the_engines_policies_and_their_parameters() {
     let route = schema::key("general_settings", "route_method").unwrap();
-    for m in ["k_shortest_path", "cong_aware", "xt_aware", "least_congested", "frag_aware"] {
+    for m in [
+        "k_shortest_path",
+        "cong_aware",
+        "xt_aware",
+        "least_congested",
+        "frag_aware",
+    ] {
         assert!(route.description.contains(m), "{m}: {}", route.description);
         assert!(route.allowed.iter().any(|a| a == m), "{m}");
     }
     let alloc = schema::key("general_settings", "allocation_method").unwrap();
-    for m in ["first_fit", "priority_first", "best_fit", "last_fit", "priority_last"] {
+    for m in [
+        "first_fit",
+        "priority_first",
+        "best_fit",
+        "last_fit",
+        "priority_last",
+    ] {
         assert!(alloc.description.contains(m), "{m}: {}", alloc.description);
     }
     for (section, key) in [
@@ -85,7 +97,11 @@ fn schema_documents_the_engines_policies_and_their_parameters() {
         ("snr_settings", "beta"),
     ] {
         let k = schema::key(section, key).unwrap_or_else(|| panic!("{section}.{key}"));
-        assert!(k.description.contains("xt_aware") || k.description.contains("cong_aware"), "{}", k.path());
+        assert!(
+            k.description.contains("xt_aware") || k.description.contains("cong_aware"),
+            "{}",
+            k.path()
+        );
     }
     let alpha = schema::key("routing_settings", "ca_alpha").unwrap();
     assert_eq!(alpha.usage, schema::KeyUse::Model);
@@ -94,7 +110,13 @@ fn schema_documents_the_engines_policies_and_their_parameters() {
     let text = with(quick(), "general_settings", "route_method", "cong_aware");
     let ok = configs::validate(&with(&text, "routing_settings", "ca_alpha", "0.5"), EMBEDDED);
     assert!(ok.valid, "{:#?}", ok.errors);
-    assert!(!ok.warnings.iter().any(|w| w.path.ends_with("ca_alpha") && w.message.contains("ignores")), "{:#?}", ok.warnings);
+    assert!(
+        !ok.warnings
+            .iter()
+            .any(|w| w.path.ends_with("ca_alpha") && w.message.contains("ignores")),
+        "{:#?}",
+        ok.warnings
+    );
     let bad = configs::validate(&with(&text, "routing_settings", "ca_alpha", "1.5"), EMBEDDED);
     error_at(&bad, "routing_settings.ca_alpha");
 }
@@ -364,7 +386,12 @@ fn policies_fusion_cannot_run_are_valid_with_a_warning_at_the_key() {
         for sim in [EMBEDDED, EXTERNAL] {
             let report = configs::validate(&text, sim);
             assert!(report.valid, "{value}: {:#?}", report.errors);
-            assert_eq!(caveat(&report, &path), 1, "{value} {sim:?}: {:#?}", report.warnings);
+            assert_eq!(
+                caveat(&report, &path),
+                1,
+                "{value} {sim:?}: {:#?}",
+                report.warnings
+            );
             let w = report.warnings.iter().find(|w| w.path == path).unwrap();
             assert!(w.message.starts_with(value), "{}", w.message);
             assert!(w.line.is_some(), "the warning marks the key's line");

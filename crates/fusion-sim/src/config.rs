@@ -241,6 +241,43 @@ impl Reader<'_> {
     }
 }
 
+/// The largest topology or modulation file read (FUSION's largest bundled
+/// topology is a few kilobytes).
+pub const NAMED_FILE_CAP: u64 = 16 << 20;
+
+/// Reads a file a configuration names (a topology, a core-node list, a
+/// modulation table). The configuration may come from elsewhere and name a
+/// FIFO, a device or a huge file: only a regular file of at most
+/// [`NAMED_FILE_CAP`] bytes is read, opened non-blocking so a FIFO cannot
+/// hang the open, and checked on the open descriptor (no race with a swap).
+/// Errors name the path and the reason, never the file's content.
+fn read_named(path: &Path, section: &str, key: &str) -> Result<String, ConfigError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let err = |why: String| ConfigError::at(section, key, format!("cannot read {}: {why}", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| err(e.kind().to_string()))?;
+    let meta = file.metadata().map_err(|e| err(e.kind().to_string()))?;
+    if !meta.is_file() {
+        return Err(err("not a regular file".into()));
+    }
+    if meta.len() > NAMED_FILE_CAP {
+        return Err(err(format!("larger than {} MiB", NAMED_FILE_CAP >> 20)));
+    }
+    // The file may grow after the check: read one byte past the cap at most.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(NAMED_FILE_CAP + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(e.kind().to_string()))?;
+    if bytes.len() as u64 > NAMED_FILE_CAP {
+        return Err(err(format!("larger than {} MiB", NAMED_FILE_CAP >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|_| err("not UTF-8 text".into()))
+}
+
 fn resolve_existing(base: &Path, p: &str) -> Option<PathBuf> {
     let path = Path::new(p);
     if path.is_absolute() {
@@ -541,8 +578,7 @@ fn load_topology(
                 ),
             )
         })?;
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::at(key.0, key.1, format!("cannot read {}: {e}", path.display())))?;
+        let text = read_named(&path, key.0, key.1)?;
         let topo = Topology::parse(&text, const_link_weight)
             .map_err(|e| ConfigError::at(key.0, key.1, format!("{}: {e}", path.display())))?;
         // A user topology may bring its core-node list as <stem>_core_nodes.txt.
@@ -550,7 +586,11 @@ fn load_topology(
             "{}_core_nodes.txt",
             path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
         ));
-        let core = std::fs::read_to_string(core_path).ok();
+        let core = if core_path.exists() {
+            Some(read_named(&core_path, "topology_settings", "is_only_core_node")?)
+        } else {
+            None
+        };
         (topo, core, TopologySource::File(path))
     };
     if !is_only_core_node {
@@ -580,13 +620,7 @@ fn load_mod_table(assumption: &str, path: &str, base: &Path) -> Result<(ModTable
     let p = Path::new(path);
     match resolve_existing(base, path) {
         Some(found) => {
-            let text = std::fs::read_to_string(&found).map_err(|e| {
-                ConfigError::at(
-                    g,
-                    "mod_assumption_path",
-                    format!("cannot read {}: {e}", found.display()),
-                )
-            })?;
+            let text = read_named(&found, g, "mod_assumption_path")?;
             let table = ModTable::from_json(&text, assumption).map_err(|e| {
                 let key = if e.starts_with("no assumption") {
                     "mod_assumption"

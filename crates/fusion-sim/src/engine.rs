@@ -92,7 +92,7 @@ pub struct Model {
     argsort: Option<Argsort>,
     /// Longest link (crosstalk weight `with_length`).
     max_link_length: f64,
-    /// Every band fits [`Spectrum::union8`] (first fit can use the union cache).
+    /// Every band fits [`Spectrum::free8`] (first fit can use the union cache).
     union8: bool,
 }
 
@@ -516,7 +516,7 @@ fn frag_link_cost(spectrum: &Spectrum, link: usize, runs: &mut Vec<Run>, ratios:
     np_mean(ratios)
 }
 
-/// Unions of a request's candidate paths per (band, core), computed once per
+/// Free slots common to a request's candidate paths per (band, core), computed once per
 /// request and reused by every placement attempt of its two passes until an
 /// allocation or release on that (band, core) makes them stale.
 #[derive(Default)]
@@ -576,13 +576,13 @@ fn first_fit_cached(
     for (oi, &(band, core)) in model.alloc_order.iter().enumerate() {
         let at = row + oi;
         if !cache.fresh[at] {
-            cache.words[at] = spectrum.union8(edges, band as usize, core as usize);
+            cache.words[at] = spectrum.free8(edges, band as usize, core as usize);
             cache.fresh[at] = true;
             cache.no_room[at] = usize::MAX;
         } else if width >= cache.no_room[at] {
             continue;
         }
-        match spectrum.first_in_union(&cache.words[at], band as usize, width) {
+        match spectrum.first_in_free(&cache.words[at], band as usize, width) {
             Some(start) => return Some((oi, start)),
             None => cache.no_room[at] = width,
         }

@@ -60,38 +60,48 @@ impl ModTable {
         let table = match root.iter().find(|(k, _)| k == assumption) {
             Some((_, t)) => t,
             None => {
-                let keys: Vec<&str> = root.iter().map(|(k, _)| k.as_str()).collect();
+                // The file's own keys are not quoted: it may be one a
+                // configuration from elsewhere names.
                 return Err(format!(
-                    "no assumption {assumption:?} in the modulation file (it has {keys:?})"
+                    "no assumption {assumption:?} in the modulation file (it holds {} other ones)",
+                    root.len()
                 ));
             }
         };
         let mut classes = Vec::new();
-        for (bw_key, formats) in table
+        for (ci, (bw_key, formats)) in table
             .as_object()
             .ok_or("assumption must map bandwidths to formats")?
+            .iter()
+            .enumerate()
         {
+            let nth = ci + 1;
             let gbps: u64 = bw_key
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|g| *g > 0.0 && g.fract() == 0.0)
                 .map(|g| g as u64)
-                .ok_or_else(|| format!("bandwidth key {bw_key:?} is not a positive whole number"))?;
+                .ok_or_else(|| format!("bandwidth key {nth} is not a positive whole number"))?;
             let mut list = Vec::new();
-            for (name, f) in formats
+            for (fi, (name, f)) in formats
                 .as_object()
-                .ok_or_else(|| format!("bandwidth {bw_key}: formats must be an object"))?
+                .ok_or_else(|| format!("bandwidth {gbps}: formats must be an object"))?
+                .iter()
+                .enumerate()
             {
+                let nf = fi + 1;
                 let max_length = f
                     .get("max_length")
                     .and_then(Value::as_f64)
-                    .ok_or_else(|| format!("{bw_key}/{name}: missing numeric max_length"))?;
+                    .ok_or_else(|| format!("bandwidth {gbps}, format {nf}: missing numeric max_length"))?;
                 let slots = f
                     .get("slots_needed")
                     .and_then(Value::as_f64)
                     .filter(|s| *s >= 1.0 && s.fract() == 0.0)
-                    .ok_or_else(|| format!("{bw_key}/{name}: slots_needed must be a positive integer"))?;
+                    .ok_or_else(|| {
+                        format!("bandwidth {gbps}, format {nf}: slots_needed must be a positive integer")
+                    })?;
                 list.push(ModFormat {
                     name: name.clone(),
                     max_length,

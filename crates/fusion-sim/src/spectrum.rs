@@ -20,6 +20,8 @@ pub struct Spectrum {
     /// when a policy reads them (congestion, free-slot counts).
     used: Option<Vec<u32>>,
     scratch: Vec<u64>,
+    /// Per band, the bits of the first [`FAST_WORDS`] words that are slots.
+    valid: Vec<[u64; FAST_WORDS]>,
 }
 
 /// A maximal run of free slots `[start, end)`.
@@ -42,6 +44,18 @@ impl Spectrum {
             data: None,
             used: None,
             scratch: vec![0; words],
+            valid: band_slots
+                .iter()
+                .map(|&slots| {
+                    let mut v = [0u64; FAST_WORDS];
+                    for (w, x) in v.iter_mut().enumerate() {
+                        if w * 64 < slots {
+                            *x = valid_mask(w, slots);
+                        }
+                    }
+                    v
+                })
+                .collect(),
         }
     }
 
@@ -163,16 +177,17 @@ impl Spectrum {
         find_free_run(&self.scratch[..words], slots, width)
     }
 
-    /// Whether (band) is small enough for [`Spectrum::union8`].
+    /// Whether (band) is small enough for [`Spectrum::free8`].
     #[inline]
     pub fn fits_union8(&self, band: usize) -> bool {
         self.bands[band].div_ceil(64) <= FAST_WORDS
     }
 
-    /// The union of the links' occupancy of one (band, core), for bands of
-    /// at most 512 slots.
+    /// The slots of one (band, core) free on every link, for bands of at
+    /// most 512 slots: the union of the links' occupancy, inverted, with the
+    /// bits past the band's end cleared.
     #[inline]
-    pub fn union8(&self, links: &[u32], band: usize, core: usize) -> [u64; FAST_WORDS] {
+    pub fn free8(&self, links: &[u32], band: usize, core: usize) -> [u64; FAST_WORDS] {
         let words = self.bands[band].div_ceil(64);
         let step = self.bands.len() * self.cores * self.words;
         let off = (band * self.cores + core) * self.words;
@@ -186,47 +201,34 @@ impl Spectrum {
                     u[w] |= src[w];
                 }
             }
-            return u;
-        }
-        for &l in links {
-            let b = l as usize * step + off;
-            for (x, &y) in u[..words].iter_mut().zip(&self.bits[b..b + words]) {
-                *x |= y;
+        } else {
+            for &l in links {
+                let b = l as usize * step + off;
+                for (x, &y) in u[..words].iter_mut().zip(&self.bits[b..b + words]) {
+                    *x |= y;
+                }
             }
+        }
+        let valid = &self.valid[band];
+        for w in 0..FAST_WORDS {
+            u[w] = !u[w] & valid[w];
         }
         u
     }
 
-    /// First fit (`width <= 64`) in a union from [`Spectrum::union8`].
+    /// First fit (`1 <= width <= 64`) in free words from [`Spectrum::free8`]:
+    /// the free mask ANDed with itself shifted down by doubling steps, all
+    /// words at once (a run may cross words), then the lowest surviving bit.
+    /// The band's 320 slots take a five-word loop the compiler unrolls.
     #[inline]
-    pub fn first_in_union(&self, u: &[u64; FAST_WORDS], band: usize, width: usize) -> Option<usize> {
-        let slots = self.bands[band];
-        if width == 0 || width > slots {
-            return None;
+    pub fn first_in_free(&self, free: &[u64; FAST_WORDS], band: usize, width: usize) -> Option<usize> {
+        debug_assert!((1..=64).contains(&width));
+        if self.bands[band].div_ceil(64) == 5 {
+            let mut m: [u64; 5] = free[..5].try_into().expect("five words");
+            return first_set_after_shifts(&mut m, width);
         }
-        let words = slots.div_ceil(64);
-        let full = slots / 64;
-        let tail = (1u64 << (slots % 64)).wrapping_sub(1);
-        let mut carry = 0usize;
-        for (w, &occ) in u[..words].iter().enumerate() {
-            let f = if w < full { !occ } else { !occ & tail };
-            if f == 0 {
-                carry = 0;
-                continue;
-            }
-            if carry > 0 && carry + f.trailing_ones() as usize >= width {
-                return Some(w * 64 - carry);
-            }
-            if f == u64::MAX {
-                return Some(w * 64);
-            }
-            let m = starts_in_word(f, width);
-            if m != 0 {
-                return Some(w * 64 + m.trailing_zeros() as usize);
-            }
-            carry = f.leading_ones() as usize;
-        }
-        None
+        let mut m = *free;
+        first_set_after_shifts(&mut m, width)
     }
 
     /// First fit for `width <= 64`, one word at a time from the bottom,
@@ -497,6 +499,30 @@ fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
 /// Bands up to this many 64-slot words take the branch-free search.
 pub const FAST_WORDS: usize = 8;
 
+/// The lowest `p` with bits `[p, p + width)` all set in the multi-word mask
+/// `m` (`width <= 64`, so every shift step is below 64); `m` is consumed.
+#[inline]
+fn first_set_after_shifts<const N: usize>(m: &mut [u64; N], width: usize) -> Option<usize> {
+    let mut len = 1;
+    while len < width {
+        let s = len.min(width - len);
+        let mut any = 0;
+        for w in 0..N {
+            // Reads word w + 1 before this step changes it.
+            let hi = if w + 1 < N { m[w + 1] << (64 - s) } else { 0 };
+            m[w] &= (m[w] >> s) | hi;
+            any |= m[w];
+        }
+        if any == 0 {
+            return None;
+        }
+        len += s;
+    }
+    m.iter()
+        .position(|&x| x != 0)
+        .map(|w| w * 64 + m[w].trailing_zeros() as usize)
+}
+
 /// Bit `p` set iff bits `[p, p + width)` of `f` are all set (`width <= 64`).
 #[inline]
 fn starts_in_word(f: u64, width: usize) -> u64 {
@@ -648,6 +674,14 @@ mod tests {
                             scan,
                             "slots {slots} width {width}"
                         );
+                        if width <= 64 {
+                            let free = s.free8(links, 0, 0);
+                            assert_eq!(
+                                s.first_in_free(&free, 0, width),
+                                scan,
+                                "free words, slots {slots} width {width}"
+                            );
+                        }
                         let last = (0..=slots - width)
                             .rev()
                             .find(|&a| (a..a + width).all(|i| occ[i / 64] >> (i % 64) & 1 == 0));

@@ -182,30 +182,29 @@ impl Topology {
             }
             let fields: Vec<&str> = line.split('\t').collect();
             if fields.len() < 3 {
+                // Errors give line numbers, not the line: the file may be
+                // one a configuration from elsewhere names.
                 return Err(TopologyError(format!(
-                    "line {}: expected 'src<TAB>dst<TAB>length', got {:?}",
-                    idx + 1,
-                    raw
+                    "line {}: expected 'src<TAB>dst<TAB>length'",
+                    idx + 1
                 )));
             }
             let length: f64 = fields[2]
                 .trim()
                 .parse()
-                .map_err(|_| TopologyError(format!("line {}: bad length {:?}", idx + 1, fields[2])))?;
+                .map_err(|_| TopologyError(format!("line {}: the length is not a number", idx + 1)))?;
             if !length.is_finite() || length < 0.0 {
                 return Err(TopologyError(format!(
-                    "line {}: length must be a non-negative number, got {:?}",
-                    idx + 1,
-                    fields[2]
+                    "line {}: the length must be a non-negative number",
+                    idx + 1
                 )));
             }
             let s = intern(fields[0], &mut nodes, &mut adj);
             let d = intern(fields[1], &mut nodes, &mut adj);
             if s == d {
                 return Err(TopologyError(format!(
-                    "line {}: self-loop on node {}",
-                    idx + 1,
-                    fields[0]
+                    "line {}: a link from a node to itself",
+                    idx + 1
                 )));
             }
             // A repeated directed pair keeps its first length (FUSION stores
@@ -259,16 +258,17 @@ impl Topology {
     /// Reads the core-node list (one node name per line).
     pub fn set_core_nodes(&mut self, text: &str) -> Result<(), TopologyError> {
         let mut list = Vec::new();
-        for line in text.lines() {
+        for (idx, line) in text.lines().enumerate() {
             let name = line.trim();
             if name.is_empty() {
                 continue;
             }
-            let i = self
-                .nodes
-                .iter()
-                .position(|n| n == name)
-                .ok_or_else(|| TopologyError(format!("core node {:?} is not in the topology", name)))?;
+            let i = self.nodes.iter().position(|n| n == name).ok_or_else(|| {
+                TopologyError(format!(
+                    "core-node list line {}: not a node of the topology",
+                    idx + 1
+                ))
+            })?;
             list.push(i);
         }
         self.core_nodes = Some(list);

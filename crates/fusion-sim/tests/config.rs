@@ -191,3 +191,91 @@ fn unsupported_policies_are_refused_with_an_alternative() {
     let cfg = config::load_with_overrides(&path, &[("route_method".into(), "cong_aware".into())]).unwrap();
     assert!(cfg.fusion_caveats().is_empty());
 }
+
+/// The files a configuration names may be anything on the machine: a FIFO
+/// or a device is refused at once instead of blocking or reading forever, a
+/// huge file is refused by its size, and an error names the path and the
+/// reason without quoting a byte of the file.
+#[test]
+fn named_files_are_regular_bounded_and_never_quoted() {
+    let dir = temp_dir("namedfiles");
+    let base = std::fs::read_to_string(data("templates/minimal.ini")).unwrap();
+    let with_network = |value: &str| {
+        let ini = dir.join("c.ini");
+        std::fs::write(
+            &ini,
+            base.replacen("network = NSFNet", &format!("network = {value}"), 1),
+        )
+        .unwrap();
+        config::load(&ini)
+    };
+    let secret = "SECRET-7f3a";
+
+    let fifo = dir.join("pipe.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for (path, why) in [
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+    ] {
+        let e = with_network(path).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("topology_settings.network"), "{path}");
+        assert!(e.message.contains(why), "{path}: {}", e.message);
+    }
+
+    let big = dir.join("big.txt");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(config::NAMED_FILE_CAP + 1).unwrap();
+    let e = with_network(big.to_str().unwrap()).unwrap_err();
+    assert!(e.message.contains("larger than 16 MiB"), "{}", e.message);
+
+    let binary = dir.join("binary.txt");
+    std::fs::write(&binary, b"a\tb\t1\n\xff\xfe").unwrap();
+    let e = with_network(binary.to_str().unwrap()).unwrap_err();
+    assert!(e.message.contains("not UTF-8"), "{}", e.message);
+
+    // Malformed lines: the line number is given, the line is not.
+    for text in [
+        format!("a\tb\t100\n{secret}\n"),
+        format!("a\tb\t{secret}\n"),
+        format!("a\tb\t-{secret}\n"),
+        format!("{secret}\t{secret}\t1\n"),
+    ] {
+        let topo = dir.join("topo.txt");
+        std::fs::write(&topo, &text).unwrap();
+        let e = with_network(topo.to_str().unwrap()).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("topology_settings.network"));
+        assert!(e.message.contains("line "), "{}", e.message);
+        assert!(!e.message.contains(secret), "{}", e.message);
+    }
+
+    // A modulation file whose keys are the secret.
+    let mods = dir.join("mods.json");
+    let with_mods = |json: String, assumption: &str| {
+        std::fs::write(&mods, json).unwrap();
+        config::load_with_overrides(
+            data("templates/minimal.ini"),
+            &[
+                ("mod_assumption_path".into(), mods.to_str().unwrap().into()),
+                ("mod_assumption".into(), assumption.into()),
+            ],
+        )
+    };
+    for (json, assumption) in [
+        (format!("{{\"{secret}\": {{}}}}"), "DEFAULT"),
+        (format!("{{\"DEFAULT\": {{\"{secret}\": {{}}}}}}"), "DEFAULT"),
+        (format!("{{\"DEFAULT\": {{\"100\": {{\"{secret}\": {{}}}}}}}}"), "DEFAULT"),
+        (
+            format!("{{\"DEFAULT\": {{\"100\": {{\"{secret}\": {{\"max_length\": 1, \"slots_needed\": 0.5}}}}}}}}"),
+            "DEFAULT",
+        ),
+        (format!("[\"{secret}\""), "DEFAULT"),
+    ] {
+        let e = with_mods(json.clone(), assumption).unwrap_err();
+        assert!(e.key.as_deref().is_some_and(|k| k.starts_with("general_settings.mod_assumption")), "{json}");
+        assert!(!e.message.contains(secret), "{json}: {}", e.message);
+    }
+    let e = with_mods("{}".into(), "DEFAULT").unwrap_err();
+    assert!(e.message.contains("no assumption \"DEFAULT\""), "{}", e.message);
+}

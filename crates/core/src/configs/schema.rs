@@ -149,6 +149,11 @@ impl Doc {
         self.usage = Some(KeyUse::Ignored);
         self
     }
+    /// Read by the embedded engine although FUSION's schema lacks it.
+    const fn engine_only(mut self) -> Self {
+        self.usage = Some(KeyUse::Model);
+        self
+    }
 }
 
 use ValueType::{Bool, Dict, Float, Int, List, Str};
@@ -170,6 +175,7 @@ const ROUTE_METHODS: &[&str] = &[
     "xt_aware",
     "least_congested",
     "cong_aware",
+    "congestion_aware",
     "frag_aware",
     "nli_aware",
     "external_ksp",
@@ -196,8 +202,9 @@ const DOCS: &[Doc] = &[
     doc(G, "request_distribution", Dict, "Share of requests per bandwidth in Gbps; int(p × num_requests) must add up to num_requests, with one entry per bandwidth of the modulation table.").req().def(r#"{"25": 0.1, "50": 0.1, "100": 0.5, "200": 0.2, "400": 0.1}"#),
     doc(G, "guard_slots", Int, "Guard slots above each lightpath: 0 or 1 (FUSION is inconsistent with 2 or more).").req().min(0.0).max(1.0).def("1"),
     doc(G, "max_segments", Int, "Most slices a request may be split into when it fits nowhere whole; 1 turns slicing off.").req().min(1.0).def("4"),
-    doc(G, "route_method", Str, "Routing algorithm; the embedded engine runs k_shortest_path and shortest_path.").req().suggest(ROUTE_METHODS).def("k_shortest_path"),
-    doc(G, "allocation_method", Str, "Spectrum assignment; the embedded engine runs first_fit.").req().suggest(ALLOCATION_METHODS).def("first_fit"),
+    doc(G, "route_method", Str, "Routing algorithm. The embedded engine runs k_shortest_path, shortest_path, external_ksp (not on USbackbone60 or Spainbackbone30), cong_aware / congestion_aware (ca_alpha) and xt_aware (snr_settings.xt_type, beta) with results identical to FUSION 6.1's, and least_congested and frag_aware, on which FUSION 6.1 crashes, as FUSION's code intends them (no FUSION result to compare with). nli_aware, 1plus1_protection and learned policies are not run.").req().suggest(ROUTE_METHODS).def("k_shortest_path"),
+    doc(G, "allocation_method", Str, "Spectrum assignment. The embedded engine runs first_fit and priority_first (FUSION's core order 0, 2, 4, 1, 3, 5, 6) with results identical to FUSION 6.1's, and best_fit, last_fit and priority_last, which FUSION 6.1 crashes on or (priority_last with guard slots) blocks every request with, as FUSION's code intends them (no FUSION result to compare with). xt_aware allocation and learned policies are not run.").req().suggest(ALLOCATION_METHODS).def("first_fit"),
+    doc(G, "ca_alpha", Float, "Weight of congestion against length in cong_aware routing, 0 to 1 (0.3 when absent). FUSION does not read it and always uses 0.3; the embedded engine reads it here or in routing_settings.").min(0.0).max(1.0).def("0.3").engine_only(),
     doc(G, "spectrum_priority", Str, "Band/core search order in multi-band runs (BSC = band first); irrelevant with the C band only.").req().one_of(&["None", "BSC", "CSB"]).def("None"),
     doc(G, "save_step", Int, "Results are written after the first and last iteration and every save_step-th one.").req().min(1.0).def("10"),
     doc(G, "print_step", Int, "A progress line is logged every print_step iterations.").req().min(1.0).def("15"),
@@ -239,15 +246,16 @@ const DOCS: &[Doc] = &[
     // ----------------------------------------------------------- routing
     doc(R, "k_paths", Int, "Candidate paths of k-shortest-path routing (3 when absent).").min(1.0).def("3"),
     doc(R, "route_method", Str, "Routing algorithm, used only when general_settings has none.").suggest(ROUTE_METHODS).def("k_shortest_path"),
+    doc(R, "ca_alpha", Float, "Weight of congestion against length in cong_aware routing, 0 to 1 (0.3 when absent); general_settings.ca_alpha wins. FUSION does not read it and always uses 0.3.").min(0.0).max(1.0).def("0.3").engine_only(),
     doc(R, "path_ordering", Str, "Path ordering of FUSION's newer pipeline; unused by the core model."),
     doc(R, "precompute_paths", Bool, "Path pre-computation of FUSION's newer pipeline; unused by the core model."),
     // --------------------------------------------------------------- SNR
     doc(SNR, "snr_type", Str, "SNR model; None for the core model (the embedded engine runs None only).").req().suggest(&["None", "snr_e2e", "xt_calculation"]).def("None"),
     doc(SNR, "input_power", Float, "Launch power in W (SNR models).").req().above(0.0).def("0.001"),
     doc(SNR, "egn_model", Bool, "Enhanced Gaussian noise model (SNR models).").req().def(BOOL_FALSE),
-    doc(SNR, "beta", Float, "SNR model parameter.").req().def("0.5"),
+    doc(SNR, "beta", Float, "Share of link length against crosstalk in xt_aware routing's link weight when xt_type is with_length (0.5 when absent); also an SNR model parameter.").req().def("0.5"),
     doc(SNR, "theta", Float, "SNR model parameter.").req().def("0.0"),
-    doc(SNR, "xt_type", Str, "Crosstalk model (SNR models).").req().suggest(&["with_length", "without_length"]).def("without_length"),
+    doc(SNR, "xt_type", Str, "Link weight of xt_aware routing: with_length (beta × length / longest link + (1 − beta) × crosstalk cost), without_length (length / 100 km × crosstalk cost) or any other value (the crosstalk cost alone); needed by xt_aware routing. Also the crosstalk model of FUSION's SNR modes.").req().suggest(&["with_length", "without_length"]).def("without_length"),
     doc(SNR, "xt_noise", Bool, "Count crosstalk as noise (SNR models).").req().def(BOOL_FALSE),
     doc(SNR, "requested_xt", Dict, "Crosstalk threshold per modulation format in dB (SNR models).").req().def(r#"{"QPSK": -26.19, "16-QAM": -36.69, "64-QAM": -41.69}"#),
     doc(SNR, "phi", Dict, "Modulation format factors (SNR models).").req().def(r#"{"QPSK": 1, "16-QAM": 0.68, "64-QAM": 0.6190476190476191}"#),

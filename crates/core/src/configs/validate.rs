@@ -646,10 +646,22 @@ fn check_engine(c: &mut Check) {
         }
         named.push(format!("{section}.{key}"));
     }
-    let result =
-        fusion_sim::config::from_str(c.text, Path::new("."), &[]).and_then(|cfg| cfg.check_supported());
-    let Err(mut e) = result else {
-        return;
+    let result = fusion_sim::config::from_str(c.text, Path::new("."), &[]).and_then(|cfg| {
+        cfg.check_supported()?;
+        Ok(cfg)
+    });
+    let mut e = match result {
+        Ok(cfg) => {
+            // Policies FUSION 6.1 itself cannot run: the embedded engine runs
+            // what FUSION's code intends, and FUSION would crash or block
+            // everything, so no FUSION result exists to compare with.
+            for (at, sentence) in cfg.fusion_caveats() {
+                let (section, key) = at.split_once('.').unwrap_or((at, ""));
+                c.warn(section, Some(key).filter(|k| !k.is_empty()), sentence);
+            }
+            return;
+        }
+        Err(e) => e,
     };
     if e.key.as_deref().is_some_and(|k| named.iter().any(|n| n == k)) {
         e.message = "the file it names is not one the embedded engine can read".to_owned();

@@ -64,6 +64,63 @@ fn schema_entries_are_documented_and_typed_like_the_engine() {
     assert!(step.required && step.min_exclusive);
 }
 
+/// The editor's help names the policies the embedded engine runs and the
+/// keys that tune them; ca_alpha, which FUSION lacks, is a known key with
+/// its range checked.
+#[test]
+fn schema_documents_the_engines_policies_and_their_parameters() {
+    let route = schema::key("general_settings", "route_method").unwrap();
+    for m in [
+        "k_shortest_path",
+        "cong_aware",
+        "xt_aware",
+        "least_congested",
+        "frag_aware",
+    ] {
+        assert!(route.description.contains(m), "{m}: {}", route.description);
+        assert!(route.allowed.iter().any(|a| a == m), "{m}");
+    }
+    let alloc = schema::key("general_settings", "allocation_method").unwrap();
+    for m in [
+        "first_fit",
+        "priority_first",
+        "best_fit",
+        "last_fit",
+        "priority_last",
+    ] {
+        assert!(alloc.description.contains(m), "{m}: {}", alloc.description);
+    }
+    for (section, key) in [
+        ("general_settings", "ca_alpha"),
+        ("routing_settings", "ca_alpha"),
+        ("snr_settings", "xt_type"),
+        ("snr_settings", "beta"),
+    ] {
+        let k = schema::key(section, key).unwrap_or_else(|| panic!("{section}.{key}"));
+        assert!(
+            k.description.contains("xt_aware") || k.description.contains("cong_aware"),
+            "{}",
+            k.path()
+        );
+    }
+    let alpha = schema::key("routing_settings", "ca_alpha").unwrap();
+    assert_eq!(alpha.usage, schema::KeyUse::Model);
+    assert_eq!((alpha.min, alpha.max), (Some(0.0), Some(1.0)));
+
+    let text = with(quick(), "general_settings", "route_method", "cong_aware");
+    let ok = configs::validate(&with(&text, "routing_settings", "ca_alpha", "0.5"), EMBEDDED);
+    assert!(ok.valid, "{:#?}", ok.errors);
+    assert!(
+        !ok.warnings
+            .iter()
+            .any(|w| w.path.ends_with("ca_alpha") && w.message.contains("ignores")),
+        "{:#?}",
+        ok.warnings
+    );
+    let bad = configs::validate(&with(&text, "routing_settings", "ca_alpha", "1.5"), EMBEDDED);
+    error_at(&bad, "routing_settings.ca_alpha");
+}
+
 #[test]
 fn schema_serialises_for_the_ui() {
     let v = serde_json::to_value(schema::key("routing_settings", "k_paths").unwrap()).unwrap();
@@ -370,6 +427,58 @@ fn engine_features_are_errors_only_for_the_embedded_engine() {
         .warnings
         .iter()
         .any(|w| w.path == "snr_settings.snr_type"));
+}
+
+/// A policy FUSION 6.1 cannot run is valid (the embedded engine runs what
+/// FUSION's code intends) but the editor says, at the key, that no FUSION
+/// result exists for it; FUSION's own policies get no such warning.
+#[test]
+fn policies_fusion_cannot_run_are_valid_with_a_warning_at_the_key() {
+    let caveat = |report: &ValidationReport, path: &str| {
+        report
+            .warnings
+            .iter()
+            .filter(|w| w.path == path && w.message.contains("no FUSION result exists"))
+            .count()
+    };
+    for (key, value) in [
+        ("allocation_method", "best_fit"),
+        ("allocation_method", "last_fit"),
+        ("allocation_method", "priority_last"),
+        ("route_method", "least_congested"),
+        ("route_method", "frag_aware"),
+    ] {
+        let text = with(quick(), "general_settings", key, value);
+        let path = format!("general_settings.{key}");
+        for sim in [EMBEDDED, EXTERNAL] {
+            let report = configs::validate(&text, sim);
+            assert!(report.valid, "{value}: {:#?}", report.errors);
+            assert_eq!(
+                caveat(&report, &path),
+                1,
+                "{value} {sim:?}: {:#?}",
+                report.warnings
+            );
+            let w = report.warnings.iter().find(|w| w.path == path).unwrap();
+            assert!(w.message.starts_with(value), "{}", w.message);
+            assert!(w.line.is_some(), "the warning marks the key's line");
+        }
+    }
+    // priority_last is only broken in FUSION with guard slots.
+    let text = with(quick(), "general_settings", "allocation_method", "priority_last");
+    let text = with(&text, "general_settings", "guard_slots", "0");
+    let report = configs::validate(&text, EMBEDDED);
+    assert_eq!(caveat(&report, "general_settings.allocation_method"), 0);
+    for (key, value) in [
+        ("allocation_method", "first_fit"),
+        ("allocation_method", "priority_first"),
+        ("route_method", "cong_aware"),
+        ("route_method", "k_shortest_path"),
+    ] {
+        let report = configs::validate(&with(quick(), "general_settings", key, value), EMBEDDED);
+        assert!(report.valid, "{value}: {:#?}", report.errors);
+        assert_eq!(caveat(&report, &format!("general_settings.{key}")), 0, "{value}");
+    }
 }
 
 #[test]

@@ -110,6 +110,17 @@ fn figure_options() -> Value {
 #[test]
 fn a_sweeps_figure_is_drawn_against_its_key_and_bad_options_are_refused_before_a_dialog() {
     let h = harness();
+    // The embedded engine, built beside the app (the test binary itself is
+    // one folder deeper, where no engine is).
+    let engine = std::path::Path::new(env!("CARGO_BIN_EXE_fusion-desk")).with_file_name("fusion-sim");
+    assert!(
+        engine.is_file(),
+        "{} is missing: build the binaries first (cargo build --workspace --bins)",
+        engine.display()
+    );
+    let mut settings = invoke(&h, "settings_get", json!({})).unwrap()["settings"].clone();
+    settings["simulator_command"] = json!(engine.to_string_lossy());
+    invoke(&h, "settings_save", json!({ "settings": settings })).unwrap();
     let created = invoke(
         &h,
         "sweeps_create",

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use fusion_desk_core::plots::{PlotData, PlotRequest};
+use fusion_desk_core::figure::figure_of;
+use fusion_desk_core::plots::PlotRequest;
 use fusion_desk_core::{Desk, DeskError};
 use fusion_desk_figures::{self as figures, Format, Style};
 
@@ -82,33 +83,6 @@ fn invalid(e: figures::FigureError) -> DeskError {
     match e {
         figures::FigureError::Invalid(m) => DeskError::invalid_input(m),
         figures::FigureError::Render(m) => DeskError::internal(m),
-    }
-}
-
-/// The core's plot data as the figure pipeline's model.
-pub fn figure_of(data: &PlotData) -> figures::Figure {
-    figures::Figure {
-        title: data.title.clone(),
-        x_label: data.x_label.clone(),
-        y_label: data.y_label.clone(),
-        x_categories: data.x_categories.clone(),
-        series: data
-            .series
-            .iter()
-            .map(|s| figures::Series {
-                label: s.label.clone(),
-                points: s
-                    .points
-                    .iter()
-                    .map(|p| figures::Point {
-                        x: p.x,
-                        y: p.y,
-                        ci_low: p.ci_low,
-                        ci_high: p.ci_high,
-                    })
-                    .collect(),
-            })
-            .collect(),
     }
 }
 

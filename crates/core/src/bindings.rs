@@ -35,5 +35,6 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::history::export_bindings(dir)?;
     crate::compare::export_bindings(dir)?;
     crate::plots::export_bindings(dir)?;
+    crate::figure::export_bindings(dir)?;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod desk;
 pub mod error;
 pub mod events;
 pub mod executor;
+pub mod figure;
 pub mod history;
 pub mod ini;
 pub mod layout;

@@ -73,6 +73,8 @@ macro_rules! ipc_commands {
             history::runs_compare,
             history::compare_export_csv,
             history::compare_save_plot,
+            figures::figures_preview,
+            figures::figures_save,
         }
     };
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod artifacts;
 pub mod clusters;
 pub mod configs;
+pub mod figures;
 pub mod history;
 pub mod live;
 pub mod runs;

@@ -42,6 +42,9 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
+import type { FigureOptions } from '../bindings/FigureOptions';
+import type { FigurePreview } from '../bindings/FigurePreview';
+import type { PlotRequest } from '../bindings/PlotRequest';
 
 /** What to do with active runs when the app quits. */
 export type QuitMode = 'leave' | 'cancel';
@@ -55,6 +58,9 @@ export type Unsubscribe = () => void;
 export type StreamId = number;
 
 export type PlotFormat = 'svg' | 'png';
+
+/** The files a publication figure is saved as (`py`: a matplotlib script and its CSV beside it). */
+export type FigureFormat = 'pdf' | 'svg' | 'png' | 'csv' | 'py';
 
 /** Most lines one `logLines` call returns. */
 export const MAX_LOG_LINES_PER_CALL = 10_000;
@@ -151,6 +157,12 @@ export interface Backend {
   exportComparisonCsv(ids: string[]): Promise<string | null>;
   /** `data`: SVG text, or a PNG data URL. */
   saveComparisonPlot(format: PlotFormat, data: string): Promise<string | null>;
+
+  // ---- publication figures (drawn by the core; the preview is the saved figure) ----
+  /** The figure of runs or a sweep as SVG, with the name its file would take. */
+  figurePreview(request: PlotRequest, options: FigureOptions): Promise<FigurePreview>;
+  /** Native save dialog, then the figure written as `format`; the path, or null when cancelled. */
+  saveFigure(request: PlotRequest, options: FigureOptions, format: FigureFormat): Promise<string | null>;
 
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe;
   onQuitRequested(handler: (request: QuitRequest) => void): Unsubscribe;

@@ -53,8 +53,11 @@ import {
   templateChanges,
 } from './memoryHistory';
 import type { TemplateDiff } from '../bindings/TemplateDiff';
+import type { FigureOptions } from '../bindings/FigureOptions';
+import type { FigurePreview } from '../bindings/FigurePreview';
+import type { PlotRequest } from '../bindings/PlotRequest';
 import { MEMORY_SCHEMA } from './setup';
-import { MAX_LOG_LINES_PER_CALL, type Backend, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
+import { MAX_LOG_LINES_PER_CALL, type Backend, type FigureFormat, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
   changedLoads,
   fakeFiles,
@@ -975,6 +978,26 @@ export class MemoryBackend implements Backend {
       if (format === 'png' && !data.startsWith('data:image/png;base64,')) throw err('invalid_input', 'expected a PNG data URL');
       return this.takeDialogCancel() ? null : `${EXPORT_DIR}/comparison.${format}`;
     });
+  }
+
+  /** The figure `figurePreview` answers with (the core draws the real one); tests set it. */
+  figure: FigurePreview = {
+    svg: '<svg xmlns="http://www.w3.org/2000/svg" width="240.945pt" height="170.079pt" viewBox="0 0 240.945 170.079"><title>figure</title></svg>',
+    width_pt: 240.945,
+    height_pt: 170.079,
+    file_stem: 'figure',
+    series: 1,
+    notes: [],
+  };
+
+  figurePreview(request: PlotRequest, options: FigureOptions): Promise<FigurePreview> {
+    return this.handle('figurePreview', [request, options], () => ({ ...this.figure }));
+  }
+
+  saveFigure(request: PlotRequest, options: FigureOptions, format: FigureFormat): Promise<string | null> {
+    return this.handle('saveFigure', [request, options, format], () =>
+      this.takeDialogCancel() ? null : `${EXPORT_DIR}/${this.figure.file_stem}.${format}`,
+    );
   }
 
   private comparison(ids: string[]): Comparison {

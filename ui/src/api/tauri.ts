@@ -38,10 +38,14 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
+import type { FigureOptions } from '../bindings/FigureOptions';
+import type { FigurePreview } from '../bindings/FigurePreview';
+import type { PlotRequest } from '../bindings/PlotRequest';
 import type { Command } from '../generated/commands';
 import {
   toDeskError,
   type Backend,
+  type FigureFormat,
   type PlotFormat,
   type QuitMode,
   type QuitRequest,
@@ -223,6 +227,12 @@ export class TauriBackend implements Backend {
   }
   saveComparisonPlot(format: PlotFormat, data: string): Promise<string | null> {
     return call('compare_save_plot', { format, data });
+  }
+  figurePreview(request: PlotRequest, options: FigureOptions): Promise<FigurePreview> {
+    return call('figures_preview', { request, options });
+  }
+  saveFigure(request: PlotRequest, options: FigureOptions, format: FigureFormat): Promise<string | null> {
+    return call('figures_save', { request, options, format });
   }
   onRunEvent(handler: (event: RunEvent) => void): Unsubscribe {
     return subscribe<RunEvent>('run-event', handler);

@@ -8,10 +8,12 @@ type ModalProps = {
   onDismiss?: () => void;
   tone?: 'default' | 'danger' | 'warning';
   testId?: string;
+  /** Wide dialogs hold a preview beside their form. */
+  wide?: boolean;
 };
 
 /** A centred dialog over a dimmed backdrop; focus moves into it. */
-export function Modal({ title, children, actions, onDismiss, tone = 'default', testId }: ModalProps) {
+export function Modal({ title, children, actions, onDismiss, tone = 'default', testId, wide = false }: ModalProps) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
 
@@ -40,7 +42,7 @@ export function Modal({ title, children, actions, onDismiss, tone = 'default', t
     >
       <div
         ref={ref}
-        className={`modal modal-${tone}`}
+        className={`modal modal-${tone}${wide ? ' modal-wide' : ''}`}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

@@ -67,6 +67,8 @@ export const COMMANDS = [
   'runs_compare',
   'compare_export_csv',
   'compare_save_plot',
+  'figures_preview',
+  'figures_save',
 ] as const;
 
 export type Command = (typeof COMMANDS)[number];

@@ -9,6 +9,7 @@ import { toDeskError, useBackend, type PlotFormat } from '../api/backend';
 import type { BlockingVsLoadHandle, LoadSeries } from '../components/charts/BlockingVsLoadChart';
 import { ChartSlot } from '../components/ChartBoundary';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FigureDialog } from '../components/FigureDialog';
 import { Icon } from '../components/Icon';
 import { LazyBlockingVsLoadChart } from '../components/lazy';
 import { StatusBadge } from '../components/StatusBadge';
@@ -32,6 +33,7 @@ export function ComparePage({ ids }: { ids: string[] }) {
   const [logScale, setLogScale] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [figure, setFigure] = useState(false);
   const chart = useRef<BlockingVsLoadHandle>(null);
   const key = ids.join(',');
 
@@ -119,6 +121,9 @@ export function ComparePage({ ids }: { ids: string[] }) {
           </button>
           <button type="button" className="btn btn-sm" data-testid="compare-svg" disabled={series.length === 0 || busy !== null} onClick={() => savePlot('svg')}>
             Save chart as SVG
+          </button>
+          <button type="button" className="btn btn-sm" data-testid="compare-figure" disabled={series.length === 0} onClick={() => setFigure(true)}>
+            Figure for a paper…
           </button>
         </div>
       </header>
@@ -273,6 +278,7 @@ export function ComparePage({ ids }: { ids: string[] }) {
           </section>
         </>
       )}
+      {figure && <FigureDialog request={{ runs: ids }} initial={{ y_scale: logScale ? 'log' : 'linear' }} onClose={() => setFigure(false)} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { href, navigate } from '../lib/router';
 import { formatProbability } from '../lib/units';
+import { SweepPlot } from './sweeps/SweepPlot';
 import { SweepProgress } from './sweeps/SweepProgress';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
 
@@ -159,6 +160,8 @@ export function SweepDetailPage({ id }: { id: string }) {
           )}
         </ul>
       </section>
+
+      <SweepPlot sweep={sweep} runs={runs} />
 
       <div className="table-wrap">
         <table className="table sweep-runs-table" data-testid="sweep-runs">

@@ -200,6 +200,13 @@ describe('comparison', () => {
     await userEvent.click(screen.getByTestId('compare-csv'));
     expect(await screen.findByTestId('compare-note')).toHaveTextContent('comparison.csv');
     expect(backend.callsOf('exportComparisonCsv')).toEqual([[[a.id, b.id, pending.id]]]);
+    // The figure for a paper is of the same runs, in the chart's scale.
+    await userEvent.click(screen.getByTestId('compare-figure'));
+    await screen.findByTestId('figure-dialog');
+    await waitFor(() => expect(backend.callsOf('figurePreview')).toHaveLength(1));
+    const [request, options] = backend.callsOf('figurePreview')[0] as [{ runs: string[] }, { y_scale: string }];
+    expect(request).toEqual({ runs: [a.id, b.id, pending.id] });
+    expect(options.y_scale).toBe('log');
   });
 
   it('shows an unknown run as an error', async () => {

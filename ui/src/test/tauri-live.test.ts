@@ -98,6 +98,18 @@ describe('TauriBackend: logs, progress, artifacts, results', () => {
     expect(progress).toEqual([{ type: 'end', status: 'FAILED' }]);
   });
 
+  it('asks the core for figures by name with the request, the options and the format', async () => {
+    const b = new TauriBackend();
+    const request = { runs: [], sweep: ID, x: 'k_paths', y: 'blocking@900', by: 'cores_per_link' };
+    const options = { width: 3.5, height: 2.5, unit: 'in', font: 'serif', font_size_pt: 8, line_width_pt: 1, legend: 'none', x_scale: 'linear', y_scale: 'log', grid: true, dpi: 600 };
+    await b.figurePreview(request, options);
+    await b.saveFigure(request, options, 'pdf');
+    expect(invoke.mock.calls).toEqual([
+      ['figures_preview', { request, options }],
+      ['figures_save', { request, options, format: 'pdf' }],
+    ]);
+  });
+
   it('rejects with the DeskError of a refused command', async () => {
     invoke.mockRejectedValueOnce({ code: 'forbidden_path', message: 'the path leaves the run folder' });
     await expect(new TauriBackend().previewArtifact(ID, '../x')).rejects.toEqual({ code: 'forbidden_path', message: 'the path leaves the run folder' });

@@ -9,6 +9,7 @@ import type { ResultsTable } from '../../bindings/ResultsTable';
 import type { BlockingVsLoadHandle, LoadSeries } from '../../components/charts/BlockingVsLoadChart';
 import { ChartSlot } from '../../components/ChartBoundary';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FigureDialog } from '../../components/FigureDialog';
 import { Icon } from '../../components/Icon';
 import { LazyBlockingVsLoadChart } from '../../components/lazy';
 import { formatProbability, isPartial } from '../../lib/chartData';
@@ -32,6 +33,7 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
   const [logScale, setLogScale] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [figure, setFigure] = useState(false);
   const chart = useRef<BlockingVsLoadHandle>(null);
   const loadedFor = useRef<string | null>(null);
 
@@ -122,6 +124,9 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
             <button type="button" className="btn btn-sm" data-testid="results-csv" disabled={busy !== null || rows.length === 0} onClick={() => run('csv', () => backend.exportResultsCsv(runId))}>
               Export CSV
             </button>
+            <button type="button" className="btn btn-sm" data-testid="results-figure" disabled={series.length === 0} onClick={() => setFigure(true)}>
+              Figure for a paper…
+            </button>
           </div>
         </div>
         {note && (
@@ -194,6 +199,7 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
           <LazyBlockingVsLoadChart ref={chart} series={series} logScale={logScale} height={320} />
         </ChartSlot>
       </section>
+      {figure && <FigureDialog request={{ runs: [runId] }} initial={{ y_scale: logScale ? 'log' : 'linear' }} onClose={() => setFigure(false)} />}
     </div>
   );
 }

@@ -92,7 +92,15 @@ test('the figure dialog previews the core-drawn figure and saves it as a PDF wit
   await app.el('figure-dialog');
   const preview = await app.el('figure-preview-image');
   await app.browser.wait(async () => (await imageSize(preview))[0] > 0, 20_000, 'the preview never decoded');
-  const name = await (await app.el('figure-file-name')).getText();
+  // The dialog fades in, and WebKitWebDriver's getText leaves out text that
+  // is not yet visible: read the node's text once the name has arrived.
+  let name = '';
+  await app.browser.wait(async () => {
+    name = await app.browser.executeScript(
+      "return document.querySelector('[data-testid=\"figure-file-name\"]')?.textContent ?? ''",
+    );
+    return name.length > 0;
+  }, 20_000, 'the dialog never proposed a file name');
   assert.match(name, /^e2e_figure.*k_paths.*\.pdf$/, name);
   await app.screenshot('e2e-figures-dialog');
 

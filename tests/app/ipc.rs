@@ -384,3 +384,52 @@ fn history_and_comparison_commands_answer_with_their_argument_keys() {
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
 }
+
+/// "Open" hands a data file to the desktop's opener (here a stand-in
+/// `xdg-open` first on PATH that records what it was given) and refuses a
+/// script the simulator wrote, without starting anything.
+#[test]
+fn open_hands_a_data_file_to_the_desktop_and_refuses_a_script() {
+    let h = harness();
+    let id = finished_run(&h);
+    let bin = tempfile::tempdir().unwrap();
+    let record = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // Each test runs in its own process under nextest; nothing else reads PATH meanwhile.
+    std::env::set_var("PATH", path);
+
+    let run_dir = h.home.path().join("runs").join(&id);
+    std::fs::write(run_dir.join("output/job.sh"), "#!/bin/sh\necho hi\n").unwrap();
+    let err = invoke(&h, "artifacts_open", json!({ "id": id, "path": "output/job.sh" })).unwrap_err();
+    assert_eq!(err["code"], "forbidden_path", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("Reveal"), "{err}");
+
+    invoke(&h, "artifacts_open", json!({ "id": id, "path": "config.ini" })).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let opened = loop {
+        if let Ok(text) = std::fs::read_to_string(&record) {
+            if !text.is_empty() {
+                break text;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the opener was never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let lines: Vec<&str> = opened.lines().collect();
+    assert_eq!(lines.len(), 1, "only the data file was opened: {opened}");
+    assert!(lines[0].ends_with(&format!("runs/{id}/config.ini")), "{opened}");
+}

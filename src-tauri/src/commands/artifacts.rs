@@ -1,5 +1,4 @@
 use std::path::Path;
-use std::process::Stdio;
 
 use fusion_desk_core::artifacts::ResultsTable;
 use fusion_desk_core::artifacts::{ArtifactListing, ArtifactPreview, ArtifactUsage, ExportSummary};
@@ -41,37 +40,26 @@ pub async fn artifacts_preview(
     desk.preview_artifact(&id, &path).await
 }
 
-/// Starts a desktop helper (xdg-open) without waiting for it; a thread reaps it.
-fn launch_detached(program: &str, arg: &Path) -> Result<(), DeskError> {
-    let mut child = std::process::Command::new(program)
-        .arg(arg)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| DeskError::internal(format!("cannot start {program} (is xdg-utils installed?): {e}")))?;
-    std::thread::spawn(move || child.wait());
-    Ok(())
-}
-
 /// Opens a file of the run with the system's default application; a
 /// program, script or desktop entry is refused (Reveal shows it instead).
 #[tauri::command]
 pub async fn artifacts_open(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
     let target = desk.resolve_for_desktop_open(&id, &path).await?;
-    launch_detached("xdg-open", &target)
+    tauri_plugin_opener::open_path(&target, None::<&str>)
+        .map_err(|e| DeskError::internal(format!("cannot open {}: {e}", target.display())))
 }
 
-/// Shows a file's folder (or the folder itself) in the file manager.
+/// Shows a file in the file manager, selected where the file manager can
+/// (the freedesktop FileManager1 interface), or the folder itself.
 #[tauri::command]
 pub async fn artifacts_reveal(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
     let target = desk.resolve_for_open(&id, &path).await?;
-    let folder = if target.is_dir() {
-        target.as_path()
-    } else {
-        target.parent().unwrap_or(&target)
-    };
-    launch_detached("xdg-open", folder)
+    tauri_plugin_opener::reveal_item_in_dir(&target).map_err(|e| {
+        DeskError::internal(format!(
+            "cannot show {} in the file manager: {e}",
+            target.display()
+        ))
+    })
 }
 
 /// "Save as…": copies one file or folder of the run to where the user chooses.

@@ -769,3 +769,28 @@ fn geant_layout_is_the_same_every_time() {
     let b = topology::network("geant").unwrap();
     assert_eq!(a, b);
 }
+
+/// The largest network the view lays out finishes, inside the unit square.
+/// About 20 s in a debug build, so only with `FUSION_DESK_LONG_TESTS=1`.
+#[test]
+fn largest_drawable_network_is_laid_out() {
+    if !std::env::var("FUSION_DESK_LONG_TESTS").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let n = topology::MAX_LAYOUT_NODES;
+    // A ring with chords of span 7, both directions listed, as FUSION writes them.
+    let mut text = String::new();
+    for i in 0..n {
+        for j in [(i + 1) % n, (i + 7) % n] {
+            text.push_str(&format!("{i}\t{j}\t100\n{j}\t{i}\t100\n"));
+        }
+    }
+    let started = std::time::Instant::now();
+    let v = topology::view_of("ring1000", &text, None).unwrap();
+    println!("{n} nodes laid out in {:.1} s", started.elapsed().as_secs_f64());
+    assert_eq!(v.node_count as usize, n);
+    assert!(v
+        .nodes
+        .iter()
+        .all(|p| (0.0..=1.0).contains(&p.x) && (0.0..=1.0).contains(&p.y)));
+}

@@ -8,8 +8,11 @@ pub fn topology_networks() -> Vec<NetworkSummary> {
 }
 
 #[tauri::command]
-pub fn topology_network(name: String) -> Result<NetworkView, DeskError> {
-    topology::network(&name)
+pub async fn topology_network(name: String) -> Result<NetworkView, DeskError> {
+    // The layout is CPU work: keep it off the main thread and the runtime.
+    tauri::async_runtime::spawn_blocking(move || topology::network(&name))
+        .await
+        .map_err(|e| DeskError::internal(format!("the topology layout failed: {e}")))?
 }
 
 #[tauri::command]

@@ -128,6 +128,11 @@ test('the topology page and the settings page in both themes', async () => {
   await app.browser.executeScript("arguments[0].dispatchEvent(new MouseEvent('click', { bubbles: true }))", await app.el('topology-node-0'));
   await waitForMatch('topology-node-panel', /Node 0/);
   await app.screenshot('e2e-topology-light');
+  // The densest bundled network (39 nodes, 121 links), for a look at its layout.
+  await (await (await app.el('topology-network')).findElement(By.css('option[value="geant"]'))).click();
+  await waitForMatch('topology-counts', /39 nodes/);
+  await app.el('topology-node-38');
+  await app.screenshot('e2e-topology-geant');
 
   await app.click('nav-settings');
   await app.el('page-settings');

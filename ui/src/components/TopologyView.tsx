@@ -229,6 +229,17 @@ export function TopologyView({
 
   const hoveredLink = hover?.kind === 'link' ? links[hover.index] : null;
   const hoveredNode = hover?.kind === 'node' ? byId.get(hover.id) : null;
+  // Dense networks (GEANT: 39 nodes, 121 links) cross links whatever the
+  // layout: the hovered, else the selected, node keeps its links and
+  // neighbours in full and fades the rest so its links can be followed.
+  const focus = hover?.kind === 'node' ? hover.id : selectedNode;
+  const neighbours = new Set<string>();
+  if (focus !== null) {
+    for (const l of links) {
+      if (l.source === focus) neighbours.add(l.target);
+      if (l.target === focus) neighbours.add(l.source);
+    }
+  }
 
   return (
     <div className="topology" data-testid="topology-view" style={{ height }} ref={wrap}>
@@ -252,12 +263,13 @@ export function TopologyView({
             if (!a || !b) return null;
             const color = linkColor(l);
             const on = hover?.kind === 'link' && hover.index === i;
-            const nearNode = hover?.kind === 'node' && (hover.id === l.source || hover.id === l.target);
+            const nearNode = focus !== null && (focus === l.source || focus === l.target);
+            const faded = focus !== null && !nearNode;
             return (
               <g
                 key={`${l.source}-${l.target}-${i}`}
                 data-testid={`topology-link-${l.source}-${l.target}`}
-                className={`topology-link${on ? ' hover' : ''}${nearNode ? ' near' : ''}`}
+                className={`topology-link${on ? ' hover' : ''}${nearNode ? ' near' : ''}${faded ? ' faded' : ''}`}
                 onPointerMove={(e) => !dragging() && setHover({ kind: 'link', index: i, ...local(e) })}
                 onPointerLeave={() => !dragging() && setHover(null)}
               >
@@ -272,7 +284,7 @@ export function TopologyView({
             <g
               key={n.id}
               data-testid={`topology-node-${n.id}`}
-              className={`topology-node${selectedNode === n.id ? ' selected' : ''}${hover?.kind === 'node' && hover.id === n.id ? ' hover' : ''}`}
+              className={`topology-node${selectedNode === n.id ? ' selected' : ''}${hover?.kind === 'node' && hover.id === n.id ? ' hover' : ''}${focus !== null && focus !== n.id && !neighbours.has(n.id) ? ' faded' : ''}`}
               transform={`translate(${px(n)} ${py(n)})`}
               tabIndex={0}
               role="button"

@@ -41,6 +41,14 @@ describe('Topology page', () => {
     expect(degree).toBeGreaterThan(0);
     expect(screen.getByTestId('topology-node-links').querySelectorAll('li')).toHaveLength(degree);
     expect(screen.getByTestId('topology-node-links')).toHaveTextContent('km');
+    // The selected node's links and neighbours stay in full; the rest fade.
+    const links = [...document.querySelectorAll('[data-testid^="topology-link-"]')];
+    const own = links.filter((l) => /^topology-link-(0-|.*-0$)/.test(l.getAttribute('data-testid') ?? ''));
+    expect(own).toHaveLength(degree);
+    for (const l of links) expect(l.classList.contains('faded')).toBe(!own.includes(l));
+    const faded = document.querySelectorAll('.topology-node.faded');
+    expect(faded.length).toBe(14 - 1 - degree);
+    expect(node.classList.contains('faded')).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@
 //! The shell and the CLI call these through [`Desk`] methods or the free
 //! functions re-exported here.
 
+pub mod layout;
 pub mod schema;
 pub mod template_diff;
 pub mod topology;
@@ -154,7 +155,12 @@ impl Desk {
         let network = ini::get_key(&config, "topology_settings", "network")
             .ok_or_else(|| DeskError::invalid_input(format!("run {id}'s config names no network")))?;
         let view = match fusion_sim::topology::find_network(&network) {
-            Some(_) => topology::network(&network)?,
+            Some(_) => {
+                let name = network.clone();
+                tokio::task::spawn_blocking(move || topology::network(&name))
+                    .await
+                    .map_err(|e| DeskError::internal(format!("the topology layout failed: {e}")))??
+            }
             None => {
                 // A topology file given by path (the embedded engine reads those).
                 let path = Path::new(&network);

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -129,7 +130,9 @@ pub fn networks() -> Vec<NetworkSummary> {
         .collect()
 }
 
-/// The view of a bundled network by its FUSION name.
+/// The view of a bundled network by its FUSION name. The first call per
+/// network runs the layout (tens of milliseconds): call it off the async
+/// runtime.
 pub fn network(name: &str) -> Result<NetworkView> {
     let info = find_network(name).ok_or_else(|| {
         let known: Vec<&str> = NETWORKS.iter().map(|n| n.name).collect();
@@ -138,7 +141,19 @@ pub fn network(name: &str) -> Result<NetworkView> {
             known.join(", ")
         ))
     })?;
-    view_of(info.name, info.text(), info.core_nodes_text())
+    // The bundled files never change: each is laid out once per process, and
+    // later views (every run on the same network) are a clone.
+    static VIEWS: OnceLock<Vec<OnceLock<NetworkView>>> = OnceLock::new();
+    let slot = NETWORKS
+        .iter()
+        .position(|n| n.name == info.name)
+        .expect("found in NETWORKS");
+    let views = VIEWS.get_or_init(|| NETWORKS.iter().map(|_| OnceLock::new()).collect());
+    if let Some(v) = views[slot].get() {
+        return Ok(v.clone());
+    }
+    let view = view_of(info.name, info.text(), info.core_nodes_text())?;
+    Ok(views[slot].get_or_init(|| view).clone())
 }
 
 /// The view of a topology text in FUSION's format (`src<TAB>dst<TAB>km`).
@@ -240,92 +255,7 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The largest results file read for link usage.
 pub const MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Stress majorization (SMACOF) on hop distances, started from a circle in
-/// node order: deterministic, no random seed, and it keeps graph distances
-/// as plane distances. Normalised into [0, 1]² keeping the aspect ratio,
-/// centred on the shorter axis.
-pub fn stress_layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f64, f64)> {
-    if n == 0 {
-        return Vec::new();
-    }
-    if n == 1 {
-        return vec![(0.5, 0.5)];
-    }
-    let mut adj = vec![Vec::new(); n];
-    for &(a, b) in edges {
-        adj[a].push(b);
-        adj[b].push(a);
-    }
-    // All-pairs hop distances by BFS; unreachable pairs get the diameter + 1.
-    let mut d = vec![vec![f64::INFINITY; n]; n];
-    for (s, row) in d.iter_mut().enumerate() {
-        row[s] = 0.0;
-        let mut queue = std::collections::VecDeque::from([s]);
-        while let Some(u) = queue.pop_front() {
-            for &v in &adj[u] {
-                if row[v].is_infinite() {
-                    row[v] = row[u] + 1.0;
-                    queue.push_back(v);
-                }
-            }
-        }
-    }
-    let diameter = d
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|x| x.is_finite())
-        .fold(1.0, f64::max);
-    for x in d.iter_mut().flatten() {
-        if x.is_infinite() {
-            *x = diameter + 1.0;
-        }
-    }
-    let radius = diameter / 2.0;
-    let mut pos: Vec<(f64, f64)> = (0..n)
-        .map(|i| {
-            let a = std::f64::consts::TAU * i as f64 / n as f64;
-            (radius * a.cos(), radius * a.sin())
-        })
-        .collect();
-    // Weighted SMACOF with w = d^-2 (Gansner, Koren & North).
-    for _ in 0..300 {
-        let mut next = vec![(0.0, 0.0); n];
-        let mut moved: f64 = 0.0;
-        for i in 0..n {
-            let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
-            for j in 0..n {
-                if i == j {
-                    continue;
-                }
-                let dij = d[i][j];
-                let w = 1.0 / (dij * dij);
-                let (dx, dy) = (pos[i].0 - pos[j].0, pos[i].1 - pos[j].1);
-                let dist = (dx * dx + dy * dy).sqrt().max(1e-9);
-                sx += w * (pos[j].0 + dij * dx / dist);
-                sy += w * (pos[j].1 + dij * dy / dist);
-                sw += w;
-            }
-            next[i] = (sx / sw, sy / sw);
-            moved = moved.max((next[i].0 - pos[i].0).abs() + (next[i].1 - pos[i].1).abs());
-        }
-        pos = next;
-        if moved < 1e-6 {
-            break;
-        }
-    }
-    let (min_x, max_x) = pos
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
-    let (min_y, max_y) = pos
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
-    let span = (max_x - min_x).max(max_y - min_y).max(1e-9);
-    let (off_x, off_y) = ((span - (max_x - min_x)) / 2.0, (span - (max_y - min_y)) / 2.0);
-    pos.iter()
-        .map(|p| ((p.0 - min_x + off_x) / span, (p.1 - min_y + off_y) / span))
-        .collect()
-}
+pub use super::layout::stress_layout;
 
 /// The `<erlang>_erlang.json` files under a run's output folder (FUSION's
 /// layout nests them, the embedded engine writes them at the top), as

@@ -147,16 +147,7 @@ pub async fn plot(desk: &Desk, args: &PlotArgs, json: bool) -> Result<(), DeskEr
             by: args.by.clone(),
         })
         .await?;
-    if data.series.is_empty() {
-        return Err(DeskError::invalid_input(format!(
-            "nothing to plot: {}",
-            if data.notes.is_empty() {
-                "no run has results".to_owned()
-            } else {
-                data.notes.join("; ")
-            }
-        )));
-    }
+    data.ensure_drawable()?;
     let mut fig = figure_of(&data);
     if let Some(l) = &args.x_label {
         fig.x_label = l.clone();

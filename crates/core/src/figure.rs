@@ -165,16 +165,7 @@ impl Desk {
     ) -> Result<(PlotData, figures::Figure, Style)> {
         let style = opts.style()?;
         let data = self.plot_data(req).await?;
-        if data.series.is_empty() {
-            return Err(DeskError::invalid_input(format!(
-                "nothing to plot: {}",
-                if data.notes.is_empty() {
-                    "no run has results".to_owned()
-                } else {
-                    data.notes.join("; ")
-                }
-            )));
-        }
+        data.ensure_drawable()?;
         let mut fig = figure_of(&data);
         let label = |l: &Option<String>| {
             l.as_deref()

@@ -73,6 +73,24 @@ pub struct PlotData {
     pub notes: Vec<String>,
 }
 
+impl PlotData {
+    /// An `invalid_input` error saying why each run was left out when
+    /// nothing can be drawn; the app's figures and `fdesk plot` both ask.
+    pub fn ensure_drawable(&self) -> Result<()> {
+        if !self.series.is_empty() {
+            return Ok(());
+        }
+        Err(DeskError::invalid_input(format!(
+            "nothing to plot: {}",
+            if self.notes.is_empty() {
+                "no run has results".to_owned()
+            } else {
+                self.notes.join("; ")
+            }
+        )))
+    }
+}
+
 /// The y of curves against load.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum LoadY {
@@ -529,5 +547,37 @@ mod tests {
         let mut v = vec!["10", "2", "b", "a"];
         v.sort_by(|a, b| value_order(a, b));
         assert_eq!(v, ["2", "10", "a", "b"]);
+    }
+
+    #[test]
+    fn nothing_to_draw_says_why_each_run_was_left_out() {
+        let mut data = PlotData {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            x_categories: vec![],
+            series: vec![],
+            file_stem: "t".into(),
+            notes: vec![],
+        };
+        let err = data.ensure_drawable().unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::InvalidInput);
+        assert!(err.message.contains("no run has results"), "{}", err.message);
+        data.notes = vec![
+            "run a: no results yet".into(),
+            "run b: cancelled before any load".into(),
+        ];
+        let err = data.ensure_drawable().unwrap_err();
+        assert!(
+            err.message
+                .contains("run a: no results yet; run b: cancelled before any load"),
+            "{}",
+            err.message
+        );
+        data.series.push(PlotSeries {
+            label: "a".into(),
+            points: vec![],
+        });
+        assert!(data.ensure_drawable().is_ok());
     }
 }

@@ -1,7 +1,7 @@
 // Starts the real FUSION Desk binary through tauri-driver (which runs
 // WebKitWebDriver) on a scratch data dir, and offers small helpers to drive
 // it by the UI's data-testid attributes.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -169,4 +169,30 @@ export class App {
     writeFileSync(path, Buffer.from(await this.browser.takeScreenshot(), 'base64'));
     return path;
   }
+}
+
+/** fdesk from the same build as the app, on the data dir `home`; its JSON output. */
+export function fdesk(home, ...args) {
+  const bin = join(dirname(appPath()), 'fdesk');
+  return execFileSync(bin, ['--json', ...args], { env: { ...process.env, FUSION_DESK_HOME: home }, encoding: 'utf8', timeout: 180_000 });
+}
+
+/** Answers the native save dialog titled `title` (GTK, no window manager under Xvfb) with `path`. */
+export async function answerSaveDialog(title, path) {
+  let win = '';
+  const end = Date.now() + 20_000;
+  while (!win && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const found = execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
+      // Focus fails (BadMatch) until the dialog is mapped: look again.
+      execFileSync('xdotool', ['windowfocus', '--sync', found], { stdio: 'ignore' });
+      win = found;
+    } catch { /* not open, or not shown yet */ }
+  }
+  if (!win) throw new Error(`no "${title}" dialog opened`);
+  // The name field has the focus: replace the proposed name by a full path.
+  execFileSync('xdotool', ['key', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '5', path]);
+  execFileSync('xdotool', ['key', 'Return']);
 }

@@ -6,24 +6,18 @@
 // axis starting at 0 once made it grow by gigabytes in seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { appPath, launch, shotsDir } from '../lib/app.mjs';
+import { answerSaveDialog, appPath, fdesk as fdeskAt, launch, shotsDir } from '../lib/app.mjs';
 
 const LIMIT_KIB = 1024 * 1024; // 1 GiB
 
 let app;
 let home;
+const fdesk = (...args) => fdeskAt(home, ...args);
 let runs; // [{ id, name }] in k_paths order
-
-/** fdesk from the same build as the app, on this test's data dir. */
-function fdesk(...args) {
-  const bin = join(dirname(appPath()), 'fdesk');
-  return execFileSync(bin, ['--json', ...args], { env: { ...process.env, FUSION_DESK_HOME: home }, encoding: 'utf8', timeout: 180_000 });
-}
 
 function procStatus(pid) {
   try {
@@ -142,26 +136,6 @@ after(async () => {
   clearInterval(sampler);
   await app?.stop();
 });
-
-/** Answers the native save dialog titled `title` (GTK, no window manager under Xvfb) with `path`. */
-async function answerSaveDialog(title, path) {
-  let win = '';
-  const end = Date.now() + 20_000;
-  while (!win && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    try {
-      const found = execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
-      // Focus fails (BadMatch) until the dialog is mapped: look again.
-      execFileSync('xdotool', ['windowfocus', '--sync', found], { stdio: 'ignore' });
-      win = found;
-    } catch { /* not open, or not shown yet */ }
-  }
-  assert.ok(win, `no "${title}" dialog opened`);
-  // The name field has the focus: replace the proposed name by a full path.
-  execFileSync('xdotool', ['key', 'ctrl+a']);
-  execFileSync('xdotool', ['type', '--delay', '5', path]);
-  execFileSync('xdotool', ['key', 'Return']);
-}
 
 async function canvasDrawn(testId) {
   await app.browser.wait(

@@ -5,22 +5,17 @@
 // PDF with the bundled font embedded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { appPath, launch } from '../lib/app.mjs';
+import { answerSaveDialog, fdesk as fdeskAt, launch } from '../lib/app.mjs';
 
 let app;
 let home;
 let sweepId;
+const fdesk = (...args) => fdeskAt(home, ...args);
 let runs;
-
-function fdesk(...args) {
-  const bin = join(dirname(appPath()), 'fdesk');
-  return execFileSync(bin, ['--json', ...args], { env: { ...process.env, FUSION_DESK_HOME: home }, encoding: 'utf8', timeout: 180_000 });
-}
 
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'fusion-desk-e2e-figures-'));
@@ -43,24 +38,6 @@ before(async () => {
 after(async () => {
   await app?.stop();
 });
-
-/** Answers the native save dialog titled `title` (GTK, no window manager under Xvfb) with `path`. */
-async function answerSaveDialog(title, path) {
-  let win = '';
-  const end = Date.now() + 20_000;
-  while (!win && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    try {
-      const found = execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
-      execFileSync('xdotool', ['windowfocus', '--sync', found], { stdio: 'ignore' });
-      win = found;
-    } catch { /* not open, or not shown yet */ }
-  }
-  assert.ok(win, `no "${title}" dialog opened`);
-  execFileSync('xdotool', ['key', 'ctrl+a']);
-  execFileSync('xdotool', ['type', '--delay', '5', path]);
-  execFileSync('xdotool', ['key', 'Return']);
-}
 
 /** The natural size of a loaded <img>, 0×0 until it decodes. */
 async function imageSize(el) {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use fusion_desk_core::artifacts::results::{parse_erlang_json, to_csv};
 use fusion_desk_core::artifacts::ResultsTable;
-use fusion_desk_core::{CreateRunRequest, RunStatus, Settings};
+use fusion_desk_core::{CreateRunRequest, RunStatus};
 
 fn reference(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -161,16 +161,7 @@ async fn unreadable_result_files_are_reported_not_fatal() {
 
 #[tokio::test]
 async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
-    let t = support::desk(2, 1.0).await;
-    t.desk
-        .save_settings(&Settings {
-            simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
-            max_concurrent_runs: 2,
-            cancel_grace_seconds: 1.0,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let t = support::engine_desk(2, 1.0).await;
     let run = t
         .desk
         .create(&CreateRunRequest {
@@ -225,16 +216,7 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
 
 #[tokio::test]
 async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
-    let t = support::desk(3, 1.0).await;
-    t.desk
-        .save_settings(&Settings {
-            simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
-            max_concurrent_runs: 3,
-            cancel_grace_seconds: 1.0,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let t = support::engine_desk(3, 1.0).await;
     let create = |k: &str, requests: &str, iters: &str| CreateRunRequest {
         template: "quick".into(),
         name: Some(format!("k={k}")),

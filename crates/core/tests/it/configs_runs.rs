@@ -285,16 +285,7 @@ async fn simulator_kind_follows_the_settings() {
 
 #[tokio::test]
 async fn run_topology_maps_link_usage_of_a_real_fusion_sim_run() {
-    let t = support::desk(2, 1.0).await;
-    t.desk
-        .save_settings(&Settings {
-            simulator_command: support::bin("fusion-sim").to_string_lossy().into_owned(),
-            max_concurrent_runs: 2,
-            cancel_grace_seconds: 1.0,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let t = support::engine_desk(2, 1.0).await;
     let run = t
         .desk
         .create(&CreateRunRequest {

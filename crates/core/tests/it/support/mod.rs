@@ -53,11 +53,21 @@ pub async fn unwatched_desk(max_concurrent: u32, grace_seconds: f64) -> TestDesk
     desk_with(max_concurrent, grace_seconds, false).await
 }
 
+/// A Desk whose runs start on the embedded engine (`fusion-sim`), for the
+/// tests that need FUSION's real output files.
+pub async fn engine_desk(max_concurrent: u32, grace_seconds: f64) -> TestDesk {
+    desk_running(bin("fusion-sim"), max_concurrent, grace_seconds, true).await
+}
+
 async fn desk_with(max_concurrent: u32, grace_seconds: f64, watch: bool) -> TestDesk {
+    desk_running(bin("test-sim"), max_concurrent, grace_seconds, watch).await
+}
+
+async fn desk_running(simulator: PathBuf, max_concurrent: u32, grace_seconds: f64, watch: bool) -> TestDesk {
     let home = tempfile::tempdir().unwrap();
     let desk = open(home.path(), watch).await;
     desk.save_settings(&Settings {
-        simulator_command: bin("test-sim").to_string_lossy().into_owned(),
+        simulator_command: simulator.to_string_lossy().into_owned(),
         max_concurrent_runs: max_concurrent,
         cancel_grace_seconds: grace_seconds,
         ..Default::default()

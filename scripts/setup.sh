@@ -17,6 +17,8 @@ SYSTEM_PACKAGES=(
   xdg-utils sqlite3
   # a real single-node Slurm on loopback for the cluster executor's tests
   slurmctld slurmd slurm-client munge
+  # an OpenSSH login node on loopback and file staging for the remote-cluster transport's tests
+  openssh-server openssh-client rsync
   # a private session bus for the desktop-notification test
   dbus-daemon
 )

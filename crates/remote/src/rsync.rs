@@ -1,0 +1,94 @@
+//! Transfers with rsync through the connection's own ssh (the same
+//! ControlPath, so over the master). rsync rather than sftp: every file it
+//! writes goes to a temporary name in the destination folder and is
+//! renamed into place, so a reader never sees half a file; a file that is
+//! already there with the same content is skipped, so repeating a transfer
+//! is harmless; and it walks folders and filters file types and sizes
+//! itself. Login nodes have rsync almost without exception.
+
+use std::ffi::OsString;
+use std::process::Stdio;
+
+use crate::connection::Connection;
+use crate::diagnose::{connection_failure, first_line};
+use crate::error::{ErrorKind, RemoteError, Result};
+use crate::remote_path::RemotePath;
+
+impl Connection {
+    /// `host:path` for rsync.
+    pub(crate) fn rsync_remote(&self, path: &RemotePath, trailing_slash: bool) -> OsString {
+        let slash = if trailing_slash && !path.as_str().ends_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        format!("{}:{}{slash}", self.target().rsync_host(), path.as_str()).into()
+    }
+
+    /// Runs rsync with `args` after the options every transfer gets.
+    pub(crate) async fn rsync(&self, args: Vec<OsString>) -> Result<()> {
+        let io_timeout = self.options().connect_timeout.as_secs().max(1) * 6;
+        let mut cmd = tokio::process::Command::new("rsync");
+        // --protect-args: remote paths go over rsync's protocol, not through
+        // the remote shell, so a space or `$` in them is just a character.
+        cmd.arg("--protect-args")
+            .arg(format!("--timeout={io_timeout}"))
+            .arg("-e")
+            .arg(self.rsync_shell())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let child = cmd.spawn().map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                RemoteError::new(
+                    ErrorKind::Local,
+                    "rsync is not installed on this machine: install it to send runs to a cluster",
+                )
+            } else {
+                RemoteError::local("cannot start rsync", e)
+            }
+        })?;
+        let limit = self.options().transfer_timeout;
+        let out = tokio::time::timeout(limit, child.wait_with_output())
+            .await
+            .map_err(|_| {
+                RemoteError::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "a transfer with {} did not finish within {} s",
+                        self.target().host(),
+                        limit.as_secs()
+                    ),
+                )
+            })?
+            .map_err(|e| RemoteError::local("rsync failed", e))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if let Some(err) = connection_failure(&stderr, self.target()) {
+            return Err(err);
+        }
+        let host = self.target().host();
+        Err(
+            if stderr.contains("command not found") || stderr.contains("rsync: not found") {
+                RemoteError::new(
+                    ErrorKind::Transfer,
+                    format!("rsync is not installed on {host}: ask for it, transfers need it"),
+                )
+            } else if stderr.contains("No such file or directory") {
+                RemoteError::new(
+                    ErrorKind::NotFound,
+                    format!("not found on {host}: {}", first_line(&stderr)),
+                )
+            } else {
+                RemoteError::new(
+                    ErrorKind::Transfer,
+                    format!("a transfer with {host} failed: {}", first_line(&stderr)),
+                )
+            },
+        )
+    }
+}

@@ -5,6 +5,14 @@
 //! already there with the same content is skipped, so repeating a transfer
 //! is harmless; and it walks folders and filters file types and sizes
 //! itself. Login nodes have rsync almost without exception.
+//!
+//! rsync's protocol shares the remote shell's stdout with whatever the
+//! user's startup files print ("protocol version mismatch -- is your shell
+//! clean?"). So the remote side first prints a random marker line and then
+//! execs rsync, and the local remote shell is ssh piped through a filter
+//! that drops every line up to the marker and copies the rest verbatim
+//! (`read` takes a pipe one byte at a time, so nothing after the marker is
+//! swallowed), while ssh's exit status still reaches rsync.
 
 use std::ffi::OsString;
 use std::process::Stdio;
@@ -28,13 +36,15 @@ impl Connection {
     /// Runs rsync with `args` after the options every transfer gets.
     pub(crate) async fn rsync(&self, args: Vec<OsString>) -> Result<()> {
         let io_timeout = self.options().connect_timeout.as_secs().max(1) * 6;
+        let marker = format!("FDESK-{:032x}-rsync", rand::random::<u128>());
         let mut cmd = tokio::process::Command::new("rsync");
         // --protect-args: remote paths go over rsync's protocol, not through
         // the remote shell, so a space or `$` in them is just a character.
         cmd.arg("--protect-args")
             .arg(format!("--timeout={io_timeout}"))
             .arg("-e")
-            .arg(self.rsync_shell())
+            .arg(self.rsync_shell(&marker))
+            .arg(format!("--rsync-path=printf '%s\\n' {marker}; exec rsync"))
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -68,27 +78,31 @@ impl Connection {
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
-        if let Some(err) = connection_failure(&stderr, self.target()) {
-            return Err(err);
-        }
         let host = self.target().host();
-        Err(
-            if stderr.contains("command not found") || stderr.contains("rsync: not found") {
-                RemoteError::new(
-                    ErrorKind::Transfer,
-                    format!("rsync is not installed on {host}: ask for it, transfers need it"),
-                )
-            } else if stderr.contains("No such file or directory") {
-                RemoteError::new(
-                    ErrorKind::NotFound,
-                    format!("not found on {host}: {}", first_line(&stderr)),
-                )
-            } else {
-                RemoteError::new(
-                    ErrorKind::Transfer,
-                    format!("a transfer with {host} failed: {}", first_line(&stderr)),
-                )
-            },
-        )
+        // 23 and 24: connected, and some files could not be transferred.
+        let partial = matches!(out.status.code(), Some(23 | 24));
+        if !partial {
+            if let Some(err) = connection_failure(&stderr, self.target()) {
+                return Err(err);
+            }
+        }
+        // rsync's own lines, not what the remote startup files printed.
+        let said = stderr
+            .lines()
+            .find(|l| l.starts_with("rsync"))
+            .unwrap_or_else(|| first_line(&stderr));
+        Err(if stderr.contains("No such file or directory") {
+            RemoteError::new(ErrorKind::NotFound, format!("not found on {host}: {said}"))
+        } else if stderr.contains("command not found") || stderr.contains("rsync: not found") {
+            RemoteError::new(
+                ErrorKind::Transfer,
+                format!("rsync is not installed on {host}: ask for it, transfers need it"),
+            )
+        } else {
+            RemoteError::new(
+                ErrorKind::Transfer,
+                format!("a transfer with {host} failed: {said}"),
+            )
+        })
     }
 }

@@ -1,0 +1,144 @@
+//! Remote commands: arguments arrive as given, output is the command's
+//! own, and one master carries them.
+
+use std::time::{Duration, Instant};
+
+use fusion_desk_remote::{ErrorKind, RemoteRoot};
+
+use crate::support::login_node::{login_node, NodeSetup, HOME};
+
+#[tokio::test]
+async fn hostile_arguments_arrive_intact() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let args = [
+        "it's",
+        "$(touch /tmp/fdremote-never)",
+        "`id`",
+        "a  b",
+        "line\nbreak",
+        "; rm -rf ~",
+        "&& echo x",
+        "| cat",
+        "\"dq\"",
+        "back\\slash",
+        "*",
+        "~",
+        "-n",
+        "",
+        "${HOME}",
+        "ünïcødé",
+    ];
+    let mut argv = vec!["printf", "%s\\0"];
+    argv.extend(args);
+    let out = conn.run(&argv).await.unwrap();
+    assert!(out.success(), "{}", out.stderr_text());
+    let got: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
+    let want: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).chain([&b""[..]]).collect();
+    assert_eq!(got, want);
+    assert!(!std::path::Path::new("/tmp/fdremote-never").exists());
+}
+
+#[tokio::test]
+async fn startup_file_output_and_the_banner_stay_out_of_the_output() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    // The noisy ~/.bashrc did run for this non-interactive command...
+    let ran = conn.run(&["printenv", "FDESK_BASHRC_RAN"]).await.unwrap();
+    assert_eq!(ran.stdout, b"1\n");
+    // ...and none of what it printed is in a command's output.
+    let out = conn.run(&["printf", "exact"]).await.unwrap();
+    assert_eq!(out.stdout, b"exact");
+    assert_eq!(out.stderr, b"", "{}", out.stderr_text());
+}
+
+#[tokio::test]
+async fn returns_the_commands_status_stdout_and_stderr() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let out = conn
+        .run(&["sh", "-c", "echo out; echo err >&2; exit 7"])
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.status, out.stdout_text(), out.stderr_text()),
+        (7, "out\n".to_owned(), "err\n".to_owned())
+    );
+    let exec = conn.run(&["exec", "false"]).await.unwrap();
+    assert_eq!(exec.status, 1);
+    let e = conn.run_ok(&["false"]).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::CommandFailed);
+}
+
+#[tokio::test]
+async fn commands_share_one_master_that_close_and_drop_stop() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    assert!(!conn.is_connected().await);
+    conn.connect().await.unwrap();
+    assert!(conn.is_connected().await);
+    let sessions_before = node.log().matches("Accepted publickey").count();
+    for _ in 0..5 {
+        conn.run(&["true"]).await.unwrap();
+    }
+    // Five commands, no new login: they went over the master.
+    assert_eq!(node.log().matches("Accepted publickey").count(), sessions_before);
+    conn.close().await;
+    assert!(!conn.is_connected().await);
+    // A command after close starts a new master.
+    conn.run(&["true"]).await.unwrap();
+    assert!(conn.is_connected().await);
+    let dir = conn.known_hosts_file().parent().unwrap().to_owned();
+    let socket = || {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("cm-"))
+    };
+    assert!(socket());
+    drop(conn);
+    assert!(!socket(), "dropping the connection stops its master");
+}
+
+#[tokio::test]
+async fn a_command_past_its_timeout_is_stopped() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    conn.connect().await.unwrap();
+    let started = Instant::now();
+    let e = conn
+        .run_with_timeout(&["sleep", "30"], Duration::from_millis(500))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The connection is still usable.
+    assert!(conn.run(&["true"]).await.unwrap().success());
+}
+
+#[tokio::test]
+async fn the_remote_folder_expands_home_and_variables_there() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let home = RemoteRoot::resolve(&conn, "~/fusion-desk").await.unwrap();
+    assert_eq!(home.as_str(), format!("{HOME}/fusion-desk"));
+    let scratch = RemoteRoot::resolve(&conn, "${SCRATCH}/fusion-desk")
+        .await
+        .unwrap();
+    assert_eq!(scratch.as_str(), format!("{}/fusion-desk", node.scratch));
+    let e = RemoteRoot::resolve(&conn, "$FDESK_NOT_SET/x").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("FDESK_NOT_SET"), "{e}");
+}

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use fusion_desk_remote::{Connection, RemoteRoot};
+use fusion_desk_remote::{Connection, RemotePath, RemoteRoot};
 
 use crate::support::login_node::{login_node, NodeSetup};
 use crate::support::slurm_cluster::Cluster;
@@ -48,27 +48,19 @@ async fn check_lists_the_clusters_partitions() {
     assert!(debug.nodes >= 1);
 }
 
-#[tokio::test]
-async fn submits_follows_and_cancels_a_job_over_ssh() {
-    let Some(node) = login_node(NodeSetup::default()) else {
-        return;
-    };
-    let _cluster = Cluster::start();
-    let conn = node.connection();
-    let root = RemoteRoot::resolve(&conn, "$SCRATCH/fusion-desk").await.unwrap();
+/// Stages `script` as the run's `slurm.sh` in `$SCRATCH/fusion-desk` and
+/// submits it with its output in `logs/sim.log`, as the executor will;
+/// the run folder and the job id.
+async fn submit(conn: &Connection, script: &str) -> (RemotePath, String) {
+    let root = RemoteRoot::resolve(conn, "$SCRATCH/fusion-desk").await.unwrap();
     let run_dir = root.run_dir(RUN).unwrap();
     let local = tempfile::tempdir().unwrap();
-    let script = local.path().join("slurm.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\n#SBATCH --job-name=fdesk-remote-it\necho \"started on $(hostname) as $(id -un)\"\nexec sleep 300\n",
-    )
-    .unwrap();
-    conn.push_files(&run_dir, &[&script]).await.unwrap();
+    let file = local.path().join("slurm.sh");
+    std::fs::write(&file, script).unwrap();
+    conn.push_files(&run_dir, &[&file]).await.unwrap();
     conn.run_ok(&["mkdir", "-p", run_dir.join("logs").unwrap().as_str()])
         .await
         .unwrap();
-    let log = run_dir.join("logs/sim.log").unwrap();
     let submitted = conn
         .run_ok(&[
             "sbatch",
@@ -76,7 +68,7 @@ async fn submits_follows_and_cancels_a_job_over_ssh() {
             "--chdir",
             run_dir.as_str(),
             "--output",
-            log.as_str(),
+            run_dir.join("logs/sim.log").unwrap().as_str(),
             run_dir.join("slurm.sh").unwrap().as_str(),
         ])
         .await
@@ -86,6 +78,22 @@ async fn submits_follows_and_cancels_a_job_over_ssh() {
         job.chars().all(|c| c.is_ascii_digit()) && !job.is_empty(),
         "{job:?}"
     );
+    (run_dir, job)
+}
+
+#[tokio::test]
+async fn submits_follows_and_cancels_a_job_over_ssh() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let _cluster = Cluster::start();
+    let conn = node.connection();
+    let (run_dir, job) = submit(
+        &conn,
+        "#!/bin/sh\necho \"started on $(hostname) as $(id -un)\"\nexec sleep 300\n",
+    )
+    .await;
+    let log = run_dir.join("logs/sim.log").unwrap();
 
     wait_for_state(&conn, &job, &["RUNNING"]).await;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -125,33 +133,16 @@ async fn a_finished_jobs_results_come_back() {
     };
     let _cluster = Cluster::start();
     let conn = node.connection();
-    let root = RemoteRoot::resolve(&conn, "$SCRATCH/fusion-desk").await.unwrap();
-    let run_dir = root.run_dir(RUN).unwrap();
-    let local = tempfile::tempdir().unwrap();
-    let script = local.path().join("slurm.sh");
-    std::fs::write(
-        &script,
+    let (run_dir, job) = submit(
+        &conn,
         "#!/bin/sh\nmkdir -p output && printf '{\"blocking\":0.01}' > output/300_erlang.json\n",
     )
-    .unwrap();
-    conn.push_files(&run_dir, &[&script]).await.unwrap();
-    let submitted = conn
-        .run_ok(&[
-            "sbatch",
-            "--parsable",
-            "--chdir",
-            run_dir.as_str(),
-            "--output",
-            run_dir.join("slurm.out").unwrap().as_str(),
-            run_dir.join("slurm.sh").unwrap().as_str(),
-        ])
-        .await
-        .unwrap();
-    let job = submitted.stdout_text().trim().to_owned();
+    .await;
     assert_eq!(
         wait_for_state(&conn, &job, &["COMPLETED", "FAILED"]).await,
         "COMPLETED"
     );
+    let local = tempfile::tempdir().unwrap();
     let dest = local.path().join("output");
     conn.fetch_dir(&run_dir.join("output").unwrap(), &dest, None)
         .await

@@ -76,9 +76,9 @@ impl Frame {
 /// What lies after the first `start` and before the last `end` (to the
 /// end when `end` is missing), and what follows `end`.
 fn cut<'a>(data: &'a [u8], start: &[u8], end: &[u8]) -> Option<(&'a [u8], Option<&'a [u8]>)> {
-    let from = find(data, start)? + start.len();
+    let from = memchr::memmem::find(data, start)? + start.len();
     let rest = &data[from..];
-    match rfind(rest, end) {
+    match memchr::memmem::rfind(rest, end) {
         Some(at) => Some((&rest[..at], Some(&rest[at + end.len()..]))),
         None => Some((rest, None)),
     }
@@ -87,14 +87,6 @@ fn cut<'a>(data: &'a [u8], start: &[u8], end: &[u8]) -> Option<(&'a [u8], Option
 fn parse_status(tail: &[u8]) -> Option<i32> {
     let text = std::str::from_utf8(tail).ok()?;
     text.strip_prefix(' ')?.lines().next()?.trim().parse().ok()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 #[cfg(test)]

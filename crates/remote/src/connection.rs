@@ -45,6 +45,13 @@ pub struct ConnectionOptions {
     /// interval × count ends, and the next command reconnects.
     pub server_alive_interval: Duration,
     pub server_alive_count_max: u32,
+    /// Commands and transfers in flight at once over the master; more
+    /// callers wait their turn. sshd refuses sessions past its MaxSessions
+    /// (10 unless the cluster changed it), and ssh then silently logs in a
+    /// second time beside the master, which clusters may rate-limit or ask
+    /// a second factor for. Keep it below MaxSessions: the server frees a
+    /// session a moment after the client saw its command end.
+    pub max_sessions: usize,
     /// Also trust keys in the user's own `~/.ssh/known_hosts`; off, only
     /// keys accepted in the app count.
     pub use_user_known_hosts: bool,
@@ -60,6 +67,7 @@ impl Default for ConnectionOptions {
             control_persist: Duration::from_secs(600),
             server_alive_interval: Duration::from_secs(15),
             server_alive_count_max: 3,
+            max_sessions: 8,
             use_user_known_hosts: true,
         }
     }
@@ -95,6 +103,7 @@ pub struct Connection {
     dir: PathBuf,
     control_path: PathBuf,
     known_hosts: PathBuf,
+    sessions: tokio::sync::Semaphore,
 }
 
 impl Connection {
@@ -131,6 +140,7 @@ impl Connection {
             )));
         }
         Ok(Connection {
+            sessions: tokio::sync::Semaphore::new(options.max_sessions.max(1)),
             target,
             options,
             dir: dir.to_owned(),
@@ -218,9 +228,16 @@ impl Connection {
             .arg("--")
             .arg(self.target.host())
             .arg(remote);
-        let child = cmd.spawn().map_err(spawn_error)?;
-        let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
-            Ok(out) => out.map_err(|e| RemoteError::local("ssh failed", e))?,
+        let ran = tokio::time::timeout(timeout, async {
+            let _session = self.session().await;
+            let child = cmd.spawn().map_err(spawn_error)?;
+            child
+                .wait_with_output()
+                .await
+                .map_err(|e| RemoteError::local("ssh failed", e))
+        });
+        let out = match ran.await {
+            Ok(out) => out?,
             Err(_) => {
                 return Err(RemoteError::new(
                     ErrorKind::Timeout,
@@ -276,6 +293,15 @@ impl Connection {
             ),
         };
         Err(self.with_host_key(err).await)
+    }
+
+    /// A place among the sessions the master may carry at once; waits for
+    /// one to free up.
+    pub(crate) async fn session(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.sessions
+            .acquire()
+            .await
+            .expect("the session semaphore is never closed")
     }
 
     /// Like `run`, but a non-zero status is a `CommandFailed` error naming

@@ -74,6 +74,14 @@ pub(crate) fn connection_failure(stderr: &str, target: &SshTarget) -> Option<Rem
                  login node may be down; it is tried again later."
             ),
         )
+    } else if stderr.contains("Session open refused") || stderr.contains("administratively prohibited") {
+        (
+            ErrorKind::Disconnected,
+            format!(
+                "{host} refused one more session on the connection: fewer commands at once \
+                 than its sshd's MaxSessions allows are needed"
+            ),
+        )
     } else if stderr.contains("Connection closed")
         || stderr.contains("Connection reset")
         || stderr.contains("closed by remote host")

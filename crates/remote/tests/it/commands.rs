@@ -142,3 +142,41 @@ async fn the_remote_folder_expands_home_and_variables_there() {
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert!(e.message.contains("FDESK_NOT_SET"), "{e}");
 }
+
+#[tokio::test]
+async fn concurrent_commands_wait_for_a_session_within_the_servers_limit() {
+    // One session of headroom: the server frees a session a moment after
+    // the client has seen its command end.
+    let setup = NodeSetup {
+        max_sessions: Some(3),
+        ..NodeSetup::default()
+    };
+    let Some(node) = login_node(setup) else {
+        return;
+    };
+    let options = fusion_desk_remote::ConnectionOptions {
+        max_sessions: 2,
+        ..node.options()
+    };
+    let conn =
+        fusion_desk_remote::Connection::new(node.target(), &node.dir.path().join("two sessions"), options)
+            .unwrap();
+    std::fs::write(
+        conn.known_hosts_file(),
+        format!("[127.0.0.1]:{} {}\n", node.port, node.host_public_key()),
+    )
+    .unwrap();
+    conn.connect().await.unwrap();
+    let logins = node.log().matches("Accepted publickey").count();
+    let started = Instant::now();
+    let sleep = || conn.run_ok(&["sleep", "0.4"]);
+    let (a, b, c, d, e, f) = tokio::join!(sleep(), sleep(), sleep(), sleep(), sleep(), sleep());
+    for r in [a, b, c, d, e, f] {
+        r.unwrap();
+    }
+    // A session the master is refused makes ssh log in anew beside it (a
+    // second login a cluster may rate-limit or ask a second factor for):
+    // none happened, the six went over the master two at a time.
+    assert_eq!(node.log().matches("Accepted publickey").count(), logins);
+    assert!(started.elapsed() >= Duration::from_millis(1200));
+}

@@ -99,6 +99,7 @@ async fn a_host_without_slurm_says_so() {
     // The server's sessions get a PATH without Slurm's commands.
     let setup = NodeSetup {
         set_env: vec![("PATH".into(), "/nonexistent".into())],
+        ..NodeSetup::default()
     };
     let Some(node) = login_node(setup) else {
         return;

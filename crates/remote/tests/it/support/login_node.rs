@@ -35,6 +35,8 @@ export SLURM_CONF=/tmp/fusion-desk-slurm/slurm.conf
 pub struct NodeSetup {
     /// `SetEnv` lines of the server: variables every session gets.
     pub set_env: Vec<(String, String)>,
+    /// The server's MaxSessions (sessions per connection); 64 if unset.
+    pub max_sessions: Option<u32>,
 }
 
 pub struct LoginNode {
@@ -85,8 +87,9 @@ pub fn login_node(setup: NodeSetup) -> Option<LoginNode> {
     let mut config = format!(
         "Port {port}\nListenAddress 127.0.0.1\nHostKey {hk}\nPidFile {d}/sshd.pid\n\
          AuthorizedKeysFile {ak}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-         UsePAM no\nStrictModes no\nBanner {d}/banner\nAllowUsers {USER}\nMaxSessions 64\n\
+         UsePAM no\nStrictModes no\nBanner {d}/banner\nAllowUsers {USER}\nMaxSessions {ms}\n\
          MaxStartups 64\n",
+        ms = setup.max_sessions.unwrap_or(64),
         hk = host_key.display(),
         d = dir.path().display(),
         ak = authorized.display(),

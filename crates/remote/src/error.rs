@@ -63,6 +63,46 @@ impl ErrorKind {
         }
     }
 
+    /// A stable snake_case name, for the `{ code, message }` errors the
+    /// app sends its window and for logs.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unresolvable => "unresolvable",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::HostKeyUnknown => "host_key_unknown",
+            ErrorKind::HostKeyChanged => "host_key_changed",
+            ErrorKind::Disconnected => "disconnected",
+            ErrorKind::NoSlurm => "no_slurm",
+            ErrorKind::SlurmUnreachable => "slurm_unreachable",
+            ErrorKind::CommandFailed => "command_failed",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Transfer => "transfer",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::Local => "local",
+        }
+    }
+
+    pub const ALL: [ErrorKind; 15] = [
+        ErrorKind::InvalidInput,
+        ErrorKind::Unresolvable,
+        ErrorKind::Unreachable,
+        ErrorKind::Timeout,
+        ErrorKind::Authentication,
+        ErrorKind::HostKeyUnknown,
+        ErrorKind::HostKeyChanged,
+        ErrorKind::Disconnected,
+        ErrorKind::NoSlurm,
+        ErrorKind::SlurmUnreachable,
+        ErrorKind::CommandFailed,
+        ErrorKind::NotFound,
+        ErrorKind::Transfer,
+        ErrorKind::Protocol,
+        ErrorKind::Local,
+    ];
+
     /// Whether trying again later may succeed without the user changing
     /// anything (the network or the cluster coming back).
     pub fn is_transient(self) -> bool {
@@ -103,5 +143,31 @@ impl RemoteError {
 
     pub(crate) fn local(what: &str, e: std::io::Error) -> RemoteError {
         RemoteError::new(ErrorKind::Local, format!("{what}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_kind_has_its_own_code_and_label() {
+        let codes: HashSet<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        let labels: HashSet<_> = ErrorKind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        assert_eq!(labels.len(), ErrorKind::ALL.len());
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    }
+
+    #[test]
+    fn only_conditions_that_pass_by_themselves_are_transient() {
+        assert!(ErrorKind::Unreachable.is_transient());
+        assert!(ErrorKind::Disconnected.is_transient());
+        assert!(!ErrorKind::Authentication.is_transient());
+        assert!(!ErrorKind::HostKeyChanged.is_transient());
+        assert!(!ErrorKind::NoSlurm.is_transient());
     }
 }

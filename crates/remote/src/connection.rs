@@ -17,10 +17,11 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 
 use crate::diagnose::{connection_failure, first_line};
 use crate::error::{ErrorKind, RemoteError, Result};
-use crate::framing::Frame;
+use crate::framing::{Frame, REMOTE_SHELL};
 use crate::target::SshTarget;
 
 /// macOS caps a unix socket's path at 104 bytes (Linux at 108); OpenSSH
@@ -221,20 +222,26 @@ impl Connection {
 
     pub async fn run_with_timeout(&self, argv: &[&str], timeout: Duration) -> Result<Output> {
         let frame = Frame::new();
-        let remote = frame.command(argv)?;
+        let script = frame.script(argv)?;
         let mut cmd = self.ssh();
-        cmd.arg("-T")
+        cmd.stdin(Stdio::piped())
+            .arg("-T")
             .args(self.target.ssh_args())
             .arg("--")
             .arg(self.target.host())
-            .arg(remote);
+            .arg(REMOTE_SHELL);
         let ran = tokio::time::timeout(timeout, async {
             let _session = self.session().await;
-            let child = cmd.spawn().map_err(spawn_error)?;
-            child
-                .wait_with_output()
-                .await
-                .map_err(|e| RemoteError::local("ssh failed", e))
+            let mut child = cmd.spawn().map_err(spawn_error)?;
+            let mut stdin = child.stdin.take().expect("stdin is piped");
+            // Written beside the reading: a long script could fill the pipe
+            // while ssh waits for its output to be read. A failed write is
+            // seen as ssh's failure below.
+            let feed = async move {
+                let _ = stdin.write_all(script.as_bytes()).await;
+            };
+            let (out, ()) = tokio::join!(child.wait_with_output(), feed);
+            out.map_err(|e| RemoteError::local("ssh failed", e))
         });
         let out = match ran.await {
             Ok(out) => out?,

@@ -5,9 +5,18 @@
 //! command on both streams and one after it with the command's exit status;
 //! the parser keeps only what lies between. The marker is fresh for every
 //! command, so no file content can forge it.
+//!
+//! The login shell itself is only given `exec /bin/sh`, which every shell
+//! understands alike (bash, zsh, tcsh, fish); the framed script goes to that
+//! `sh` on stdin. So the quoting is POSIX sh's whatever the user's login
+//! shell, and an argument may hold a newline, which csh cannot quote.
 
 use crate::quote::command_line;
 use crate::Result;
+
+/// What the login shell is asked to run: a POSIX sh that reads the
+/// script from stdin.
+pub(crate) const REMOTE_SHELL: &str = "exec /bin/sh";
 
 pub(crate) struct Frame {
     marker: String,
@@ -39,18 +48,19 @@ impl Frame {
         format!("{}-end", self.marker)
     }
 
-    /// The remote command line: `/bin/sh` (whatever the login shell is)
-    /// printing the markers around `argv`. The closing marker follows a
-    /// newline of its own, so output that does not end in one stays exact.
-    pub fn command(&self, argv: &[&str]) -> Result<String> {
-        let script = format!(
-            "printf '%s\\n' {start}; printf '%s\\n' {start} >&2; {cmd}; s=$?; \
-             printf '\\n%s %d\\n' {end} \"$s\"; printf '\\n%s\\n' {end} >&2; exit \"$s\"",
+    /// The script for the remote `sh`: the markers around `argv`, whose
+    /// stdin is /dev/null (the script arrives on the shell's stdin, and a
+    /// command reading it would swallow the rest). The closing marker
+    /// follows a newline of its own, so output that does not end in one
+    /// stays exact.
+    pub fn script(&self, argv: &[&str]) -> Result<String> {
+        Ok(format!(
+            "printf '%s\\n' {start}; printf '%s\\n' {start} >&2\n{cmd} </dev/null\ns=$?\n\
+             printf '\\n%s %d\\n' {end} \"$s\"; printf '\\n%s\\n' {end} >&2\nexit \"$s\"\n",
             start = self.start(),
             end = self.end(),
             cmd = command_line(argv)?,
-        );
-        command_line(&["/bin/sh", "-c", &script])
+        ))
     }
 
     pub fn parse(&self, stdout: &[u8], stderr: &[u8]) -> Framed {
@@ -92,15 +102,23 @@ fn parse_status(tail: &[u8]) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
 
+    /// As sshd would: the login shell prints its noise, then runs
+    /// REMOTE_SHELL with the script on stdin.
     fn run_locally(frame: &Frame, argv: &[&str], noise: &str) -> Framed {
-        let line = frame.command(argv).unwrap();
-        let out = Command::new("sh")
+        let mut child = Command::new("sh")
             .arg("-c")
-            .arg(format!("{noise}; {line}"))
-            .output()
+            .arg(format!("{noise}; {REMOTE_SHELL}"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        let script = frame.script(argv).unwrap();
+        child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
         frame.parse(&out.stdout, &out.stderr)
     }
 
@@ -121,6 +139,20 @@ mod tests {
                 started: true
             }
         );
+    }
+
+    #[test]
+    fn a_command_that_reads_stdin_does_not_swallow_the_script() {
+        let frame = Frame::new();
+        let got = run_locally(&frame, &["cat"], "true");
+        assert_eq!((got.stdout, got.status), (Vec::new(), Some(0)));
+    }
+
+    #[test]
+    fn arguments_with_newlines_survive() {
+        let frame = Frame::new();
+        let got = run_locally(&frame, &["printf", "%s", "a\nb'c"], "true");
+        assert_eq!(got.stdout, b"a\nb'c");
     }
 
     #[test]

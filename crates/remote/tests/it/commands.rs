@@ -3,16 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use fusion_desk_remote::{ErrorKind, RemoteRoot};
+use fusion_desk_remote::{Connection, ErrorKind, RemoteRoot};
 
-use crate::support::login_node::{login_node, NodeSetup, HOME};
+use crate::support::login_node::{login_node, LoginShell, NodeSetup};
 
-#[tokio::test]
-async fn hostile_arguments_arrive_intact() {
-    let Some(node) = login_node(NodeSetup::default()) else {
-        return;
-    };
-    let conn = node.connection();
+/// Prints each argument NUL-terminated on the remote side and compares.
+async fn assert_hostile_arguments_arrive_intact(conn: &Connection) {
     let args = [
         "it's",
         "$(touch /tmp/fdremote-never)",
@@ -29,6 +25,7 @@ async fn hostile_arguments_arrive_intact() {
         "-n",
         "",
         "${HOME}",
+        "!! !$",
         "ünïcødé",
     ];
     let mut argv = vec!["printf", "%s\\0"];
@@ -42,13 +39,50 @@ async fn hostile_arguments_arrive_intact() {
 }
 
 #[tokio::test]
+async fn hostile_arguments_arrive_intact() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    assert_hostile_arguments_arrive_intact(&node.connection()).await;
+}
+
+#[tokio::test]
+async fn a_tcsh_login_shell_runs_commands_staging_and_pulls_alike() {
+    let setup = NodeSetup {
+        shell: LoginShell::Tcsh,
+        ..NodeSetup::default()
+    };
+    let Some(node) = login_node(setup) else {
+        return;
+    };
+    let conn = node.connection();
+    let ran = conn.run(&["printenv", "FDESK_STARTUP_RAN"]).await.unwrap();
+    assert_eq!(ran.stdout, b"1\n", "the noisy ~/.cshrc ran");
+    assert_hostile_arguments_arrive_intact(&conn).await;
+
+    let root = RemoteRoot::resolve(&conn, "~/it-tcsh").await.unwrap();
+    assert_eq!(root.as_str(), format!("{}/it-tcsh", node.home));
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let config = local.path().join("config.ini");
+    std::fs::write(&config, "[general_settings]\n").unwrap();
+    let run = root.run_dir("00000000000a").unwrap();
+    conn.push_files(&run, &[&config]).await.unwrap();
+    let pulled = conn
+        .pull_from(&run.join("config.ini").unwrap(), 0, 1024)
+        .await
+        .unwrap();
+    assert_eq!(pulled.bytes, b"[general_settings]\n");
+}
+
+#[tokio::test]
 async fn startup_file_output_and_the_banner_stay_out_of_the_output() {
     let Some(node) = login_node(NodeSetup::default()) else {
         return;
     };
     let conn = node.connection();
     // The noisy ~/.bashrc did run for this non-interactive command...
-    let ran = conn.run(&["printenv", "FDESK_BASHRC_RAN"]).await.unwrap();
+    let ran = conn.run(&["printenv", "FDESK_STARTUP_RAN"]).await.unwrap();
     assert_eq!(ran.stdout, b"1\n");
     // ...and none of what it printed is in a command's output.
     let out = conn.run(&["printf", "exact"]).await.unwrap();
@@ -133,7 +167,7 @@ async fn the_remote_folder_expands_home_and_variables_there() {
     };
     let conn = node.connection();
     let home = RemoteRoot::resolve(&conn, "~/fusion-desk").await.unwrap();
-    assert_eq!(home.as_str(), format!("{HOME}/fusion-desk"));
+    assert_eq!(home.as_str(), format!("{}/fusion-desk", node.home));
     let scratch = RemoteRoot::resolve(&conn, "${SCRATCH}/fusion-desk")
         .await
         .unwrap();

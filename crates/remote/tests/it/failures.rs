@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{Connection, ConnectionOptions, ErrorKind, SshTarget};
 
-use crate::support::login_node::{login_node, LoginNode, NodeSetup, USER};
+use crate::support::login_node::{login_node, LoginNode, NodeSetup};
 
 fn connection_to(node: &LoginNode, target: SshTarget, options: ConnectionOptions) -> Connection {
     let dir = node.dir.path().join("other");
@@ -22,7 +22,7 @@ async fn a_port_without_a_server_is_unreachable() {
         .local_addr()
         .unwrap()
         .port();
-    let target = SshTarget::new("127.0.0.1", Some(USER), Some(port)).unwrap();
+    let target = SshTarget::new("127.0.0.1", Some(node.user), Some(port)).unwrap();
     let e = connection_to(&node, target, node.options())
         .check()
         .await
@@ -37,7 +37,7 @@ async fn a_name_that_does_not_resolve_is_unresolvable() {
     let Some(node) = login_node(NodeSetup::default()) else {
         return;
     };
-    let target = SshTarget::new("no-such-login-node.invalid", Some(USER), None).unwrap();
+    let target = SshTarget::new("no-such-login-node.invalid", Some(node.user), None).unwrap();
     let e = connection_to(&node, target, node.options())
         .check()
         .await
@@ -82,7 +82,7 @@ async fn a_server_that_never_speaks_is_a_timeout() {
     // Accepts connections and says nothing: the SSH banner never comes.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
-    let target = SshTarget::new("127.0.0.1", Some(USER), Some(port)).unwrap();
+    let target = SshTarget::new("127.0.0.1", Some(node.user), Some(port)).unwrap();
     let options = ConnectionOptions {
         connect_timeout: Duration::from_secs(1),
         ..node.options()

@@ -18,18 +18,58 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{Connection, ConnectionOptions, SshTarget};
 
-pub const USER: &str = "fdremote";
-pub const HOME: &str = "/home/fdremote";
 const SSHD: &str = "/usr/sbin/sshd";
 
-/// What the test user's startup file does on every login.
+/// The test users' startup files print to stdout and stderr, as many
+/// clusters' do (module systems, notices).
 const BASHRC: &str = "\
-# Startup output like many clusters' (module systems, notices).
 echo \"Welcome to the test cluster (.bashrc)\"
 echo \"module: loaded defaults (.bashrc, on stderr)\" >&2
-export FDESK_BASHRC_RAN=1
+export FDESK_STARTUP_RAN=1
 export SLURM_CONF=/tmp/fusion-desk-slurm/slurm.conf
 ";
+const CSHRC: &str = "\
+echo \"Welcome to the test cluster (.cshrc)\"
+setenv FDESK_STARTUP_RAN 1
+";
+
+/// The cluster user's login shell: bash, or tcsh, which many HPC accounts
+/// still have and whose quoting differs from sh's.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub enum LoginShell {
+    #[default]
+    Bash,
+    Tcsh,
+}
+
+struct Account {
+    user: &'static str,
+    home: &'static str,
+    shell: &'static str,
+    rc_file: &'static str,
+    rc: &'static str,
+}
+
+impl LoginShell {
+    fn account(self) -> Account {
+        match self {
+            LoginShell::Bash => Account {
+                user: "fdremote",
+                home: "/home/fdremote",
+                shell: "/bin/bash",
+                rc_file: ".bashrc",
+                rc: BASHRC,
+            },
+            LoginShell::Tcsh => Account {
+                user: "fdremotecsh",
+                home: "/home/fdremotecsh",
+                shell: "/bin/tcsh",
+                rc_file: ".cshrc",
+                rc: CSHRC,
+            },
+        }
+    }
+}
 
 #[derive(Default, Clone)]
 pub struct NodeSetup {
@@ -37,9 +77,13 @@ pub struct NodeSetup {
     pub set_env: Vec<(String, String)>,
     /// The server's MaxSessions (sessions per connection); 64 if unset.
     pub max_sessions: Option<u32>,
+    pub shell: LoginShell,
 }
 
 pub struct LoginNode {
+    pub user: &'static str,
+    /// The cluster user's home.
+    pub home: &'static str,
     pub dir: tempfile::TempDir,
     pub port: u16,
     /// The client's private key, authorized for the test user.
@@ -60,7 +104,8 @@ pub fn login_node(setup: NodeSetup) -> Option<LoginNode> {
         eprintln!("skipped: {SSHD} is missing (install openssh-server; scripts/setup.sh does)");
         return None;
     }
-    ensure_user();
+    let account = setup.shell.account();
+    ensure_user(&account);
     let dir = tempfile::Builder::new()
         .prefix("fdremote-sshd.")
         .tempdir()
@@ -73,22 +118,27 @@ pub fn login_node(setup: NodeSetup) -> Option<LoginNode> {
     keygen(&client_key);
     let authorized = dir.path().join("authorized_keys");
     std::fs::copy(client_key.with_extension("pub"), &authorized).unwrap();
-    chown_user(&authorized);
+    chown(account.user, &authorized);
     std::fs::write(
         dir.path().join("banner"),
         "*** Test cluster: authorised use only ***\n",
     )
     .unwrap();
     let port = free_port();
-    let scratch = format!("{HOME}/it-{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
+    let scratch = format!(
+        "{}/it-{:012x}",
+        account.home,
+        rand::random::<u64>() & 0xffff_ffff_ffff
+    );
     std::fs::create_dir(&scratch).unwrap();
     std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o700)).unwrap();
-    chown_user(Path::new(&scratch));
+    chown(account.user, Path::new(&scratch));
     let mut config = format!(
         "Port {port}\nListenAddress 127.0.0.1\nHostKey {hk}\nPidFile {d}/sshd.pid\n\
          AuthorizedKeysFile {ak}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-         UsePAM no\nStrictModes no\nBanner {d}/banner\nAllowUsers {USER}\nMaxSessions {ms}\n\
+         UsePAM no\nStrictModes no\nBanner {d}/banner\nAllowUsers {user}\nMaxSessions {ms}\n\
          MaxStartups 64\n",
+        user = account.user,
         ms = setup.max_sessions.unwrap_or(64),
         hk = host_key.display(),
         d = dir.path().display(),
@@ -104,6 +154,8 @@ pub fn login_node(setup: NodeSetup) -> Option<LoginNode> {
     let config_path = dir.path().join("sshd_config");
     std::fs::write(&config_path, config).unwrap();
     let node = LoginNode {
+        user: account.user,
+        home: account.home,
         dir,
         port,
         client_key,
@@ -116,7 +168,7 @@ pub fn login_node(setup: NodeSetup) -> Option<LoginNode> {
 
 impl LoginNode {
     pub fn target(&self) -> SshTarget {
-        SshTarget::new("127.0.0.1", Some(USER), Some(self.port)).unwrap()
+        SshTarget::new("127.0.0.1", Some(self.user), Some(self.port)).unwrap()
     }
 
     pub fn options(&self) -> ConnectionOptions {
@@ -268,14 +320,20 @@ fn sshd_descendants(pid: i32) -> Vec<i32> {
     found
 }
 
-fn ensure_user() {
+fn ensure_user(account: &Account) {
     let lock = File::create("/tmp/fusion-desk-remote-user.lock").unwrap();
     // SAFETY: flock on a descriptor we own; released when it closes.
     assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
-    let exists = Command::new("id").arg(USER).output().unwrap().status.success();
+    assert!(
+        Path::new(account.shell).exists(),
+        "{} is missing: install it (scripts/setup.sh does)",
+        account.shell
+    );
+    let user = account.user;
+    let exists = Command::new("id").arg(user).output().unwrap().status.success();
     if !exists {
         let out = Command::new("useradd")
-            .args(["-m", "-d", HOME, "-s", "/bin/bash", USER])
+            .args(["-m", "-d", account.home, "-s", account.shell, user])
             .output()
             .unwrap();
         assert!(
@@ -286,16 +344,19 @@ fn ensure_user() {
     }
     // useradd locks the account ('!'), and sshd refuses locked accounts
     // even for key logins; '*' is "no password", not locked.
-    let out = Command::new("usermod").args(["-p", "*", USER]).output().unwrap();
+    let out = Command::new("usermod")
+        .args(["-p", "*", "-s", account.shell, user])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "usermod: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bashrc = Path::new(HOME).join(".bashrc");
-    if std::fs::read_to_string(&bashrc).ok().as_deref() != Some(BASHRC) {
-        std::fs::write(&bashrc, BASHRC).unwrap();
-        chown_user(&bashrc);
+    let rc = Path::new(account.home).join(account.rc_file);
+    if std::fs::read_to_string(&rc).ok().as_deref() != Some(account.rc) {
+        std::fs::write(&rc, account.rc).unwrap();
+        chown(user, &rc);
     }
 }
 
@@ -308,8 +369,8 @@ fn keygen(path: &Path) {
     assert!(status.success());
 }
 
-fn chown_user(path: &Path) {
-    let status = Command::new("chown").arg(USER).arg(path).status().unwrap();
+fn chown(user: &str, path: &Path) {
+    let status = Command::new("chown").arg(user).arg(path).status().unwrap();
     assert!(status.success());
 }
 

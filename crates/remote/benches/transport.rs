@@ -1,8 +1,9 @@
 //! The transport's speed against a real sshd on loopback (the test suite's
 //! login node): remote commands per second over the multiplexed master
 //! (one after another, and eight at a time), against a new login per
-//! command; and the delay from a line appended on the cluster side to
-//! `pull_from` returning it, polled every 200 ms as a follower would.
+//! command; one `pull_many` over fifty runs' logs; and the delay from a
+//! line appended on the cluster side to `pull_from` returning it, polled
+//! every 200 ms as a follower would.
 //!
 //! `cargo bench -p fusion-desk-remote --bench transport [-- N]` (as root).
 
@@ -70,7 +71,38 @@ async fn main() {
         per_login * 1000.0
     );
 
+    pull_many_logs(&conn, &node).await;
     follow_latency(&conn, &node).await;
+}
+
+/// Fifty runs' logs of 4 KiB each, polled in one call: all with new bytes,
+/// then none (the common poll).
+async fn pull_many_logs(conn: &Connection, node: &login_node::LoginNode) {
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let files: Vec<_> = (0..50)
+        .map(|i| {
+            std::fs::write(node.scratch_path(&format!("run{i}.log")), vec![b'x'; 4096]).unwrap();
+            root.join(&format!("run{i}.log")).unwrap()
+        })
+        .collect();
+    for (offset, what) in [(2048, "2 KiB new in each"), (4096, "nothing new")] {
+        let asks: Vec<_> = files.iter().map(|f| (f, offset)).collect();
+        let calls = 20;
+        let started = Instant::now();
+        for _ in 0..calls {
+            let got = conn.pull_many(&asks, 1 << 20).await.unwrap();
+            assert!(got
+                .iter()
+                .all(|p| p.as_ref().unwrap().bytes.len() == 4096 - offset as usize));
+        }
+        let per_call = started.elapsed().as_secs_f64() / calls as f64;
+        println!(
+            "pull_many over {} logs, {what}: {:.0} ms a call ({:.0} files/s)",
+            files.len(),
+            per_call * 1000.0,
+            files.len() as f64 / per_call
+        );
+    }
 }
 
 /// A remote process appends `<epoch seconds with ns>` lines at an interval

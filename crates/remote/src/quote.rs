@@ -1,7 +1,8 @@
 //! The one way a remote command line is made: every argument in POSIX
-//! single quotes. sshd hands the command line to the user's login shell,
-//! so an argument that is not quoted is shell code; inside single quotes
-//! nothing is special except the quote itself, written as `'\''`.
+//! single quotes. The remote `/bin/sh` reads the command line as shell code
+//! (see `framing.rs`), so an argument that is not quoted would be code;
+//! inside single quotes nothing is special except the quote itself,
+//! written as `'\''`.
 
 use crate::error::{RemoteError, Result};
 

@@ -208,3 +208,46 @@ async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
     let e = conn.fetch_file(&missing, &dest.join("x")).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
 }
+
+#[tokio::test]
+async fn pulls_many_files_in_one_call_each_with_its_own_state() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    std::fs::write(node.scratch_path("a.log"), "aaaa\nbb").unwrap();
+    std::fs::write(node.scratch_path("short.log"), "x\n").unwrap();
+    std::fs::create_dir(node.scratch_path("folder")).unwrap();
+    let (a, short, missing, folder) = (
+        root.join("a.log").unwrap(),
+        root.join("short.log").unwrap(),
+        root.join("missing.log").unwrap(),
+        root.join("folder").unwrap(),
+    );
+    let got = conn
+        .pull_many(&[(&a, 5), (&short, 100), (&missing, 0), (&folder, 0)], 1024)
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 4);
+    let a = got[0].as_ref().unwrap();
+    assert_eq!((a.bytes.as_slice(), a.next_offset), (&b"bb"[..], 7));
+    let short = got[1].as_ref().unwrap();
+    assert!(short.restarted);
+    assert_eq!(short.bytes, b"x\n");
+    assert_eq!(got[2].as_ref().unwrap().remote_size, None);
+    assert_eq!(got[3].as_ref().unwrap_err().kind, ErrorKind::InvalidInput);
+
+    // More files than one command carries.
+    let many: Vec<_> = (0..300)
+        .map(|i| {
+            std::fs::write(node.scratch_path(&format!("f{i}")), format!("{i}\n")).unwrap();
+            root.join(&format!("f{i}")).unwrap()
+        })
+        .collect();
+    let asks: Vec<_> = many.iter().map(|f| (f, 0)).collect();
+    let got = conn.pull_many(&asks, 64).await.unwrap();
+    for (i, pulled) in got.into_iter().enumerate() {
+        assert_eq!(pulled.unwrap().bytes, format!("{i}\n").into_bytes());
+    }
+}

@@ -167,6 +167,10 @@ impl Connection {
         &self.dir
     }
 
+    pub(crate) fn control_path(&self) -> &Path {
+        &self.control_path
+    }
+
     /// The `-o` options every ssh of this connection gets.
     pub(crate) fn ssh_options(&self) -> Vec<String> {
         let o = &self.options;
@@ -347,74 +351,6 @@ impl Connection {
     /// Connects (or finds the master up) without running anything useful.
     pub async fn connect(&self) -> Result<()> {
         self.run_ok(&["true"]).await.map(drop)
-    }
-
-    /// Whether a master is up for this connection.
-    pub async fn is_connected(&self) -> bool {
-        let mut cmd = self.control("check");
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        matches!(cmd.status().await, Ok(s) if s.success())
-    }
-
-    /// Stops the master. Commands after it start a new one.
-    pub async fn close(&self) {
-        if self.control_path.exists() {
-            let mut cmd = self.control("exit");
-            cmd.stdout(Stdio::null()).stderr(Stdio::null());
-            let _ = cmd.status().await;
-        }
-    }
-
-    fn control(&self, op: &str) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new("ssh");
-        cmd.args(self.ssh_options())
-            .arg("-O")
-            .arg(op)
-            .args(self.target.ssh_args())
-            .arg("--")
-            .arg(self.target.host())
-            .stdin(Stdio::null())
-            .kill_on_drop(true);
-        cmd
-    }
-
-    /// The remote shell rsync starts: this connection's ssh behind a
-    /// filter that drops every stdout line up to `marker` (see `rsync.rs`).
-    /// Each word is in the single quotes rsync's own splitting understands;
-    /// the script holds none and the paths were checked to hold none.
-    pub(crate) fn rsync_shell(&self, marker: &str) -> String {
-        // fd 3 carries ssh's exit status out of the pipeline (rsync reads
-        // the remote rsync's failures from it); fd 4 is rsync's own pipe.
-        let filter = format!(
-            "exec 4>&1; s=$( {{ {{ ssh \"$@\"; echo $? >&3; }} | {{ while IFS= read -r l; do \
-             if [ \"$l\" = {marker} ]; then exec cat; fi; done; exit 1; }} >&4; }} 3>&1 ); \
-             exit ${{s:-255}}"
-        );
-        ["sh".to_owned(), "-c".to_owned(), filter, "sh".to_owned()]
-            .into_iter()
-            .chain(self.ssh_options())
-            .chain(self.target.ssh_args())
-            .map(|w| format!("'{w}'"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        if self.control_path.exists() {
-            let _ = std::process::Command::new("ssh")
-                .args(self.ssh_options())
-                .arg("-O")
-                .arg("exit")
-                .args(self.target.ssh_args())
-                .arg("--")
-                .arg(self.target.host())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
     }
 }
 

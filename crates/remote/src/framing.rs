@@ -11,8 +11,8 @@
 //! `sh` on stdin. So the quoting is POSIX sh's whatever the user's login
 //! shell, and an argument may hold a newline, which csh cannot quote.
 
+use crate::error::Result;
 use crate::quote::command_line;
-use crate::Result;
 
 /// What the login shell is asked to run: a POSIX sh that reads the
 /// script from stdin.

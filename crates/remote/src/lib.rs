@@ -33,12 +33,14 @@ mod error;
 mod framing;
 mod host_key;
 mod listing;
+mod master;
 mod pull;
 mod quote;
 mod remote_path;
 mod rsync;
 mod staging;
 mod target;
+mod trust;
 
 pub use check::{ClusterCheck, PartitionState};
 pub use connection::{Connection, ConnectionOptions, Output};

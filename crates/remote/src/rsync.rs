@@ -33,6 +33,27 @@ impl Connection {
         format!("{}:{}{slash}", self.target().rsync_host(), path.as_str()).into()
     }
 
+    /// The remote shell rsync starts: this connection's ssh behind a
+    /// filter that drops every stdout line up to `marker` (see `rsync.rs`).
+    /// Each word is in the single quotes rsync's own splitting understands;
+    /// the script holds none and the paths were checked to hold none.
+    pub(crate) fn rsync_shell(&self, marker: &str) -> String {
+        // fd 3 carries ssh's exit status out of the pipeline (rsync reads
+        // the remote rsync's failures from it); fd 4 is rsync's own pipe.
+        let filter = format!(
+            "exec 4>&1; s=$( {{ {{ ssh \"$@\"; echo $? >&3; }} | {{ while IFS= read -r l; do \
+             if [ \"$l\" = {marker} ]; then exec cat; fi; done; exit 1; }} >&4; }} 3>&1 ); \
+             exit ${{s:-255}}"
+        );
+        ["sh".to_owned(), "-c".to_owned(), filter, "sh".to_owned()]
+            .into_iter()
+            .chain(self.ssh_options())
+            .chain(self.target().ssh_args())
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// Runs rsync with `args` after the options every transfer gets.
     pub(crate) async fn rsync(&self, args: Vec<OsString>) -> Result<()> {
         let io_timeout = self.options().connect_timeout.as_secs().max(1) * 6;

@@ -34,6 +34,9 @@ const SSH_TEMP_SUFFIX: usize = 17;
 pub struct ConnectionOptions {
     /// A key to log in with instead of the agent's and the SSH config's.
     pub identity_file: Option<PathBuf>,
+    /// An SSH config file to read instead of `~/.ssh/config` (`ssh -F`),
+    /// where the profile's host alias is defined.
+    pub config_file: Option<PathBuf>,
     /// TCP connect and SSH banner exchange.
     pub connect_timeout: Duration,
     /// How long `run` waits for a command before giving up on it.
@@ -62,6 +65,7 @@ impl Default for ConnectionOptions {
     fn default() -> Self {
         ConnectionOptions {
             identity_file: None,
+            config_file: None,
             connect_timeout: Duration::from_secs(10),
             command_timeout: Duration::from_secs(60),
             transfer_timeout: Duration::from_secs(600),
@@ -115,6 +119,9 @@ impl Connection {
         check_local_path(dir, "the folder for SSH connections")?;
         if let Some(key) = &options.identity_file {
             check_local_path(key, "the SSH key")?;
+        }
+        if let Some(config) = &options.config_file {
+            check_local_path(config, "the SSH config file")?;
         }
         DirBuilder::new()
             .recursive(true)
@@ -204,7 +211,18 @@ impl Connection {
             opts.push(format!("IdentityFile={}", ssh_path(key)));
             opts.push("IdentitiesOnly=yes".to_owned());
         }
-        opts.into_iter().map(|o| format!("-o{o}")).collect()
+        self.config_args()
+            .into_iter()
+            .chain(opts.into_iter().map(|o| format!("-o{o}")))
+            .collect()
+    }
+
+    /// `-F file` when the profile names its own SSH config.
+    pub(crate) fn config_args(&self) -> Vec<String> {
+        match &self.options.config_file {
+            Some(file) => vec!["-F".to_owned(), file.to_string_lossy().into_owned()],
+            None => Vec::new(),
+        }
     }
 
     fn ssh(&self) -> tokio::process::Command {

@@ -30,33 +30,34 @@ impl Connection {
     async fn scan_into(&self, scratch: &std::path::Path) -> Result<HostKey> {
         let o = self.options();
         let mut cmd = tokio::process::Command::new("ssh");
-        cmd.args([
-            "-oBatchMode=yes".to_owned(),
-            // The only place the app lets ssh record a key by itself: into
-            // a file that is read here and deleted.
-            "-oStrictHostKeyChecking=accept-new".to_owned(),
-            format!("-oUserKnownHostsFile={}", ssh_path(scratch)),
-            "-oGlobalKnownHostsFile=/dev/null".to_owned(),
-            "-oUpdateHostKeys=no".to_owned(),
-            "-oHashKnownHosts=no".to_owned(),
-            "-oCheckHostIP=no".to_owned(),
-            // The key exchange is all that is wanted: offer no credentials.
-            "-oPreferredAuthentications=none".to_owned(),
-            "-oControlMaster=no".to_owned(),
-            "-oControlPath=none".to_owned(),
-            format!("-oConnectTimeout={}", o.connect_timeout.as_secs().max(1)),
-            "-oLogLevel=ERROR".to_owned(),
-            "-oClearAllForwardings=yes".to_owned(),
-            "-T".to_owned(),
-        ])
-        .args(self.target().ssh_args())
-        .arg("--")
-        .arg(self.target().host())
-        .arg("true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        cmd.args(self.config_args())
+            .args([
+                "-oBatchMode=yes".to_owned(),
+                // The only place the app lets ssh record a key by itself: into
+                // a file that is read here and deleted.
+                "-oStrictHostKeyChecking=accept-new".to_owned(),
+                format!("-oUserKnownHostsFile={}", ssh_path(scratch)),
+                "-oGlobalKnownHostsFile=/dev/null".to_owned(),
+                "-oUpdateHostKeys=no".to_owned(),
+                "-oHashKnownHosts=no".to_owned(),
+                "-oCheckHostIP=no".to_owned(),
+                // The key exchange is all that is wanted: offer no credentials.
+                "-oPreferredAuthentications=none".to_owned(),
+                "-oControlMaster=no".to_owned(),
+                "-oControlPath=none".to_owned(),
+                format!("-oConnectTimeout={}", o.connect_timeout.as_secs().max(1)),
+                "-oLogLevel=ERROR".to_owned(),
+                "-oClearAllForwardings=yes".to_owned(),
+                "-T".to_owned(),
+            ])
+            .args(self.target().ssh_args())
+            .arg("--")
+            .arg(self.target().host())
+            .arg("true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         let child = cmd.spawn().map_err(spawn_error)?;
         let out = tokio::time::timeout(o.connect_timeout * 2, child.wait_with_output())
             .await

@@ -1,7 +1,7 @@
 //! Host keys: an unknown key is refused and named, accepted only when the
 //! app says so; a changed key is refused.
 
-use fusion_desk_remote::ErrorKind;
+use fusion_desk_remote::{Connection, ConnectionOptions, ErrorKind, SshTarget};
 
 use crate::support::login_node::{login_node, NodeSetup};
 
@@ -54,4 +54,46 @@ async fn scanning_an_unreachable_host_says_why() {
     node.stop();
     let e = conn.scan_host_key().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unreachable, "{e}");
+}
+
+#[tokio::test]
+async fn an_alias_from_the_ssh_config_is_scanned_accepted_and_used() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let config = node.dir.path().join("ssh_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Host testcluster\n  HostName 127.0.0.1\n  Port {}\n  User {}\n  IdentityFile {}\n",
+            node.port,
+            node.user,
+            node.client_key.display()
+        ),
+    )
+    .unwrap();
+    let options = ConnectionOptions {
+        config_file: Some(config),
+        identity_file: None,
+        ..node.options()
+    };
+    let target = SshTarget::new("testcluster", None, None).unwrap();
+    let conn = Connection::new(target, &node.dir.path().join("alias"), options).unwrap();
+    let e = conn.check().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::HostKeyUnknown, "{e}");
+    let key = conn.scan_host_key().await.unwrap();
+    assert_eq!(key.fingerprint, node.host_fingerprint());
+    conn.accept_host_key(&key).unwrap();
+    let out = conn.run(&["whoami"]).await.unwrap();
+    assert_eq!(out.stdout_text(), format!("{}\n", node.user));
+    // Transfers go through the same config.
+    let local = tempfile::tempdir().unwrap();
+    let file = local.path().join("config.ini");
+    std::fs::write(&file, "[s]\n").unwrap();
+    let root = fusion_desk_remote::RemoteRoot::from_absolute(&node.scratch).unwrap();
+    conn.push_files(root.path(), &[&file]).await.unwrap();
+    assert_eq!(
+        std::fs::read_to_string(node.scratch_path("config.ini")).unwrap(),
+        "[s]\n"
+    );
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::connection::Connection;
 
-/// How long stopping waits for the master to be gone.
+/// How long a control request (check, exit) and the master's going away
+/// may take.
 const EXIT_WAIT: Duration = Duration::from_secs(2);
 
 impl Connection {
@@ -15,7 +16,11 @@ impl Connection {
     pub async fn is_connected(&self) -> bool {
         let mut cmd = self.control("check");
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        matches!(cmd.status().await, Ok(s) if s.success())
+        // A master stuck on a dead network answers late or never: not up.
+        matches!(
+            tokio::time::timeout(EXIT_WAIT, cmd.status()).await,
+            Ok(Ok(s)) if s.success()
+        )
     }
 
     /// Stops the master; when it returns, the master is gone. Commands
@@ -24,7 +29,7 @@ impl Connection {
         if self.control_path().exists() {
             let mut cmd = self.control("exit");
             cmd.stdout(Stdio::null()).stderr(Stdio::null());
-            let _ = cmd.status().await;
+            let _ = tokio::time::timeout(EXIT_WAIT, cmd.status()).await;
             // `-O exit` returns once the master has the request, before it
             // has shut down and removed its socket.
             let deadline = Instant::now() + EXIT_WAIT;

@@ -32,7 +32,7 @@ const SSH_TEMP_SUFFIX: usize = 17;
 
 #[derive(Debug, Clone)]
 pub struct ConnectionOptions {
-    /// A key to log in with instead of the agent's and the SSH config's.
+    /// A key to log in with instead of ssh-agent's and the SSH config's.
     pub identity_file: Option<PathBuf>,
     /// An SSH config file to read instead of `~/.ssh/config` (`ssh -F`),
     /// where the profile's host alias is defined.

@@ -199,3 +199,83 @@ fn nsfnet_priority_first_7_cores_k3() {
         true,
     );
 }
+
+/// The `<E>_erlang.json` files of a stored case, in load order.
+fn erlang_files(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<(f64, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|name| {
+            let load = name.strip_suffix("_erlang.json")?.parse().ok()?;
+            Some((load, name))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.total_cmp(&b.0));
+    files.into_iter().map(|(_, name)| name).collect()
+}
+
+/// A case made with the real FUSION (`config.ini` and every load file FUSION
+/// wrote): the engine must write the same loads, each agreeing iteration by
+/// iteration as in [`check_case`].
+fn check_fusion_case(case: &str) {
+    let theirs = erlang_files(&data(&format!("reference/{case}")));
+    assert!(!theirs.is_empty(), "{case}: no FUSION output stored");
+    let out = temp_dir(&format!("{case}-loads"));
+    run_config(&data(&format!("reference/{case}/config.ini")), &[], &out, 2);
+    let ours = erlang_files(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(ours, theirs, "{case}: the loads written");
+    let files: Vec<(&str, &str)> = theirs.iter().map(|f| (f.as_str(), f.as_str())).collect();
+    check_case(case, "config.ini", &[], &files, true);
+}
+
+/// One test per case made with the real FUSION 6.1 beyond the five above, each
+/// varying what those do not: the network, cores, k, loads (each case has a load
+/// without blocking unless the network blocks by distance alone), the policy and
+/// its parameters. `FUSION_CASES` names them for the coverage check below.
+macro_rules! fusion_cases {
+    ($($(#[doc = $doc:literal])* $test:ident => $case:literal;)*) => {
+        $( $(#[doc = $doc])* #[test] fn $test() { check_fusion_case($case); } )*
+        const FUSION_CASES: &[&str] = &[$($case),*];
+    };
+}
+
+fusion_cases! {
+    /// USNet (its one-direction and asymmetric links), 3 cores, k = 2; USNet
+    /// blocks by distance even at low load.
+    usnet_ksp_3_cores_k2 => "real_usnet_ksp_c3_k2";
+    /// Pan-European, 1 core, k = 4, from a load without blocking.
+    pan_european_ksp_1_core_k4 => "real_eu_ksp_c1_k4";
+}
+
+/// The real outputs with a test of their own above.
+const NAMED_CASES: &[&str] = &[
+    "real_nsfnet_3cores_2000x2",
+    "real_nsfnet_1core_2000x2",
+    "real_nsf_congaware_c3_k3",
+    "real_nsf_xtaware_c3_k3",
+    "real_nsf_priofirst_c7_k3",
+];
+
+/// A real FUSION output stored without a test comparing it would be a check
+/// that silently never runs.
+#[test]
+fn every_stored_fusion_output_is_compared() {
+    let mut unchecked = Vec::new();
+    for entry in std::fs::read_dir(data("reference")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("real_")
+            && !NAMED_CASES.contains(&name.as_str())
+            && !FUSION_CASES.contains(&name.as_str())
+        {
+            unchecked.push(name);
+        }
+    }
+    assert!(unchecked.is_empty(), "stored but never compared: {unchecked:?}");
+    for case in FUSION_CASES {
+        assert!(
+            data(&format!("reference/{case}/config.ini")).is_file(),
+            "{case}: no config.ini"
+        );
+    }
+}

@@ -246,6 +246,10 @@ fusion_cases! {
     usnet_ksp_3_cores_k2 => "real_usnet_ksp_c3_k2";
     /// Pan-European, 1 core, k = 4, from a load without blocking.
     pan_european_ksp_1_core_k4 => "real_eu_ksp_c1_k4";
+    /// `shortest_path` on 7 cores of NSFNet.
+    nsfnet_shortest_path_7_cores => "real_nsf_sp_c7";
+    /// GÉANT, 1 core, k = 1, 3 iterations.
+    geant_ksp_1_core_k1 => "real_geant_ksp_c1_k1";
 }
 
 /// The real outputs with a test of their own above.

@@ -250,6 +250,11 @@ fusion_cases! {
     nsfnet_shortest_path_7_cores => "real_nsf_sp_c7";
     /// GÉANT, 1 core, k = 1, 3 iterations.
     geant_ksp_1_core_k1 => "real_geant_ksp_c1_k1";
+    /// metro_net (repeated topology lines), 3 cores, k = 4.
+    metro_net_ksp_3_cores_k4 => "real_metro_ksp_c3_k4";
+    /// Spainbackbone30 with traffic between its core nodes only
+    /// (`is_only_core_node = False`).
+    spain_core_nodes_ksp_3_cores_k3 => "real_spain_corenodes_ksp_c3_k3";
 }
 
 /// The real outputs with a test of their own above.

@@ -257,6 +257,8 @@ fusion_cases! {
     spain_core_nodes_ksp_3_cores_k3 => "real_spain_corenodes_ksp_c3_k3";
     /// priority_first on 7 cores of USNet, k = 2.
     usnet_priority_first_7_cores_k2 => "real_usnet_pf_c7_k2";
+    /// priority_first on 7 cores of dt_network, k = 4.
+    dt_network_priority_first_7_cores_k4 => "real_dt_pf_c7_k4";
 }
 
 /// The real outputs with a test of their own above.

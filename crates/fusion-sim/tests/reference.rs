@@ -259,6 +259,14 @@ fusion_cases! {
     usnet_priority_first_7_cores_k2 => "real_usnet_pf_c7_k2";
     /// priority_first on 7 cores of dt_network, k = 4.
     dt_network_priority_first_7_cores_k4 => "real_dt_pf_c7_k4";
+    /// `congestion_aware` (the alias) on Pan-European, 3 cores, k = 3.
+    pan_european_congestion_aware_3_cores_k3 => "real_eu_ca_c3_k3";
+    /// cong_aware with `ca_alpha = 0.7`, NSFNet, 1 core, k = 2 (FUSION run with
+    /// the key added to its schema: its router reads it, its schema drops it).
+    nsfnet_cong_aware_alpha_0_7_1_core_k2 => "real_nsf_ca_c1_k2_alpha07";
+    /// cong_aware with `ca_alpha = 0.1`, USNet, 3 cores, k = 4 (numpy's
+    /// argsort tie order).
+    usnet_cong_aware_alpha_0_1_3_cores_k4 => "real_usnet_ca_c3_k4_alpha01";
 }
 
 /// The real outputs with a test of their own above.

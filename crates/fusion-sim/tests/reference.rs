@@ -267,6 +267,8 @@ fusion_cases! {
     /// cong_aware with `ca_alpha = 0.1`, USNet, 3 cores, k = 4 (numpy's
     /// argsort tie order).
     usnet_cong_aware_alpha_0_1_3_cores_k4 => "real_usnet_ca_c3_k4_alpha01";
+    /// xt_aware `with_length`, `beta = 0.3`, NSFNet, 3 cores.
+    nsfnet_xt_aware_with_length_beta_0_3_3_cores => "real_nsf_xt_withlen_b03_c3";
 }
 
 /// The real outputs with a test of their own above.

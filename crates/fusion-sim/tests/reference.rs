@@ -269,6 +269,8 @@ fusion_cases! {
     usnet_cong_aware_alpha_0_1_3_cores_k4 => "real_usnet_ca_c3_k4_alpha01";
     /// xt_aware `with_length`, `beta = 0.3`, NSFNet, 3 cores.
     nsfnet_xt_aware_with_length_beta_0_3_3_cores => "real_nsf_xt_withlen_b03_c3";
+    /// xt_aware with `xt_type = None` (the crosstalk cost alone), USNet, 3 cores.
+    usnet_xt_aware_cost_only_3_cores => "real_usnet_xt_none_c3";
 }
 
 /// The real outputs with a test of their own above.

@@ -271,6 +271,12 @@ fusion_cases! {
     nsfnet_xt_aware_with_length_beta_0_3_3_cores => "real_nsf_xt_withlen_b03_c3";
     /// xt_aware with `xt_type = None` (the crosstalk cost alone), USNet, 3 cores.
     usnet_xt_aware_cost_only_3_cores => "real_usnet_xt_none_c3";
+    /// xt_aware `without_length` on 1 core (every cost 0: Dijkstra's tie rules
+    /// alone decide), Pan-European.
+    pan_european_xt_aware_without_length_1_core => "real_eu_xt_withoutlen_c1";
+    /// xt_aware `with_length`, `beta = 0.8`, NSFNet, 7 cores (sums of thirds
+    /// and sixths, whose order matters).
+    nsfnet_xt_aware_with_length_beta_0_8_7_cores => "real_nsf_xt_withlen_b08_c7";
 }
 
 /// The real outputs with a test of their own above.

@@ -277,6 +277,13 @@ fusion_cases! {
     /// xt_aware `with_length`, `beta = 0.8`, NSFNet, 7 cores (sums of thirds
     /// and sixths, whose order matters).
     nsfnet_xt_aware_with_length_beta_0_8_7_cores => "real_nsf_xt_withlen_b08_c7";
+    /// cong_aware without `routing_settings.k_paths`: FUSION's router then
+    /// takes 1 candidate (KSP's default is 3), NSFNet, 3 cores.
+    nsfnet_cong_aware_default_k_3_cores => "real_nsf_ca_c3_kdefault";
+    /// k_shortest_path without `k_paths` (3 paths, a 1-entry
+    /// `path_index_list`) and without slicing (`max_segments = 1`),
+    /// Pan-European, 1 core.
+    pan_european_ksp_default_k_no_slicing_1_core => "real_eu_ksp_c1_kdefault_noslicing";
 }
 
 /// The real outputs with a test of their own above.

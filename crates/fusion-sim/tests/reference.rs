@@ -284,6 +284,10 @@ fusion_cases! {
     /// `path_index_list`) and without slicing (`max_segments = 1`),
     /// Pan-European, 1 core.
     pan_european_ksp_default_k_no_slicing_1_core => "real_eu_ksp_c1_kdefault_noslicing";
+    /// The confidence rule ending loads after 2 of 6 iterations, with every
+    /// iteration saved (`save_step = 1`) so FUSION's file holds the stopping
+    /// one too; the load without enough blocking runs all 6. NSFNet, 1 core.
+    nsfnet_confidence_stop_1_core => "real_nsf_ksp_c1_cistop";
 }
 
 /// The real outputs with a test of their own above.

@@ -199,3 +199,125 @@ fn nsfnet_priority_first_7_cores_k3() {
         true,
     );
 }
+
+/// The `<E>_erlang.json` files of a stored case, in load order.
+fn erlang_files(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<(f64, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|name| {
+            let load = name.strip_suffix("_erlang.json")?.parse().ok()?;
+            Some((load, name))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.total_cmp(&b.0));
+    files.into_iter().map(|(_, name)| name).collect()
+}
+
+/// A case made with the real FUSION (`config.ini` and every load file FUSION
+/// wrote): the engine must write the same loads, each agreeing iteration by
+/// iteration as in [`check_case`].
+fn check_fusion_case(case: &str) {
+    let theirs = erlang_files(&data(&format!("reference/{case}")));
+    assert!(!theirs.is_empty(), "{case}: no FUSION output stored");
+    let out = temp_dir(&format!("{case}-loads"));
+    run_config(&data(&format!("reference/{case}/config.ini")), &[], &out, 2);
+    let ours = erlang_files(&out);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(ours, theirs, "{case}: the loads written");
+    let files: Vec<(&str, &str)> = theirs.iter().map(|f| (f.as_str(), f.as_str())).collect();
+    check_case(case, "config.ini", &[], &files, true);
+}
+
+/// One test per case made with the real FUSION 6.1 beyond the five above, each
+/// varying what those do not: the network, cores, k, loads (each case has a load
+/// without blocking unless the network blocks by distance alone), the policy and
+/// its parameters. `FUSION_CASES` names them for the coverage check below.
+macro_rules! fusion_cases {
+    ($($(#[doc = $doc:literal])* $test:ident => $case:literal;)*) => {
+        $( $(#[doc = $doc])* #[test] fn $test() { check_fusion_case($case); } )*
+        const FUSION_CASES: &[&str] = &[$($case),*];
+    };
+}
+
+fusion_cases! {
+    /// USNet (its one-direction and asymmetric links), 3 cores, k = 2; USNet
+    /// blocks by distance even at low load.
+    usnet_ksp_3_cores_k2 => "real_usnet_ksp_c3_k2";
+    /// Pan-European, 1 core, k = 4, from a load without blocking.
+    pan_european_ksp_1_core_k4 => "real_eu_ksp_c1_k4";
+    /// `shortest_path` on 7 cores of NSFNet.
+    nsfnet_shortest_path_7_cores => "real_nsf_sp_c7";
+    /// GÉANT, 1 core, k = 1, 3 iterations.
+    geant_ksp_1_core_k1 => "real_geant_ksp_c1_k1";
+    /// metro_net (repeated topology lines), 3 cores, k = 4.
+    metro_net_ksp_3_cores_k4 => "real_metro_ksp_c3_k4";
+    /// Spainbackbone30 with traffic between its core nodes only
+    /// (`is_only_core_node = False`).
+    spain_core_nodes_ksp_3_cores_k3 => "real_spain_corenodes_ksp_c3_k3";
+    /// priority_first on 7 cores of USNet, k = 2.
+    usnet_priority_first_7_cores_k2 => "real_usnet_pf_c7_k2";
+    /// priority_first on 7 cores of dt_network, k = 4.
+    dt_network_priority_first_7_cores_k4 => "real_dt_pf_c7_k4";
+    /// `congestion_aware` (the alias) on Pan-European, 3 cores, k = 3.
+    pan_european_congestion_aware_3_cores_k3 => "real_eu_ca_c3_k3";
+    /// cong_aware with `ca_alpha = 0.7`, NSFNet, 1 core, k = 2 (FUSION run with
+    /// the key added to its schema: its router reads it, its schema drops it).
+    nsfnet_cong_aware_alpha_0_7_1_core_k2 => "real_nsf_ca_c1_k2_alpha07";
+    /// cong_aware with `ca_alpha = 0.1`, USNet, 3 cores, k = 4 (numpy's
+    /// argsort tie order).
+    usnet_cong_aware_alpha_0_1_3_cores_k4 => "real_usnet_ca_c3_k4_alpha01";
+    /// xt_aware `with_length`, `beta = 0.3`, NSFNet, 3 cores.
+    nsfnet_xt_aware_with_length_beta_0_3_3_cores => "real_nsf_xt_withlen_b03_c3";
+    /// xt_aware with `xt_type = None` (the crosstalk cost alone), USNet, 3 cores.
+    usnet_xt_aware_cost_only_3_cores => "real_usnet_xt_none_c3";
+    /// xt_aware `without_length` on 1 core (every cost 0: Dijkstra's tie rules
+    /// alone decide), Pan-European.
+    pan_european_xt_aware_without_length_1_core => "real_eu_xt_withoutlen_c1";
+    /// xt_aware `with_length`, `beta = 0.8`, NSFNet, 7 cores (sums of thirds
+    /// and sixths, whose order matters).
+    nsfnet_xt_aware_with_length_beta_0_8_7_cores => "real_nsf_xt_withlen_b08_c7";
+    /// cong_aware without `routing_settings.k_paths`: FUSION's router then
+    /// takes 1 candidate (KSP's default is 3), NSFNet, 3 cores.
+    nsfnet_cong_aware_default_k_3_cores => "real_nsf_ca_c3_kdefault";
+    /// k_shortest_path without `k_paths` (3 paths, a 1-entry
+    /// `path_index_list`) and without slicing (`max_segments = 1`),
+    /// Pan-European, 1 core.
+    pan_european_ksp_default_k_no_slicing_1_core => "real_eu_ksp_c1_kdefault_noslicing";
+    /// The confidence rule ending loads after 2 of 6 iterations, with every
+    /// iteration saved (`save_step = 1`) so FUSION's file holds the stopping
+    /// one too; the load without enough blocking runs all 6. NSFNet, 1 core.
+    nsfnet_confidence_stop_1_core => "real_nsf_ksp_c1_cistop";
+}
+
+/// The real outputs with a test of their own above.
+const NAMED_CASES: &[&str] = &[
+    "real_nsfnet_3cores_2000x2",
+    "real_nsfnet_1core_2000x2",
+    "real_nsf_congaware_c3_k3",
+    "real_nsf_xtaware_c3_k3",
+    "real_nsf_priofirst_c7_k3",
+];
+
+/// A real FUSION output stored without a test comparing it would be a check
+/// that silently never runs.
+#[test]
+fn every_stored_fusion_output_is_compared() {
+    let mut unchecked = Vec::new();
+    for entry in std::fs::read_dir(data("reference")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("real_")
+            && !NAMED_CASES.contains(&name.as_str())
+            && !FUSION_CASES.contains(&name.as_str())
+        {
+            unchecked.push(name);
+        }
+    }
+    assert!(unchecked.is_empty(), "stored but never compared: {unchecked:?}");
+    for case in FUSION_CASES {
+        assert!(
+            data(&format!("reference/{case}/config.ini")).is_file(),
+            "{case}: no config.ini"
+        );
+    }
+}

@@ -23,6 +23,7 @@ import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/u
 import { mergeProgress, progressLabel } from './run/progress';
 import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
 import { useRunWindow } from './runs/useRunWindow';
+import './RunsPage.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
 const REFETCH_COALESCE_MS = 120;

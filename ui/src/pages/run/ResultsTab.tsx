@@ -15,6 +15,7 @@ import { LazyBlockingVsLoadChart } from '../../components/lazy';
 import { formatProbability, isPartial } from '../../lib/chartData';
 import { formatCount } from '../../lib/units';
 import { formatErlang } from './progress';
+import './ResultsTab.css';
 
 function num(v: number | null, digits = 2): string {
   return v === null || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });

@@ -15,7 +15,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { formatProbability, isPartial } from '../lib/chartData';
 import { href } from '../lib/router';
 import { formatCount } from '../lib/units';
-import '../history.css';
+import './ComparePage.css';
 
 function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '—';

@@ -16,7 +16,6 @@ import { Time } from '../components/Time';
 import { useDebounced, useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
 import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
-import '../history.css';
 import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
 import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/units';

@@ -16,6 +16,7 @@ import { SweepsPage } from './pages/SweepsPage';
 import { useOpenRunRequests } from './lib/openRun';
 import { ComparePage } from './pages/ComparePage';
 import { KeyboardShortcuts } from './components/KeyboardShortcuts';
+import './App.css';
 
 /** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
 export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {

@@ -1,10 +1,12 @@
+// The shared styles first: each component's own CSS, imported with the
+// component, then follows them in the cascade.
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBackend } from './api';
 import { markStartup } from './lib/startup';
 import { applyTheme, currentTheme } from './lib/theme';
-import './styles.css';
 
 markStartup('script');
 applyTheme(currentTheme());

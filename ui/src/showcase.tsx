@@ -1,6 +1,9 @@
 // Development-only page that renders every generic component with realistic
 // fake data: `npm run dev`, then open /showcase.html (?c=<section>&theme=dark).
 
+// The shared styles first: each component's own CSS, imported with the
+// component, then follows them in the cascade.
+import './styles.css';
 import { StrictMode, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LogViewer } from './components/LogViewer';
@@ -16,7 +19,6 @@ import { getKey, setKey } from './lib/ini';
 import { CSV_HEADER, CSV_ROWS, ERLANG_JSON, FILE_ROOTS, FUSION_INI, NSF_LINKS, NSF_NODES, fakeLoadChildren } from './showcase/fakeData';
 import { applyTheme, currentTheme, type Theme } from './lib/theme';
 import { fakeGetLines, fakeSearch } from './showcase/fakeLog';
-import './styles.css';
 import './showcase/showcase.css';
 
 const params = new URLSearchParams(window.location.search);

@@ -1,6 +1,7 @@
 // Keeps a chart that fails to load or draw from taking the page down with it.
 
 import { Component, Suspense, type ReactNode } from 'react';
+import './ChartBoundary.css';
 
 interface State {
   error: Error | null;

@@ -7,6 +7,7 @@ import { useDebounced } from '../lib/hooks';
 import { formatBytes, formatCount } from '../lib/units';
 import { ErrorAlert } from './ErrorAlert';
 import { Modal } from './Modal';
+import './CleanupDialog.css';
 
 /** "Delete finished runs older than N days": a live preview, then the deletion (rows and folders). */
 export function CleanupDialog({ onClose }: { onClose: () => void }) {

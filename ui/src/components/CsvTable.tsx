@@ -1,6 +1,7 @@
 // A table for CSV previews: sticky header, numbers right-aligned, a cap on rows.
 
 import { formatCount } from '../lib/units';
+import './CsvTable.css';
 
 export interface CsvTableProps {
   header: readonly string[];

@@ -7,7 +7,7 @@ import { toDeskError, useBackend, type FigureFormat } from '../api/backend';
 import { useDebounced } from '../lib/hooks';
 import { ErrorAlert } from './ErrorAlert';
 import { Modal } from './Modal';
-import './figures.css';
+import './FigureDialog.css';
 
 /** One column of a two-column paper, as `fdesk plot` draws it by default. */
 export const PAPER_COLUMN: FigureOptions = {

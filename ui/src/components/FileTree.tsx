@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import { formatShort } from '../lib/format';
 import { formatBytes } from '../lib/units';
 import { Icon } from './Icon';
+import './FileTree.css';
 
 export interface FileTreeEntry {
   name: string;

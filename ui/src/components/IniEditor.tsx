@@ -18,6 +18,7 @@ import {
 import { tags } from '@lezer/highlight';
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { useDocumentTheme } from '../lib/chartTheme';
+import './IniEditor.css';
 
 export interface IniDiagnostic {
   /** 1-based line; null (or out of range) marks the first line. */

@@ -1,6 +1,7 @@
 // A foldable view of a parsed JSON value. Clicking a key copies its path.
 
 import { useState } from 'react';
+import './JsonTree.css';
 
 export interface JsonTreeProps {
   /** A parsed JSON value (what JSON.parse returns). */

@@ -3,6 +3,7 @@ import { navigate, type Route } from '../lib/router';
 import { LIST_MOVE_EVENT, neighbourRun } from '../lib/runOrder';
 import { shortcutFor, SHORTCUTS, type ShortcutAction } from '../lib/shortcuts';
 import { Modal } from './Modal';
+import './KeyboardShortcuts.css';
 
 function focusSearch(): boolean {
   const input = document.querySelector<HTMLInputElement>('[data-testid="runs-search"]');

@@ -19,6 +19,7 @@ import { RowHeights } from '../lib/rowHeights';
 import { buildMatcher, splitMatches } from '../lib/textMatch';
 import { formatCount } from '../lib/units';
 import { Icon } from './Icon';
+import './LogViewer.css';
 
 export interface LogSearchOptions {
   regex: boolean;

@@ -1,4 +1,5 @@
 import { formatEta } from '../lib/units';
+import './ProgressBar.css';
 
 export interface ProgressBarProps {
   /** Completion in percent (0–100); `null` shows an indeterminate bar. */

@@ -3,6 +3,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { Icon } from './Icon';
+import './TopologyView.css';
 
 export interface TopologyNode {
   id: string;

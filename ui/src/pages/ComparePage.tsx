@@ -7,16 +7,15 @@ import type { Comparison } from '../bindings/Comparison';
 import type { DeskError } from '../bindings/DeskError';
 import { toDeskError, useBackend, type PlotFormat } from '../api/backend';
 import type { BlockingVsLoadHandle, LoadSeries } from '../components/charts/BlockingVsLoadChart';
-import { ChartSlot } from '../components/ChartBoundary';
+import { ChartCard, chartImage } from '../components/charts/ChartCard';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FigureDialog } from '../components/FigureDialog';
 import { Icon } from '../components/Icon';
-import { LazyBlockingVsLoadChart } from '../components/lazy';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatProbability, isPartial } from '../lib/chartData';
 import { href } from '../lib/router';
 import { formatCount } from '../lib/units';
-import '../history.css';
+import './ComparePage.css';
 
 function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '—';
@@ -80,11 +79,7 @@ export function ComparePage({ ids }: { ids: string[] }) {
     );
   };
   const savePlot = (format: PlotFormat) =>
-    act(format, async () => {
-      const data = format === 'png' ? chart.current?.toPNG() : chart.current?.toSVG({ title: 'Blocking probability vs load', logScale });
-      if (!data) throw new Error('the chart is not drawn yet');
-      return backend.saveComparisonPlot(format, data);
-    });
+    act(format, async () => backend.saveComparisonPlot(format, chartImage(chart.current, format, { title: 'Blocking probability vs load', logScale })));
 
   if (ids.length === 0) {
     return (
@@ -156,20 +151,16 @@ export function ComparePage({ ids }: { ids: string[] }) {
             </div>
           )}
 
-          <section className="card">
-            <div className="card-header">
-              <h2>Blocking probability vs load</h2>
-              <div className="card-header-actions">
-                <label className="checkbox small">
-                  <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} data-testid="compare-log" />
-                  Log scale
-                </label>
-              </div>
-            </div>
-            <ChartSlot>
-              <LazyBlockingVsLoadChart ref={chart} series={series} logScale={logScale} ciStyle="bands" height={340} />
-            </ChartSlot>
-          </section>
+          <ChartCard
+            title="Blocking probability vs load"
+            series={series}
+            logScale={logScale}
+            onLogScaleChange={setLogScale}
+            testId="compare"
+            chartRef={chart}
+            height={340}
+            ciStyle="bands"
+          />
 
           <section className="card">
             <div className="card-header">

@@ -23,6 +23,7 @@ import { ExecutorPicker, LOCAL_EXECUTOR } from './newrun/ExecutorPicker';
 import type { AxisSpec } from '../bindings/AxisSpec';
 import type { SweepPreview } from '../bindings/SweepPreview';
 import { SweepAxesEditor, SweepSideSummary, type SweepBase } from './newrun/SweepAxesEditor';
+import './NewRunPage.css';
 
 const PREFERRED_TEMPLATE = 'quick';
 

@@ -23,6 +23,7 @@ import { ProgressTab } from './run/ProgressTab';
 import { ResultsTab } from './run/ResultsTab';
 import { TopologyTab } from './run/TopologyTab';
 import { StatusDetail, executorFacts } from './run/ExecutorFacts';
+import './RunDetailPage.css';
 
 export type RunTab = 'overview' | 'progress' | 'logs' | 'artifacts' | 'results' | 'topology';
 

@@ -16,13 +16,13 @@ import { Time } from '../components/Time';
 import { useDebounced, useNow, useRunEvents } from '../lib/hooks';
 import { href, navigate } from '../lib/router';
 import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
-import '../history.css';
 import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
 import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/units';
 import { mergeProgress, progressLabel } from './run/progress';
 import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
 import { useRunWindow } from './runs/useRunWindow';
+import './RunsPage.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
 const REFETCH_COALESCE_MS = 120;

@@ -8,6 +8,7 @@ import { useSetup } from '../api/setup';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ClusterProfilesSection } from './settings/ClusterProfilesSection';
+import './SettingsPage.css';
 
 export const MAX_CONCURRENT_LIMIT = 256;
 export const MAX_GRACE_SECONDS = 3600;

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import './sweeps/sweeps.css';
 import type { DeskError } from '../bindings/DeskError';
 import type { Run } from '../bindings/Run';
 import type { SweepDetail } from '../bindings/SweepDetail';
@@ -14,6 +13,7 @@ import { formatProbability } from '../lib/units';
 import { SweepPlot } from './sweeps/SweepPlot';
 import { SweepProgress } from './sweeps/SweepProgress';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
+import './SweepDetailPage.css';
 
 /** Where the comparison of the sweep's runs lives. */
 export function compareHref(runIds: string[]): string {

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import './sweeps/sweeps.css';
 import type { DeskError } from '../bindings/DeskError';
 import type { Sweep } from '../bindings/Sweep';
 import { toDeskError, useBackend } from '../api/backend';

@@ -6,6 +6,7 @@ import { toDeskError } from '../api/backend';
 import { useSetup } from '../api/setup';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { TopologyView, formatKm, type TopologyLink, type TopologyNode } from '../components/TopologyView';
+import './TopologyPage.css';
 
 const PREFERRED_NETWORK = 'NSFNet';
 

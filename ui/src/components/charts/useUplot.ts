@@ -6,6 +6,7 @@ import './localeGuard';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './charts.css';
 import { readChartColors } from '../../lib/chartTheme';
 import { axisTicks, formatProbability, formatTick, safeRange, valueRange, type ProbabilityScale } from '../../lib/chartScale';
 

@@ -6,6 +6,7 @@ import { memo } from 'react';
 import type { ConfigKey } from '../../bindings/ConfigKey';
 import type { NetworkSummary } from '../../bindings/NetworkSummary';
 import { getKey, setKey } from '../../lib/ini';
+import './ConfigForm.css';
 
 export type FieldKind = 'number' | 'network' | 'choice';
 

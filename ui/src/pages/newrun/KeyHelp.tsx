@@ -2,6 +2,7 @@
 
 import type { ConfigKey } from '../../bindings/ConfigKey';
 import { parseIni } from '../../lib/ini';
+import './KeyHelp.css';
 
 export type KeyRef = { section: string; key: string | null };
 

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import '../sweeps/sweeps.css';
 import type { AxisSpec } from '../../bindings/AxisSpec';
 import type { ConfigKey } from '../../bindings/ConfigKey';
 import type { DeskError } from '../../bindings/DeskError';
@@ -9,6 +8,7 @@ import { toDeskError, useBackend } from '../../api/backend';
 import { Icon } from '../../components/Icon';
 import { useDebounced } from '../../lib/hooks';
 import { formatEstimate } from './useValidation';
+import './SweepAxesEditor.css';
 
 export type SweepBase = Omit<SweepRequest, 'axes'>;
 

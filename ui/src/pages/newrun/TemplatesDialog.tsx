@@ -8,6 +8,7 @@ import { toDeskError } from '../../api/backend';
 import { useSetup } from '../../api/setup';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Modal } from '../../components/Modal';
+import './TemplatesDialog.css';
 
 export const TEMPLATE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 

@@ -15,6 +15,7 @@ import { Icon } from '../../components/Icon';
 import { JsonTree } from '../../components/JsonTree';
 import { formatLong } from '../../lib/format';
 import { formatBytes, formatCount } from '../../lib/units';
+import './ArtifactsTab.css';
 
 /** Entries read per listing call; long folders take several. */
 const LIST_PAGE = 1000;

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Run } from '../../bindings/Run';
+import './ExecutorFacts.css';
 
 /** Facts of the run's executor for the overview: where it runs and its Slurm job. */
 export function executorFacts(run: Run): [string, ReactNode][] {

@@ -10,6 +10,7 @@ import type { RunStatus } from '../../bindings/RunStatus';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LogViewer, type LogSearchOptions, type LogSearchResult } from '../../components/LogViewer';
 import { formatCount } from '../../lib/units';
+import './LogsTab.css';
 
 /** Lines kept from the stream, so following the tail needs no extra reads. */
 export const TAIL_CACHE_LINES = 5000;

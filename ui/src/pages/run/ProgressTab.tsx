@@ -14,6 +14,7 @@ import { formatProbability } from '../../lib/chartData';
 import { formatDuration } from '../../lib/format';
 import { formatCount } from '../../lib/units';
 import { endedLabel, formatErlang, loadState, progressLabel, progressTone, runningLoads, useSteadyEta, type LiveProgress } from './progress';
+import './ProgressTab.css';
 
 export function ProgressTab({ runId, status, live, active }: { runId: string; status: RunStatus; live: LiveProgress; active: boolean }) {
   const backend = useBackend();

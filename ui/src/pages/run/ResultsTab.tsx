@@ -2,19 +2,19 @@
 // exports (CSV of the table, the plot as PNG or SVG).
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { toDeskError, useBackend } from '../../api/backend';
+import { toDeskError, useBackend, type PlotFormat } from '../../api/backend';
 import type { DeskError } from '../../bindings/DeskError';
 import type { ErlangResult } from '../../bindings/ErlangResult';
 import type { ResultsTable } from '../../bindings/ResultsTable';
 import type { BlockingVsLoadHandle, LoadSeries } from '../../components/charts/BlockingVsLoadChart';
-import { ChartSlot } from '../../components/ChartBoundary';
+import { ChartCard, chartImage } from '../../components/charts/ChartCard';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FigureDialog } from '../../components/FigureDialog';
 import { Icon } from '../../components/Icon';
-import { LazyBlockingVsLoadChart } from '../../components/lazy';
 import { formatProbability, isPartial } from '../../lib/chartData';
 import { formatCount } from '../../lib/units';
 import { formatErlang } from './progress';
+import './ResultsTab.css';
 
 function num(v: number | null, digits = 2): string {
   return v === null || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -81,18 +81,8 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
     );
   };
 
-  const savePng = () =>
-    run('png', async () => {
-      const data = chart.current?.toPNG();
-      if (!data) throw new Error('the chart is not drawn yet');
-      return backend.saveResultsPlot(runId, 'png', data);
-    });
-  const saveSvg = () =>
-    run('svg', async () => {
-      const data = chart.current?.toSVG({ title: `${runName}: blocking probability vs load`, logScale });
-      if (!data) throw new Error('the chart is not drawn yet');
-      return backend.saveResultsPlot(runId, 'svg', data);
-    });
+  const savePlot = (format: PlotFormat) =>
+    run(format, async () => backend.saveResultsPlot(runId, format, chartImage(chart.current, format, { title: `${runName}: blocking probability vs load`, logScale })));
 
   if (error) return <ErrorAlert error={error} />;
   if (!table) return <div className="loading">Loading results…</div>;
@@ -180,25 +170,25 @@ export function ResultsTab({ runId, runName, active, refreshKey }: { runId: stri
         )}
       </section>
 
-      <section className="card">
-        <div className="card-header">
-          <h2>Blocking probability vs load</h2>
-          <div className="card-header-actions">
-            <label className="check small">
-              <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} data-testid="results-log" /> Log scale
-            </label>
-            <button type="button" className="btn btn-sm" data-testid="results-png" disabled={busy !== null || series.length === 0} onClick={savePng}>
+      <ChartCard
+        title="Blocking probability vs load"
+        series={series}
+        logScale={logScale}
+        onLogScaleChange={setLogScale}
+        testId="results"
+        chartRef={chart}
+        height={320}
+        actions={
+          <>
+            <button type="button" className="btn btn-sm" data-testid="results-png" disabled={busy !== null || series.length === 0} onClick={() => savePlot('png')}>
               Save plot as PNG
             </button>
-            <button type="button" className="btn btn-sm" data-testid="results-svg" disabled={busy !== null || series.length === 0} onClick={saveSvg}>
+            <button type="button" className="btn btn-sm" data-testid="results-svg" disabled={busy !== null || series.length === 0} onClick={() => savePlot('svg')}>
               SVG
             </button>
-          </div>
-        </div>
-        <ChartSlot>
-          <LazyBlockingVsLoadChart ref={chart} series={series} logScale={logScale} height={320} />
-        </ChartSlot>
-      </section>
+          </>
+        }
+      />
       {figure && <FigureDialog request={{ runs: [runId] }} initial={{ y_scale: logScale ? 'log' : 'linear' }} onClose={() => setFigure(false)} />}
     </div>
   );

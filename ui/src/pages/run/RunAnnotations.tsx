@@ -10,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icon';
 import { Markdown } from '../../lib/markdown';
 import { formatBytes } from '../../lib/units';
-import '../../history.css';
+import './RunAnnotations.css';
 
 export function RunAnnotations({ run }: { run: Run }) {
   const backend = useBackend();

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useBackend } from '../../api/backend';
 import type { TemplateDiff } from '../../bindings/TemplateDiff';
+import './TemplateDiffCard.css';
 
 export function TemplateDiffCard({ runId }: { runId: string }) {
   const backend = useBackend();

@@ -7,6 +7,7 @@ import type { RunTopology } from '../../bindings/RunTopology';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TopologyView, type TopologyLink, type TopologyNode } from '../../components/TopologyView';
 import { formatErlang } from './progress';
+import './TopologyTab.css';
 
 export function TopologyTab({ runId, active, refreshKey }: { runId: string; active: boolean; refreshKey: string }) {
   const backend = useBackend();

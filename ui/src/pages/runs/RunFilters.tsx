@@ -5,6 +5,7 @@ import { useBackend } from '../../api/backend';
 import { Icon } from '../../components/Icon';
 import { useRunEvents } from '../../lib/hooks';
 import { STATUSES } from '../../lib/runs';
+import './RunFilters.css';
 
 export type StatusFilter = 'ALL' | RunStatus;
 

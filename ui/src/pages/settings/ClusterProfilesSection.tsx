@@ -5,6 +5,7 @@ import type { DeskError } from '../../bindings/DeskError';
 import { toDeskError, useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeCluster } from '../newrun/ExecutorPicker';
+import './ClusterProfilesSection.css';
 
 type Form = {
   name: string;

@@ -9,7 +9,7 @@ import { toDeskError, useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FigureDialog, PAPER_COLUMN, svgSource } from '../../components/FigureDialog';
 import { useDebounced } from '../../lib/hooks';
-import '../../components/figures.css';
+import './SweepPlot.css';
 
 /** The sweep's plot on screen: larger than a paper column, same renderer. */
 const SCREEN: FigureOptions = { ...PAPER_COLUMN, width: 16, height: 9.5, font_size_pt: 9, line_width_pt: 1.2 };

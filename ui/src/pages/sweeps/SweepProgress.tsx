@@ -1,4 +1,5 @@
 import type { SweepCounts } from '../../bindings/SweepCounts';
+import './SweepProgress.css';
 
 /** One bar for a whole sweep: done, failed, cancelled, running, queued, side by side. */
 export function SweepProgress({ counts, testId = 'sweep-progress' }: { counts: SweepCounts; testId?: string }) {

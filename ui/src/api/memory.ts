@@ -35,6 +35,7 @@ import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
 import type { SweepPreview } from '../bindings/SweepPreview';
 import type { SweepRequest } from '../bindings/SweepRequest';
+import { LIMITS } from '../generated/limits';
 import { AxisError, countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { parseOverride } from '../lib/overrides';
 import type { BulkItem } from '../bindings/BulkItem';
@@ -56,8 +57,14 @@ import type { TemplateDiff } from '../bindings/TemplateDiff';
 import type { FigureOptions } from '../bindings/FigureOptions';
 import type { FigurePreview } from '../bindings/FigurePreview';
 import type { PlotRequest } from '../bindings/PlotRequest';
-import { MEMORY_SCHEMA } from './setup';
-import { MAX_LOG_LINES_PER_CALL, type Backend, type FigureFormat, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
+import { MEMORY_SCHEMA, MemorySetup, type MemorySetupOptions } from './setup';
+import type { ConfigKey } from '../bindings/ConfigKey';
+import type { ImportedConfig } from '../bindings/ImportedConfig';
+import type { NetworkSummary } from '../bindings/NetworkSummary';
+import type { NetworkView } from '../bindings/NetworkView';
+import type { SimulatorCheck } from '../bindings/SimulatorCheck';
+import type { ValidationReport } from '../bindings/ValidationReport';
+import { type Backend, type FigureFormat, type PlotFormat, type QuitMode, type QuitRequest, type StreamId, type Unsubscribe } from './backend';
 import {
   changedLoads,
   fakeFiles,
@@ -106,6 +113,8 @@ export type MemoryOptions = {
   latencyMs?: number;
   /** Slurm cluster profiles (runs sent there behave like local ones here). */
   clusters?: ClusterProfile[];
+  /** Templates, configs, networks and simulator checks. */
+  setup?: MemorySetupOptions;
 };
 
 export type MemoryCall = { method: string; args: unknown[] };
@@ -331,9 +340,11 @@ export class MemoryBackend implements Backend {
   private nextJob = 4100;
   private sweepRows: Omit<Sweep, 'counts'>[] = [];
   private openTargetListeners = new Set<(target: NoticeTarget) => void>();
+  private setupStore: MemorySetup;
 
   constructor(options: MemoryOptions = {}) {
     this.templates = options.templates ?? DEFAULT_TEMPLATES;
+    this.setupStore = new MemorySetup({ builtins: this.templates, ...options.setup });
     this.settings = { simulator_command: '', max_concurrent_runs: 2, cancel_grace_seconds: 10, notify_when_finished: true, ...options.settings };
     this.dataDir = options.dataDir ?? DATA_DIR;
     this.envOverride = options.simulatorEnvOverride ?? null;
@@ -562,7 +573,53 @@ export class MemoryBackend implements Backend {
   }
 
   listTemplates(): Promise<TemplateInfo[]> {
-    return this.handle('listTemplates', [], () => this.templates.map((t) => ({ ...t })));
+    return this.handle('listTemplates', [], () => this.setupStore.listTemplates());
+  }
+  templateText(name: string): Promise<string> {
+    return this.handle('templateText', [name], () => this.setupStore.templateText(name));
+  }
+  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo> {
+    return this.handle('saveTemplate', [name, text, overwrite], () => this.setupStore.saveTemplate(name, text, overwrite));
+  }
+  renameTemplate(from: string, to: string): Promise<TemplateInfo> {
+    return this.handle('renameTemplate', [from, to], () => this.setupStore.renameTemplate(from, to));
+  }
+  deleteTemplate(name: string): Promise<void> {
+    return this.handle('deleteTemplate', [name], () => this.setupStore.deleteTemplate(name));
+  }
+  validateConfig(text: string): Promise<ValidationReport> {
+    return this.handle('validateConfig', [text], () => this.setupStore.validateConfig(text));
+  }
+  configSchema(): Promise<ConfigKey[]> {
+    return this.handle('configSchema', [], () => this.setupStore.configSchema());
+  }
+  importConfig(): Promise<ImportedConfig | null> {
+    return this.handle('importConfig', [], () => this.setupStore.importConfig());
+  }
+  exportConfig(text: string, fileName: string): Promise<string | null> {
+    return this.handle('exportConfig', [text, fileName], () => this.setupStore.exportConfig(text, fileName));
+  }
+  networks(): Promise<NetworkSummary[]> {
+    return this.handle('networks', [], () => this.setupStore.networks());
+  }
+  network(name: string): Promise<NetworkView> {
+    return this.handle('network', [name], () => this.setupStore.network(name));
+  }
+  checkSimulator(command: string | null): Promise<SimulatorCheck> {
+    return this.handle('checkSimulator', [command], () => this.setupStore.checkSimulator(command));
+  }
+  pickSimulator(): Promise<SimulatorCheck | null> {
+    return this.handle('pickSimulator', [], () => this.setupStore.pickSimulator());
+  }
+
+  /** Changes what the next dialogs return. */
+  setDialogs(patch: Pick<MemorySetupOptions, 'imported' | 'exportPath' | 'pick'>): void {
+    this.setupStore.setDialogs(patch);
+  }
+
+  /** A user template's text, without recording a call. */
+  userTemplate(name: string): string | undefined {
+    return this.setupStore.userTemplate(name);
   }
 
   getSettings(): Promise<SettingsView> {
@@ -665,7 +722,7 @@ export class MemoryBackend implements Backend {
 
   logLines(id: string, first: number, count: number): Promise<LogLinesPage> {
     return this.handle('logLines', [id, first, count], () => {
-      if (count > MAX_LOG_LINES_PER_CALL) throw err('invalid_input', `at most ${MAX_LOG_LINES_PER_CALL} lines at once`);
+      if (count > LIMITS.max_log_lines_per_call) throw err('invalid_input', `at most ${LIMITS.max_log_lines_per_call} lines at once`);
       const lines = this.logOf(this.find(id));
       const offs = lineOffsets(lines);
       const a = Math.min(lines.length, Math.max(0, first));

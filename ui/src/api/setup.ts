@@ -1,10 +1,5 @@
-// Configuration, templates, topology and simulator checks: the calls behind
-// the new-run, topology and settings pages. TauriSetupBackend talks to the
-// desktop core; MemorySetupBackend is a fake for component tests and the
-// browser demo.
+// The in-memory backend's templates, configs, networks and simulator checks.
 
-import { invoke } from '@tauri-apps/api/core';
-import { createContext, useContext } from 'react';
 import type { ConfigKey } from '../bindings/ConfigKey';
 import type { DeskError } from '../bindings/DeskError';
 import type { Diagnostic } from '../bindings/Diagnostic';
@@ -17,86 +12,6 @@ import type { SimulatorCheck } from '../bindings/SimulatorCheck';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
 import type { ValidationReport } from '../bindings/ValidationReport';
 import { getKey, parseIni } from '../lib/ini';
-import { toDeskError } from './backend';
-
-export interface SetupBackend {
-  readonly kind: 'tauri' | 'memory';
-
-  /** Built-in templates first, then the user's. */
-  listTemplates(): Promise<TemplateInfo[]>;
-  templateText(name: string): Promise<string>;
-  /** With `overwrite` false an existing user template of that name is an error. */
-  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo>;
-  renameTemplate(from: string, to: string): Promise<TemplateInfo>;
-  deleteTemplate(name: string): Promise<void>;
-
-  validateConfig(text: string): Promise<ValidationReport>;
-  configSchema(): Promise<ConfigKey[]>;
-  /** Native open dialog; null when cancelled. */
-  importConfig(): Promise<ImportedConfig | null>;
-  /** Native save dialog; the path written, or null when cancelled. */
-  exportConfig(text: string, fileName: string): Promise<string | null>;
-
-  networks(): Promise<NetworkSummary[]>;
-  network(name: string): Promise<NetworkView>;
-
-  /** Checks a simulator command (the one in effect when null). */
-  checkSimulator(command: string | null): Promise<SimulatorCheck>;
-  /** Native file dialog for fusion-sim or a Python interpreter; null when cancelled. */
-  pickSimulator(): Promise<SimulatorCheck | null>;
-}
-
-async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (e) {
-    throw toDeskError(e);
-  }
-}
-
-export class TauriSetupBackend implements SetupBackend {
-  readonly kind = 'tauri' as const;
-
-  listTemplates(): Promise<TemplateInfo[]> {
-    return call('templates_list', {});
-  }
-  templateText(name: string): Promise<string> {
-    return call('templates_text', { name });
-  }
-  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo> {
-    return call('templates_save', { name, text, overwrite });
-  }
-  renameTemplate(from: string, to: string): Promise<TemplateInfo> {
-    return call('templates_rename', { from, to });
-  }
-  async deleteTemplate(name: string): Promise<void> {
-    await call<null>('templates_delete', { name });
-  }
-  validateConfig(text: string): Promise<ValidationReport> {
-    return call('configs_validate', { text });
-  }
-  configSchema(): Promise<ConfigKey[]> {
-    return call('configs_schema', {});
-  }
-  importConfig(): Promise<ImportedConfig | null> {
-    return call('configs_import', {});
-  }
-  exportConfig(text: string, fileName: string): Promise<string | null> {
-    return call('configs_export', { text, fileName });
-  }
-  networks(): Promise<NetworkSummary[]> {
-    return call('topology_networks', {});
-  }
-  network(name: string): Promise<NetworkView> {
-    return call('topology_network', { name });
-  }
-  checkSimulator(command: string | null): Promise<SimulatorCheck> {
-    return call('settings_check_simulator', { command });
-  }
-  pickSimulator(): Promise<SimulatorCheck | null> {
-    return call('settings_pick_simulator', {});
-  }
-}
 
 // ---------------------------------------------------------------- memory
 
@@ -324,8 +239,6 @@ export function memoryNetworkView(summary: NetworkSummary): NetworkView {
   return { name: summary.name, node_count: n, link_count: links.length, line_count: links.length * 2, nodes, links };
 }
 
-export type MemorySetupCall = { method: string; args: unknown[] };
-
 export type MemorySetupOptions = {
   /** The user's templates (name → text); built-ins come from MEMORY_BUILTIN_TEMPLATES. */
   userTemplates?: Record<string, string>;
@@ -358,29 +271,15 @@ function describe(text: string): string {
   return '';
 }
 
-export class MemorySetupBackend implements SetupBackend {
-  readonly kind = 'memory' as const;
-  readonly calls: MemorySetupCall[] = [];
+export class MemorySetup {
   private user = new Map<string, string>();
   private builtins: TemplateInfo[];
   private options: MemorySetupOptions;
-  private failures = new Map<string, DeskError[]>();
 
   constructor(options: MemorySetupOptions = {}) {
     this.options = options;
     this.builtins = options.builtins ?? MEMORY_BUILTIN_TEMPLATES;
     for (const [n, t] of Object.entries(options.userTemplates ?? {})) this.user.set(n, t);
-  }
-
-  /** The next call of `method` rejects with `error`. */
-  failNext(method: Exclude<keyof SetupBackend, 'kind'>, error: DeskError): void {
-    const q = this.failures.get(method) ?? [];
-    q.push(error);
-    this.failures.set(method, q);
-  }
-
-  callsOf(method: Exclude<keyof SetupBackend, 'kind'>): unknown[][] {
-    return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
 
   /** Changes what the next dialogs return. */
@@ -392,11 +291,7 @@ export class MemorySetupBackend implements SetupBackend {
     return this.user.get(name);
   }
 
-  private async handle<T>(method: string, args: unknown[], body: () => T): Promise<T> {
-    this.calls.push({ method, args });
-    await Promise.resolve();
-    const q = this.failures.get(method);
-    if (q && q.length) throw q.shift();
+  private handle<T>(_method: string, _args: unknown[], body: () => T): T {
     return body();
   }
 
@@ -419,13 +314,13 @@ export class MemorySetupBackend implements SetupBackend {
     return { name, description: describe(this.user.get(name) ?? ''), builtin: false };
   }
 
-  listTemplates(): Promise<TemplateInfo[]> {
+  listTemplates(): TemplateInfo[] {
     return this.handle('listTemplates', [], () => [
       ...this.builtins.map((t) => ({ ...t })),
       ...[...this.user.keys()].sort((a, b) => a.localeCompare(b)).map((n) => this.info(n)),
     ]);
   }
-  templateText(name: string): Promise<string> {
+  templateText(name: string): string {
     return this.handle('templateText', [name], () => {
       const own = this.user.get(name);
       if (own !== undefined) return own;
@@ -433,7 +328,7 @@ export class MemorySetupBackend implements SetupBackend {
       throw failure('not_found', `no template named ${JSON.stringify(name)}`);
     });
   }
-  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo> {
+  saveTemplate(name: string, text: string, overwrite: boolean): TemplateInfo {
     return this.handle('saveTemplate', [name, text, overwrite], () => {
       this.checkNewName(name);
       if (!overwrite && this.user.has(name)) throw failure('invalid_input', `a template named ${JSON.stringify(name)} already exists`);
@@ -441,7 +336,7 @@ export class MemorySetupBackend implements SetupBackend {
       return this.info(name);
     });
   }
-  renameTemplate(from: string, to: string): Promise<TemplateInfo> {
+  renameTemplate(from: string, to: string): TemplateInfo {
     return this.handle('renameTemplate', [from, to], () => {
       if (this.builtins.some((t) => t.name === from)) throw failure('invalid_input', `${JSON.stringify(from)} is a built-in template and cannot be renamed`);
       const text = this.user.get(from);
@@ -453,40 +348,40 @@ export class MemorySetupBackend implements SetupBackend {
       return this.info(to);
     });
   }
-  deleteTemplate(name: string): Promise<void> {
+  deleteTemplate(name: string): void {
     return this.handle('deleteTemplate', [name], () => {
       if (this.builtins.some((t) => t.name === name)) throw failure('invalid_input', `${JSON.stringify(name)} is a built-in template and cannot be deleted`);
       if (!this.user.delete(name)) throw failure('not_found', `no template named ${JSON.stringify(name)}`);
     });
   }
-  validateConfig(text: string): Promise<ValidationReport> {
+  validateConfig(text: string): ValidationReport {
     return this.handle('validateConfig', [text], () => memoryValidate(text, this.options.simulator ?? 'embedded'));
   }
-  configSchema(): Promise<ConfigKey[]> {
+  configSchema(): ConfigKey[] {
     return this.handle('configSchema', [], () => MEMORY_SCHEMA.map((k) => ({ ...k, allowed: [...k.allowed] })));
   }
-  importConfig(): Promise<ImportedConfig | null> {
+  importConfig(): ImportedConfig | null {
     return this.handle('importConfig', [], () => {
       const i = this.options.imported;
       return i === undefined ? { path: '/home/researcher/configs/usnet.ini', text: memoryTemplateText('default').replace('NSFNet', 'USNet') } : i;
     });
   }
-  exportConfig(text: string, fileName: string): Promise<string | null> {
+  exportConfig(text: string, fileName: string): string | null {
     return this.handle('exportConfig', [text, fileName], () =>
       this.options.exportPath === undefined ? `/home/researcher/${fileName}` : this.options.exportPath,
     );
   }
-  networks(): Promise<NetworkSummary[]> {
+  networks(): NetworkSummary[] {
     return this.handle('networks', [], () => MEMORY_NETWORKS.map((n) => ({ ...n })));
   }
-  network(name: string): Promise<NetworkView> {
+  network(name: string): NetworkView {
     return this.handle('network', [name], () => {
       const s = MEMORY_NETWORKS.find((n) => n.name === name);
       if (!s) throw failure('not_found', `unknown network ${JSON.stringify(name)}`);
       return memoryNetworkView(s);
     });
   }
-  checkSimulator(command: string | null): Promise<SimulatorCheck> {
+  checkSimulator(command: string | null): SimulatorCheck {
     return this.handle('checkSimulator', [command], () => {
       if (this.options.check) return this.options.check(command);
       const c = command?.trim() || '/usr/lib/fusion-desk/fusion-sim';
@@ -497,19 +392,11 @@ export class MemorySetupBackend implements SetupBackend {
       return { command: c, kind: null, ok: false, summary: `${c}: no such file or directory` };
     });
   }
-  pickSimulator(): Promise<SimulatorCheck | null> {
+  pickSimulator(): SimulatorCheck | null {
     return this.handle('pickSimulator', [], () =>
       this.options.pick === undefined
         ? { command: '/opt/fusion/.venv/bin/python3 -m fusion.cli.run_sim', kind: 'fusion_python', ok: true, summary: 'FUSION 6.1.0 (Python 3.11) with the fusion package' }
         : this.options.pick,
     );
   }
-}
-
-export const SetupContext = createContext<SetupBackend | null>(null);
-
-export function useSetup(): SetupBackend {
-  const setup = useContext(SetupContext);
-  if (!setup) throw new Error('useSetup needs a <SetupContext.Provider>');
-  return setup;
 }

@@ -6,8 +6,9 @@
 import type { AxisSpec } from '../bindings/AxisSpec';
 import type { SweepAxis } from '../bindings/SweepAxis';
 import type { SweepPoint } from '../bindings/SweepPoint';
+import { LIMITS } from '../generated/limits';
 
-export const MAX_SWEEP_RUNS = 10_000;
+export const MAX_SWEEP_RUNS = LIMITS.max_sweep_runs;
 
 export class AxisError extends Error {}
 

@@ -3,12 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import { memoryTemplateText } from '../api/setup';
 import { NewRunPage } from '../pages/NewRunPage';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { ClusterProfilesSection } from '../pages/settings/ClusterProfilesSection';
 import { renderWith } from './render';
-import { renderWithSetup } from './renderSetup';
 
 const HPC: ClusterProfile = {
   name: 'hpc',
@@ -28,7 +27,7 @@ afterEach(() => backend?.dispose());
 describe('Executor control on the new-run page', () => {
   it('sends the run to the chosen cluster', async () => {
     backend = new MemoryBackend({ timing: null, clusters: [HPC] });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    renderWith(backend, <NewRunPage />);
     await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
     const picker = screen.getByTestId('executor');
     expect(picker).toHaveValue('local');
@@ -48,7 +47,7 @@ describe('Executor control on the new-run page', () => {
 
   it('points to Settings when there is no cluster', async () => {
     backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    renderWith(backend, <NewRunPage />);
     expect(await screen.findByText('Add a Slurm cluster in Settings to run there.')).toBeInTheDocument();
   });
 });

@@ -2,16 +2,16 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
-import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import { memoryTemplateText } from '../api/setup';
 import { NewRunPage } from '../pages/NewRunPage';
-import { renderWithSetup } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 function setup() {
   backend = new MemoryBackend({ timing: null });
-  renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+  renderWith(backend, <NewRunPage />);
   return backend;
 }
 

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
 import { SettingsPage } from '../pages/SettingsPage';
-import { renderWithSetup as renderWith } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());

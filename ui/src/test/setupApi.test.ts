@@ -3,16 +3,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 
-const { TauriSetupBackend, MemorySetupBackend, memoryValidate, memoryTemplateText, MEMORY_NETWORKS } = await import('../api/setup');
+const { memoryValidate, memoryTemplateText, MEMORY_NETWORKS } = await import('../api/setup');
+const { MemoryBackend } = await import('../api/memory');
+const { TauriBackend } = await import('../api/tauri');
 
-describe('TauriSetupBackend', () => {
+describe('TauriBackend: templates, configs, networks and the simulator', () => {
   beforeEach(() => {
     invoke.mockReset();
     invoke.mockResolvedValue(null);
   });
 
   it('calls every command by its exact name and argument keys', async () => {
-    const b = new TauriSetupBackend();
+    const b = new TauriBackend();
     await b.listTemplates();
     await b.templateText('quick');
     await b.saveTemplate('mine', '[a]\nb = 1\n', false);
@@ -48,7 +50,7 @@ describe('TauriSetupBackend', () => {
   });
 
   it('returns what the command returns and rejects with DeskErrors', async () => {
-    const b = new TauriSetupBackend();
+    const b = new TauriBackend();
     invoke.mockResolvedValueOnce({ path: '/x.ini', text: '[a]\n' });
     await expect(b.importConfig()).resolves.toEqual({ path: '/x.ini', text: '[a]\n' });
     invoke.mockRejectedValueOnce({ code: 'invalid_input', message: 'a template named "x" already exists' });
@@ -58,9 +60,9 @@ describe('TauriSetupBackend', () => {
   });
 });
 
-describe('MemorySetupBackend', () => {
+describe('MemoryBackend: templates', () => {
   it('keeps user templates after the built-ins and enforces names', async () => {
-    const m = new MemorySetupBackend();
+    const m = new MemoryBackend({ timing: null });
     await m.saveTemplate('b sweep', '# B\n[a]\n', false);
     await m.saveTemplate('a sweep', '# A\n[a]\n', false);
     const list = await m.listTemplates();

@@ -1,8 +1,7 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { MemorySetupBackend } from '../api/setup';
 import { countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { NewRunPage } from '../pages/NewRunPage';
 import { RunDetailPage } from '../pages/RunDetailPage';
@@ -10,7 +9,6 @@ import { SweepDetailPage } from '../pages/SweepDetailPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { SweepsPage } from '../pages/SweepsPage';
 import { renderWith } from './render';
-import { renderWithSetup } from './renderSetup';
 
 let backend: MemoryBackend;
 afterEach(() => {
@@ -37,7 +35,7 @@ describe('sweep axes (in-memory expansion)', () => {
 describe('Vary on the new-run page', () => {
   async function open() {
     backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    renderWith(backend, <NewRunPage />);
     await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
     await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
   }
@@ -152,7 +150,7 @@ describe('Notification clicks', () => {
     const { App } = await import('../App');
     backend = new MemoryBackend({ timing: null });
     const run = await backend.createRun({ template: 'quick', overrides: [] });
-    renderWithSetup(backend, <App backend={backend} setup={new MemorySetupBackend()} />);
+    render(<App backend={backend} />);
     act(() => backend.clickNotification({ kind: 'run', id: run.id }));
     await waitFor(() => expect(window.location.hash).toBe(`#/runs/${run.id}`));
     act(() => backend.clickNotification({ kind: 'sweep', id: 'abcdefabcdef' }));
@@ -166,7 +164,7 @@ describe('Notification clicks', () => {
 describe('Notification setting', () => {
   it('is on by default and can be turned off', async () => {
     backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <SettingsPage />);
+    renderWith(backend, <SettingsPage />);
     const box = await screen.findByTestId('settings-notify');
     expect(box).toBeChecked();
     await userEvent.click(box);
@@ -188,7 +186,7 @@ describe('Clone on the run page', () => {
   it('opens the new-run page prefilled with the frozen config', async () => {
     const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', overrides: ['routing_settings.k_paths=7'] });
     backend = new MemoryBackend({ runs: [run], timing: null });
-    renderWithSetup(backend, <NewRunPage from={run.id} />);
+    renderWith(backend, <NewRunPage from={run.id} />);
     expect(await screen.findByTestId('config-origin')).toHaveTextContent('abcdef012345');
   });
 });

@@ -3,7 +3,8 @@
 // open only while the tab is shown, and resumes from the last offset read.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAX_LOG_LINES_PER_CALL, toDeskError, useBackend } from '../../api/backend';
+import { toDeskError, useBackend } from '../../api/backend';
+import { LIMITS } from '../../generated/limits';
 import type { DeskError } from '../../bindings/DeskError';
 import type { LogMessage } from '../../bindings/LogMessage';
 import type { RunStatus } from '../../bindings/RunStatus';
@@ -131,7 +132,7 @@ export function LogsTab({ runId, status, active }: { runId: string; status: RunS
     async (first: number, count: number): Promise<string[]> => {
       const hit = follower.current.cached(first, count);
       if (hit) return hit;
-      const page = await backend.logLines(runId, first, Math.min(count, MAX_LOG_LINES_PER_CALL));
+      const page = await backend.logLines(runId, first, Math.min(count, LIMITS.max_log_lines_per_call));
       return page.lines;
     },
     [backend, runId],

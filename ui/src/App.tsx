@@ -126,7 +126,7 @@ function Sidebar({ route }: { route: Route }) {
       <ActivityCounter />
       <div className="sidebar-footer">
         {backend.kind === 'memory' && (
-          <div className="demo-note" title="Not connected to the desktop core: runs are simulated in this page.">
+          <div className="demo-note" title="Not connected to the desktop core: the runs shown are stored in this page.">
             Demo data
           </div>
         )}

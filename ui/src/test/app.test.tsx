@@ -9,7 +9,7 @@ afterEach(() => backend?.dispose());
 
 describe('App shell', () => {
   it('navigates between pages with the sidebar and rows', async () => {
-    backend = new MemoryBackend({ runs: [makeRun({ id: '00000000abcd', name: 'first', status: 'COMPLETED' })], timing: null });
+    backend = new MemoryBackend({ runs: [makeRun({ id: '00000000abcd', name: 'first', status: 'COMPLETED' })] });
     render(<App backend={backend} />);
     expect(await screen.findByTestId('page-runs')).toBeInTheDocument();
     expect(screen.getByTestId('nav-runs')).toHaveAttribute('aria-current', 'page');
@@ -25,7 +25,7 @@ describe('App shell', () => {
   });
 
   it('toggles the theme and remembers it', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     render(<App backend={backend} />);
     await screen.findByTestId('activity');
     const before = document.documentElement.dataset.theme;
@@ -37,7 +37,7 @@ describe('App shell', () => {
   });
 
   it('keeps the running and queued counts current from events', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     render(<App backend={backend} />);
     const activity = await screen.findByTestId('activity');
     expect(activity).toHaveTextContent('0 running');

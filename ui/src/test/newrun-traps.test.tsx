@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 function setup() {
-  backend = new MemoryBackend({ timing: null });
+  backend = new MemoryBackend({});
   renderWith(backend, <NewRunPage />);
 }
 
@@ -117,7 +117,7 @@ const hashChange = (hash: string) =>
 describe('unsaved edits', () => {
   it('ask before a navigation discards them, and stay when the user keeps editing', async () => {
     window.location.hash = '#/new';
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     renderWith(backend, <Routed />);
     await ready();
 

@@ -2,21 +2,20 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
-import type { MemorySetupOptions } from '../api/setup';
 import { SettingsPage } from '../pages/SettingsPage';
 import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
-function render(setup: MemorySetupOptions = {}, command = '') {
-  backend = new MemoryBackend({ timing: null, settings: { simulator_command: command }, setup });
+function render(command = '') {
+  backend = new MemoryBackend({ settings: { simulator_command: command } });
   renderWith(backend, <SettingsPage />);
 }
 
 describe('Settings: simulator profile', () => {
   it('starts on the embedded engine and checks what is in effect', async () => {
-    render({});
+    render();
     expect(await screen.findByTestId('simulator-embedded')).toBeChecked();
     expect(screen.getByTestId('simulator-fusion')).not.toBeChecked();
     await userEvent.click(screen.getByTestId('simulator-check'));
@@ -28,9 +27,8 @@ describe('Settings: simulator profile', () => {
   });
 
   it('picks FUSION with the native dialog and saves its command', async () => {
-    render({
-      pick: { command: '/opt/fusion/.venv/bin/fusion-sim', kind: 'fusion_python', ok: true, summary: 'FUSION 6.1.0 at /opt/fusion' },
-    });
+    render();
+    backend.answer('pickSimulator', () => ({ command: '/opt/fusion/.venv/bin/fusion-sim', kind: 'fusion_python', ok: true, summary: 'FUSION 6.1.0 at /opt/fusion' }));
     await userEvent.click(await screen.findByTestId('simulator-fusion'));
     await userEvent.click(screen.getByTestId('simulator-pick'));
     await waitFor(() => expect(screen.getByTestId('settings-simulator')).toHaveValue('/opt/fusion/.venv/bin/fusion-sim'));
@@ -49,7 +47,8 @@ describe('Settings: simulator profile', () => {
   });
 
   it('says exactly what is wrong with a command', async () => {
-    render({}, '/opt/nothing/here');
+    render('/opt/nothing/here');
+    backend.answer('checkSimulator', (command) => ({ command: command ?? '', kind: null, ok: false, summary: `${command}: no such file or directory` }));
     expect(await screen.findByTestId('simulator-fusion')).toBeChecked();
     await userEvent.click(screen.getByTestId('simulator-check'));
     const result = await screen.findByTestId('simulator-check-result');
@@ -64,7 +63,8 @@ describe('Settings: simulator profile', () => {
   });
 
   it('leaves things as they were when the dialog is cancelled', async () => {
-    render({ pick: null });
+    render();
+    backend.answer('pickSimulator', () => null);
     await userEvent.click(await screen.findByTestId('simulator-pick'));
     await waitFor(() => expect(backend.callsOf('pickSimulator')).toHaveLength(1));
     expect(screen.getByTestId('settings-simulator')).toHaveValue('');

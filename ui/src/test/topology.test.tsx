@@ -10,7 +10,7 @@ afterEach(() => backend?.dispose());
 
 describe('Topology page', () => {
   it('lists the networks with their counts and draws the chosen one', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     renderWith(backend, <TopologyPage />);
     const select = (await screen.findByTestId('topology-network')) as HTMLSelectElement;
     await waitFor(() => expect(select).toHaveValue('NSFNet'));
@@ -29,7 +29,7 @@ describe('Topology page', () => {
   });
 
   it('shows the selected node’s degree and links', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     renderWith(backend, <TopologyPage />);
     const node = await screen.findByTestId('topology-node-0');
     fireEvent.click(node);
@@ -54,7 +54,7 @@ describe('Topology in the shell', () => {
   it('is reached from the sidebar', async () => {
     const { App } = await import('../App');
     const { render } = await import('@testing-library/react');
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     render(<App backend={backend} />);
     await userEvent.click(await screen.findByTestId('nav-topology'));
     expect(await screen.findByTestId('page-topology')).toBeInTheDocument();

@@ -3,8 +3,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 
-const { memoryValidate, memoryTemplateText, MEMORY_NETWORKS } = await import('../api/setup');
-const { MemoryBackend } = await import('../api/memory');
 const { TauriBackend } = await import('../api/tauri');
 
 describe('TauriBackend: templates, configs, networks and the simulator', () => {
@@ -57,45 +55,5 @@ describe('TauriBackend: templates, configs, networks and the simulator', () => {
     await expect(b.saveTemplate('x', '', false)).rejects.toEqual({ code: 'invalid_input', message: 'a template named "x" already exists' });
     invoke.mockRejectedValueOnce(new Error('ipc down'));
     await expect(b.networks()).rejects.toEqual({ code: 'internal', message: 'ipc down' });
-  });
-});
-
-describe('MemoryBackend: templates', () => {
-  it('keeps user templates after the built-ins and enforces names', async () => {
-    const m = new MemoryBackend({ timing: null });
-    await m.saveTemplate('b sweep', '# B\n[a]\n', false);
-    await m.saveTemplate('a sweep', '# A\n[a]\n', false);
-    const list = await m.listTemplates();
-    expect(list.filter((t) => !t.builtin)).toEqual([
-      { name: 'a sweep', description: 'A', builtin: false },
-      { name: 'b sweep', description: 'B', builtin: false },
-    ]);
-    expect(list[0].builtin).toBe(true);
-    await expect(m.saveTemplate('a sweep', '', false)).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(m.saveTemplate('../up', '', false)).rejects.toMatchObject({ code: 'forbidden_path' });
-    await expect(m.saveTemplate('-x', '', false)).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(m.deleteTemplate('quick')).rejects.toMatchObject({ code: 'invalid_input' });
-  });
-
-  it('validates like the core for the form keys', () => {
-    const ok = memoryValidate(memoryTemplateText('quick'));
-    expect(ok.valid).toBe(true);
-    expect(ok.summary?.text).toBe('3 loads × 3 iterations × 1000 requests');
-    const bad = memoryValidate(memoryTemplateText('quick').replace('guard_slots = 1', 'guard_slots = 2'));
-    expect(bad.errors).toEqual([{ path: 'general_settings.guard_slots', line: expect.any(Number), message: 'guard_slots must be 0 or 1, not 2' }]);
-  });
-
-  it('knows the nine networks', () => {
-    expect(MEMORY_NETWORKS.map((n) => n.name)).toEqual([
-      'NSFNet',
-      'USNet',
-      'Pan-European',
-      'USbackbone60',
-      'Spainbackbone30',
-      'geant',
-      'toy_network',
-      'metro_net',
-      'dt_network',
-    ]);
   });
 });

@@ -7,6 +7,7 @@ import type { ExportSummary } from '../bindings/ExportSummary';
 import { fakeRunsData, type FakeRunShape } from '../api/fakeRun';
 import { MemoryBackend, makeRun } from '../api/memory';
 import { advanceRun } from './support/fakeSimulation';
+import { LIMITS } from '../generated/limits';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { LogFollower } from '../pages/run/LogsTab';
 import { mergeProgress, progressLabel, recordIterations } from '../pages/run/progress';
@@ -250,6 +251,32 @@ describe('Run detail tabs', () => {
     expect(screen.getByTestId('load-row-300')).toHaveTextContent('done');
     const updates = backend.callsOf('streamProgress');
     expect(updates).toHaveLength(1);
+  });
+});
+
+describe('Logs tab', () => {
+  it('copies the log up to what one snapshot returns, and says when the log is longer', async () => {
+    setup({ status: 'COMPLETED', exit_code: 0 });
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    await userEvent.click(await screen.findByTestId('tab-logs'));
+    await waitFor(() => expect(screen.getByTestId('log-copy-all')).toBeEnabled());
+    // The core stops at its snapshot limit and says there is more.
+    backend.answerNext('logSnapshot', (id, offset) => ({
+      first_line: 0,
+      offset_start: offset ?? 0,
+      offset_end: 8,
+      lines: ['a', 'b', 'c'],
+      file_size: LIMITS.max_log_snapshot_bytes * 2,
+      more_before: false,
+      more_after: true,
+      reset: false,
+      status: backend.peek(id)!.status,
+    }));
+    await userEvent.click(screen.getByTestId('log-copy-all'));
+    expect(await screen.findByText('Copied the first 3 lines (the log is larger than 8 MiB).')).toBeInTheDocument();
+    expect(backend.callsOf('logSnapshot').at(-1)).toEqual([ID, 0, LIMITS.max_log_snapshot_bytes]);
+    expect(writeText).toHaveBeenCalledWith('a\nb\nc\n');
   });
 });
 

@@ -10,14 +10,14 @@ import type { LogMessage } from '../../bindings/LogMessage';
 import type { RunStatus } from '../../bindings/RunStatus';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LogViewer, type LogSearchOptions, type LogSearchResult } from '../../components/LogViewer';
-import { formatCount } from '../../lib/units';
+import { formatBytes, formatCount } from '../../lib/units';
 
 /** Lines kept from the stream, so following the tail needs no extra reads. */
 export const TAIL_CACHE_LINES = 5000;
 /** Bytes of the tail read when the tab first opens. */
 const TAIL_BYTES = 64 * 1024;
-/** "Copy all" takes at most this much of the log. */
-const COPY_MAX_BYTES = 32 * 1024 * 1024;
+/** "Copy all" takes at most this much of the log: the most one snapshot returns. */
+const COPY_MAX_BYTES = LIMITS.max_log_snapshot_bytes;
 
 /**
  * What the tab knows of the log: how many lines, where the stream continues,
@@ -151,7 +151,7 @@ export function LogsTab({ runId, status, active }: { runId: string; status: RunS
     const text = snap.lines.join('\n') + (snap.lines.length ? '\n' : '');
     if (!navigator.clipboard) throw new Error('the clipboard is not available');
     await navigator.clipboard.writeText(text);
-    setCopyNote(snap.more_after ? `Copied the first ${formatCount(snap.lines.length)} lines (the log is larger than 32 MiB).` : null);
+    setCopyNote(snap.more_after ? `Copied the first ${formatCount(snap.lines.length)} lines (the log is larger than ${formatBytes(COPY_MAX_BYTES)}).` : null);
   }, [backend, runId]);
 
   const f = follower.current;

@@ -141,10 +141,16 @@ export function demoBackend(): MemoryBackend {
     d6407a1e2f9b: { loads: [300, 400, 500], iterations: 3 },
     '82c5f9e0b3d4': { loads: [300, 400, 500], iterations: 2 },
   };
-  return new MemoryBackend({
+  const demo = new MemoryBackend({
     runs,
     runData: Object.fromEntries(runs.map((r) => [r.id, fakeRunData(r, shapes[r.id])])),
     settings: { max_concurrent_runs: 4 },
     latencyMs: 80,
   });
+  demo.answer('runFacets', () => ({
+    templates: ['default', 'minimal', 'quick', 'survivability_experiment', 'xtar_example_config'],
+    networks: ['NSFNet', 'USNet'],
+    tags: ['crosstalk', 'guard-band', 'long', 'paper', 'replication'],
+  }));
+  return demo;
 }

@@ -320,7 +320,8 @@ function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonl
 
 // ---- network -----------------------------------------------------------------
 
-const NSF_XY: [number, number][] = [
+/** NSFNet's 14 nodes on a map of the US (x, y in 0…1). */
+export const NSF_XY: [number, number][] = [
   [0.04, 0.22],
   [0.03, 0.58],
   [0.13, 0.82],

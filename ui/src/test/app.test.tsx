@@ -45,3 +45,16 @@ describe('App shell', () => {
     await waitFor(() => expect(activity).toHaveTextContent('1 queued'));
   });
 });
+
+describe('the browser demo', () => {
+  it('shows its stored history and a stored run with its progress and log', async () => {
+    const { demoBackend } = await import('../api/demo');
+    backend = demoBackend();
+    render(<App backend={backend} />);
+    expect(await screen.findByTestId('run-row-7b1fd2c86e05')).toHaveTextContent('XT-aware allocation, 3 cores');
+    expect(screen.getByText('Demo data')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('run-row-e04b6f3a9d21'));
+    await waitFor(() => expect(screen.getByTestId('detail-progress')).toHaveTextContent('Load 2 of 4'));
+    expect((await backend.logLines('e04b6f3a9d21', 0, 100)).total_lines).toBeGreaterThan(3);
+  });
+});

@@ -3,7 +3,6 @@
 // demo build a run's data with `fakeRunData` and put it in the store;
 // deterministic, so tests can compare exact values.
 
-import type { ArtifactPreview } from '../bindings/ArtifactPreview';
 import type { ErlangResult } from '../bindings/ErlangResult';
 import type { LinkUsage } from '../bindings/LinkUsage';
 import type { LinkView } from '../bindings/LinkView';
@@ -13,7 +12,7 @@ import type { NodeView } from '../bindings/NodeView';
 import type { Run } from '../bindings/Run';
 import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
-import type { MemoryRunData } from './memory';
+import { lineOffsets, type MemoryFile, type MemoryRunData } from './memory';
 import { fakeTemplateText } from './fakeDesk';
 
 /** The shape of a fake simulation: loads swept one after the other. */
@@ -157,13 +156,6 @@ export function fakeLog(run: Run, sweep: FakeSweep, steps: number): string[] {
   return lines;
 }
 
-/** Byte offsets where each line starts, plus the size (lines are ASCII + "\n"). */
-export function lineOffsets(lines: readonly string[]): number[] {
-  const out = [0];
-  for (const l of lines) out.push(out[out.length - 1] + new TextEncoder().encode(l).length + 1);
-  return out;
-}
-
 /** The result file of load `i`; with `ended`, an unfinished load's file is marked partial. */
 export function fakeResult(sweep: FakeSweep, i: number, steps: number, ended = false): ErlangResult | null {
   const load = sweep.loads[i];
@@ -250,11 +242,7 @@ export function fakeErlangJson(r: ErlangResult): Record<string, unknown> {
 export const FAKE_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAABz0lEQVR42g3LobKFIBRA0fc5N5PJZvOJDMlgMDnEExkSgWByjETHZDAYieT9Mc/V199PMIIVBmEURPDCLKyCCkkowi5U4RIe4e/nMA7rGByjQxzeMTtWhzqSozh2R3Vcjsd9YcJM2IlhYpyQCT8xT6wTOpEmysQ+USeuiWf6woJZsAvDwrggC35hXlgXdCEtlIV9oS5cC8/yhYAJ2MAQGAMS8IE5sAY0kAIlsAdq4Ao84QuKUawyKKMiildmZVVUSUpRdqUql/LoFyImYiNDZIxIxEfmyBrRSIqUyB6pkSvyxC9kTMZmhsyYkYzPzJk1o5mUKZk9UzNX5slf2DAbdmPYGDdkw2/MG+uGbqSNsrFv1I1r49m+cGAO7MFwMB7IgT+YD9YDPUgH5WA/qAfXwXN8oWIqtjJUxopUfGWurBWtpEqp7JVauSpP/cKJObEnw8l4Iif+ZD5ZT/QknZST/aSeXCfP+YUbc2NvhpvxRm78zXyz3uhNuik3+029uW6e+wsv5sW+DC/ji7z4l/llfdGX9FJe9pf6cr087xcapmEbQ2NsSMM35sba0EZqlMbeqI2r8bQvdEzHdobO2JGO78ydtaOd1CmdvVM7V+fp/ANj/eUQKR5yRAAAAABJRU5ErkJggg==';
 
-export type FakeFile =
-  | { kind: 'dir' | 'root'; path: string; location?: string }
-  | { kind: 'file' | 'symlink'; path: string; size: number; content: ArtifactPreview['content']; target?: string };
-
-function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonly string[]): FakeFile[] {
+function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonly string[]): MemoryFile[] {
   const logText = log.join('\n') + (log.length ? '\n' : '');
   const results = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((r): r is ErlangResult => r !== null);
   const progressLines = Array.from({ length: steps }, (_, s) => {
@@ -264,7 +252,7 @@ function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonl
   }).join('\n');
   const csvHeader = ['erlang', 'iteration', 'blocking_probability', 'bit_rate_blocking'];
   const csvRows = results.flatMap((r) => r.sim_block_list.map((b, k) => [r.erlang.toFixed(1), String(k + 1), String(b), String(r.sim_br_block_list[k])]));
-  const files: FakeFile[] = [
+  const files: MemoryFile[] = [
     { kind: 'file', path: 'config.ini', size: config.length, content: { kind: 'text', head: config, tail: null, truncated: false, note: null } },
     { kind: 'dir', path: 'logs' },
     {
@@ -283,7 +271,7 @@ function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonl
       content: { kind: 'text', head: progressLines, tail: null, truncated: false, note: 'JSON Lines: one event per line' },
     },
     { kind: 'dir', path: 'output' },
-    ...results.map((r): FakeFile => {
+    ...results.map((r): MemoryFile => {
       const value = fakeErlangJson(r);
       const pretty = JSON.stringify(value, null, 2);
       return { kind: 'file', path: r.path, size: pretty.length, content: { kind: 'json', value: value as never, pretty, truncated: false } };
@@ -427,7 +415,7 @@ export function fakeRunData(run: Run, shape: FakeRunShape = {}): MemoryRunData {
   const log = fakeLog(run, sweep, steps);
   // Listed as the core lists a folder: folders first, then by name with numbers in order.
   const collator = new Intl.Collator(undefined, { numeric: true });
-  const rank = (f: FakeFile) => (f.kind === 'dir' || f.kind === 'root' ? 0 : 1);
+  const rank = (f: MemoryFile) => (f.kind === 'dir' || f.kind === 'root' ? 0 : 1);
   const files = fakeFiles(config, sweep, steps, log).sort((a, b) => rank(a) - rank(b) || collator.compare(a.path, b.path));
   const bytes = files.reduce((a, f) => a + (f.kind === 'file' ? f.size : 0), 0);
   const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps, ended)).filter((r): r is ErlangResult => r !== null);

@@ -65,13 +65,24 @@ import {
   fakeTemplateText,
   fakeValidReport,
 } from './fakeDesk';
-import { lineOffsets, type FakeFile } from './fakeRun';
 
 export type Method = Exclude<keyof Backend, 'kind'>;
 type Args<M extends Method> = Parameters<Backend[M]>;
 type Reply<M extends Method> = Awaited<ReturnType<Backend[M]>>;
 /** What a method answers instead of the store's reply. */
 export type Answer<M extends Method> = (...args: Args<M>) => Reply<M>;
+
+/** A file or folder of a stored run folder, with the preview the core would make of it. */
+export type MemoryFile =
+  | { kind: 'dir' | 'root'; path: string; location?: string }
+  | { kind: 'file' | 'symlink'; path: string; size: number; content: ArtifactPreview['content']; target?: string };
+
+/** Byte offsets where each stored log line starts, plus the log's size (each line ends with "\n"). */
+export function lineOffsets(lines: readonly string[]): number[] {
+  const out = [0];
+  for (const l of lines) out.push(out[out.length - 1] + new TextEncoder().encode(l).length + 1);
+  return out;
+}
 
 /** Everything stored about one run besides the Run itself. */
 export type MemoryRunData = {
@@ -83,7 +94,7 @@ export type MemoryRunData = {
   /** Sent with every progress update. */
   cursor: ProgressCursor;
   /** The run folder, parents before children, in listing order. */
-  files: FakeFile[];
+  files: MemoryFile[];
   usage: ArtifactUsage | null;
   results: ResultsTable | null;
   /** One per load shown; the request picks the one with its `erlang`, else the last. */
@@ -900,7 +911,7 @@ export class MemoryBackend implements Backend {
     return d;
   }
 
-  private fileOf(id: string, path: string): FakeFile {
+  private fileOf(id: string, path: string): MemoryFile {
     const f = this.dataOf(id).files.find((x) => x.path === path);
     if (!f) throw notFound(`file ${JSON.stringify(path)} of run ${id}`);
     return f;

@@ -1,6 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { BackendContext, useBackend, type Backend } from './api/backend';
-import { MemorySetupBackend, SetupContext, TauriSetupBackend, type SetupBackend } from './api/setup';
 import { Icon } from './components/Icon';
 import { QuitModal } from './components/QuitModal';
 import { useRunEvents } from './lib/hooks';
@@ -18,14 +17,10 @@ import { ComparePage } from './pages/ComparePage';
 import { KeyboardShortcuts } from './components/KeyboardShortcuts';
 import './App.css';
 
-/** `setup` defaults to the desktop core's inside Tauri and to the in-memory fake otherwise. */
-export function App({ backend, setup }: { backend: Backend; setup?: SetupBackend }) {
-  const fallback = useMemo<SetupBackend>(() => (backend.kind === 'tauri' ? new TauriSetupBackend() : new MemorySetupBackend()), [backend]);
+export function App({ backend }: { backend: Backend }) {
   return (
     <BackendContext.Provider value={backend}>
-      <SetupContext.Provider value={setup ?? fallback}>
-        <Shell />
-      </SetupContext.Provider>
+      <Shell />
     </BackendContext.Provider>
   );
 }
@@ -132,7 +127,7 @@ function Sidebar({ route }: { route: Route }) {
       <ActivityCounter />
       <div className="sidebar-footer">
         {backend.kind === 'memory' && (
-          <div className="demo-note" title="Not connected to the desktop core: runs are simulated in this page.">
+          <div className="demo-note" title="Not connected to the desktop core: the runs shown are stored in this page.">
             Demo data
           </div>
         )}

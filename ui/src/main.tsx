@@ -14,7 +14,7 @@ applyTheme(currentTheme());
 const backend = createBackend();
 
 // In `vite dev` the demo backend is reachable from the console, e.g.
-// `fusionDeskDemo.requestQuit()` to see the quit confirmation.
+// `fusionDeskDemo.requestQuit(2)` to see the quit confirmation.
 if (import.meta.env.DEV && backend.kind === 'memory') {
   (window as unknown as Record<string, unknown>).fusionDeskDemo = backend;
 }

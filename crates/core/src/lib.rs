@@ -16,6 +16,7 @@ pub mod figure;
 pub mod history;
 pub mod ini;
 pub mod layout;
+pub mod limits;
 pub mod live;
 pub mod model;
 pub mod notices;

@@ -1,5 +1,5 @@
 // The UI's only way to reach the desktop core. Two implementations exist:
-// TauriBackend (IPC to the Rust side) and MemoryBackend (an in-memory fake
+// TauriBackend (IPC to the Rust side) and MemoryBackend (an in-memory store
 // used by component tests and by the browser demo).
 
 import { createContext, useContext } from 'react';
@@ -42,6 +42,12 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
+import type { ConfigKey } from '../bindings/ConfigKey';
+import type { ImportedConfig } from '../bindings/ImportedConfig';
+import type { NetworkSummary } from '../bindings/NetworkSummary';
+import type { NetworkView } from '../bindings/NetworkView';
+import type { SimulatorCheck } from '../bindings/SimulatorCheck';
+import type { ValidationReport } from '../bindings/ValidationReport';
 import type { FigureOptions } from '../bindings/FigureOptions';
 import type { FigurePreview } from '../bindings/FigurePreview';
 import type { PlotRequest } from '../bindings/PlotRequest';
@@ -62,9 +68,6 @@ export type PlotFormat = 'svg' | 'png';
 /** The files a publication figure is saved as (`py`: a matplotlib script and its CSV beside it). */
 export type FigureFormat = 'pdf' | 'svg' | 'png' | 'csv' | 'py';
 
-/** Most lines one `logLines` call returns. */
-export const MAX_LOG_LINES_PER_CALL = 10_000;
-
 export interface Backend {
   /** `tauri` inside the desktop shell, `memory` for tests and the browser demo. */
   readonly kind: 'tauri' | 'memory';
@@ -80,15 +83,39 @@ export interface Backend {
   cancelRun(id: string): Promise<Run>;
   /** Only finished runs; an active one rejects with `invalid_state`. */
   deleteRun(id: string): Promise<void>;
-  listTemplates(): Promise<TemplateInfo[]>;
   getSettings(): Promise<SettingsView>;
   saveSettings(settings: Settings): Promise<SettingsView>;
   quit(mode: QuitMode): Promise<void>;
 
+  // ---- templates and configs ----
+  /** Built-in templates first, then the user's. */
+  listTemplates(): Promise<TemplateInfo[]>;
+  templateText(name: string): Promise<string>;
+  /** With `overwrite` false an existing user template of that name is an error. */
+  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo>;
+  renameTemplate(from: string, to: string): Promise<TemplateInfo>;
+  deleteTemplate(name: string): Promise<void>;
+  validateConfig(text: string): Promise<ValidationReport>;
+  configSchema(): Promise<ConfigKey[]>;
+  /** Native open dialog; null when cancelled. */
+  importConfig(): Promise<ImportedConfig | null>;
+  /** Native save dialog; the path written, or null when cancelled. */
+  exportConfig(text: string, fileName: string): Promise<string | null>;
+
+  // ---- networks ----
+  networks(): Promise<NetworkSummary[]>;
+  network(name: string): Promise<NetworkView>;
+
+  // ---- simulator ----
+  /** Checks a simulator command (the one in effect when null). */
+  checkSimulator(command: string | null): Promise<SimulatorCheck>;
+  /** Native file dialog for fusion-sim or a Python interpreter; null when cancelled. */
+  pickSimulator(): Promise<SimulatorCheck | null>;
+
   // ---- logs ----
   /** The log from a byte offset, or its tail when `offset` is null. */
   logSnapshot(id: string, offset: number | null, maxBytes: number): Promise<LogSnapshot>;
-  /** Lines `first … first + count - 1` (count ≤ 10 000). */
+  /** Lines `first … first + count - 1` (count ≤ `LIMITS.max_log_lines_per_call`). */
   logLines(id: string, first: number, count: number): Promise<LogLinesPage>;
   logSearch(id: string, query: LogSearchQuery): Promise<LogSearchResult>;
   /** Follows the log from a byte offset; messages arrive until `end` or `closeStream`. */
@@ -185,19 +212,20 @@ export interface Backend {
   onOpenTarget(handler: (target: NoticeTarget) => void): Unsubscribe;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  'not_found',
-  'invalid_input',
-  'invalid_state',
-  'forbidden_path',
-  'simulator_unavailable',
-  'internal',
-];
+/** Every code of the generated `ErrorCode`: the compiler rejects a missing or unknown one. */
+const ERROR_CODES: Record<ErrorCode, true> = {
+  not_found: true,
+  invalid_input: true,
+  invalid_state: true,
+  forbidden_path: true,
+  simulator_unavailable: true,
+  internal: true,
+};
 
 export function isDeskError(value: unknown): value is DeskError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.message === 'string' && typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code);
+  return typeof v.message === 'string' && typeof v.code === 'string' && Object.hasOwn(ERROR_CODES, v.code);
 }
 
 /** Every rejection shown to the user goes through here, whatever was thrown. */

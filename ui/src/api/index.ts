@@ -1,5 +1,5 @@
 import type { Backend } from './backend';
-import { demoBackend } from './memory';
+import { demoBackend } from './demo';
 import { TauriBackend, inTauri } from './tauri';
 
 /** The desktop shell's backend inside Tauri; the seeded in-memory demo in a plain browser. */

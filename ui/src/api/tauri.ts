@@ -1,4 +1,5 @@
 // The Backend the desktop shell uses: Tauri commands and events.
+// `call` is the one way to a command: its rejection becomes a DeskError.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
@@ -38,6 +39,12 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { Comparison } from '../bindings/Comparison';
 import type { RunFacets } from '../bindings/RunFacets';
+import type { ConfigKey } from '../bindings/ConfigKey';
+import type { ImportedConfig } from '../bindings/ImportedConfig';
+import type { NetworkSummary } from '../bindings/NetworkSummary';
+import type { NetworkView } from '../bindings/NetworkView';
+import type { SimulatorCheck } from '../bindings/SimulatorCheck';
+import type { ValidationReport } from '../bindings/ValidationReport';
 import type { FigureOptions } from '../bindings/FigureOptions';
 import type { FigurePreview } from '../bindings/FigurePreview';
 import type { PlotRequest } from '../bindings/PlotRequest';
@@ -109,6 +116,42 @@ export class TauriBackend implements Backend {
   }
   listTemplates(): Promise<TemplateInfo[]> {
     return call('templates_list', {});
+  }
+  templateText(name: string): Promise<string> {
+    return call('templates_text', { name });
+  }
+  saveTemplate(name: string, text: string, overwrite: boolean): Promise<TemplateInfo> {
+    return call('templates_save', { name, text, overwrite });
+  }
+  renameTemplate(from: string, to: string): Promise<TemplateInfo> {
+    return call('templates_rename', { from, to });
+  }
+  async deleteTemplate(name: string): Promise<void> {
+    await call<null>('templates_delete', { name });
+  }
+  validateConfig(text: string): Promise<ValidationReport> {
+    return call('configs_validate', { text });
+  }
+  configSchema(): Promise<ConfigKey[]> {
+    return call('configs_schema', {});
+  }
+  importConfig(): Promise<ImportedConfig | null> {
+    return call('configs_import', {});
+  }
+  exportConfig(text: string, fileName: string): Promise<string | null> {
+    return call('configs_export', { text, fileName });
+  }
+  networks(): Promise<NetworkSummary[]> {
+    return call('topology_networks', {});
+  }
+  network(name: string): Promise<NetworkView> {
+    return call('topology_network', { name });
+  }
+  checkSimulator(command: string | null): Promise<SimulatorCheck> {
+    return call('settings_check_simulator', { command });
+  }
+  pickSimulator(): Promise<SimulatorCheck | null> {
+    return call('settings_pick_simulator', {});
   }
   getSettings(): Promise<SettingsView> {
     return call('settings_get', {});

@@ -4,7 +4,7 @@ import type { DeskError } from '../bindings/DeskError';
 import type { NetworkSummary } from '../bindings/NetworkSummary';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
 import { toDeskError, useBackend } from '../api/backend';
-import { useSetup } from '../api/setup';
+import { LIMITS } from '../generated/limits';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icon';
 import type { IniDiagnostic, IniEditorHandle } from '../components/IniEditor';
@@ -50,7 +50,6 @@ type Problem = { severity: 'error' | 'warning'; message: string };
 
 export function NewRunPage({ from = null }: { from?: string | null }) {
   const backend = useBackend();
-  const setup = useSetup();
   const [templates, setTemplates] = useState<TemplateInfo[] | null>(null);
   const [schema, setSchema] = useState<ConfigKey[] | null>(null);
   const [networks, setNetworks] = useState<NetworkSummary[] | null>(null);
@@ -103,7 +102,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
       const mine = ++loadSeq.current;
       setTemplate(nameToLoad);
       setTextLoading(true);
-      setup.templateText(nameToLoad).then(
+      backend.templateText(nameToLoad).then(
         (t) => {
           if (mine !== loadSeq.current) return;
           setText(t);
@@ -118,13 +117,13 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
         },
       );
     },
-    [setup],
+    [backend],
   );
 
   // Templates, schema and networks; then the first text (a template's, or an earlier run's).
   useEffect(() => {
     let live = true;
-    setup.listTemplates().then(
+    backend.listTemplates().then(
       (list) => {
         if (!live) return;
         setTemplates(list);
@@ -154,24 +153,24 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
       },
       (e: unknown) => live && setLoadError(toDeskError(e)),
     );
-    setup.configSchema().then(
+    backend.configSchema().then(
       (s) => live && setSchema(s),
       () => undefined,
     );
-    setup.networks().then(
+    backend.networks().then(
       (n) => live && setNetworks(n),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [backend, setup, from, loadTemplate]);
+  }, [backend, from, loadTemplate]);
 
   const lines = useMemo(() => parseOverrides(overridesText), [overridesText]);
   const bad = lines.filter((l) => l.kind === 'error');
   const good = lines.length - bad.length;
   const finalText = useMemo(() => (text === null ? null : applyOverrideLines(text, lines)), [text, lines]);
-  const validation = useValidation(setup, finalText);
+  const validation = useValidation(backend, finalText);
   // FUSION's own `default` template trains an RL agent: no blocking
   // statistics, so no curve. Said before the run exists, not after.
   const training = finalText !== null && /^\s*(true|yes|1|on)\s*$/i.test(getKey(finalText, 'rl_settings', 'is_training') ?? '');
@@ -256,7 +255,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
   const importConfig = () => {
     setActionError(null);
     setNotice(null);
-    setup.importConfig().then(
+    backend.importConfig().then(
       (imported) => {
         if (!imported) return;
         guard(
@@ -283,14 +282,14 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
     setActionError(null);
     setNotice(null);
     const stem = (name.trim() || template || 'config').replace(/[^A-Za-z0-9_.-]+/g, '_');
-    setup.exportConfig(text, `${stem}.ini`).then(
+    backend.exportConfig(text, `${stem}.ini`).then(
       (path) => path && setNotice(`Exported to ${path}`),
       (e: unknown) => setActionError(toDeskError(e)),
     );
   };
 
   const refreshTemplates = () =>
-    setup.listTemplates().then(
+    backend.listTemplates().then(
       (list) => setTemplates(list),
       (e: unknown) => setActionError(toDeskError(e)),
     );
@@ -478,7 +477,7 @@ export function NewRunPage({ from = null }: { from?: string | null }) {
                 type="text"
                 data-testid="run-name"
                 value={name}
-                maxLength={200}
+                maxLength={LIMITS.max_run_name_chars}
                 onChange={(e) => setName(e.target.value)}
                 placeholder={`Defaults to “${defaultRunName(template || 'template')}”`}
                 autoComplete="off"

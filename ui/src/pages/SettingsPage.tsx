@@ -4,14 +4,14 @@ import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { SimulatorCheck } from '../bindings/SimulatorCheck';
 import { toDeskError, useBackend } from '../api/backend';
-import { useSetup } from '../api/setup';
+import { LIMITS } from '../generated/limits';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ClusterProfilesSection } from './settings/ClusterProfilesSection';
 import './SettingsPage.css';
 
-export const MAX_CONCURRENT_LIMIT = 256;
-export const MAX_GRACE_SECONDS = 3600;
+export const MAX_CONCURRENT_LIMIT = LIMITS.max_concurrent_runs;
+export const MAX_GRACE_SECONDS = LIMITS.max_cancel_grace_seconds;
 
 type Form = { simulator: string; maxConcurrent: string; grace: string; notify: boolean };
 
@@ -46,7 +46,6 @@ const KIND_LABEL: Record<NonNullable<SimulatorCheck['kind']>, string> = {
 
 export function SettingsPage() {
   const backend = useBackend();
-  const setup = useSetup();
   const [profile, setProfile] = useState<Profile>('embedded');
   const [check, setCheck] = useState<SimulatorCheck | null>(null);
   const [checkError, setCheckError] = useState<DeskError | null>(null);
@@ -105,7 +104,7 @@ export function SettingsPage() {
     setChecking(true);
     setCheck(null);
     setCheckError(null);
-    setup.checkSimulator(form.simulator.trim() || null).then(
+    backend.checkSimulator(form.simulator.trim() || null).then(
       (c) => {
         setChecking(false);
         setCheck(c);
@@ -121,7 +120,7 @@ export function SettingsPage() {
     if (checking) return;
     setChecking(true);
     setCheckError(null);
-    setup.pickSimulator().then(
+    backend.pickSimulator().then(
       (c) => {
         setChecking(false);
         if (!c) return;

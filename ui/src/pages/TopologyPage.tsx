@@ -2,8 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DeskError } from '../bindings/DeskError';
 import type { NetworkSummary } from '../bindings/NetworkSummary';
 import type { NetworkView } from '../bindings/NetworkView';
-import { toDeskError } from '../api/backend';
-import { useSetup } from '../api/setup';
+import { toDeskError, useBackend } from '../api/backend';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { TopologyView, formatKm, type TopologyLink, type TopologyNode } from '../components/TopologyView';
 import './TopologyPage.css';
@@ -11,7 +10,7 @@ import './TopologyPage.css';
 const PREFERRED_NETWORK = 'NSFNet';
 
 export function TopologyPage() {
-  const setup = useSetup();
+  const backend = useBackend();
   const [networks, setNetworks] = useState<NetworkSummary[] | null>(null);
   const [name, setName] = useState('');
   const [view, setView] = useState<NetworkView | null>(null);
@@ -20,7 +19,7 @@ export function TopologyPage() {
 
   useEffect(() => {
     let live = true;
-    setup.networks().then(
+    backend.networks().then(
       (list) => {
         if (!live) return;
         setNetworks(list);
@@ -31,21 +30,21 @@ export function TopologyPage() {
     return () => {
       live = false;
     };
-  }, [setup]);
+  }, [backend]);
 
   useEffect(() => {
     if (!name) return;
     let live = true;
     setView(null);
     setSelected(null);
-    setup.network(name).then(
+    backend.network(name).then(
       (v) => live && setView(v),
       (e: unknown) => live && setError(toDeskError(e)),
     );
     return () => {
       live = false;
     };
-  }, [setup, name]);
+  }, [backend, name]);
 
   const nodes = useMemo<TopologyNode[]>(() => view?.nodes.map((n) => ({ id: n.id, x: n.x, y: n.y, degree: n.degree })) ?? [], [view]);
   const links = useMemo<TopologyLink[]>(

@@ -2,6 +2,7 @@
 
 import type { FileTreeEntry } from '../components/FileTree';
 import type { TopologyLink, TopologyNode } from '../components/TopologyView';
+import { NSF_XY } from '../api/fakeRun';
 
 export const FUSION_INI = `# FUSION simulation configuration
 [general_settings]
@@ -40,22 +41,7 @@ file_type = json
 `;
 
 /** NSFNet-like: 14 nodes on a map of the US, 22 links. */
-export const NSF_NODES: TopologyNode[] = [
-  [0.04, 0.22],
-  [0.03, 0.58],
-  [0.13, 0.82],
-  [0.27, 0.46],
-  [0.4, 0.55],
-  [0.5, 0.9],
-  [0.53, 0.43],
-  [0.66, 0.42],
-  [0.79, 0.36],
-  [0.7, 0.76],
-  [0.7, 0.2],
-  [0.87, 0.14],
-  [0.95, 0.33],
-  [0.9, 0.55],
-].map(([x, y], i) => ({ id: String(i), x, y, degree: 0 }));
+export const NSF_NODES: TopologyNode[] = NSF_XY.map(([x, y], i) => ({ id: String(i), x, y, degree: 0 }));
 
 const RAW_LINKS: [number, number, number, number?][] = [
   [0, 1, 1100],

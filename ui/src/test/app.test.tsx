@@ -9,7 +9,7 @@ afterEach(() => backend?.dispose());
 
 describe('App shell', () => {
   it('navigates between pages with the sidebar and rows', async () => {
-    backend = new MemoryBackend({ runs: [makeRun({ id: '00000000abcd', name: 'first', status: 'COMPLETED' })], timing: null });
+    backend = new MemoryBackend({ runs: [makeRun({ id: '00000000abcd', name: 'first', status: 'COMPLETED' })] });
     render(<App backend={backend} />);
     expect(await screen.findByTestId('page-runs')).toBeInTheDocument();
     expect(screen.getByTestId('nav-runs')).toHaveAttribute('aria-current', 'page');
@@ -25,7 +25,7 @@ describe('App shell', () => {
   });
 
   it('toggles the theme and remembers it', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     render(<App backend={backend} />);
     await screen.findByTestId('activity');
     const before = document.documentElement.dataset.theme;
@@ -37,11 +37,24 @@ describe('App shell', () => {
   });
 
   it('keeps the running and queued counts current from events', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     render(<App backend={backend} />);
     const activity = await screen.findByTestId('activity');
     expect(activity).toHaveTextContent('0 running');
     await act(() => backend.createRun({ template: 'quick', overrides: [] }));
     await waitFor(() => expect(activity).toHaveTextContent('1 queued'));
+  });
+});
+
+describe('the browser demo', () => {
+  it('shows its stored history and a stored run with its progress and log', async () => {
+    const { demoBackend } = await import('../api/demo');
+    backend = demoBackend();
+    render(<App backend={backend} />);
+    expect(await screen.findByTestId('run-row-7b1fd2c86e05')).toHaveTextContent('XT-aware allocation, 3 cores');
+    expect(screen.getByText('Demo data')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('run-row-e04b6f3a9d21'));
+    await waitFor(() => expect(screen.getByTestId('detail-progress')).toHaveTextContent('Load 2 of 4'));
+    expect((await backend.logLines('e04b6f3a9d21', 0, 100)).total_lines).toBeGreaterThan(3);
   });
 });

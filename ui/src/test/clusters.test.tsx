@@ -3,12 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import { fakeTemplateText } from '../api/fakeDesk';
 import { NewRunPage } from '../pages/NewRunPage';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { ClusterProfilesSection } from '../pages/settings/ClusterProfilesSection';
 import { renderWith } from './render';
-import { renderWithSetup } from './renderSetup';
 
 const HPC: ClusterProfile = {
   name: 'hpc',
@@ -27,8 +26,8 @@ afterEach(() => backend?.dispose());
 
 describe('Executor control on the new-run page', () => {
   it('sends the run to the chosen cluster', async () => {
-    backend = new MemoryBackend({ timing: null, clusters: [HPC] });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    backend = new MemoryBackend({ clusters: [HPC] });
+    renderWith(backend, <NewRunPage />);
     await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
     const picker = screen.getByTestId('executor');
     expect(picker).toHaveValue('local');
@@ -38,24 +37,26 @@ describe('Executor control on the new-run page', () => {
     await userEvent.click(screen.getByTestId('create-run'));
     await waitFor(() =>
       expect(backend.callsOf('createRun')).toEqual([
-        [{ template: 'quick', overrides: [], config_text: memoryTemplateText('quick'), executor: 'hpc' }],
+        [{ template: 'quick', overrides: [], config_text: fakeTemplateText('quick'), executor: 'hpc' }],
       ]),
     );
-    const run = (await backend.listRuns({})).runs[0];
-    expect(run.executor).toBe('hpc');
-    expect(run.slurm_job_id).not.toBeNull();
   });
 
   it('points to Settings when there is no cluster', async () => {
-    backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    backend = new MemoryBackend({});
+    renderWith(backend, <NewRunPage />);
     expect(await screen.findByText('Add a Slurm cluster in Settings to run there.')).toBeInTheDocument();
   });
 });
 
 describe('Cluster profiles in Settings', () => {
   it('adds, checks and removes a profile; errors name the field', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
+    backend.failNext('saveCluster', {
+      code: 'invalid_input',
+      message: 'cluster profile time limit: "soon" is not a Slurm time: use minutes, HH:MM:SS or D-HH:MM:SS',
+    });
+    backend.answer('checkCluster', (name) => ({ profile: name, ok: true, summary: 'partition long (up): 4 node(s) idle, 32 CPUs each' }));
     renderWith(backend, <ClusterProfilesSection />);
     await userEvent.click(await screen.findByTestId('cluster-add'));
     await userEvent.type(screen.getByTestId('cluster-name'), 'hpc');
@@ -89,7 +90,7 @@ describe('Run detail of a cluster run', () => {
       slurm_job_id: '4242_7',
       status_detail: "Waiting in Slurm's queue: Resources (waiting for free CPUs or memory)",
     });
-    backend = new MemoryBackend({ runs: [run], timing: null, clusters: [HPC] });
+    backend = new MemoryBackend({ runs: [run], clusters: [HPC] });
     renderWith(backend, <RunDetailPage id={run.id} />);
     expect(await screen.findByTestId('detail-executor')).toHaveTextContent('Slurm cluster hpc');
     expect(screen.getByTestId('detail-slurm-job')).toHaveTextContent('4242_7');

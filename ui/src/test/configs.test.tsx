@@ -3,18 +3,19 @@ import userEvent from '@testing-library/user-event';
 import { EditorView } from '@codemirror/view';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import type { Diagnostic } from '../bindings/Diagnostic';
+import type { ValidationReport } from '../bindings/ValidationReport';
+import { FAKE_BUILTIN_TEMPLATES, fakeTemplateText, fakeValidReport } from '../api/fakeDesk';
 import { NewRunPage, applyOverrideLines, fromParam } from '../pages/NewRunPage';
 import { keyAtLine } from '../pages/newrun/KeyHelp';
 import { formatEstimate } from '../pages/newrun/useValidation';
 import { getKey } from '../lib/ini';
 import { parseOverrides } from '../lib/overrides';
-import { renderWithSetup, stubRanges } from './renderSetup';
+import { renderWith, stubRanges } from './render';
 
 beforeAll(stubRanges);
 
 let backend: MemoryBackend;
-let setup: MemorySetupBackend;
 afterEach(() => backend?.dispose());
 
 const USER_TEMPLATE = `# My USNet sweep
@@ -33,10 +34,38 @@ cores_per_link = 7
 is_training = False
 `;
 
-function render(options: { from?: string; setup?: MemorySetupBackend; backend?: MemoryBackend } = {}) {
-  backend = options.backend ?? new MemoryBackend({ timing: null });
-  setup = options.setup ?? new MemorySetupBackend();
-  renderWithSetup(backend, <NewRunPage from={options.from ?? null} />, setup);
+/** User templates stored beside the built-ins, by name. */
+function withUserTemplates(texts: Record<string, string>) {
+  return new MemoryBackend({
+    templates: [...FAKE_BUILTIN_TEMPLATES, ...Object.keys(texts).map((name) => ({ name, description: 'My USNet sweep', builtin: false }))],
+    templateTexts: texts,
+  });
+}
+
+/** The core's report on the configs these tests write. */
+function coreReport(text: string): ValidationReport {
+  const report = fakeValidReport();
+  const line = (key: string) => text.split('\n').findIndex((l) => l.startsWith(`${key} =`)) + 1;
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const stop = getKey(text, 'general_settings', 'erlang_stop');
+  if (stop === '100' || stop === '50') {
+    errors.push({ path: 'general_settings.erlang_stop', line: line('erlang_stop'), message: `erlang_stop (${stop}) is below erlang_start (300): no load would run` });
+  }
+  if (getKey(text, 'general_settings', 'max_iters') === '2.5') {
+    errors.push({ path: 'general_settings.max_iters', line: line('max_iters'), message: 'max_iters must be a whole number, not "2.5"' });
+  }
+  if (getKey(text, 'routing_settings', 'k_paths') === '12') {
+    warnings.push({ path: 'routing_settings.k_paths', line: line('k_paths'), message: 'more than 10 candidate paths makes routing slow' });
+  }
+  const summary = report.summary && stop === '900' ? { ...report.summary, load_count: 7, text: '7 loads × 3 iterations × 1000 requests' } : report.summary;
+  return { ...report, valid: errors.length === 0, errors, warnings, summary: errors.length ? null : summary };
+}
+
+function render(options: { from?: string; backend?: MemoryBackend } = {}) {
+  backend = options.backend ?? new MemoryBackend();
+  backend.answer('validateConfig', coreReport);
+  renderWith(backend, <NewRunPage from={options.from ?? null} />);
 }
 
 async function ready() {
@@ -90,7 +119,7 @@ describe('New run: form and editor', () => {
 
     const view = await openEditor();
     const text = view.state.doc.toString();
-    const expected = memoryTemplateText('quick')
+    const expected = fakeTemplateText('quick')
       .replace('max_iters = 3', 'max_iters = 7')
       .replace('network = NSFNet', 'network = USNet')
       .replace('guard_slots = 1', 'guard_slots = 0');
@@ -211,7 +240,7 @@ describe('New run: templates', () => {
   });
 
   it('lists user templates after the built-ins and loads their text', async () => {
-    render({ setup: new MemorySetupBackend({ userTemplates: { 'usnet sweep': USER_TEMPLATE } }) });
+    render({ backend: withUserTemplates({ 'usnet sweep': USER_TEMPLATE }) });
     await ready();
     const select = screen.getByTestId('template-select') as HTMLSelectElement;
     expect(Array.from(select.options).map((o) => o.value).slice(-2)).toEqual(['xtar_example_config', 'usnet sweep']);
@@ -221,9 +250,10 @@ describe('New run: templates', () => {
   });
 
   it('saves as a template, and asks before replacing an existing one', async () => {
-    render({ setup: new MemorySetupBackend({ userTemplates: { mine: USER_TEMPLATE } }) });
+    render({ backend: withUserTemplates({ mine: USER_TEMPLATE }) });
     await ready();
     setField('form-max-iters', '6');
+    backend.failNext('saveTemplate', { code: 'invalid_input', message: '"quick" is the name of a built-in template; choose another name' });
 
     // A built-in name: the backend's refusal is shown.
     await userEvent.click(screen.getByTestId('save-template'));
@@ -236,7 +266,7 @@ describe('New run: templates', () => {
     await userEvent.type(screen.getByTestId('template-name-input'), 'six iterations');
     await userEvent.click(screen.getByTestId('template-save-confirm'));
     expect(await screen.findByTestId('config-notice')).toHaveTextContent('Saved as template “six iterations”');
-    expect(setup.callsOf('saveTemplate')).toEqual([
+    expect(backend.callsOf('saveTemplate')).toEqual([
       ['quick', expect.any(String), false],
       ['six iterations', expect.stringContaining('max_iters = 6'), false],
     ]);
@@ -252,15 +282,15 @@ describe('New run: templates', () => {
     expect(await screen.findByTestId('template-overwrite-dialog')).toHaveTextContent('A template named mine already exists');
     await userEvent.click(screen.getByTestId('template-overwrite'));
     await screen.findByText('Saved as template “mine”');
-    expect(setup.callsOf('saveTemplate').at(-1)).toEqual(['mine', expect.stringContaining('max_iters = 8'), true]);
-    expect(setup.userTemplate('mine')).toContain('max_iters = 8');
+    expect(backend.callsOf('saveTemplate').at(-1)).toEqual(['mine', expect.stringContaining('max_iters = 8'), true]);
+    expect(backend.storedTemplate('mine')).toContain('max_iters = 8');
   });
 
   it('asks to overwrite when the backend reports a conflict', async () => {
     render();
     await ready();
     // Someone else saved "late" after the list was read.
-    await setup.saveTemplate('late', 'x = 1\n', false);
+    backend.failNext('saveTemplate', { code: 'invalid_input', message: 'a template named "late" already exists' });
     await userEvent.click(screen.getByTestId('save-template'));
     await userEvent.type(screen.getByTestId('template-name-input'), 'late');
     await userEvent.click(screen.getByTestId('template-save-confirm'));
@@ -270,7 +300,7 @@ describe('New run: templates', () => {
   });
 
   it('renames and deletes user templates; built-ins are read-only', async () => {
-    render({ setup: new MemorySetupBackend({ userTemplates: { alpha: USER_TEMPLATE, beta: USER_TEMPLATE } }) });
+    render({ backend: withUserTemplates({ alpha: USER_TEMPLATE, beta: USER_TEMPLATE }) });
     await ready();
     await userEvent.click(screen.getByTestId('templates-manage'));
     const dialog = await screen.findByTestId('templates-dialog');
@@ -282,15 +312,15 @@ describe('New run: templates', () => {
     await userEvent.type(screen.getByTestId('template-rename-input'), 'gamma');
     await userEvent.click(screen.getByTestId('template-rename-save'));
     await waitFor(() => expect(within(dialog).getByTestId('template-row-gamma')).toBeInTheDocument());
-    expect(setup.callsOf('renameTemplate')).toEqual([['alpha', 'gamma']]);
+    expect(backend.callsOf('renameTemplate')).toEqual([['alpha', 'gamma']]);
 
     await userEvent.click(within(dialog).getByTestId('template-delete-beta'));
     expect(within(dialog).getByTestId('template-row-beta')).toHaveTextContent('Delete beta?');
     await userEvent.click(screen.getByTestId('template-delete-confirm'));
     await waitFor(() => expect(within(dialog).queryByTestId('template-row-beta')).not.toBeInTheDocument());
-    expect(setup.callsOf('deleteTemplate')).toEqual([['beta']]);
+    expect(backend.callsOf('deleteTemplate')).toEqual([['beta']]);
 
-    setup.failNext('renameTemplate', { code: 'forbidden_path', message: 'template name "../x" would leave the templates folder' });
+    backend.failNext('renameTemplate', { code: 'forbidden_path', message: 'template name "../x" would leave the templates folder' });
     await userEvent.click(within(dialog).getByTestId('template-rename-gamma'));
     await userEvent.clear(screen.getByTestId('template-rename-input'));
     await userEvent.type(screen.getByTestId('template-rename-input'), 'x..y');
@@ -308,25 +338,25 @@ describe('New run: templates', () => {
 describe('New run: files and earlier runs', () => {
   it('imports through the open dialog, and asks first when there are edits', async () => {
     const imported = { path: '/home/me/usnet.ini', text: USER_TEMPLATE };
-    render({ setup: new MemorySetupBackend({ imported }) });
+    render();
+    backend.answerNext('importConfig', () => imported);
+    backend.answerNext('importConfig', () => ({ path: '/home/me/other.ini', text: fakeTemplateText('minimal') }));
     await ready();
     await userEvent.click(screen.getByTestId('import-config'));
     await waitFor(() => expect(screen.getByTestId('form-cores')).toHaveValue('7'));
     expect(screen.getByTestId('config-notice')).toHaveTextContent('Imported /home/me/usnet.ini');
     expect(screen.getByTestId('config-origin')).toHaveTextContent('/home/me/usnet.ini');
-    expect(setup.callsOf('importConfig')).toHaveLength(1);
+    expect(backend.callsOf('importConfig')).toHaveLength(1);
 
     // Now the text differs from the template: a second import asks.
-    setup.setDialogs({ imported: { path: '/home/me/other.ini', text: memoryTemplateText('minimal') } });
     await userEvent.click(screen.getByTestId('import-config'));
     expect(await screen.findByTestId('confirm-modal')).toHaveTextContent('/home/me/other.ini');
     await userEvent.click(screen.getByTestId('confirm-ok'));
     await waitFor(() => expect(screen.getByTestId('form-cores')).toHaveValue('3'));
 
     // Cancelling the dialog changes nothing.
-    setup.setDialogs({ imported: null });
     await userEvent.click(screen.getByTestId('import-config'));
-    await waitFor(() => expect(setup.callsOf('importConfig')).toHaveLength(3));
+    await waitFor(() => expect(backend.callsOf('importConfig')).toHaveLength(3));
     expect(screen.getByTestId('form-cores')).toHaveValue('3');
   });
 
@@ -337,16 +367,17 @@ describe('New run: files and earlier runs', () => {
     await userEvent.type(screen.getByTestId('run-name'), 'my sweep');
     await userEvent.click(screen.getByTestId('export-config'));
     expect(await screen.findByTestId('config-notice')).toHaveTextContent('Exported to /home/researcher/my_sweep.ini');
-    expect(setup.callsOf('exportConfig')).toEqual([[memoryTemplateText('quick').replace('max_iters = 3', 'max_iters = 5'), 'my_sweep.ini']]);
+    expect(backend.callsOf('exportConfig')).toEqual([[fakeTemplateText('quick').replace('max_iters = 3', 'max_iters = 5'), 'my_sweep.ini']]);
 
-    setup.failNext('exportConfig', { code: 'internal', message: 'cannot write /readonly/x.ini' });
+    backend.failNext('exportConfig', { code: 'internal', message: 'cannot write /readonly/x.ini' });
     await userEvent.click(screen.getByTestId('export-config'));
     expect(await screen.findByTestId('config-action-error')).toHaveTextContent('cannot write /readonly/x.ini');
   });
 
   it('preloads an earlier run’s frozen config with #/new?from=<id>', async () => {
     const run = makeRun({ id: '0123456789ab', name: 'old sweep', template: 'default', overrides: ['general_settings.max_iters=9'], status: 'COMPLETED' });
-    render({ from: run.id, backend: new MemoryBackend({ timing: null, runs: [run] }) });
+    const frozen = fakeTemplateText('default').replace('max_iters = 4', 'max_iters = 9');
+    render({ from: run.id, backend: new MemoryBackend({ runs: [run], runData: { [run.id]: { config: frozen } } }) });
     await ready();
     expect(screen.getByTestId('form-max-iters')).toHaveValue('9');
     expect(screen.getByTestId('template-select')).toHaveValue('default');

@@ -11,9 +11,11 @@ const ID = 'c0ffee000001';
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
-function setup(patch: Partial<Run>, timing: ConstructorParameters<typeof MemoryBackend>[0] = {}) {
+const CONFIG = `# Frozen by FUSION Desk for run ${ID} from template "default"\n[general_settings]\nmax_iters = 5\n`;
+
+function setup(patch: Partial<Run>) {
   const run = makeRun({ id: ID, name: 'NSFNet baseline', template: 'default', overrides: ['general_settings.max_iters=5'], ...patch });
-  backend = new MemoryBackend({ runs: [run], timing: null, ...timing });
+  backend = new MemoryBackend({ runs: [run], runData: { [ID]: { config: CONFIG } } });
   renderWith(backend, <RunDetailPage id={ID} />);
   return backend;
 }
@@ -52,7 +54,8 @@ describe('Run detail page', () => {
     expect(screen.getByTestId('detail-status')).toHaveTextContent(/^RUNNING$/);
 
     act(() => {
-      backend.update(ID, { status: 'CANCELLED', completed_at: new Date().toISOString(), exit_signal: 15 });
+      const now = new Date().toISOString();
+      backend.update(ID, { status: 'CANCELLED', cancel_requested_at: now, completed_at: now, exit_signal: 15 });
     });
     expect(screen.getByTestId('detail-status')).toHaveTextContent(/^CANCELLED$/);
     expect(screen.queryByTestId('cancel-run')).not.toBeInTheDocument();
@@ -60,8 +63,9 @@ describe('Run detail page', () => {
     expect(screen.getByTestId('detail-exit')).toHaveTextContent('stopped by SIGTERM after cancel');
   });
 
-  it('reaches CANCELLED through the simulated lifecycle', async () => {
-    setup({ status: 'RUNNING', started_at: new Date().toISOString() }, { timing: { startMs: 10, runMs: 60_000, cancelMs: 30 } });
+  it('shows CANCELLED from the reply when the core cancels a pending run at once', async () => {
+    setup({ status: 'PENDING' });
+    backend.answer('cancelRun', (id) => ({ ...backend.peek(id)!, status: 'CANCELLED', cancel_requested_at: new Date().toISOString() }));
     await userEvent.click(await screen.findByTestId('cancel-run'));
     await userEvent.click(screen.getByTestId('confirm-ok'));
     await waitFor(() => expect(screen.getByTestId('detail-status')).toHaveTextContent(/^CANCELLED$/));
@@ -91,21 +95,18 @@ describe('Run detail page', () => {
     expect(backend.peek(ID)).toBeUndefined();
   });
 
-  it('re-runs the frozen config text with the same template and overrides', async () => {
+  it('re-runs the run and opens the new one', async () => {
     setup({ status: 'COMPLETED' });
-    const frozen = await backend.runConfig(ID);
+    const again = makeRun({ id: 'c0ffee0000a1', name: 'NSFNet baseline (re-run)', template: 'default', rerun_of: ID });
+    backend.answer('rerunRun', () => again);
     await userEvent.click(await screen.findByTestId('rerun'));
     await waitFor(() => expect(backend.callsOf('rerunRun')).toEqual([[ID]]));
-    const newest = (await backend.listRuns({})).runs[0];
-    expect(newest.id).not.toBe(ID);
-    expect(newest).toMatchObject({ template: 'default', name: 'NSFNet baseline (re-run)', overrides: ['general_settings.max_iters=5'], rerun_of: ID });
-    const body = (text: string) => text.split('\n').slice(1).join('\n');
-    expect(body(await backend.runConfig(newest.id))).toBe(body(frozen));
-    await waitFor(() => expect(window.location.hash).toBe(`#/runs/${newest.id}`));
+    await waitFor(() => expect(window.location.hash).toBe(`#/runs/${again.id}`));
   });
 
   it('says so when the run does not exist', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
+    backend.failNext('getRun', { code: 'not_found', message: 'no run with id 0123456789ab' });
     renderWith(backend, <RunDetailPage id="0123456789ab" />);
     expect(await screen.findByTestId('detail-load-error')).toHaveTextContent('no run with id 0123456789ab');
   });

@@ -9,6 +9,7 @@ import { FigureDialog, svgSource } from '../components/FigureDialog';
 import { SweepDetailPage } from '../pages/SweepDetailPage';
 import { sweepPlotRequest } from '../pages/sweeps/SweepPlot';
 import { renderWith } from './render';
+import { fakeSweep, withRuns } from './support/sweeps';
 
 let backend: MemoryBackend;
 afterEach(() => {
@@ -25,8 +26,9 @@ function lastPreview(): [PlotRequest, FigureOptions] {
 
 describe('the figure dialog', () => {
   function open(request: PlotRequest = { runs: ['0123456789ab'] }) {
-    backend = new MemoryBackend({ timing: null });
-    backend.figure = { svg: SVG, width_pt: 240, height_pt: 170, file_stem: 'k-sweep_mean_blocking-vs-k_paths', series: 2, notes: ['run x has no results yet'] };
+    backend = new MemoryBackend({});
+    backend.answer('figurePreview', () => ({ svg: SVG, width_pt: 240, height_pt: 170, file_stem: 'k-sweep_mean_blocking-vs-k_paths', series: 2, notes: ['run x has no results yet'] }));
+    backend.answer('saveFigure', (_request, _options, format) => `/home/researcher/Documents/k-sweep_mean_blocking-vs-k_paths.${format}`);
     let closed = 0;
     renderWith(backend, <FigureDialog request={request} initial={{ y_scale: 'log' }} onClose={() => closed++} />);
     return { closed: () => closed };
@@ -88,7 +90,7 @@ describe('the figure dialog', () => {
     expect(format).toBe('png');
 
     await userEvent.selectOptions(screen.getByTestId('figure-format'), 'py');
-    backend.cancelNextDialog();
+    backend.answerNext('saveFigure', () => null);
     await userEvent.click(screen.getByTestId('figure-save'));
     await waitFor(() => expect(backend.callsOf('saveFigure')).toHaveLength(2));
     expect(screen.queryByTestId('figure-saved')).toBeNull();
@@ -136,17 +138,12 @@ describe('the sweep plot', () => {
   }
 
   async function sweepPage() {
-    backend = new MemoryBackend({ timing: null });
-    backend.figure = { svg: SVG, width_pt: 453, height_pt: 269, file_stem: 'k-sweep_mean_blocking-vs-k_paths', series: 2, notes: [] };
-    const detail = await backend.createSweep({
-      template: 'quick',
-      name: 'k sweep',
-      overrides: [],
-      axes: [
-        { key: 'routing_settings.k_paths', values: '1,2' },
-        { key: 'topology_settings.cores_per_link', values: '1,3' },
-      ],
-    });
+    const detail = fakeSweep('5eeb00000002', 'k sweep', [
+      ['routing_settings.k_paths', ['1', '2']],
+      ['topology_settings.cores_per_link', ['1', '3']],
+    ]);
+    backend = new MemoryBackend({ runs: detail.runs, sweeps: [detail] });
+    backend.answer('figurePreview', () => ({ svg: SVG, width_pt: 453, height_pt: 269, file_stem: 'k-sweep_mean_blocking-vs-k_paths', series: 2, notes: [] }));
     renderWith(backend, <SweepDetailPage id={detail.sweep.id} />);
     await screen.findByTestId('sweep-plot');
     return detail;
@@ -168,19 +165,27 @@ describe('the sweep plot', () => {
   });
 
   it("shows the core's reason when the plot cannot be drawn", async () => {
-    backend = new MemoryBackend({ timing: null });
+    const detail = fakeSweep('5eeb00000003', 'k sweep', [['routing_settings.k_paths', ['1', '2']]]);
+    backend = new MemoryBackend({ runs: detail.runs, sweeps: [detail] });
     // No run has results, so the plot against the key is the only figure asked for.
     backend.failNext('figurePreview', { code: 'invalid_input', message: 'nothing to plot: no run has results' });
-    const detail = await backend.createSweep({ template: 'quick', name: 'k sweep', overrides: [], axes: [{ key: 'routing_settings.k_paths', values: '1,2' }] });
     renderWith(backend, <SweepDetailPage id={detail.sweep.id} />);
     expect(await screen.findByTestId('sweep-plot-error')).toHaveTextContent('nothing to plot');
     expect(screen.getByTestId('sweep-multiples-empty')).toBeInTheDocument();
   });
 
   it("draws every run with results against load as small multiples and opens a run's figure from one", async () => {
-    const { runs } = await sweepPage();
+    const detail = await sweepPage();
+    const { runs } = detail;
     expect(screen.getByTestId('sweep-multiples-empty')).toBeInTheDocument();
     act(() => {
+      const ended = [
+        { ...runs[0], status: 'COMPLETED' as const, metrics: metrics(0) },
+        runs[1],
+        { ...runs[2], status: 'CANCELLED' as const, metrics: metrics(0.012) },
+        runs[3],
+      ];
+      backend.putSweep(withRuns(detail, ended));
       // Zero blocking at every load is a result too.
       backend.update(runs[0].id, { status: 'COMPLETED', metrics: metrics(0) });
       backend.update(runs[2].id, { status: 'CANCELLED', metrics: metrics(0.012) });

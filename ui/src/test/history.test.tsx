@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { compareRuns, configDiff, diffLabels, flattenIni } from '../api/memoryHistory';
+import type { Comparison } from '../bindings/Comparison';
 import { App } from '../App';
 import { Markdown } from '../lib/markdown';
 import { shortcutFor } from '../lib/shortcuts';
@@ -43,7 +43,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('opens the help, goes to a new run, focuses the search and steps through runs', async () => {
-    backend = new MemoryBackend({ runs: [a, b], timing: null });
+    backend = new MemoryBackend({ runs: [a, b] });
     render(<App backend={backend} />);
     await screen.findByTestId('run-row-cccccccccc01');
 
@@ -80,7 +80,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('asks before cancelling the run shown', async () => {
-    backend = new MemoryBackend({ runs: [pending], timing: null });
+    backend = new MemoryBackend({ runs: [pending] });
     window.location.hash = '#/runs/cccccccccc03';
     render(<App backend={backend} />);
     await screen.findByTestId('cancel-run');
@@ -92,7 +92,13 @@ describe('keyboard shortcuts', () => {
 
 describe('notes, tags and names', () => {
   it('renames, tags and writes a note, previewed as markdown', async () => {
-    backend = new MemoryBackend({ runs: [a], timing: null });
+    backend = new MemoryBackend({ runs: [a] });
+    // The core trims, lowercases and sorts tags, and refuses some characters.
+    backend.answerNext('setRunTags', (id) => backend.update(id, { tags: ['paper'] }));
+    backend.answerNext('setRunTags', (id) => backend.update(id, { tags: ['k=3', 'paper'] }));
+    backend.answerNext('setRunTags', () => {
+      throw { code: 'invalid_input', message: 'the tag "a#b" has characters other than letters, digits and - _ . : / + =' };
+    });
     renderWith(backend, <RunAnnotations run={a} />);
     await userEvent.click(screen.getByTestId('rename-run'));
     await userEvent.clear(screen.getByTestId('rename-input'));
@@ -135,60 +141,29 @@ describe('notes, tags and names', () => {
 });
 
 describe('comparison', () => {
-  it('diffs configs with missing keys and labels runs by what differs', () => {
-    const c1 = flattenIni('[t]\ncores_per_link = 3\n[r]\nk_paths = 2\n');
-    const c2 = flattenIni('[t]\ncores_per_link = 1\n[r]\nk_paths = 2\n');
-    const c3 = flattenIni('[t]\ncores_per_link = 1\n');
-    const diff = configDiff([c1, c2, c3]);
-    expect(diff).toEqual([
-      { key: 'r.k_paths', values: ['2', '2', null] },
-      { key: 't.cores_per_link', values: ['3', '1', '1'] },
-    ]);
-    expect(diffLabels(diff, ['a', 'b', 'c'])).toEqual(['k_paths=2 · cores_per_link=3', 'k_paths=2 · cores_per_link=1', 'k_paths=none · cores_per_link=1']);
-  });
-
-  it('aligns runs with different loads on one load axis', () => {
-    const row = (erlang: number, mean: number) => ({
-      erlang,
-      path: `output/${erlang}_erlang.json`,
-      iterations: 2,
-      last_saved_iteration: 1,
-      is_training: false,
-      blocking_mean: mean,
-      blocking_variance: 0,
-      ci_rate_block: 0.001,
-      ci_percent_block: 1,
-      sim_block_list: [mean, mean],
-      bit_rate_blocking_mean: null,
-      ci_rate_bit_rate_block: null,
-      ci_percent_bit_rate_block: null,
-      sim_br_block_list: [],
-      hops_mean: null,
-      lengths_mean: null,
-      trans_mean: null,
-      lightpath_utilization: null,
-      modulations: [],
-      blocked_per_bandwidth: [],
-      sim_end_time: null,
-      partial: false,
-      partial_reason: null,
-    });
-    const cmp = compareRuns(
-      [a, b],
-      ['[g]\nerlang_start = 100\n', '[g]\nerlang_start = 200\n'],
-      [
-        { run_id: a.id, rows: [row(100, 0.01), row(200, 0.02)], problems: [] },
-        { run_id: b.id, rows: [row(200, 0.03), row(300, 0.05)], problems: [] },
-      ],
-    );
-    expect(cmp.erlangs).toEqual([100, 200, 300]);
-    expect(cmp.runs.map((r) => r.label)).toEqual(['erlang_start=100', 'erlang_start=200']);
-    expect(cmp.runs[1].metrics.highest_erlang).toBe(300);
-    expect(cmp.runs[1].points[0].ci_low).toBeCloseTo(0.029);
-  });
-
   it('shows the curves, the differing keys and the metrics, and exports', async () => {
-    backend = new MemoryBackend({ runs: [a, b, pending], timing: null });
+    backend = new MemoryBackend({ runs: [a, b, pending] });
+    const metrics = (mean: number | null) => ({
+      highest_erlang: mean === null ? null : 500,
+      highest_blocking: mean,
+      mean_blocking: mean,
+      loads: mean === null ? 0 : 2,
+      requests_per_iteration: 1000,
+      iterations: 3,
+      duration_seconds: 10,
+    });
+    const point = (erlang: number, mean: number) => ({ erlang, mean, ci_low: mean * 0.9, ci_high: mean * 1.1, iterations: 3, partial: false });
+    const comparison: Comparison = {
+      runs: [
+        { id: a.id, name: a.name, status: a.status, template: 'quick', label: 'cores_per_link=3', points: [point(300, 0.01), point(500, 0.02)], metrics: metrics(0.015), problem: null },
+        { id: b.id, name: b.name, status: b.status, template: 'quick', label: 'cores_per_link=1', points: [point(300, 0.03), point(500, 0.05)], metrics: metrics(0.04), problem: null },
+        { id: pending.id, name: pending.name, status: pending.status, template: 'quick', label: 'cores_per_link=3', points: [], metrics: metrics(null), problem: 'no results yet' },
+      ],
+      erlangs: [300, 500],
+      diff: [{ key: 'topology_settings.cores_per_link', values: ['3', '1', '3'] }],
+    };
+    backend.answer('compareRuns', () => comparison);
+    backend.answer('exportComparisonCsv', () => '/home/researcher/Documents/comparison.csv');
     renderWith(backend, <ComparePage ids={[a.id, b.id, pending.id]} />);
     const diff = await screen.findByTestId('compare-diff');
     expect(within(diff).getByText('topology_settings.cores_per_link')).toBeInTheDocument();
@@ -210,7 +185,8 @@ describe('comparison', () => {
   });
 
   it('shows an unknown run as an error', async () => {
-    backend = new MemoryBackend({ runs: [a], timing: null });
+    backend = new MemoryBackend({ runs: [a] });
+    backend.failNext('compareRuns', { code: 'not_found', message: 'no run with id dddddddddddd' });
     renderWith(backend, <ComparePage ids={[a.id, 'dddddddddddd']} />);
     expect(await screen.findByTestId('compare-error')).toHaveTextContent('no run with id dddddddddddd');
   });
@@ -220,15 +196,17 @@ describe('clean-up', () => {
   it('previews then deletes old finished runs only', async () => {
     const old = makeRun({ id: 'eeeeeeeeeee1', name: 'old', status: 'FAILED', completed_at: '2020-01-01T00:00:00.000+00:00', disk_bytes: 2048 });
     const fresh = makeRun({ id: 'eeeeeeeeeee2', name: 'fresh', status: 'FAILED', completed_at: new Date().toISOString().replace('Z', '+00:00') });
-    backend = new MemoryBackend({ runs: [old, fresh, pending], timing: null });
+    backend = new MemoryBackend({ runs: [old, fresh, pending] });
+    // Of these, the core finds only the old failed run older than the limit.
+    backend.answer('cleanupPreview', () => ({ runs: 1, bytes: 2048, ids: [old.id] }));
+    backend.answer('cleanup', () => ({ deleted: 1, bytes: 2048, failed: [] }));
     render(<App backend={backend} />);
     await userEvent.click(await screen.findByTestId('open-cleanup'));
     expect(await screen.findByTestId('cleanup-preview')).toHaveTextContent('1 run (2 KiB) will be deleted');
     await userEvent.click(screen.getByTestId('cleanup-run'));
     expect(await screen.findByTestId('cleanup-report')).toHaveTextContent('Deleted 1 run, freeing 2 KiB.');
     await act(() => new Promise((r) => setTimeout(r, 0)));
-    await expect(backend.getRun('eeeeeeeeeee1')).rejects.toMatchObject({ code: 'not_found' });
-    expect((await backend.getRun('eeeeeeeeeee2')).status).toBe('FAILED');
+    expect(backend.callsOf('cleanup')).toEqual([backend.callsOf('cleanupPreview').at(-1)]);
   });
 });
 
@@ -254,7 +232,17 @@ describe('results beside runs', () => {
   const order = () => screen.getAllByTestId(/^run-row-/).map((r) => r.getAttribute('data-testid')!.replace('run-row-', ''));
 
   it('shows metric columns, sorts by them with runs without results last, and filters by a condition', async () => {
-    backend = new MemoryBackend({ runs: [low, high, short, none], timing: null });
+    backend = new MemoryBackend({ runs: [low, high, short, none] });
+    // The core's answers for the sorts and filters this test asks for.
+    backend.answer('listRuns', (q) => {
+      let runs = [low, high, short, none];
+      if (q.sort === 'mean_blocking') runs = q.descending ? [high, short, low, none] : [low, short, high, none];
+      if (q.metric_filters?.includes('blocking@900<1%')) runs = [low];
+      if (q.metric_filters?.some((f) => f.includes('lots'))) {
+        throw { code: 'invalid_input', message: 'invalid metric filter "blocking@900 < lots": expected <metric><op><number>, e.g. blocking@900<1%' };
+      }
+      return { runs, total: runs.length, offset: 0, limit: q.limit ?? 50 };
+    });
     render(<App backend={backend} />);
     await screen.findByTestId('run-row-dddddddddd01');
     expect(screen.getByTestId('run-mean-blocking-dddddddddd01')).toHaveTextContent('2.00e-4');

@@ -5,11 +5,10 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
-import { MemorySetupBackend } from '../api/setup';
 import { IniEditor, type IniDiagnostic } from '../components/IniEditor';
 import { useRoute } from '../lib/router';
 import { NewRunPage } from '../pages/NewRunPage';
-import { renderWithSetup } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => {
@@ -18,8 +17,8 @@ afterEach(() => {
 });
 
 function setup() {
-  backend = new MemoryBackend({ timing: null });
-  renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+  backend = new MemoryBackend({});
+  renderWith(backend, <NewRunPage />);
 }
 
 async function ready() {
@@ -118,8 +117,8 @@ const hashChange = (hash: string) =>
 describe('unsaved edits', () => {
   it('ask before a navigation discards them, and stay when the user keeps editing', async () => {
     window.location.hash = '#/new';
-    backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <Routed />, new MemorySetupBackend());
+    backend = new MemoryBackend({});
+    renderWith(backend, <Routed />);
     await ready();
 
     // Without edits, leaving is free.

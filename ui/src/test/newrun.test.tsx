@@ -2,16 +2,16 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
-import { MemorySetupBackend, memoryTemplateText } from '../api/setup';
+import { fakeTemplateText } from '../api/fakeDesk';
 import { NewRunPage } from '../pages/NewRunPage';
-import { renderWithSetup } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 function setup() {
-  backend = new MemoryBackend({ timing: null });
-  renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+  backend = new MemoryBackend({});
+  renderWith(backend, <NewRunPage />);
   return backend;
 }
 
@@ -75,7 +75,7 @@ describe('New run page', () => {
         template: 'default',
         name: 'USNet sweep',
         overrides: ['general_settings.max_iters=5', 'topology_settings.network=USNet'],
-        config_text: memoryTemplateText('default'),
+        config_text: fakeTemplateText('default'),
       },
     ]);
     const page = await backend.listRuns({});
@@ -88,7 +88,7 @@ describe('New run page', () => {
     await ready();
     await userEvent.click(screen.getByTestId('create-run'));
     await waitFor(() =>
-      expect(backend.callsOf('createRun')).toEqual([[{ template: 'quick', overrides: [], config_text: memoryTemplateText('quick') }]]),
+      expect(backend.callsOf('createRun')).toEqual([[{ template: 'quick', overrides: [], config_text: fakeTemplateText('quick') }]]),
     );
   });
 

@@ -8,7 +8,7 @@ let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 async function setup() {
-  backend = new MemoryBackend({ timing: null });
+  backend = new MemoryBackend({});
   render(<App backend={backend} />);
   // The whole app is up: the default page has loaded.
   await screen.findByTestId('runs-empty');

@@ -7,7 +7,9 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LoadProgress } from '../bindings/LoadProgress';
 import type { RunProgress } from '../bindings/RunProgress';
+import { fakeRunData, fakeRunsData } from '../api/fakeRun';
 import { MemoryBackend, makeRun } from '../api/memory';
+import { stepsOf } from './support/fakeSimulation';
 import { outcomeWords } from '../lib/outcome';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { endedLabel, loadState, progressLabel, steadier } from '../pages/run/progress';
@@ -129,8 +131,8 @@ describe('a cancelled run', () => {
       started_at: '2026-01-01T00:00:00Z',
       completed_at: '2026-01-01T00:00:06Z',
     });
-    backend = new MemoryBackend({ runs: [run], timing: null });
-    expect(backend.stepsOf(ID)).toBe(4);
+    backend = new MemoryBackend({ runs: [run], runData: fakeRunsData([run]) });
+    expect(stepsOf(backend, ID)).toBe(4);
     return backend;
   }
 
@@ -163,7 +165,15 @@ describe('a cancelled run', () => {
 describe('the overview', () => {
   it('lists every key changed from the template, template value → run value', async () => {
     const run = makeRun({ id: ID, template: 'quick', status: 'COMPLETED', overrides: ['routing_settings.k_paths=1', 'general_settings.erlang_stop=900'] });
-    backend = new MemoryBackend({ runs: [run], timing: null });
+    const templateDiff = {
+      template: 'quick',
+      template_missing: false,
+      changes: [
+        { key: 'general_settings.erlang_stop', template: '500', run: '900' },
+        { key: 'routing_settings.k_paths', template: '3', run: '1' },
+      ],
+    };
+    backend = new MemoryBackend({ runs: [run], runData: { [ID]: { templateDiff } } });
     renderWith(backend, <RunDetailPage id={ID} />);
     const table = await screen.findByTestId('template-diff-table');
     const k = within(table).getByTestId('template-diff-routing_settings.k_paths');
@@ -173,7 +183,7 @@ describe('the overview', () => {
   });
 
   it('says when the run is the template as it is', async () => {
-    backend = new MemoryBackend({ runs: [makeRun({ id: ID, template: 'quick', status: 'COMPLETED' })], timing: null });
+    backend = new MemoryBackend({ runs: [makeRun({ id: ID, template: 'quick', status: 'COMPLETED' })] });
     renderWith(backend, <RunDetailPage id={ID} />);
     expect(await screen.findByTestId('template-diff-none')).toHaveTextContent('uses the template as it is');
   });
@@ -182,7 +192,7 @@ describe('the overview', () => {
 describe('a run that ends before its stream says anything', () => {
   it('shows its progress once it has ended instead of "No progress reported"', async () => {
     const run = makeRun({ id: ID, template: 'quick', status: 'RUNNING', pid: 1, pgid: 1, started_at: new Date().toISOString() });
-    backend = new MemoryBackend({ runs: [run], timing: null });
+    backend = new MemoryBackend({ runs: [run] });
     // The first read comes before the simulator's first event, and the
     // stream is not delivering yet when the run ends (a run of a second).
     backend.failNext('runProgress', { code: 'not_found', message: 'no progress yet' });
@@ -191,8 +201,8 @@ describe('a run that ends before its stream says anything', () => {
     expect(await screen.findByTestId('progress-empty')).toHaveTextContent('No progress reported');
 
     act(() => {
-      backend.advance(ID, 9);
-      backend.update(ID, { status: 'COMPLETED', exit_code: 0, completed_at: new Date().toISOString() });
+      const ended = backend.update(ID, { status: 'COMPLETED', exit_code: 0, completed_at: new Date().toISOString() });
+      backend.setRunData(ID, fakeRunData(ended));
     });
     const overall = await screen.findByTestId('progress-overall');
     expect(overall).toHaveTextContent('Complete');

@@ -3,7 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../bindings/Run';
 import type { RunProgress } from '../bindings/RunProgress';
+import type { ExportSummary } from '../bindings/ExportSummary';
+import { fakeRunsData, type FakeRunShape } from '../api/fakeRun';
 import { MemoryBackend, makeRun } from '../api/memory';
+import { advanceRun } from './support/fakeSimulation';
+import { LIMITS } from '../generated/limits';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { LogFollower } from '../pages/run/LogsTab';
 import { mergeProgress, progressLabel, recordIterations } from '../pages/run/progress';
@@ -42,9 +46,9 @@ beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 });
 });
 
-function setup(patch: Partial<Run>) {
+function setup(patch: Partial<Run>, shape: FakeRunShape = {}) {
   const run = makeRun({ id: ID, name: 'NSFNet sweep', template: 'quick', started_at: new Date().toISOString(), ...patch });
-  backend = new MemoryBackend({ runs: [run], timing: null });
+  backend = new MemoryBackend({ runs: [run], runData: fakeRunsData([run], shape) });
   renderWith(backend, <RunDetailPage id={ID} />);
   return backend;
 }
@@ -52,7 +56,7 @@ function setup(patch: Partial<Run>) {
 describe('the tab in the address', () => {
   it('opens the run on it and records the tab the user picks', async () => {
     const run = makeRun({ id: ID, name: 'NSFNet sweep', template: 'quick', status: 'COMPLETED' });
-    backend = new MemoryBackend({ runs: [run], timing: null });
+    backend = new MemoryBackend({ runs: [run] });
     window.location.hash = `#/runs/${ID}/results`;
     renderWith(backend, <RunDetailPage id={ID} tab="results" />);
     expect(await screen.findByTestId('tab-results')).toHaveAttribute('aria-selected', 'true');
@@ -152,7 +156,7 @@ describe('Run detail tabs', () => {
     const header = await screen.findByTestId('detail-progress');
     await waitFor(() => expect(within(header).getByTestId('progress-percent')).toHaveTextContent('33 %'));
     expect(header).toHaveTextContent('Load 2 of 3 · 400 Erlang · iteration 0 of 3');
-    act(() => backend.advance(ID, 2));
+    act(() => advanceRun(backend, ID, 2));
     await waitFor(() => expect(within(header).getByTestId('progress-percent')).toHaveTextContent('56 %'));
     expect(header).toHaveTextContent('Load 2 of 3 · 400 Erlang · iteration 2 of 3');
     expect(screen.getByTestId('detail-config')).toBeInTheDocument();
@@ -186,7 +190,7 @@ describe('Run detail tabs', () => {
     await waitFor(() => expect(screen.getByTestId('run-logs')).toHaveTextContent(`${initial} lines`));
     expect(backend.openStreams('log')).toHaveLength(1);
 
-    act(() => backend.advance(ID, 1));
+    act(() => advanceRun(backend, ID, 1));
     const afterOne = await count();
     expect(afterOne).toBeGreaterThan(initial);
     await waitFor(() => expect(screen.getByTestId('run-logs')).toHaveTextContent(`${afterOne} lines`));
@@ -194,7 +198,7 @@ describe('Run detail tabs', () => {
     // Hidden: the stream is closed; the log keeps growing meanwhile.
     await userEvent.click(screen.getByTestId('tab-overview'));
     await waitFor(() => expect(backend.openStreams('log')).toHaveLength(0));
-    act(() => backend.advance(ID, 2));
+    act(() => advanceRun(backend, ID, 2));
     const afterThree = await count();
 
     // Shown again: the stream resumes from the last offset, so every line is counted once.
@@ -207,7 +211,10 @@ describe('Run detail tabs', () => {
     expect(fullLog!.total_lines).toBe(afterThree);
 
     // The log is replaced: everything is counted again from zero, not added.
-    act(() => backend.resetLog(ID));
+    act(() => {
+      backend.emitLog(ID, { type: 'reset' });
+      backend.setRunData(ID, { log: backend.runData(ID).log });
+    });
     await flush();
     await waitFor(() => expect(screen.getByTestId('run-logs')).toHaveTextContent(`${afterThree} lines`));
 
@@ -237,13 +244,39 @@ describe('Run detail tabs', () => {
     await userEvent.click(await screen.findByTestId('tab-progress'));
     expect(await screen.findByTestId('load-row-400')).toHaveTextContent('0 / 3');
     expect(screen.queryByTestId('load-row-500')).not.toBeInTheDocument();
-    act(() => backend.advance(ID, 3));
+    act(() => advanceRun(backend, ID, 3));
     expect(await screen.findByTestId('load-row-500')).toHaveTextContent('0 / 3');
     expect(screen.getByTestId('load-row-400')).toHaveTextContent('3 / 3');
     expect(screen.getByTestId('load-row-400')).toHaveTextContent('done');
     expect(screen.getByTestId('load-row-300')).toHaveTextContent('done');
     const updates = backend.callsOf('streamProgress');
     expect(updates).toHaveLength(1);
+  });
+});
+
+describe('Logs tab', () => {
+  it('copies the log up to what one snapshot returns, and says when the log is longer', async () => {
+    setup({ status: 'COMPLETED', exit_code: 0 });
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    await userEvent.click(await screen.findByTestId('tab-logs'));
+    await waitFor(() => expect(screen.getByTestId('log-copy-all')).toBeEnabled());
+    // The core stops at its snapshot limit and says there is more.
+    backend.answerNext('logSnapshot', (id, offset) => ({
+      first_line: 0,
+      offset_start: offset ?? 0,
+      offset_end: 8,
+      lines: ['a', 'b', 'c'],
+      file_size: LIMITS.max_log_snapshot_bytes * 2,
+      more_before: false,
+      more_after: true,
+      reset: false,
+      status: backend.peek(id)!.status,
+    }));
+    await userEvent.click(screen.getByTestId('log-copy-all'));
+    expect(await screen.findByText('Copied the first 3 lines (the log is larger than 8 MiB).')).toBeInTheDocument();
+    expect(backend.callsOf('logSnapshot').at(-1)).toEqual([ID, 0, LIMITS.max_log_snapshot_bytes]);
+    expect(writeText).toHaveBeenCalledWith('a\nb\nc\n');
   });
 });
 
@@ -283,7 +316,7 @@ describe('Artifacts tab', () => {
   });
 
   it('marks the skipped middle of a long text file', async () => {
-    setup({ status: 'RUNNING', pid: 1, pgid: 1, overrides: ['general_settings.max_iters=40'] });
+    setup({ status: 'RUNNING', pid: 1, pgid: 1 }, { iterations: 40 });
     await userEvent.click(await screen.findByTestId('tab-artifacts'));
     await openFile('logs');
     await openFile('logs/sim.log');
@@ -292,6 +325,9 @@ describe('Artifacts tab', () => {
 
   it('opens, reveals, saves and exports with the right arguments', async () => {
     setup({ status: 'COMPLETED', exit_code: 0 });
+    const saved = (destination: string): ExportSummary => ({ destination, files: 1, folders: 0, bytes: 10, skipped: [], skipped_count: 0 });
+    backend.answer('exportArtifactFolder', (id, path) => saved(`/home/researcher/Documents/${path ? `${id}-${path}` : id}`));
+    backend.answer('saveArtifactAs', (_id, path) => saved(`/home/researcher/Documents/${path}`));
     await userEvent.click(await screen.findByTestId('tab-artifacts'));
     await userEvent.click(await screen.findByTestId('artifact-export'));
     expect(await screen.findByTestId('artifact-note')).toHaveTextContent(`Saved to /home/researcher/Documents/${ID}`);
@@ -307,7 +343,7 @@ describe('Artifacts tab', () => {
     expect(backend.callsOf('saveArtifactAs')).toEqual([[ID, 'config.ini']]);
 
     // Cancelled dialog: no note.
-    backend.cancelNextDialog();
+    backend.answerNext('saveArtifactAs', () => null);
     await userEvent.click(screen.getByTestId('artifact-save'));
     await waitFor(() => expect(backend.callsOf('saveArtifactAs')).toHaveLength(2));
     await waitFor(() => expect(screen.queryByTestId('artifact-note')).not.toBeInTheDocument());
@@ -322,6 +358,8 @@ describe('Artifacts tab', () => {
 describe('Results tab', () => {
   it('shows a row per load and exports with the right arguments', async () => {
     setup({ status: 'COMPLETED', exit_code: 0 });
+    backend.answer('exportResultsCsv', (id) => `/home/researcher/Documents/${id}-results.csv`);
+    backend.answer('saveResultsPlot', (id, format) => `/home/researcher/Documents/${id}-blocking.${format}`);
     await userEvent.click(await screen.findByTestId('tab-results'));
     const table = await screen.findByTestId('results-table');
     expect(within(table).getAllByRole('row')).toHaveLength(4);

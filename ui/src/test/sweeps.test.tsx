@@ -1,16 +1,14 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend, makeRun } from '../api/memory';
-import { MemorySetupBackend } from '../api/setup';
-import { countRuns, parseAxes, pointAt } from '../lib/sweepAxes';
 import { NewRunPage } from '../pages/NewRunPage';
 import { RunDetailPage } from '../pages/RunDetailPage';
 import { SweepDetailPage } from '../pages/SweepDetailPage';
 import { SettingsPage } from '../pages/SettingsPage';
 import { SweepsPage } from '../pages/SweepsPage';
 import { renderWith } from './render';
-import { renderWithSetup } from './renderSetup';
+import { fakeSweep, withRuns } from './support/sweeps';
 
 let backend: MemoryBackend;
 afterEach(() => {
@@ -18,26 +16,19 @@ afterEach(() => {
   window.location.hash = '';
 });
 
-describe('sweep axes (in-memory expansion)', () => {
-  it('expands lists and ranges in order, the last axis fastest', () => {
-    const axes = parseAxes([
-      { key: 'topology_settings.cores_per_link', values: '1,3,7' },
-      { key: 'routing_settings.k_paths', values: '1..2' },
-    ]);
-    expect(countRuns(axes)).toBe(6);
-    expect(pointAt(axes, 3).label).toBe('cores_per_link=3, k_paths=2');
-    expect(parseAxes([{ key: 'a.b', values: '0.1..0.5:0.1' }])[0].values).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5']);
-  });
-
-  it('names the key of a bad value', () => {
-    expect(() => parseAxes([{ key: 'routing_settings.k_paths', values: '4..1' }])).toThrow('routing_settings.k_paths: the range "4..1" goes backwards');
-  });
-});
-
 describe('Vary on the new-run page', () => {
   async function open() {
-    backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <NewRunPage />, new MemorySetupBackend());
+    backend = new MemoryBackend({});
+    // The core counts the runs of the axes it is sent.
+    backend.answer('previewSweep', (request) => {
+      if (request.axes.some((a) => a.values === '4..1')) {
+        throw { code: 'invalid_input', message: 'routing_settings.k_paths: the range "4..1" goes backwards' };
+      }
+      const counts: Record<string, number> = { '1,3,7': 3, '1..4': 4, '1,2': 2 };
+      const count = request.axes.reduce((n, a) => n * (counts[a.values] ?? 1), 1);
+      return { count, axes: [], points: [], estimate: null, warnings: [] };
+    });
+    renderWith(backend, <NewRunPage />);
     await waitFor(() => expect(screen.getByTestId('template-select')).toHaveValue('quick'));
     await waitFor(() => expect(screen.getByTestId('create-run')).toBeEnabled());
   }
@@ -57,6 +48,11 @@ describe('Vary on the new-run page', () => {
     await waitFor(() => expect(screen.getByTestId('sweep-summary')).toHaveTextContent('12 runs will be created'));
     expect(screen.getByTestId('create-run')).toHaveTextContent('Create 12 runs');
 
+    const created = fakeSweep('5eeb0000c0de', 'quick sweep', [
+      ['topology_settings.cores_per_link', ['1', '3', '7']],
+      ['routing_settings.k_paths', ['1', '2', '3', '4']],
+    ]);
+    backend.answer('createSweep', () => created);
     await userEvent.click(screen.getByTestId('create-run'));
     await waitFor(() => expect(backend.callsOf('createSweep')).toHaveLength(1));
     const [request] = backend.callsOf('createSweep')[0] as [{ axes: unknown; template: string }];
@@ -66,9 +62,7 @@ describe('Vary on the new-run page', () => {
       { key: 'routing_settings.k_paths', values: '1..4' },
     ]);
     expect(backend.callsOf('createRun')).toHaveLength(0);
-    await waitFor(() => expect(window.location.hash).toMatch(/^#\/sweeps\/[0-9a-f]{12}$/));
-    const sweeps = await backend.listSweeps();
-    expect(sweeps[0].counts.total).toBe(12);
+    await waitFor(() => expect(window.location.hash).toBe(`#/sweeps/${created.sweep.id}`));
   });
 
   it('shows a bad value next to its key and refuses to create', async () => {
@@ -89,17 +83,21 @@ describe('Vary on the new-run page', () => {
 });
 
 describe('Sweep pages', () => {
-  async function sweepOf(values: string) {
-    backend = new MemoryBackend({ timing: null });
-    return backend.createSweep({ template: 'quick', name: 'k sweep', overrides: [], axes: [{ key: 'routing_settings.k_paths', values }] });
+  function sweepOf(values: string[]) {
+    const detail = fakeSweep('5eeb00000001', 'k sweep', [['routing_settings.k_paths', values]]);
+    backend = new MemoryBackend({ runs: detail.runs, sweeps: [detail] });
+    return detail;
   }
 
   it('shows the group progress and updates it live on run events', async () => {
-    const { sweep, runs } = await sweepOf('1..4');
+    const detail = sweepOf(['1', '2', '3', '4']);
+    const { sweep, runs } = detail;
     renderWith(backend, <SweepDetailPage id={sweep.id} />);
     await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('0 / 4 done'));
     expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('4 queued');
     act(() => {
+      const states = ['COMPLETED', 'FAILED', 'RUNNING', 'PENDING'] as const;
+      backend.putSweep(withRuns(detail, runs.map((r, i) => ({ ...r, status: states[i] }))));
       backend.update(runs[0].id, { status: 'COMPLETED' });
       backend.update(runs[1].id, { status: 'FAILED' });
       backend.update(runs[2].id, { status: 'RUNNING' });
@@ -109,14 +107,16 @@ describe('Sweep pages', () => {
   });
 
   it('links Compare to the comparison of every run of the sweep', async () => {
-    const { sweep, runs } = await sweepOf('1,2,3');
+    const { sweep, runs } = sweepOf(['1', '2', '3']);
     renderWith(backend, <SweepDetailPage id={sweep.id} />);
     const compare = await screen.findByTestId('sweep-compare');
     expect(compare).toHaveAttribute('href', `#/compare?runs=${runs.map((r) => r.id).join(',')}`);
   });
 
   it('cancels the whole sweep after asking', async () => {
-    const { sweep } = await sweepOf('1..3');
+    const detail = sweepOf(['1', '2', '3']);
+    const { sweep } = detail;
+    backend.answer('cancelSweep', () => withRuns(detail, detail.runs.map((r) => ({ ...r, status: 'CANCELLED' }))));
     renderWith(backend, <SweepDetailPage id={sweep.id} />);
     await userEvent.click(await screen.findByTestId('sweep-cancel'));
     await userEvent.click(screen.getByTestId('confirm-ok'));
@@ -126,11 +126,12 @@ describe('Sweep pages', () => {
   });
 
   it('re-runs the failed runs in the sweep', async () => {
-    const { sweep, runs } = await sweepOf('1,2');
-    act(() => {
-      backend.update(runs[0].id, { status: 'COMPLETED' });
-      backend.update(runs[1].id, { status: 'FAILED' });
-    });
+    const detail = sweepOf(['1', '2']);
+    const { sweep, runs } = detail;
+    const [done, failed] = [{ ...runs[0], status: 'COMPLETED' as const }, { ...runs[1], status: 'FAILED' as const }];
+    backend.putSweep(withRuns(detail, [done, failed]));
+    const again = makeRun({ id: '5eeb000000f1', name: `${failed.name} (re-run)`, sweep_id: sweep.id, rerun_of: failed.id });
+    backend.answer('rerunFailed', () => withRuns(detail, [done, again]));
     renderWith(backend, <SweepDetailPage id={sweep.id} />);
     await userEvent.click(await screen.findByTestId('sweep-rerun-failed'));
     await waitFor(() => expect(screen.getByTestId('sweep-progress-text')).toHaveTextContent('1 / 2 done · 0 failed'));
@@ -138,7 +139,7 @@ describe('Sweep pages', () => {
   });
 
   it('lists sweeps with their progress', async () => {
-    const { sweep } = await sweepOf('1..2');
+    const { sweep } = sweepOf(['1', '2']);
     renderWith(backend, <SweepsPage />);
     const row = await screen.findByTestId(`sweep-row-${sweep.id}`);
     expect(row).toHaveTextContent('k sweep');
@@ -150,9 +151,9 @@ describe('Sweep pages', () => {
 describe('Notification clicks', () => {
   it('open the run or the sweep the notification is about', async () => {
     const { App } = await import('../App');
-    backend = new MemoryBackend({ timing: null });
+    backend = new MemoryBackend({});
     const run = await backend.createRun({ template: 'quick', overrides: [] });
-    renderWithSetup(backend, <App backend={backend} setup={new MemorySetupBackend()} />);
+    render(<App backend={backend} />);
     act(() => backend.clickNotification({ kind: 'run', id: run.id }));
     await waitFor(() => expect(window.location.hash).toBe(`#/runs/${run.id}`));
     act(() => backend.clickNotification({ kind: 'sweep', id: 'abcdefabcdef' }));
@@ -165,8 +166,8 @@ describe('Notification clicks', () => {
 
 describe('Notification setting', () => {
   it('is on by default and can be turned off', async () => {
-    backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <SettingsPage />);
+    backend = new MemoryBackend({});
+    renderWith(backend, <SettingsPage />);
     const box = await screen.findByTestId('settings-notify');
     expect(box).toBeChecked();
     await userEvent.click(box);
@@ -179,7 +180,7 @@ describe('Notification setting', () => {
 describe('Clone on the run page', () => {
   it('links to the new-run page with the run, and to the run\'s sweep', async () => {
     const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', sweep_id: '0123456789ab' });
-    backend = new MemoryBackend({ runs: [run], timing: null });
+    backend = new MemoryBackend({ runs: [run] });
     renderWith(backend, <RunDetailPage id={run.id} />);
     expect(await screen.findByTestId('clone-run')).toHaveAttribute('href', '#/new?from=abcdef012345');
     expect(screen.getByTestId('run-sweep-link')).toHaveAttribute('href', '#/sweeps/0123456789ab');
@@ -187,8 +188,8 @@ describe('Clone on the run page', () => {
 
   it('opens the new-run page prefilled with the frozen config', async () => {
     const run = makeRun({ id: 'abcdef012345', status: 'COMPLETED', overrides: ['routing_settings.k_paths=7'] });
-    backend = new MemoryBackend({ runs: [run], timing: null });
-    renderWithSetup(backend, <NewRunPage from={run.id} />);
+    backend = new MemoryBackend({ runs: [run] });
+    renderWith(backend, <NewRunPage from={run.id} />);
     expect(await screen.findByTestId('config-origin')).toHaveTextContent('abcdef012345');
   });
 });

@@ -2,18 +2,16 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackend } from '../api/memory';
-import { MemorySetupBackend } from '../api/setup';
 import { TopologyPage } from '../pages/TopologyPage';
-import { renderWithSetup } from './renderSetup';
+import { renderWith } from './render';
 
 let backend: MemoryBackend;
 afterEach(() => backend?.dispose());
 
 describe('Topology page', () => {
   it('lists the networks with their counts and draws the chosen one', async () => {
-    backend = new MemoryBackend({ timing: null });
-    const setup = new MemorySetupBackend();
-    renderWithSetup(backend, <TopologyPage />, setup);
+    backend = new MemoryBackend({});
+    renderWith(backend, <TopologyPage />);
     const select = (await screen.findByTestId('topology-network')) as HTMLSelectElement;
     await waitFor(() => expect(select).toHaveValue('NSFNet'));
     expect(select.options).toHaveLength(9);
@@ -27,12 +25,12 @@ describe('Topology page', () => {
     await waitFor(() => expect(screen.getByTestId('topology-counts')).toHaveTextContent('60 nodes'));
     expect(screen.getByTestId('topology-counts')).toHaveTextContent('14 core nodes');
     await waitFor(() => expect(screen.getByTestId('topology-node-59')).toBeInTheDocument());
-    expect(setup.callsOf('network')).toEqual([['NSFNet'], ['USbackbone60']]);
+    expect(backend.callsOf('network')).toEqual([['NSFNet'], ['USbackbone60']]);
   });
 
   it('shows the selected node’s degree and links', async () => {
-    backend = new MemoryBackend({ timing: null });
-    renderWithSetup(backend, <TopologyPage />, new MemorySetupBackend());
+    backend = new MemoryBackend({});
+    renderWith(backend, <TopologyPage />);
     const node = await screen.findByTestId('topology-node-0');
     fireEvent.click(node);
     const panel = screen.getByTestId('topology-node-panel');
@@ -56,8 +54,8 @@ describe('Topology in the shell', () => {
   it('is reached from the sidebar', async () => {
     const { App } = await import('../App');
     const { render } = await import('@testing-library/react');
-    backend = new MemoryBackend({ timing: null });
-    render(<App backend={backend} setup={new MemorySetupBackend()} />);
+    backend = new MemoryBackend({});
+    render(<App backend={backend} />);
     await userEvent.click(await screen.findByTestId('nav-topology'));
     expect(await screen.findByTestId('page-topology')).toBeInTheDocument();
     expect(window.location.hash).toBe('#/topology');

@@ -1,6 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunEvent } from '../bindings/RunEvent';
-import { MemoryBackend } from '../api/memory';
+import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../lib/format';
 import { overridesToRequest, parseOverrides } from '../lib/overrides';
 import { parseHash } from '../lib/router';
@@ -42,49 +40,5 @@ describe('helpers', () => {
     const base = { template: 'quick' } as const;
     expect(hasDefaultName({ ...base, name: 'quick 2025-06-01 14:30' } as never)).toBe(true);
     expect(hasDefaultName({ ...base, name: 'my sweep' } as never)).toBe(false);
-  });
-});
-
-describe('MemoryBackend lifecycle', () => {
-  afterEach(() => vi.useRealTimers());
-
-  it('runs PENDING → RUNNING → COMPLETED within the concurrency limit, with events', async () => {
-    vi.useFakeTimers();
-    const b = new MemoryBackend({ settings: { max_concurrent_runs: 1 }, timing: { startMs: 10, runMs: 100, cancelMs: 20 } });
-    const events: RunEvent[] = [];
-    b.onRunEvent((e) => events.push(e));
-    const one = await b.createRun({ template: 'quick', overrides: [] });
-    const two = await b.createRun({ template: 'quick', overrides: ['test_sim.exit_code=3'] });
-    expect(one.status).toBe('PENDING');
-    await vi.advanceTimersByTimeAsync(20);
-    expect(b.peek(one.id)?.status).toBe('RUNNING');
-    expect(b.peek(two.id)?.status).toBe('PENDING');
-    await expect(b.deleteRun(one.id)).rejects.toMatchObject({ code: 'invalid_state' });
-    await vi.advanceTimersByTimeAsync(100);
-    expect(b.peek(one.id)?.status).toBe('COMPLETED');
-    await vi.advanceTimersByTimeAsync(200);
-    expect(b.peek(two.id)?.status).toBe('FAILED');
-    expect(b.peek(two.id)?.error_message).toContain('exited with code 3');
-    const statuses = events.flatMap((e) => (e.type === 'run_updated' && e.run.id === one.id ? [e.run.status] : []));
-    expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
-    b.dispose();
-  });
-
-  it('cancels a pending run at once and a running one after the grace period', async () => {
-    vi.useFakeTimers();
-    const b = new MemoryBackend({ timing: { startMs: 10, runMs: 1000, cancelMs: 50 } });
-    const run = await b.createRun({ template: 'quick', overrides: [] });
-    await vi.advanceTimersByTimeAsync(10);
-    const reply = await b.cancelRun(run.id);
-    expect(reply.status).toBe('RUNNING');
-    expect(reply.cancel_requested_at).not.toBeNull();
-    await vi.advanceTimersByTimeAsync(50);
-    expect(b.peek(run.id)?.status).toBe('CANCELLED');
-    await expect(b.cancelRun(run.id)).rejects.toMatchObject({ code: 'invalid_state' });
-
-    const queued = new MemoryBackend({ timing: null });
-    const p = await queued.createRun({ template: 'quick', overrides: [] });
-    expect((await queued.cancelRun(p.id)).status).toBe('CANCELLED');
-    b.dispose();
   });
 });

@@ -49,3 +49,22 @@ fn typescript_bindings_match_the_rust_types() {
         "ui/src/bindings is out of date: run `UPDATE_BINDINGS=1 cargo test -p fusion-desk-core --test it bindings`"
     );
 }
+
+#[test]
+fn typescript_limits_match_the_core_constants() {
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/limits.ts");
+    let fresh = fusion_desk_core::limits::LIMITS.typescript();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::create_dir_all(committed.parent().unwrap()).unwrap();
+        std::fs::write(&committed, &fresh).unwrap();
+    }
+    assert!(fresh.contains(&format!(
+        "\"max_concurrent_runs\": {}",
+        fusion_desk_core::Settings::MAX_CONCURRENT_LIMIT
+    )));
+    assert_eq!(
+        std::fs::read_to_string(&committed).unwrap_or_default(),
+        fresh,
+        "ui/src/generated/limits.ts is out of date: run `UPDATE_BINDINGS=1 cargo test -p fusion-desk-core --test it bindings`"
+    );
+}

@@ -4,8 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DeskError } from '../../bindings/DeskError';
 import type { TemplateInfo } from '../../bindings/TemplateInfo';
-import { toDeskError } from '../../api/backend';
-import { useSetup } from '../../api/setup';
+import { toDeskError, useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Modal } from '../../components/Modal';
 import { TEMPLATE_NAME_RE } from './TemplatesDialog';
@@ -27,7 +26,7 @@ export function SaveTemplateDialog({
   onSaved(info: TemplateInfo): void;
   onClose(): void;
 }) {
-  const setup = useSetup();
+  const backend = useBackend();
   const [name, setName] = useState(suggested);
   const [confirmOverwrite, setConfirmOverwrite] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -39,7 +38,7 @@ export function SaveTemplateDialog({
   const save = (overwrite: boolean) => {
     setBusy(true);
     setError(null);
-    setup.saveTemplate(trimmed, text, overwrite).then(
+    backend.saveTemplate(trimmed, text, overwrite).then(
       (info) => {
         setBusy(false);
         onSaved(info);

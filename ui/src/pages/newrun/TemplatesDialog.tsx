@@ -4,8 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DeskError } from '../../bindings/DeskError';
 import type { TemplateInfo } from '../../bindings/TemplateInfo';
-import { toDeskError } from '../../api/backend';
-import { useSetup } from '../../api/setup';
+import { toDeskError, useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Modal } from '../../components/Modal';
 import './TemplatesDialog.css';
@@ -22,7 +21,7 @@ export function TemplatesDialog({
   onChanged(from: string, to: string | null): void;
   onClose(): void;
 }) {
-  const setup = useSetup();
+  const backend = useBackend();
   const [renaming, setRenaming] = useState<{ name: string; value: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,7 +39,7 @@ export function TemplatesDialog({
     }
     setBusy(true);
     setError(null);
-    setup.renameTemplate(renaming.name, to).then(
+    backend.renameTemplate(renaming.name, to).then(
       (info) => {
         setBusy(false);
         setRenaming(null);
@@ -56,7 +55,7 @@ export function TemplatesDialog({
   const remove = (name: string) => {
     setBusy(true);
     setError(null);
-    setup.deleteTemplate(name).then(
+    backend.deleteTemplate(name).then(
       () => {
         setBusy(false);
         setDeleting(null);

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DeskError } from '../../bindings/DeskError';
 import type { ValidationReport } from '../../bindings/ValidationReport';
 import { toDeskError } from '../../api/backend';
-import type { SetupBackend } from '../../api/setup';
+import type { Backend } from '../../api/backend';
 
 export const VALIDATE_DELAY_MS = 300;
 
@@ -18,7 +18,7 @@ export interface Validation {
   error: DeskError | null;
 }
 
-export function useValidation(setup: SetupBackend, text: string | null, delayMs = VALIDATE_DELAY_MS): Validation {
+export function useValidation(backend: Backend, text: string | null, delayMs = VALIDATE_DELAY_MS): Validation {
   const [state, setState] = useState<Omit<Validation, 'pending'>>({ report: null, checkedText: null, error: null });
   const seq = useRef(0);
 
@@ -26,7 +26,7 @@ export function useValidation(setup: SetupBackend, text: string | null, delayMs 
     if (text === null) return;
     const mine = ++seq.current;
     const timer = setTimeout(() => {
-      setup.validateConfig(text).then(
+      backend.validateConfig(text).then(
         (report) => {
           if (mine === seq.current) setState({ report, checkedText: text, error: null });
         },
@@ -36,7 +36,7 @@ export function useValidation(setup: SetupBackend, text: string | null, delayMs 
       );
     }, delayMs);
     return () => clearTimeout(timer);
-  }, [setup, text, delayMs]);
+  }, [backend, text, delayMs]);
 
   return { ...state, pending: text !== null && state.checkedText !== text };
 }

@@ -3,21 +3,22 @@
 // open only while the tab is shown, and resumes from the last offset read.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAX_LOG_LINES_PER_CALL, toDeskError, useBackend } from '../../api/backend';
+import { toDeskError, useBackend } from '../../api/backend';
+import { LIMITS } from '../../generated/limits';
 import type { DeskError } from '../../bindings/DeskError';
 import type { LogMessage } from '../../bindings/LogMessage';
 import type { RunStatus } from '../../bindings/RunStatus';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LogViewer, type LogSearchOptions, type LogSearchResult } from '../../components/LogViewer';
-import { formatCount } from '../../lib/units';
+import { formatBytes, formatCount } from '../../lib/units';
 import './LogsTab.css';
 
 /** Lines kept from the stream, so following the tail needs no extra reads. */
 export const TAIL_CACHE_LINES = 5000;
 /** Bytes of the tail read when the tab first opens. */
 const TAIL_BYTES = 64 * 1024;
-/** "Copy all" takes at most this much of the log. */
-const COPY_MAX_BYTES = 32 * 1024 * 1024;
+/** "Copy all" takes at most this much of the log: the most one snapshot returns. */
+const COPY_MAX_BYTES = LIMITS.max_log_snapshot_bytes;
 
 /**
  * What the tab knows of the log: how many lines, where the stream continues,
@@ -132,7 +133,7 @@ export function LogsTab({ runId, status, active }: { runId: string; status: RunS
     async (first: number, count: number): Promise<string[]> => {
       const hit = follower.current.cached(first, count);
       if (hit) return hit;
-      const page = await backend.logLines(runId, first, Math.min(count, MAX_LOG_LINES_PER_CALL));
+      const page = await backend.logLines(runId, first, Math.min(count, LIMITS.max_log_lines_per_call));
       return page.lines;
     },
     [backend, runId],
@@ -151,7 +152,7 @@ export function LogsTab({ runId, status, active }: { runId: string; status: RunS
     const text = snap.lines.join('\n') + (snap.lines.length ? '\n' : '');
     if (!navigator.clipboard) throw new Error('the clipboard is not available');
     await navigator.clipboard.writeText(text);
-    setCopyNote(snap.more_after ? `Copied the first ${formatCount(snap.lines.length)} lines (the log is larger than 32 MiB).` : null);
+    setCopyNote(snap.more_after ? `Copied the first ${formatCount(snap.lines.length)} lines (the log is larger than ${formatBytes(COPY_MAX_BYTES)}).` : null);
   }, [backend, runId]);
 
   const f = follower.current;

@@ -6,6 +6,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { DeskError } from '../../bindings/DeskError';
 import type { Run } from '../../bindings/Run';
 import { toDeskError, useBackend } from '../../api/backend';
+import { LIMITS } from '../../generated/limits';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Icon } from '../../components/Icon';
 import { Markdown } from '../../lib/markdown';
@@ -91,7 +92,7 @@ function RenameField({ run, busy, onSave }: { run: Run; busy: boolean; onSave: (
         type="text"
         className="input"
         value={text}
-        maxLength={200}
+        maxLength={LIMITS.max_run_name_chars}
         autoFocus
         aria-label="Run name"
         data-testid="rename-input"

@@ -1,9 +1,8 @@
-// Fake simulation content for the MemoryBackend: a run's log, progress,
-// files, results and network, all derived from how many iterations it has
-// finished. Deterministic, so tests can compare exact values.
+// Fake content of a run for the in-memory store: its log, progress, files,
+// results and network after a number of finished iterations. Tests and the
+// demo build a run's data with `fakeRunData` and put it in the store;
+// deterministic, so tests can compare exact values.
 
-import type { ArtifactEntry } from '../bindings/ArtifactEntry';
-import type { ArtifactPreview } from '../bindings/ArtifactPreview';
 import type { ErlangResult } from '../bindings/ErlangResult';
 import type { LinkUsage } from '../bindings/LinkUsage';
 import type { LinkView } from '../bindings/LinkView';
@@ -12,6 +11,9 @@ import type { NetworkView } from '../bindings/NetworkView';
 import type { NodeView } from '../bindings/NodeView';
 import type { Run } from '../bindings/Run';
 import type { RunProgress } from '../bindings/RunProgress';
+import type { RunTopology } from '../bindings/RunTopology';
+import { lineOffsets, type MemoryFile, type MemoryRunData } from './memory';
+import { fakeTemplateText } from './fakeDesk';
 
 /** The shape of a fake simulation: loads swept one after the other. */
 export interface FakeSweep {
@@ -21,20 +23,6 @@ export interface FakeSweep {
 
 /** Simulated seconds one iteration takes (for elapsed time and ETA). */
 export const SECONDS_PER_ITERATION = 42;
-
-export function sweepOf(config: string): FakeSweep {
-  const num = (key: string, fallback: number) => {
-    const m = new RegExp(`^\\s*${key}\\s*[=:]\\s*([0-9.]+)`, 'm').exec(config);
-    const v = m ? Number(m[1]) : NaN;
-    return Number.isFinite(v) && v > 0 ? v : fallback;
-  };
-  const start = num('erlang_start', 300);
-  const stop = num('erlang_stop', 500);
-  const step = num('erlang_step', 100);
-  const loads: number[] = [];
-  for (let e = start; e <= stop + 1e-9 && loads.length < 12; e += step) loads.push(e);
-  return { loads: loads.length ? loads : [start], iterations: Math.min(50, Math.max(1, Math.round(num('max_iters', 3)))) };
-}
 
 export function totalSteps(sweep: FakeSweep): number {
   return sweep.loads.length * sweep.iterations;
@@ -168,13 +156,6 @@ export function fakeLog(run: Run, sweep: FakeSweep, steps: number): string[] {
   return lines;
 }
 
-/** Byte offsets where each line starts, plus the size (lines are ASCII + "\n"). */
-export function lineOffsets(lines: readonly string[]): number[] {
-  const out = [0];
-  for (const l of lines) out.push(out[out.length - 1] + new TextEncoder().encode(l).length + 1);
-  return out;
-}
-
 /** The result file of load `i`; with `ended`, an unfinished load's file is marked partial. */
 export function fakeResult(sweep: FakeSweep, i: number, steps: number, ended = false): ErlangResult | null {
   const load = sweep.loads[i];
@@ -261,11 +242,7 @@ export function fakeErlangJson(r: ErlangResult): Record<string, unknown> {
 export const FAKE_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAABz0lEQVR42g3LobKFIBRA0fc5N5PJZvOJDMlgMDnEExkSgWByjETHZDAYieT9Mc/V199PMIIVBmEURPDCLKyCCkkowi5U4RIe4e/nMA7rGByjQxzeMTtWhzqSozh2R3Vcjsd9YcJM2IlhYpyQCT8xT6wTOpEmysQ+USeuiWf6woJZsAvDwrggC35hXlgXdCEtlIV9oS5cC8/yhYAJ2MAQGAMS8IE5sAY0kAIlsAdq4Ao84QuKUawyKKMiildmZVVUSUpRdqUql/LoFyImYiNDZIxIxEfmyBrRSIqUyB6pkSvyxC9kTMZmhsyYkYzPzJk1o5mUKZk9UzNX5slf2DAbdmPYGDdkw2/MG+uGbqSNsrFv1I1r49m+cGAO7MFwMB7IgT+YD9YDPUgH5WA/qAfXwXN8oWIqtjJUxopUfGWurBWtpEqp7JVauSpP/cKJObEnw8l4Iif+ZD5ZT/QknZST/aSeXCfP+YUbc2NvhpvxRm78zXyz3uhNuik3+029uW6e+wsv5sW+DC/ji7z4l/llfdGX9FJe9pf6cr087xcapmEbQ2NsSMM35sba0EZqlMbeqI2r8bQvdEzHdobO2JGO78ydtaOd1CmdvVM7V+fp/ANj/eUQKR5yRAAAAABJRU5ErkJggg==';
 
-export type FakeFile =
-  | { kind: 'dir' | 'root'; path: string; location?: string }
-  | { kind: 'file' | 'symlink'; path: string; size: number; preview: () => ArtifactPreview['content']; target?: string };
-
-export function fakeFiles(run: Run, config: string, sweep: FakeSweep, steps: number, log: readonly string[]): FakeFile[] {
+function fakeFiles(config: string, sweep: FakeSweep, steps: number, log: readonly string[]): MemoryFile[] {
   const logText = log.join('\n') + (log.length ? '\n' : '');
   const results = sweep.loads.map((_, i) => fakeResult(sweep, i, steps)).filter((r): r is ErlangResult => r !== null);
   const progressLines = Array.from({ length: steps }, (_, s) => {
@@ -275,82 +252,64 @@ export function fakeFiles(run: Run, config: string, sweep: FakeSweep, steps: num
   }).join('\n');
   const csvHeader = ['erlang', 'iteration', 'blocking_probability', 'bit_rate_blocking'];
   const csvRows = results.flatMap((r) => r.sim_block_list.map((b, k) => [r.erlang.toFixed(1), String(k + 1), String(b), String(r.sim_br_block_list[k])]));
-  const files: FakeFile[] = [
-    { kind: 'file', path: 'config.ini', size: config.length, preview: () => ({ kind: 'text', head: config, tail: null, truncated: false, note: null }) },
+  const files: MemoryFile[] = [
+    { kind: 'file', path: 'config.ini', size: config.length, content: { kind: 'text', head: config, tail: null, truncated: false, note: null } },
     { kind: 'dir', path: 'logs' },
     {
       kind: 'file',
       path: 'logs/sim.log',
       size: logText.length,
-      preview: () => {
-        if (logText.length <= 4000) return { kind: 'text', head: logText, tail: null, truncated: false, note: null };
-        return { kind: 'text', head: logText.slice(0, 1600), tail: logText.slice(-1600), truncated: true, note: null };
-      },
+      content:
+        logText.length <= 4000
+          ? { kind: 'text', head: logText, tail: null, truncated: false, note: null }
+          : { kind: 'text', head: logText.slice(0, 1600), tail: logText.slice(-1600), truncated: true, note: null },
     },
     {
       kind: 'file',
       path: 'progress.jsonl',
       size: progressLines.length,
-      preview: () => ({ kind: 'text', head: progressLines, tail: null, truncated: false, note: 'JSON Lines: one event per line' }),
+      content: { kind: 'text', head: progressLines, tail: null, truncated: false, note: 'JSON Lines: one event per line' },
     },
     { kind: 'dir', path: 'output' },
-    ...results.map((r): FakeFile => {
+    ...results.map((r): MemoryFile => {
       const value = fakeErlangJson(r);
       const pretty = JSON.stringify(value, null, 2);
-      return { kind: 'file', path: r.path, size: pretty.length, preview: () => ({ kind: 'json', value: value as never, pretty, truncated: false }) };
+      return { kind: 'file', path: r.path, size: pretty.length, content: { kind: 'json', value: value as never, pretty, truncated: false } };
     }),
     {
       kind: 'file',
       path: 'output/blocking_per_iteration.csv',
       size: (csvHeader.join(',') + '\n' + csvRows.map((r) => r.join(',')).join('\n')).length,
-      preview: () => ({ kind: 'csv', delimiter: ',', header: csvHeader, rows: csvRows, rows_shown: csvRows.length, truncated: false }),
+      content: { kind: 'csv', delimiter: ',', header: csvHeader, rows: csvRows, rows_shown: csvRows.length, truncated: false },
     },
     {
       kind: 'file',
       path: 'output/blocking.png',
       size: 180,
-      preview: () => ({ kind: 'image', mime: 'image/png', data_base64: FAKE_PNG_BASE64 }),
+      content: { kind: 'image', mime: 'image/png', data_base64: FAKE_PNG_BASE64 },
     },
     {
       kind: 'file',
       path: 'output/agent_state.pkl',
       size: 48_213,
-      preview: () => ({ kind: 'binary', detected: 'Python pickle (protocol 4)', mime: null, note: 'Binary files are not shown.' }),
+      content: { kind: 'binary', detected: 'Python pickle (protocol 4)', mime: null, note: 'Binary files are not shown.' },
     },
-    { kind: 'symlink', path: 'latest', size: 6, target: 'output', preview: () => ({ kind: 'binary', detected: 'symbolic link', mime: null, note: 'Links are never followed.' }) },
+    { kind: 'symlink', path: 'latest', size: 6, target: 'output', content: { kind: 'binary', detected: 'symbolic link', mime: null, note: 'Links are never followed.' } },
     { kind: 'root', path: '@fusion', location: '/opt/fusion' },
     {
       kind: 'file',
       path: '@fusion/README.md',
       size: 120,
-      preview: () => ({ kind: 'text', head: '# FUSION\n\nFlexible Unified System for Intelligent Optical Networking.\n', tail: null, truncated: false, note: null }),
+      content: { kind: 'text', head: '# FUSION\n\nFlexible Unified System for Intelligent Optical Networking.\n', tail: null, truncated: false, note: null },
     },
   ];
-  void run;
   return files;
-}
-
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
-export function toEntry(f: FakeFile, modified: string | null): ArtifactEntry {
-  const name = f.path.slice(f.path.lastIndexOf('/') + 1);
-  return {
-    name,
-    path: f.path,
-    kind: f.kind,
-    size: f.kind === 'file' || f.kind === 'symlink' ? f.size : 0,
-    modified,
-    link_target: f.kind === 'symlink' ? (f.target ?? null) : null,
-    location: f.kind === 'root' ? (f.location ?? null) : null,
-  };
 }
 
 // ---- network -----------------------------------------------------------------
 
-const NSF_XY: [number, number][] = [
+/** NSFNet's 14 nodes on a map of the US (x, y in 0…1). */
+export const NSF_XY: [number, number][] = [
   [0.04, 0.22],
   [0.03, 0.58],
   [0.13, 0.82],
@@ -416,4 +375,101 @@ export function fakeUsage(view: NetworkView, erlang: number): LinkUsage[] {
     const count = Math.round((erlang / 20) * (0.5 + ((i * 37) % 23) / 23) + l.length_km / 200);
     return { source: l.source, target: l.target, usage_count: count, forward_count: count, backward_count: count, throughput: count * 120 };
   });
+}
+
+// ---- a whole run ------------------------------------------------------------
+
+export type FakeRunShape = {
+  /** Loads swept, in order (default: the quick template's 300, 400, 500). */
+  loads?: number[];
+  /** Iterations per load (default 3). */
+  iterations?: number;
+  /** Iterations finished over all loads (default: a plausible point for the run's status). */
+  steps?: number;
+  /** The frozen config (default: the template's text). */
+  config?: string;
+};
+
+/** Iterations a run seeded in `status` has finished: none pending, all completed, part of them otherwise. */
+function stepsFor(status: Run['status'], total: number): number {
+  switch (status) {
+    case 'PENDING':
+      return 0;
+    case 'COMPLETED':
+      return total;
+    case 'RUNNING':
+      return Math.floor(total * 0.4);
+    case 'FAILED':
+      return Math.min(total - 1, 1);
+    case 'CANCELLED':
+      return Math.floor(total / 2);
+  }
+}
+
+/** Everything the store holds about `run` after `shape.steps` iterations. */
+export function fakeRunData(run: Run, shape: FakeRunShape = {}): MemoryRunData {
+  const sweep: FakeSweep = { loads: shape.loads ?? [300, 400, 500], iterations: shape.iterations ?? 3 };
+  const steps = shape.steps ?? stepsFor(run.status, totalSteps(sweep));
+  const config = shape.config ?? fakeTemplateText(run.template);
+  const ended = run.status === 'COMPLETED' || run.status === 'FAILED' || run.status === 'CANCELLED';
+  const log = fakeLog(run, sweep, steps);
+  // Listed as the core lists a folder: folders first, then by name with numbers in order.
+  const collator = new Intl.Collator(undefined, { numeric: true });
+  const rank = (f: MemoryFile) => (f.kind === 'dir' || f.kind === 'root' ? 0 : 1);
+  const files = fakeFiles(config, sweep, steps, log).sort((a, b) => rank(a) - rank(b) || collator.compare(a.path, b.path));
+  const bytes = files.reduce((a, f) => a + (f.kind === 'file' ? f.size : 0), 0);
+  const rows = sweep.loads.map((_, i) => fakeResult(sweep, i, steps, ended)).filter((r): r is ErlangResult => r !== null);
+  const view = fakeNetwork();
+  const erlangs = sweep.loads.filter((_, i) => loadProgress(sweep, i, steps).iteration > 0);
+  const topologies = erlangs.map((erlang): RunTopology => {
+    const usage = fakeUsage(view, erlang);
+    const counts = usage.map((u) => u.usage_count);
+    return {
+      run_id: run.id,
+      network: view.name,
+      view,
+      erlangs,
+      erlang,
+      usage,
+      min_usage: Math.min(...counts),
+      max_usage: Math.max(...counts),
+      results_file: `output/${erlang.toFixed(1)}_erlang.json`,
+      unmatched: [],
+    };
+  });
+  return {
+    config,
+    templateDiff: null,
+    log,
+    progress: run.status === 'PENDING' ? null : fakeProgress(run, sweep, steps),
+    cursor: { progress_offset: steps, log_offset: lineOffsets(log)[log.length] },
+    files,
+    usage: {
+      path: '',
+      bytes,
+      disk_bytes: files.reduce((a, f) => a + (f.kind === 'file' ? Math.ceil(f.size / 4096) * 4096 : 4096), 0),
+      files: files.filter((f) => f.kind === 'file').length,
+      folders: files.filter((f) => f.kind === 'dir' || f.kind === 'root').length,
+      symlinks: files.filter((f) => f.kind === 'symlink').length,
+      complete: true,
+    },
+    results: { run_id: run.id, rows, problems: [] },
+    topologies,
+  };
+}
+
+/** The stored data of several runs, by id. */
+export function fakeRunsData(runs: Run[], shape: FakeRunShape = {}): Record<string, MemoryRunData> {
+  return Object.fromEntries(runs.map((r) => [r.id, fakeRunData(r, shape)]));
+}
+
+/**
+ * The progress update a stream sends when a run goes from `from` to `to`
+ * finished iterations: only the loads that changed.
+ */
+export function fakeProgressUpdate(run: Run, shape: FakeRunShape, from: number, to: number): RunProgress {
+  const sweep: FakeSweep = { loads: shape.loads ?? [300, 400, 500], iterations: shape.iterations ?? 3 };
+  const progress = fakeProgress(run, sweep, to);
+  const changed = new Set(changedLoads(sweep, from, to));
+  return { ...progress, loads: progress.loads.filter((l) => changed.has(l.index ?? -1)) };
 }

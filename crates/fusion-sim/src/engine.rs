@@ -19,6 +19,7 @@ use crate::requests::{quotas, Generator, Request};
 use crate::routing::{first_path, path_of, paths_within_one_hop, PathTable, Search};
 use crate::spectrum::{Run, Spectrum, FAST_WORDS};
 use crate::stats::round2;
+use crate::union_cache::UnionCache;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -516,78 +517,11 @@ fn frag_link_cost(spectrum: &Spectrum, link: usize, runs: &mut Vec<Run>, ratios:
     np_mean(ratios)
 }
 
-/// Free slots common to a request's candidate paths per (band, core), computed once per
-/// request and reused by every placement attempt of its two passes until an
-/// allocation or release on that (band, core) makes them stale.
-#[derive(Default)]
-struct UnionCache {
-    words: Vec<[u64; FAST_WORDS]>,
-    fresh: Vec<bool>,
-    /// The smallest width known not to fit in the union: any width at least
-    /// as large cannot fit either (a later slice of the same request tries
-    /// the cores that already failed for it).
-    no_room: Vec<usize>,
-    /// Entries per candidate (the allocation order's length).
-    per: usize,
-}
-
-impl UnionCache {
-    fn reset(&mut self, candidates: usize, per: usize) {
-        self.per = per;
-        self.fresh.clear();
-        self.fresh.resize(candidates * per, false);
-        if self.words.len() < candidates * per {
-            self.words.resize(candidates * per, [0; FAST_WORDS]);
-            self.no_room.resize(candidates * per, usize::MAX);
-        }
+/// Marks every candidate's free slots of `(band, core)` stale.
+fn touch(cache: &mut UnionCache, model: &Model, band: u8, core: u8) {
+    if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
+        cache.touch_at(oi);
     }
-
-    /// Marks every candidate's union of `(band, core)` stale.
-    fn touch(&mut self, model: &Model, band: u8, core: u8) {
-        if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
-            self.touch_at(oi);
-        }
-    }
-
-    /// Marks every candidate's union of allocation-order entry `oi` stale.
-    #[inline]
-    fn touch_at(&mut self, oi: usize) {
-        let mut at = oi;
-        while at < self.fresh.len() {
-            self.fresh[at] = false;
-            at += self.per;
-        }
-    }
-}
-
-/// First fit over the allocation order on candidate `cand`, through the
-/// request's union cache (`width <= 64`, bands of at most 512 slots).
-/// Returns the allocation-order entry and the start.
-#[inline]
-fn first_fit_cached(
-    spectrum: &Spectrum,
-    model: &Model,
-    cache: &mut UnionCache,
-    cand: usize,
-    edges: &[u32],
-    width: usize,
-) -> Option<(usize, usize)> {
-    let row = cand * cache.per;
-    for (oi, &(band, core)) in model.alloc_order.iter().enumerate() {
-        let at = row + oi;
-        if !cache.fresh[at] {
-            cache.words[at] = spectrum.free8(edges, band as usize, core as usize);
-            cache.fresh[at] = true;
-            cache.no_room[at] = usize::MAX;
-        } else if width >= cache.no_room[at] {
-            continue;
-        }
-        match spectrum.first_in_free(&cache.words[at], band as usize, width) {
-            Some(start) => return Some((oi, start)),
-            None => cache.no_room[at] = width,
-        }
-    }
-    None
 }
 
 /// Places one lightpath of `width` cells (`data` of them data slots) on
@@ -607,7 +541,7 @@ fn place(
 ) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
         Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 && model.union8 => {
-            let (oi, start) = first_fit_cached(spectrum, model, cache, cand, edges, width)?;
+            let (oi, start) = cache.first_fit(spectrum, &model.alloc_order, cand, edges, width)?;
             let (band, core) = model.alloc_order[oi];
             spectrum.allocate(edges, band as usize, core as usize, start, width, data);
             cache.touch_at(oi);
@@ -631,7 +565,7 @@ fn place(
     };
     if let Some((band, core, start)) = found {
         spectrum.allocate(edges, band as usize, core as usize, start, width, data);
-        cache.touch(model, band, core);
+        touch(cache, model, band, core);
     }
     found
 }
@@ -1153,7 +1087,7 @@ impl<'m> Engine<'m> {
                             lp.start as usize,
                             lp.width as usize,
                         );
-                        unions.touch(model, lp.band, lp.core);
+                        touch(unions, model, lp.band, lp.core);
                     }
                 }
             }

@@ -1,0 +1,114 @@
+//! Free slots common to every link of a request's candidate paths, per
+//! (band, core), computed once per request and reused by every placement
+//! attempt of its two passes until an allocation or release on that
+//! (band, core) makes them stale.
+
+use crate::spectrum::{first_in_free_words, Spectrum, FAST_WORDS};
+
+/// One candidate path's free slots in one (band, core).
+#[derive(Clone, Copy)]
+struct Entry {
+    free: [u64; FAST_WORDS],
+    /// The smallest width known not to fit in `free`: any width at least
+    /// as large cannot fit either (a later slice of the same request tries
+    /// the cores that already failed for it).
+    no_room: usize,
+    fresh: bool,
+}
+
+/// The cache of one request: `per` entries (the allocation order's length)
+/// for each candidate, candidate-major.
+#[derive(Default)]
+pub struct UnionCache {
+    entries: Vec<Entry>,
+    per: usize,
+    /// Entries in use for the current request.
+    len: usize,
+}
+
+impl UnionCache {
+    /// Empties the cache for a request with `candidates` paths.
+    pub fn reset(&mut self, candidates: usize, per: usize) {
+        self.per = per;
+        self.len = candidates * per;
+        if self.entries.len() < self.len {
+            self.entries.resize(
+                self.len,
+                Entry {
+                    free: [0; FAST_WORDS],
+                    no_room: usize::MAX,
+                    fresh: false,
+                },
+            );
+        }
+        for e in &mut self.entries[..self.len] {
+            e.fresh = false;
+        }
+    }
+
+    /// Marks every candidate's entry for allocation-order position `oi` stale.
+    #[inline]
+    pub fn touch_at(&mut self, oi: usize) {
+        let mut at = oi;
+        while at < self.len {
+            self.entries[at].fresh = false;
+            at += self.per;
+        }
+    }
+
+    /// First fit (`width <= 64`, bands of at most [`FAST_WORDS`] words) over
+    /// `order`, the (band, core) pairs in the allocation policy's order, on
+    /// candidate `cand` whose links are `edges`. Returns the position in
+    /// `order` and the start slot.
+    #[inline]
+    pub fn first_fit(
+        &mut self,
+        spectrum: &Spectrum,
+        order: &[(u8, u8)],
+        cand: usize,
+        edges: &[u32],
+        width: usize,
+    ) -> Option<(usize, usize)> {
+        // One loop per block size, unrolled by the compiler.
+        match spectrum.block_words() {
+            1 => self.first_fit_n::<1>(spectrum, order, cand, edges, width),
+            2 => self.first_fit_n::<2>(spectrum, order, cand, edges, width),
+            3 => self.first_fit_n::<3>(spectrum, order, cand, edges, width),
+            4 => self.first_fit_n::<4>(spectrum, order, cand, edges, width),
+            5 => self.first_fit_n::<5>(spectrum, order, cand, edges, width),
+            6 => self.first_fit_n::<6>(spectrum, order, cand, edges, width),
+            7 => self.first_fit_n::<7>(spectrum, order, cand, edges, width),
+            _ => self.first_fit_n::<8>(spectrum, order, cand, edges, width),
+        }
+    }
+
+    #[inline(always)]
+    fn first_fit_n<const N: usize>(
+        &mut self,
+        spectrum: &Spectrum,
+        order: &[(u8, u8)],
+        cand: usize,
+        edges: &[u32],
+        width: usize,
+    ) -> Option<(usize, usize)> {
+        let row = &mut self.entries[cand * self.per..(cand + 1) * self.per];
+        let order = &order[..row.len()];
+        for oi in 0..row.len() {
+            let e = &mut row[oi];
+            let (band, core) = order[oi];
+            let free: &mut [u64; N] = (&mut e.free[..N]).try_into().expect("N <= FAST_WORDS");
+            if !e.fresh {
+                *free = spectrum.free_words::<N>(edges, band as usize, core as usize);
+                e.fresh = true;
+                e.no_room = usize::MAX;
+            } else if width >= e.no_room {
+                continue;
+            }
+            match first_in_free_words(*free, width) {
+                Some(start) => return Some((oi, start)),
+                None => e.no_room = width,
+            }
+        }
+        None
+    }
+}

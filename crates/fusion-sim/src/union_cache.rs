@@ -13,7 +13,9 @@ struct Entry {
     /// as large cannot fit either (a later slice of the same request tries
     /// the cores that already failed for it).
     no_room: usize,
-    fresh: bool,
+    /// Equal to the cache's `request` while `free` is up to date; 0 is
+    /// never a request number, so it marks an entry stale.
+    stamp: u32,
 }
 
 /// The cache of one request: `per` entries (the allocation order's length)
@@ -24,10 +26,14 @@ pub struct UnionCache {
     per: usize,
     /// Entries in use for the current request.
     len: usize,
+    /// Number of the current request (from 1), so that a new request makes
+    /// every entry stale without visiting them.
+    request: u32,
 }
 
 impl UnionCache {
     /// Empties the cache for a request with `candidates` paths.
+    #[inline]
     pub fn reset(&mut self, candidates: usize, per: usize) {
         self.per = per;
         self.len = candidates * per;
@@ -37,12 +43,15 @@ impl UnionCache {
                 Entry {
                     free: [0; FAST_WORDS],
                     no_room: usize::MAX,
-                    fresh: false,
+                    stamp: 0,
                 },
             );
         }
-        for e in &mut self.entries[..self.len] {
-            e.fresh = false;
+        self.request = self.request.wrapping_add(1);
+        if self.request == 0 {
+            // Wrapped: old stamps could now look current.
+            self.entries.iter_mut().for_each(|e| e.stamp = 0);
+            self.request = 1;
         }
     }
 
@@ -51,7 +60,7 @@ impl UnionCache {
     pub fn touch_at(&mut self, oi: usize) {
         let mut at = oi;
         while at < self.len {
-            self.entries[at].fresh = false;
+            self.entries[at].stamp = 0;
             at += self.per;
         }
     }
@@ -91,15 +100,16 @@ impl UnionCache {
         edges: &[u32],
         width: usize,
     ) -> Option<(usize, usize)> {
+        let request = self.request;
         let row = &mut self.entries[cand * self.per..(cand + 1) * self.per];
         let order = &order[..row.len()];
         for oi in 0..row.len() {
             let e = &mut row[oi];
             let (band, core) = order[oi];
             let free: &mut [u64; N] = (&mut e.free[..N]).try_into().expect("N <= FAST_WORDS");
-            if !e.fresh {
+            if e.stamp != request {
                 *free = spectrum.free_words::<N>(edges, band as usize, core as usize);
-                e.fresh = true;
+                e.stamp = request;
                 e.no_room = usize::MAX;
             } else if width >= e.no_room {
                 continue;

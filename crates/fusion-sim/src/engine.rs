@@ -93,8 +93,10 @@ pub struct Model {
     argsort: Option<Argsort>,
     /// Longest link (crosstalk weight `with_length`).
     max_link_length: f64,
-    /// Every band fits [`Spectrum::free8`] (first fit can use the union cache).
-    union8: bool,
+    /// First fit (or priority first) on bands of at most
+    /// [`FAST_WORDS`] words: placements of up to 64 slots search the
+    /// request's free-slot cache.
+    cached_first_fit: bool,
 }
 
 impl Model {
@@ -234,7 +236,10 @@ impl Model {
         let argsort =
             matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
         let max_link_length = topo.edges.iter().map(|e| e.length).fold(0.0, f64::max);
-        let union8 = band_slots.iter().all(|&s| s.div_ceil(64) <= FAST_WORDS);
+        let cached_first_fit = matches!(
+            policies.allocation,
+            Allocation::FirstFit | Allocation::PriorityFirst
+        ) && band_slots.iter().all(|&s| s.div_ceil(64) <= FAST_WORDS);
         Model {
             policies,
             traffic_nodes,
@@ -253,7 +258,7 @@ impl Model {
             path_index_len,
             argsort,
             max_link_length,
-            union8,
+            cached_first_fit,
             config,
         }
     }
@@ -526,7 +531,7 @@ fn touch(cache: &mut UnionCache, model: &Model, band: u8, core: u8) {
 
 /// Places one lightpath of `width` cells (`data` of them data slots) on
 /// candidate `cand` with the configured allocation policy.
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn place(
     spectrum: &mut Spectrum,
@@ -539,14 +544,31 @@ fn place(
     width: usize,
     data: usize,
 ) -> Option<(u8, u8, usize)> {
+    if model.cached_first_fit && (1..=64).contains(&width) {
+        // The common case, kept inline at both call sites.
+        let (oi, start) = cache.first_fit(spectrum, &model.alloc_order, cand, edges, width)?;
+        let (band, core) = model.alloc_order[oi];
+        spectrum.allocate(edges, band as usize, core as usize, start, width, data);
+        cache.allocated(cand, oi, start, width);
+        return Some((band, core, start));
+    }
+    place_general(spectrum, model, cache, best_fit_runs, runs, edges, width, data)
+}
+
+/// [`place`] for every policy and width, without the free-slot cache's search.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn place_general(
+    spectrum: &mut Spectrum,
+    model: &Model,
+    cache: &mut UnionCache,
+    best_fit_runs: &mut Vec<(usize, u8, u8, Run)>,
+    runs: &mut Vec<Run>,
+    edges: &[u32],
+    width: usize,
+    data: usize,
+) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
-        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 && model.union8 => {
-            let (oi, start) = cache.first_fit(spectrum, &model.alloc_order, cand, edges, width)?;
-            let (band, core) = model.alloc_order[oi];
-            spectrum.allocate(edges, band as usize, core as usize, start, width, data);
-            cache.touch_at(oi);
-            return Some((band, core, start));
-        }
         Allocation::FirstFit | Allocation::PriorityFirst => {
             model.alloc_order.iter().find_map(|&(band, core)| {
                 spectrum
@@ -716,6 +738,20 @@ impl<'m> Engine<'m> {
     /// Runs iteration `iteration` (0-based, seed `iteration + 1`) at `erlang`.
     /// `stop` is polled between events.
     pub fn run_iteration(&mut self, erlang: f64, iteration: usize, stop: &AtomicBool) -> IterEnd {
+        // The phase clock compiled in only when it is read.
+        if self.phases.is_some() {
+            self.run_iteration_with::<true>(erlang, iteration, stop)
+        } else {
+            self.run_iteration_with::<false>(erlang, iteration, stop)
+        }
+    }
+
+    fn run_iteration_with<const MEASURE: bool>(
+        &mut self,
+        erlang: f64,
+        iteration: usize,
+        stop: &AtomicBool,
+    ) -> IterEnd {
         let cfg = &self.model.config;
         self.acc.reset();
         self.spectrum.clear();
@@ -730,9 +766,9 @@ impl<'m> Engine<'m> {
             &self.model.traffic_nodes,
             self.model.quotas.clone(),
         );
-        self.tick(PHASE_EVENTS);
+        self.tick::<MEASURE>(PHASE_EVENTS);
         for req in gen {
-            self.tick(PHASE_GENERATION);
+            self.tick::<MEASURE>(PHASE_GENERATION);
             while let Some(t) = self.departures.peek_time() {
                 if t > req.arrive {
                     break;
@@ -743,8 +779,8 @@ impl<'m> Engine<'m> {
             if stop.load(Ordering::Relaxed) {
                 return IterEnd::Interrupted;
             }
-            self.tick(PHASE_EVENTS);
-            self.arrive(&req);
+            self.tick::<MEASURE>(PHASE_EVENTS);
+            self.arrive_with::<MEASURE>(&req);
         }
         // Remaining departures free their spectrum (FUSION processes them
         // too); no accounting depends on them beyond utilisation.
@@ -765,7 +801,10 @@ impl<'m> Engine<'m> {
 
     /// Charges the time since the last tick to `phase`.
     #[inline(always)]
-    fn tick(&mut self, phase: usize) {
+    fn tick<const MEASURE: bool>(&mut self, phase: usize) {
+        if !MEASURE {
+            return;
+        }
         if let Some(p) = &mut self.phases {
             let now = clock();
             p.ticks[phase] += now.wrapping_sub(p.last);
@@ -955,9 +994,15 @@ impl<'m> Engine<'m> {
         });
     }
 
+    #[cfg(test)]
     fn arrive(&mut self, req: &Request) {
+        self.arrive_with::<false>(req);
+    }
+
+    #[inline(always)]
+    fn arrive_with<const MEASURE: bool>(&mut self, req: &Request) {
         self.route(req);
-        self.tick(PHASE_ROUTING);
+        self.tick::<MEASURE>(PHASE_ROUTING);
         let model = self.model;
         let cfg = &model.config;
         let table = &cfg.mod_table;
@@ -1093,12 +1138,12 @@ impl<'m> Engine<'m> {
             }
         }
 
-        self.tick(PHASE_SPECTRUM);
+        self.tick::<MEASURE>(PHASE_SPECTRUM);
         let Some(pi) = chosen else {
             self.acc.blocked += 1;
             self.acc.bit_rate_blocked += gbps;
             self.acc.block_bw[class] += 1;
-            self.tick(PHASE_ACCOUNTING);
+            self.tick::<MEASURE>(PHASE_ACCOUNTING);
             return;
         };
         let cand = self.cands[pi];
@@ -1147,14 +1192,20 @@ impl<'m> Engine<'m> {
             }
         };
         let base = slot as usize * model.max_lps;
-        self.lps[base..base + self.scratch.len()].copy_from_slice(&self.scratch);
+        // One or a few lightpaths: a plain loop beats a call to memcpy.
+        for (d, lp) in self.lps[base..base + self.scratch.len()]
+            .iter_mut()
+            .zip(&self.scratch)
+        {
+            *d = *lp;
+        }
         self.active[slot as usize] = Active {
             route: cand.route,
             n_lp: self.scratch.len() as u8,
         };
-        self.tick(PHASE_ACCOUNTING);
+        self.tick::<MEASURE>(PHASE_ACCOUNTING);
         self.departures.push(req.depart, slot);
-        self.tick(PHASE_EVENTS);
+        self.tick::<MEASURE>(PHASE_EVENTS);
     }
 }
 

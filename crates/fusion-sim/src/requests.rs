@@ -72,7 +72,8 @@ impl<'a> Generator<'a> {
 
     #[inline]
     fn pick(&mut self, n: usize) -> usize {
-        (self.rng.uniform() * n as f64) as usize
+        // In [0, n) and n < 2^32: the narrower conversion is exact and cheaper.
+        (self.rng.uniform() * n as f64) as u32 as usize
     }
 }
 

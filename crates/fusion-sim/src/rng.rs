@@ -15,7 +15,10 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 /// The Mersenne Twister MT19937 generator (32-bit).
 #[derive(Clone)]
 pub struct Mt19937 {
-    state: [u32; N],
+    /// The current state is `states[current]`; a twist writes the next one
+    /// into the other buffer, so nothing is copied.
+    states: [[u32; N]; 2],
+    current: usize,
     /// The tempered outputs of the current state, computed in one pass after
     /// each twist (a loop the compiler vectorises).
     out: [u32; N],
@@ -35,18 +38,18 @@ impl Mt19937 {
                 .wrapping_add(i as u32);
         }
         Mt19937 {
-            state,
+            states: [state, [0; N]],
+            current: 0,
             out: [0; N],
             index: N,
         }
     }
 
-    /// The reference recurrence, computed into `out` from the old state in
+    /// The reference recurrence, computed into the other state buffer in
     /// three elementwise passes over disjoint slices (which the compiler
     /// vectorises): words 0..N−M read only old words; each later word reads
     /// the new word N−M before it, which an earlier pass has written (the
-    /// last also the new word 0). Then
-    /// the new state is kept and `out` tempered in place.
+    /// last also the new word 0). Then `out` holds the new state tempered.
     #[inline(never)]
     fn twist(&mut self) {
         #[inline(always)]
@@ -60,8 +63,9 @@ impl Mt19937 {
             }
         }
         const K: usize = N - M;
-        let old = &self.state;
-        let (first, rest) = self.out.split_at_mut(K);
+        let [a, b] = &mut self.states;
+        let (old, new) = if self.current == 0 { (&*a, b) } else { (&*b, a) };
+        let (first, rest) = new.split_at_mut(K);
         mix_into(first, &old[..K], &old[1..=K], &old[M..N]);
         let (second, third) = rest.split_at_mut(K);
         mix_into(second, &old[K..2 * K], &old[K + 1..=2 * K], first);
@@ -69,13 +73,15 @@ impl Mt19937 {
         mix_into(third, &old[2 * K..N - 1], &old[2 * K + 1..N], second);
         // The last word wraps round to the new first word.
         last[0] = mix(old[N - 1], first[0], second[N - 1 - 2 * K]);
-        self.state = self.out;
-        for y in self.out.iter_mut() {
-            *y ^= *y >> 11;
-            *y ^= (*y << 7) & 0x9d2c_5680;
-            *y ^= (*y << 15) & 0xefc6_0000;
-            *y ^= *y >> 18;
+        for (o, &x) in self.out.iter_mut().zip(new.iter()) {
+            let mut y = x;
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c_5680;
+            y ^= (y << 15) & 0xefc6_0000;
+            y ^= y >> 18;
+            *o = y;
         }
+        self.current ^= 1;
         self.index = 0;
     }
 

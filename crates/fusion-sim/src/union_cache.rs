@@ -56,7 +56,7 @@ impl UnionCache {
     }
 
     /// Marks every candidate's entry for allocation-order position `oi` stale.
-    #[inline]
+    #[inline(always)]
     pub fn touch_at(&mut self, oi: usize) {
         let mut at = oi;
         while at < self.len {
@@ -65,11 +65,30 @@ impl UnionCache {
         }
     }
 
+    /// After `[start, start + width)` was allocated on candidate `cand` at
+    /// allocation-order position `oi`: its own entry loses exactly those
+    /// slots (they were free on all its links, now on none); the other
+    /// candidates' entries of that position go stale.
+    #[inline(always)]
+    pub fn allocated(&mut self, cand: usize, oi: usize, start: usize, width: usize) {
+        let own = cand * self.per + oi;
+        let keep = self.entries[own].stamp;
+        self.touch_at(oi);
+        let e = &mut self.entries[own];
+        e.stamp = keep;
+        let (w, off) = (start / 64, start % 64);
+        let mask = (u64::MAX >> (64 - width)) << off;
+        e.free[w] &= !mask;
+        if off + width > 64 {
+            e.free[w + 1] &= !(u64::MAX >> (128 - off - width));
+        }
+    }
+
     /// First fit (`width <= 64`, bands of at most [`FAST_WORDS`] words) over
     /// `order`, the (band, core) pairs in the allocation policy's order, on
     /// candidate `cand` whose links are `edges`. Returns the position in
     /// `order` and the start slot.
-    #[inline]
+    #[inline(always)]
     pub fn first_fit(
         &mut self,
         spectrum: &Spectrum,

@@ -70,8 +70,15 @@ pub struct Model {
     /// Per ordered pair: `routes[first .. first + count]`.
     pair_routes: Vec<(u32, u32)>,
     quotas: Vec<usize>,
-    /// Class indices by descending bandwidth (slicing tiers).
-    classes_desc: Vec<usize>,
+    /// Per class: the lower-rate classes that divide its rate, as
+    /// (class, pieces), by descending bandwidth (so pieces ascend). Empty for
+    /// the 25G class, which FUSION never slices.
+    slice_tiers: Vec<Vec<(usize, usize)>>,
+    /// Per class: its bit rate as a float (for throughput).
+    class_gbps: Vec<f64>,
+    /// Per ordered pair's routes (KSP): the candidates as the router hands
+    /// them over, aligned with `routes`.
+    ksp_cands: Vec<Candidate>,
     band_slots: Vec<usize>,
     /// (band, core) in the order the allocation policy tries them.
     alloc_order: Vec<(u8, u8)>,
@@ -161,6 +168,33 @@ impl Model {
         let quotas = quotas(&probs, config.num_requests);
         let mut classes_desc: Vec<usize> = (0..table.classes.len()).collect();
         classes_desc.sort_by(|&a, &b| table.classes[b].gbps.cmp(&table.classes[a].gbps));
+        let slice_tiers = table
+            .classes
+            .iter()
+            .map(|c| {
+                if c.key == "25" {
+                    return Vec::new();
+                }
+                classes_desc
+                    .iter()
+                    .map(|&t| (t, table.classes[t].gbps))
+                    .filter(|&(_, tg)| tg < c.gbps && c.gbps % tg == 0)
+                    .map(|(t, tg)| (t, (c.gbps / tg) as usize))
+                    .collect()
+            })
+            .collect();
+        let ksp_cands = match policies.routing {
+            Routing::Ksp => routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Candidate {
+                    route: i as u32,
+                    weight: r.length,
+                    formats: Formats::Reaching,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let band_slots: Vec<usize> = config.bands.iter().map(|b| b.slots).collect();
         let cores = policies.core_order(config.cores_per_link);
         let mut alloc_order = Vec::new();
@@ -247,7 +281,9 @@ impl Model {
             routes,
             pair_routes,
             quotas,
-            classes_desc,
+            slice_tiers,
+            class_gbps: table.classes.iter().map(|c| c.gbps as f64).collect(),
+            ksp_cands,
             band_slots,
             alloc_order,
             max_lps,
@@ -338,8 +374,11 @@ pub struct IterAccum {
     pub mod_band_count: Vec<Vec<u64>>,
     pub mod_lengths: Vec<Vec<Vec<f64>>>,
     pub mod_hops: Vec<Vec<Vec<f64>>>,
-    /// [class][band][core] → lightpaths released (each at 100 % utilisation).
-    pub lp_released: Vec<Vec<Vec<u64>>>,
+    /// Lightpaths released (each at 100 % utilisation), flat by
+    /// [class][band][core]: see [`IterAccum::lp_released`].
+    lp_released: Vec<u64>,
+    lp_bands: usize,
+    lp_cores: usize,
     /// Per undirected link: lightpaths set up over it.
     pub link_usage: Vec<u64>,
     /// Per undirected link: sum of lightpath bandwidth × holding time.
@@ -365,7 +404,13 @@ impl IterAccum {
             mod_band_count: vec![vec![0; nb]; model.mod_names.len()],
             mod_lengths: vec![vec![Vec::new(); nb]; model.mod_names.len()],
             mod_hops: vec![vec![Vec::new(); nb]; model.mod_names.len()],
-            lp_released: vec![vec![vec![0; cores]; nb]; table.classes.len()],
+            lp_released: vec![0; table.classes.len() * nb * cores],
+            lp_bands: nb,
+            lp_cores: cores,
+            // Pushed once per carried request: room for all of them up
+            // front, instead of regrowing in every fresh accumulator.
+            hops: Vec::with_capacity(model.config.num_requests),
+            lengths: Vec::with_capacity(model.config.num_requests),
             link_usage: vec![0; links],
             link_throughput: vec![0.0; links],
             ..Default::default()
@@ -388,13 +433,24 @@ impl IterAccum {
         self.mod_band_count.iter_mut().flatten().for_each(|x| *x = 0);
         self.mod_lengths.iter_mut().flatten().for_each(Vec::clear);
         self.mod_hops.iter_mut().flatten().for_each(Vec::clear);
-        self.lp_released
-            .iter_mut()
-            .flatten()
-            .flatten()
-            .for_each(|x| *x = 0);
+        self.lp_released.iter_mut().for_each(|x| *x = 0);
         self.link_usage.iter_mut().for_each(|x| *x = 0);
         self.link_throughput.iter_mut().for_each(|x| *x = 0.0);
+    }
+
+    /// Lightpaths of bandwidth class `class` released from `(band, core)`.
+    pub fn lp_released(&self, class: usize, band: usize, core: usize) -> u64 {
+        self.lp_released[self.lp_index(class, band, core)]
+    }
+
+    /// Whether any lightpath was released.
+    pub fn any_released(&self) -> bool {
+        self.lp_released.iter().any(|&n| n > 0)
+    }
+
+    #[inline]
+    fn lp_index(&self, class: usize, band: usize, core: usize) -> usize {
+        (class * self.lp_bands + band) * self.lp_cores + core
     }
 
     /// Blocking probability of the iteration.
@@ -683,6 +739,9 @@ pub struct Engine<'m> {
     lps: Vec<Lightpath>,
     scratch: Vec<Lightpath>,
     cands: Vec<Candidate>,
+    /// The request's candidates are `model.ksp_cands[first..first + count]`
+    /// instead of `cands`.
+    ksp_range: Option<(usize, usize)>,
     /// Routes found per arrival, interned; ids continue after the model's.
     found: Vec<Route>,
     found_index: HashMap<Vec<usize>, u32>,
@@ -718,6 +777,7 @@ impl<'m> Engine<'m> {
             lps: Vec::new(),
             scratch: Vec::with_capacity(model.max_lps),
             cands: Vec::new(),
+            ksp_range: None,
             found: Vec::new(),
             found_index: HashMap::new(),
             search: Search::new(model.n),
@@ -826,7 +886,10 @@ impl<'m> Engine<'m> {
                 lp.start as usize,
                 lp.width as usize,
             );
-            self.acc.lp_released[lp.class as usize][lp.band as usize][lp.core as usize] += 1;
+            let at = self
+                .acc
+                .lp_index(lp.class as usize, lp.band as usize, lp.core as usize);
+            self.acc.lp_released[at] += 1;
         }
         self.free_slots.push(slot);
     }
@@ -847,22 +910,16 @@ impl<'m> Engine<'m> {
     }
 
     /// The router: fills `cands` with the paths to try, in order, each with
-    /// its pass-1 formats and FUSION's path weight.
+    /// its pass-1 formats and FUSION's path weight (or, for KSP, points
+    /// `ksp_range` at the model's fixed candidates).
     fn route(&mut self, req: &Request) {
         let model = self.model;
         self.cands.clear();
+        self.ksp_range = None;
         let (first, count) = model.pair_routes[req.src * model.n + req.dst];
         let statics = &model.routes[first as usize..(first + count) as usize];
         match model.policies.routing {
-            Routing::Ksp => {
-                for (i, r) in statics.iter().enumerate() {
-                    self.cands.push(Candidate {
-                        route: first + i as u32,
-                        weight: r.length,
-                        formats: Formats::Reaching,
-                    });
-                }
-            }
+            Routing::Ksp => self.ksp_range = Some((first as usize, count as usize)),
             Routing::CongestionAware { alpha } => {
                 if statics.is_empty() {
                     return;
@@ -1001,7 +1058,13 @@ impl<'m> Engine<'m> {
 
     #[inline(always)]
     fn arrive_with<const MEASURE: bool>(&mut self, req: &Request) {
-        self.route(req);
+        if self.model.policies.routing == Routing::Ksp {
+            // The fixed candidates, without a call into the router.
+            let (first, count) = self.model.pair_routes[req.src * self.model.n + req.dst];
+            self.ksp_range = Some((first as usize, count as usize));
+        } else {
+            self.route(req);
+        }
         self.tick::<MEASURE>(PHASE_ROUTING);
         let model = self.model;
         let cfg = &model.config;
@@ -1012,7 +1075,12 @@ impl<'m> Engine<'m> {
         self.acc.requests += 1;
         self.acc.bit_rate_request += gbps;
         self.scratch.clear();
-        self.unions.reset(self.cands.len(), model.alloc_order.len());
+        let ksp_range = self.ksp_range;
+        let candidates = match ksp_range {
+            Some((_, count)) => count,
+            None => self.cands.len(),
+        };
+        self.unions.reset(candidates, model.alloc_order.len());
         let Engine {
             spectrum,
             found,
@@ -1023,6 +1091,10 @@ impl<'m> Engine<'m> {
             unions,
             ..
         } = self;
+        let cands: &[Candidate] = match ksp_range {
+            Some((first, count)) => &model.ksp_cands[first..first + count],
+            None => cands,
+        };
         let mut chosen: Option<usize> = None;
         // FUSION sets the request's `remaining_bw` to its full bandwidth when
         // a slicing attempt fails and does not clear it when a later attempt
@@ -1075,21 +1147,14 @@ impl<'m> Engine<'m> {
         }
 
         // Pass 2: static slicing into equal lower-rate lightpaths.
-        if chosen.is_none() && cfg.max_segments > 1 && table.classes[class].key != "25" {
+        let tiers = &model.slice_tiers[class];
+        if chosen.is_none() && cfg.max_segments > 1 && !tiers.is_empty() {
             'slice: for (pi, cand) in cands.iter().enumerate() {
                 let route = route_of(model, found, cand.route);
-                for &tier in &model.classes_desc {
-                    let tg = table.classes[tier].gbps;
-                    if tg >= gbps {
-                        continue;
-                    }
+                for &(tier, pieces) in tiers {
                     let Some(&f) = route.feasible[tier].first() else {
                         continue;
                     };
-                    if gbps % tg != 0 {
-                        continue;
-                    }
-                    let pieces = (gbps / tg) as usize;
                     if pieces > cfg.max_segments {
                         break;
                     }
@@ -1146,7 +1211,10 @@ impl<'m> Engine<'m> {
             self.tick::<MEASURE>(PHASE_ACCOUNTING);
             return;
         };
-        let cand = self.cands[pi];
+        let cand = match ksp_range {
+            Some((first, _)) => model.ksp_cands[first + pi],
+            None => self.cands[pi],
+        };
         let route = route_of(model, &self.found, cand.route);
         // FUSION's path weight feeds weights_dict (rounded) and the
         // per-format "length" figures; for KSP it is the length.
@@ -1175,7 +1243,7 @@ impl<'m> Engine<'m> {
             acc.mod_band_count[g][lp.band as usize] += 1;
             acc.mod_lengths[g][lp.band as usize].push(weight);
             acc.mod_hops[g][lp.band as usize].push(route.hops as f64);
-            let bw = table.classes[c].gbps as f64;
+            let bw = model.class_gbps[c];
             for &e in &route.edges {
                 acc.link_usage[e as usize] += 1;
                 acc.link_throughput[e as usize] += bw * holding;

@@ -53,7 +53,7 @@ pub fn link_usage(model: &Model, acc: &IterAccum) -> Value {
 /// Mean lightpath utilisation of the iteration (100 % for every lightpath
 /// without grooming), `None` when no lightpath was set up.
 pub fn lp_utilization(acc: &IterAccum) -> Option<f64> {
-    let any = acc.lp_released.iter().flatten().flatten().any(|&n| n > 0);
+    let any = acc.any_released();
     any.then_some(100.0)
 }
 
@@ -148,7 +148,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
         for (bi, b) in bands.iter().enumerate() {
             let mut per_core = Obj::new();
             for core in 0..cfg.cores_per_link {
-                let used = acc.lp_released[ci][bi][core] > 0;
+                let used = acc.lp_released(ci, bi, core) > 0;
                 per_core.push(core.to_string(), summary_value(if used { full } else { None }));
             }
             per_band.push(*b, per_core.build());

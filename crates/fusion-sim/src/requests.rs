@@ -80,7 +80,7 @@ impl<'a> Generator<'a> {
 impl Iterator for Generator<'_> {
     type Item = Request;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Request> {
         if self.remaining == 0 {
             return None;

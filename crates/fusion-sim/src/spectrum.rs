@@ -19,6 +19,9 @@ pub struct Spectrum {
     /// Occupied cells (data and guard) per (link, band), all cores, kept
     /// when a policy reads them (congestion, free-slot counts).
     used: Option<Vec<u32>>,
+    /// Neither of the two above is kept: an allocation or release only
+    /// sets or clears occupancy bits.
+    plain: bool,
     scratch: Vec<u64>,
     /// Per band, the bits of the first [`FAST_WORDS`] words that are slots.
     valid: Vec<[u64; FAST_WORDS]>,
@@ -43,6 +46,7 @@ impl Spectrum {
             bits: vec![0; links * band_slots.len() * cores * words],
             data: None,
             used: None,
+            plain: true,
             scratch: vec![0; words],
             valid: band_slots
                 .iter()
@@ -62,6 +66,7 @@ impl Spectrum {
     /// Also keeps which cells hold data (not guard) slots.
     pub fn track_data(mut self) -> Self {
         self.data = Some(vec![0; self.bits.len()]);
+        self.plain = false;
         self
     }
 
@@ -69,6 +74,7 @@ impl Spectrum {
     pub fn track_usage(mut self) -> Self {
         let links = self.bits.len() / (self.bands.len() * self.cores * self.words).max(1);
         self.used = Some(vec![0; links * self.bands.len()]);
+        self.plain = false;
         self
     }
 
@@ -439,7 +445,7 @@ impl Spectrum {
     #[inline(always)]
     fn one_word(&self, band: usize, core: usize, start: usize, width: usize) -> Option<(usize, u64)> {
         let off = start % 64;
-        if self.data.is_some() || self.used.is_some() || width == 0 || off + width > 64 {
+        if !self.plain || width == 0 || off + width > 64 {
             return None;
         }
         let at = (band * self.cores + core) * self.words + start / 64;

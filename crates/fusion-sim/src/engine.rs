@@ -32,6 +32,8 @@ pub struct Route {
     /// `round(length, 2)`, as FUSION records lengths.
     pub length_r2: f64,
     pub hops: usize,
+    /// `hops` as FUSION records it (a float), converted once.
+    pub hops_f64: f64,
     /// Per bandwidth class: formats that reach, most efficient first.
     pub feasible: Vec<Vec<u8>>,
 }
@@ -43,6 +45,7 @@ impl Route {
             length: p.length,
             length_r2: round2(p.length),
             hops: p.nodes.len() - 1,
+            hops_f64: (p.nodes.len() - 1) as f64,
             feasible: table
                 .classes
                 .iter()
@@ -379,10 +382,16 @@ pub struct IterAccum {
     lp_released: Vec<u64>,
     lp_bands: usize,
     lp_cores: usize,
-    /// Per undirected link: lightpaths set up over it.
-    pub link_usage: Vec<u64>,
-    /// Per undirected link: sum of lightpath bandwidth × holding time.
-    pub link_throughput: Vec<f64>,
+    /// Per undirected link: lightpaths set up over it and the sum of their
+    /// bandwidth × holding time (side by side: one lookup per link).
+    pub link_usage: Vec<LinkUsage>,
+}
+
+/// What one undirected link carried in an iteration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkUsage {
+    pub lightpaths: u64,
+    pub throughput: f64,
 }
 
 impl IterAccum {
@@ -411,8 +420,7 @@ impl IterAccum {
             // front, instead of regrowing in every fresh accumulator.
             hops: Vec::with_capacity(model.config.num_requests),
             lengths: Vec::with_capacity(model.config.num_requests),
-            link_usage: vec![0; links],
-            link_throughput: vec![0.0; links],
+            link_usage: vec![LinkUsage::default(); links],
             ..Default::default()
         }
     }
@@ -434,8 +442,7 @@ impl IterAccum {
         self.mod_lengths.iter_mut().flatten().for_each(Vec::clear);
         self.mod_hops.iter_mut().flatten().for_each(Vec::clear);
         self.lp_released.iter_mut().for_each(|x| *x = 0);
-        self.link_usage.iter_mut().for_each(|x| *x = 0);
-        self.link_throughput.iter_mut().for_each(|x| *x = 0.0);
+        self.link_usage.iter_mut().for_each(|x| *x = LinkUsage::default());
     }
 
     /// Lightpaths of bandwidth class `class` released from `(band, core)`.
@@ -1227,7 +1234,7 @@ impl<'m> Engine<'m> {
             acc.bit_rate_blocked += gbps;
         }
         acc.transponders += self.scratch.len() as u64;
-        acc.hops.push(route.hops as f64);
+        acc.hops.push(route.hops_f64);
         acc.lengths.push(route.length_r2);
         if pi < acc.path_index.len() {
             acc.path_index[pi] += 1;
@@ -1242,11 +1249,12 @@ impl<'m> Engine<'m> {
             acc.weights[c][f as usize].push(weight_r2);
             acc.mod_band_count[g][lp.band as usize] += 1;
             acc.mod_lengths[g][lp.band as usize].push(weight);
-            acc.mod_hops[g][lp.band as usize].push(route.hops as f64);
+            acc.mod_hops[g][lp.band as usize].push(route.hops_f64);
             let bw = model.class_gbps[c];
             for &e in &route.edges {
-                acc.link_usage[e as usize] += 1;
-                acc.link_throughput[e as usize] += bw * holding;
+                let u = &mut acc.link_usage[e as usize];
+                u.lightpaths += 1;
+                u.throughput += bw * holding;
             }
         }
         // Remember the lightpaths for the departure.

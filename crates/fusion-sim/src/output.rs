@@ -41,8 +41,8 @@ pub fn link_usage(model: &Model, acc: &IterAccum) -> Value {
         o.push(
             format!("{}-{}", topo.nodes[s], topo.nodes[d]),
             Obj::new()
-                .put("usage_count", Value::Int(acc.link_usage[e] as i64))
-                .put("throughput", Value::Float(acc.link_throughput[e]))
+                .put("usage_count", Value::Int(acc.link_usage[e].lightpaths as i64))
+                .put("throughput", Value::Float(acc.link_usage[e].throughput))
                 .put("link_num", Value::Int(topo.edges[e].link_num as i64))
                 .build(),
         );

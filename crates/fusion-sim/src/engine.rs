@@ -369,12 +369,11 @@ pub struct IterAccum {
     /// Per routed request.
     pub hops: Vec<f64>,
     pub lengths: Vec<f64>,
-    /// [class][format] → rounded path length per lightpath.
+    /// [class][format] → rounded path length per lightpath (its length is
+    /// the class's lightpath count in that format: [`IterAccum::mod_count`]).
     pub weights: Vec<Vec<Vec<f64>>>,
-    /// [class][format] → lightpath count.
-    pub mod_count: Vec<Vec<u64>>,
-    /// [format][band] → lightpath count, lengths and hop counts.
-    pub mod_band_count: Vec<Vec<u64>>,
+    /// [format][band] → lengths and hop counts per lightpath (their length
+    /// is the lightpath count: [`IterAccum::mod_band_count`]).
     pub mod_lengths: Vec<Vec<Vec<f64>>>,
     pub mod_hops: Vec<Vec<Vec<f64>>>,
     /// Lightpaths released (each at 100 % utilisation), flat by
@@ -409,8 +408,6 @@ impl IterAccum {
                 .iter()
                 .map(|c| vec![Vec::new(); c.formats.len()])
                 .collect(),
-            mod_count: table.classes.iter().map(|c| vec![0; c.formats.len()]).collect(),
-            mod_band_count: vec![vec![0; nb]; model.mod_names.len()],
             mod_lengths: vec![vec![Vec::new(); nb]; model.mod_names.len()],
             mod_hops: vec![vec![Vec::new(); nb]; model.mod_names.len()],
             lp_released: vec![0; table.classes.len() * nb * cores],
@@ -437,12 +434,21 @@ impl IterAccum {
         self.hops.clear();
         self.lengths.clear();
         self.weights.iter_mut().flatten().for_each(Vec::clear);
-        self.mod_count.iter_mut().flatten().for_each(|x| *x = 0);
-        self.mod_band_count.iter_mut().flatten().for_each(|x| *x = 0);
         self.mod_lengths.iter_mut().flatten().for_each(Vec::clear);
         self.mod_hops.iter_mut().flatten().for_each(Vec::clear);
         self.lp_released.iter_mut().for_each(|x| *x = 0);
         self.link_usage.iter_mut().for_each(|x| *x = LinkUsage::default());
+    }
+
+    /// Lightpaths of bandwidth class `class` set up in format `fmt`.
+    pub fn mod_count(&self, class: usize, fmt: usize) -> u64 {
+        self.weights[class][fmt].len() as u64
+    }
+
+    /// Lightpaths set up in format `g` (an index into `Model::mod_names`)
+    /// in band `band`.
+    pub fn mod_band_count(&self, g: usize, band: usize) -> u64 {
+        self.mod_lengths[g][band].len() as u64
     }
 
     /// Lightpaths of bandwidth class `class` released from `(band, core)`.
@@ -1245,9 +1251,7 @@ impl<'m> Engine<'m> {
             let f = lp.fmt;
             let g = model.mod_global[c][f as usize];
             acc.cores[lp.core as usize] += 1;
-            acc.mod_count[c][f as usize] += 1;
             acc.weights[c][f as usize].push(weight_r2);
-            acc.mod_band_count[g][lp.band as usize] += 1;
             acc.mod_lengths[g][lp.band as usize].push(weight);
             acc.mod_hops[g][lp.band as usize].push(route.hops_f64);
             let bw = model.class_gbps[c];
@@ -1389,7 +1393,8 @@ mod tests {
         assert_eq!(occupied(&e, 0, 0).len(), 10);
         assert_eq!(occupied(&e, 1, 0).len(), 10);
         let c200 = m.config.mod_table.class_index("200").unwrap();
-        assert_eq!(e.acc.mod_count[c200].iter().sum::<u64>(), 2);
+        let formats = m.config.mod_table.classes[c200].formats.len();
+        assert_eq!((0..formats).map(|f| e.acc.mod_count(c200, f)).sum::<u64>(), 2);
         // Nothing fits any more: blocked, counted once with its full bit rate.
         e.arrive(&req(&m, 2, "a", "c", "400", 1.0));
         assert_eq!(e.acc.blocked, 1);

@@ -88,7 +88,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
     for (ci, c) in table.classes.iter().enumerate() {
         let mut counts = Obj::new();
         for (fi, f) in c.formats.iter().enumerate() {
-            counts.push(f.name.clone(), Value::Int(acc.mod_count[ci][fi] as i64));
+            counts.push(f.name.clone(), Value::Int(acc.mod_count(ci, fi) as i64));
         }
         mods.push(c.key.clone(), counts.build());
         for fi in 0..c.formats.len() {
@@ -115,7 +115,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
                 .put("snr", snr.build())
                 .put("xt_cost", xt.build());
             for (bi, b) in bands.iter().enumerate() {
-                entry.push(*b, Value::Int(acc.mod_band_count[g][bi] as i64));
+                entry.push(*b, Value::Int(acc.mod_band_count(g, bi) as i64));
             }
             mods.push(model.mod_names[g].clone(), entry.build());
         }

@@ -415,7 +415,7 @@ impl Spectrum {
                 *word |= mask;
             }
         } else {
-            self.allocate_general(links, band, core, start, width, data);
+            self.mark_general(links, band, core, start, width, data, true);
         }
     }
 
@@ -429,7 +429,7 @@ impl Spectrum {
                 bits[l as usize * step + at] &= !mask;
             }
         } else {
-            self.release_general(links, band, core, start, width);
+            self.mark_general(links, band, core, start, width, width, false);
         }
     }
 
@@ -452,8 +452,13 @@ impl Spectrum {
         Some((at, (u64::MAX >> (64 - width)) << off))
     }
 
+    /// Sets (`on`) or clears `[start, start + width)` on every link for
+    /// ranges across words or a tracked spectrum: occupancy, the data slots
+    /// (the first `data` of an allocation; a release clears the whole
+    /// range) and the per-link counts of occupied cells.
     #[inline(never)]
-    fn allocate_general(
+    #[allow(clippy::too_many_arguments)]
+    fn mark_general(
         &mut self,
         links: &[u32],
         band: usize,
@@ -461,35 +466,25 @@ impl Spectrum {
         start: usize,
         width: usize,
         data: usize,
+        on: bool,
     ) {
+        let data_slots = if on { data } else { width };
         for &l in links {
             let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, true);
+            set_range(&mut self.bits[b..b + self.words], start, width, on);
             if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, data, true);
+                set_range(&mut d[b..b + self.words], start, data_slots, on);
             }
         }
         let nb = self.bands.len();
         if let Some(u) = &mut self.used {
             for &l in links {
-                u[l as usize * nb + band] += width as u32;
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn release_general(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
-        for &l in links {
-            let b = self.base(l as usize, band, core);
-            set_range(&mut self.bits[b..b + self.words], start, width, false);
-            if let Some(d) = &mut self.data {
-                set_range(&mut d[b..b + self.words], start, width, false);
-            }
-        }
-        let nb = self.bands.len();
-        if let Some(u) = &mut self.used {
-            for &l in links {
-                u[l as usize * nb + band] -= width as u32;
+                let cells = &mut u[l as usize * nb + band];
+                if on {
+                    *cells += width as u32;
+                } else {
+                    *cells -= width as u32;
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ use crate::requests::{quotas, Generator, Request};
 use crate::routing::{first_path, path_of, paths_within_one_hop, PathTable, Search};
 use crate::spectrum::{Run, Spectrum, FAST_WORDS};
 use crate::stats::round2;
+use crate::union_cache::UnionCache;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -31,6 +32,8 @@ pub struct Route {
     /// `round(length, 2)`, as FUSION records lengths.
     pub length_r2: f64,
     pub hops: usize,
+    /// `hops` as FUSION records it (a float), converted once.
+    pub hops_f64: f64,
     /// Per bandwidth class: formats that reach, most efficient first.
     pub feasible: Vec<Vec<u8>>,
 }
@@ -42,6 +45,7 @@ impl Route {
             length: p.length,
             length_r2: round2(p.length),
             hops: p.nodes.len() - 1,
+            hops_f64: (p.nodes.len() - 1) as f64,
             feasible: table
                 .classes
                 .iter()
@@ -69,8 +73,15 @@ pub struct Model {
     /// Per ordered pair: `routes[first .. first + count]`.
     pair_routes: Vec<(u32, u32)>,
     quotas: Vec<usize>,
-    /// Class indices by descending bandwidth (slicing tiers).
-    classes_desc: Vec<usize>,
+    /// Per class: the lower-rate classes that divide its rate, as
+    /// (class, pieces), by descending bandwidth (so pieces ascend). Empty for
+    /// the 25G class, which FUSION never slices.
+    slice_tiers: Vec<Vec<(usize, usize)>>,
+    /// Per class: its bit rate as a float (for throughput).
+    class_gbps: Vec<f64>,
+    /// Per ordered pair's routes (KSP): the candidates as the router hands
+    /// them over, aligned with `routes`.
+    ksp_cands: Vec<Candidate>,
     band_slots: Vec<usize>,
     /// (band, core) in the order the allocation policy tries them.
     alloc_order: Vec<(u8, u8)>,
@@ -92,8 +103,10 @@ pub struct Model {
     argsort: Option<Argsort>,
     /// Longest link (crosstalk weight `with_length`).
     max_link_length: f64,
-    /// Every band fits [`Spectrum::free8`] (first fit can use the union cache).
-    union8: bool,
+    /// First fit (or priority first) on bands of at most
+    /// [`FAST_WORDS`] words: placements of up to 64 slots search the
+    /// request's free-slot cache.
+    cached_first_fit: bool,
 }
 
 impl Model {
@@ -158,6 +171,33 @@ impl Model {
         let quotas = quotas(&probs, config.num_requests);
         let mut classes_desc: Vec<usize> = (0..table.classes.len()).collect();
         classes_desc.sort_by(|&a, &b| table.classes[b].gbps.cmp(&table.classes[a].gbps));
+        let slice_tiers = table
+            .classes
+            .iter()
+            .map(|c| {
+                if c.key == "25" {
+                    return Vec::new();
+                }
+                classes_desc
+                    .iter()
+                    .map(|&t| (t, table.classes[t].gbps))
+                    .filter(|&(_, tg)| tg < c.gbps && c.gbps % tg == 0)
+                    .map(|(t, tg)| (t, (c.gbps / tg) as usize))
+                    .collect()
+            })
+            .collect();
+        let ksp_cands = match policies.routing {
+            Routing::Ksp => routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Candidate {
+                    route: i as u32,
+                    weight: r.length,
+                    formats: Formats::Reaching,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let band_slots: Vec<usize> = config.bands.iter().map(|b| b.slots).collect();
         let cores = policies.core_order(config.cores_per_link);
         let mut alloc_order = Vec::new();
@@ -233,7 +273,10 @@ impl Model {
         let argsort =
             matches!(policies.routing, Routing::CongestionAware { .. } if k >= 4).then(Argsort::new);
         let max_link_length = topo.edges.iter().map(|e| e.length).fold(0.0, f64::max);
-        let union8 = band_slots.iter().all(|&s| s.div_ceil(64) <= FAST_WORDS);
+        let cached_first_fit = matches!(
+            policies.allocation,
+            Allocation::FirstFit | Allocation::PriorityFirst
+        ) && band_slots.iter().all(|&s| s.div_ceil(64) <= FAST_WORDS);
         Model {
             policies,
             traffic_nodes,
@@ -241,7 +284,9 @@ impl Model {
             routes,
             pair_routes,
             quotas,
-            classes_desc,
+            slice_tiers,
+            class_gbps: table.classes.iter().map(|c| c.gbps as f64).collect(),
+            ksp_cands,
             band_slots,
             alloc_order,
             max_lps,
@@ -252,7 +297,7 @@ impl Model {
             path_index_len,
             argsort,
             max_link_length,
-            union8,
+            cached_first_fit,
             config,
         }
     }
@@ -324,20 +369,28 @@ pub struct IterAccum {
     /// Per routed request.
     pub hops: Vec<f64>,
     pub lengths: Vec<f64>,
-    /// [class][format] → rounded path length per lightpath.
+    /// [class][format] → rounded path length per lightpath (its length is
+    /// the class's lightpath count in that format: [`IterAccum::mod_count`]).
     pub weights: Vec<Vec<Vec<f64>>>,
-    /// [class][format] → lightpath count.
-    pub mod_count: Vec<Vec<u64>>,
-    /// [format][band] → lightpath count, lengths and hop counts.
-    pub mod_band_count: Vec<Vec<u64>>,
+    /// [format][band] → lengths and hop counts per lightpath (their length
+    /// is the lightpath count: [`IterAccum::mod_band_count`]).
     pub mod_lengths: Vec<Vec<Vec<f64>>>,
     pub mod_hops: Vec<Vec<Vec<f64>>>,
-    /// [class][band][core] → lightpaths released (each at 100 % utilisation).
-    pub lp_released: Vec<Vec<Vec<u64>>>,
-    /// Per undirected link: lightpaths set up over it.
-    pub link_usage: Vec<u64>,
-    /// Per undirected link: sum of lightpath bandwidth × holding time.
-    pub link_throughput: Vec<f64>,
+    /// Lightpaths released (each at 100 % utilisation), flat by
+    /// [class][band][core]: see [`IterAccum::lp_released`].
+    lp_released: Vec<u64>,
+    lp_bands: usize,
+    lp_cores: usize,
+    /// Per undirected link: lightpaths set up over it and the sum of their
+    /// bandwidth × holding time (side by side: one lookup per link).
+    pub link_usage: Vec<LinkUsage>,
+}
+
+/// What one undirected link carried in an iteration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkUsage {
+    pub lightpaths: u64,
+    pub throughput: f64,
 }
 
 impl IterAccum {
@@ -355,13 +408,16 @@ impl IterAccum {
                 .iter()
                 .map(|c| vec![Vec::new(); c.formats.len()])
                 .collect(),
-            mod_count: table.classes.iter().map(|c| vec![0; c.formats.len()]).collect(),
-            mod_band_count: vec![vec![0; nb]; model.mod_names.len()],
             mod_lengths: vec![vec![Vec::new(); nb]; model.mod_names.len()],
             mod_hops: vec![vec![Vec::new(); nb]; model.mod_names.len()],
-            lp_released: vec![vec![vec![0; cores]; nb]; table.classes.len()],
-            link_usage: vec![0; links],
-            link_throughput: vec![0.0; links],
+            lp_released: vec![0; table.classes.len() * nb * cores],
+            lp_bands: nb,
+            lp_cores: cores,
+            // Pushed once per carried request: room for all of them up
+            // front, instead of regrowing in every fresh accumulator.
+            hops: Vec::with_capacity(model.config.num_requests),
+            lengths: Vec::with_capacity(model.config.num_requests),
+            link_usage: vec![LinkUsage::default(); links],
             ..Default::default()
         }
     }
@@ -378,17 +434,36 @@ impl IterAccum {
         self.hops.clear();
         self.lengths.clear();
         self.weights.iter_mut().flatten().for_each(Vec::clear);
-        self.mod_count.iter_mut().flatten().for_each(|x| *x = 0);
-        self.mod_band_count.iter_mut().flatten().for_each(|x| *x = 0);
         self.mod_lengths.iter_mut().flatten().for_each(Vec::clear);
         self.mod_hops.iter_mut().flatten().for_each(Vec::clear);
-        self.lp_released
-            .iter_mut()
-            .flatten()
-            .flatten()
-            .for_each(|x| *x = 0);
-        self.link_usage.iter_mut().for_each(|x| *x = 0);
-        self.link_throughput.iter_mut().for_each(|x| *x = 0.0);
+        self.lp_released.iter_mut().for_each(|x| *x = 0);
+        self.link_usage.iter_mut().for_each(|x| *x = LinkUsage::default());
+    }
+
+    /// Lightpaths of bandwidth class `class` set up in format `fmt`.
+    pub fn mod_count(&self, class: usize, fmt: usize) -> u64 {
+        self.weights[class][fmt].len() as u64
+    }
+
+    /// Lightpaths set up in format `g` (an index into `Model::mod_names`)
+    /// in band `band`.
+    pub fn mod_band_count(&self, g: usize, band: usize) -> u64 {
+        self.mod_lengths[g][band].len() as u64
+    }
+
+    /// Lightpaths of bandwidth class `class` released from `(band, core)`.
+    pub fn lp_released(&self, class: usize, band: usize, core: usize) -> u64 {
+        self.lp_released[self.lp_index(class, band, core)]
+    }
+
+    /// Whether any lightpath was released.
+    pub fn any_released(&self) -> bool {
+        self.lp_released.iter().any(|&n| n > 0)
+    }
+
+    #[inline]
+    fn lp_index(&self, class: usize, band: usize, core: usize) -> usize {
+        (class * self.lp_bands + band) * self.lp_cores + core
     }
 
     /// Blocking probability of the iteration.
@@ -516,83 +591,16 @@ fn frag_link_cost(spectrum: &Spectrum, link: usize, runs: &mut Vec<Run>, ratios:
     np_mean(ratios)
 }
 
-/// Free slots common to a request's candidate paths per (band, core), computed once per
-/// request and reused by every placement attempt of its two passes until an
-/// allocation or release on that (band, core) makes them stale.
-#[derive(Default)]
-struct UnionCache {
-    words: Vec<[u64; FAST_WORDS]>,
-    fresh: Vec<bool>,
-    /// The smallest width known not to fit in the union: any width at least
-    /// as large cannot fit either (a later slice of the same request tries
-    /// the cores that already failed for it).
-    no_room: Vec<usize>,
-    /// Entries per candidate (the allocation order's length).
-    per: usize,
-}
-
-impl UnionCache {
-    fn reset(&mut self, candidates: usize, per: usize) {
-        self.per = per;
-        self.fresh.clear();
-        self.fresh.resize(candidates * per, false);
-        if self.words.len() < candidates * per {
-            self.words.resize(candidates * per, [0; FAST_WORDS]);
-            self.no_room.resize(candidates * per, usize::MAX);
-        }
+/// Marks every candidate's free slots of `(band, core)` stale.
+fn touch(cache: &mut UnionCache, model: &Model, band: u8, core: u8) {
+    if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
+        cache.touch_at(oi);
     }
-
-    /// Marks every candidate's union of `(band, core)` stale.
-    fn touch(&mut self, model: &Model, band: u8, core: u8) {
-        if let Some(oi) = model.alloc_order.iter().position(|&x| x == (band, core)) {
-            self.touch_at(oi);
-        }
-    }
-
-    /// Marks every candidate's union of allocation-order entry `oi` stale.
-    #[inline]
-    fn touch_at(&mut self, oi: usize) {
-        let mut at = oi;
-        while at < self.fresh.len() {
-            self.fresh[at] = false;
-            at += self.per;
-        }
-    }
-}
-
-/// First fit over the allocation order on candidate `cand`, through the
-/// request's union cache (`width <= 64`, bands of at most 512 slots).
-/// Returns the allocation-order entry and the start.
-#[inline]
-fn first_fit_cached(
-    spectrum: &Spectrum,
-    model: &Model,
-    cache: &mut UnionCache,
-    cand: usize,
-    edges: &[u32],
-    width: usize,
-) -> Option<(usize, usize)> {
-    let row = cand * cache.per;
-    for (oi, &(band, core)) in model.alloc_order.iter().enumerate() {
-        let at = row + oi;
-        if !cache.fresh[at] {
-            cache.words[at] = spectrum.free8(edges, band as usize, core as usize);
-            cache.fresh[at] = true;
-            cache.no_room[at] = usize::MAX;
-        } else if width >= cache.no_room[at] {
-            continue;
-        }
-        match spectrum.first_in_free(&cache.words[at], band as usize, width) {
-            Some(start) => return Some((oi, start)),
-            None => cache.no_room[at] = width,
-        }
-    }
-    None
 }
 
 /// Places one lightpath of `width` cells (`data` of them data slots) on
 /// candidate `cand` with the configured allocation policy.
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn place(
     spectrum: &mut Spectrum,
@@ -605,14 +613,31 @@ fn place(
     width: usize,
     data: usize,
 ) -> Option<(u8, u8, usize)> {
+    if model.cached_first_fit && (1..=64).contains(&width) {
+        // The common case, kept inline at both call sites.
+        let (oi, start) = cache.first_fit(spectrum, &model.alloc_order, cand, edges, width)?;
+        let (band, core) = model.alloc_order[oi];
+        spectrum.allocate(edges, band as usize, core as usize, start, width, data);
+        cache.allocated(cand, oi, start, width);
+        return Some((band, core, start));
+    }
+    place_general(spectrum, model, cache, best_fit_runs, runs, edges, width, data)
+}
+
+/// [`place`] for every policy and width, without the free-slot cache's search.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn place_general(
+    spectrum: &mut Spectrum,
+    model: &Model,
+    cache: &mut UnionCache,
+    best_fit_runs: &mut Vec<(usize, u8, u8, Run)>,
+    runs: &mut Vec<Run>,
+    edges: &[u32],
+    width: usize,
+    data: usize,
+) -> Option<(u8, u8, usize)> {
     let found = match model.policies.allocation {
-        Allocation::FirstFit | Allocation::PriorityFirst if width <= 64 && model.union8 => {
-            let (oi, start) = first_fit_cached(spectrum, model, cache, cand, edges, width)?;
-            let (band, core) = model.alloc_order[oi];
-            spectrum.allocate(edges, band as usize, core as usize, start, width, data);
-            cache.touch_at(oi);
-            return Some((band, core, start));
-        }
         Allocation::FirstFit | Allocation::PriorityFirst => {
             model.alloc_order.iter().find_map(|&(band, core)| {
                 spectrum
@@ -631,7 +656,7 @@ fn place(
     };
     if let Some((band, core, start)) = found {
         spectrum.allocate(edges, band as usize, core as usize, start, width, data);
-        cache.touch(model, band, core);
+        touch(cache, model, band, core);
     }
     found
 }
@@ -727,6 +752,9 @@ pub struct Engine<'m> {
     lps: Vec<Lightpath>,
     scratch: Vec<Lightpath>,
     cands: Vec<Candidate>,
+    /// The request's candidates are `model.ksp_cands[first..first + count]`
+    /// instead of `cands`.
+    ksp_range: Option<(usize, usize)>,
     /// Routes found per arrival, interned; ids continue after the model's.
     found: Vec<Route>,
     found_index: HashMap<Vec<usize>, u32>,
@@ -762,6 +790,7 @@ impl<'m> Engine<'m> {
             lps: Vec::new(),
             scratch: Vec::with_capacity(model.max_lps),
             cands: Vec::new(),
+            ksp_range: None,
             found: Vec::new(),
             found_index: HashMap::new(),
             search: Search::new(model.n),
@@ -782,6 +811,20 @@ impl<'m> Engine<'m> {
     /// Runs iteration `iteration` (0-based, seed `iteration + 1`) at `erlang`.
     /// `stop` is polled between events.
     pub fn run_iteration(&mut self, erlang: f64, iteration: usize, stop: &AtomicBool) -> IterEnd {
+        // The phase clock compiled in only when it is read.
+        if self.phases.is_some() {
+            self.run_iteration_with::<true>(erlang, iteration, stop)
+        } else {
+            self.run_iteration_with::<false>(erlang, iteration, stop)
+        }
+    }
+
+    fn run_iteration_with<const MEASURE: bool>(
+        &mut self,
+        erlang: f64,
+        iteration: usize,
+        stop: &AtomicBool,
+    ) -> IterEnd {
         let cfg = &self.model.config;
         self.acc.reset();
         self.spectrum.clear();
@@ -796,9 +839,9 @@ impl<'m> Engine<'m> {
             &self.model.traffic_nodes,
             self.model.quotas.clone(),
         );
-        self.tick(PHASE_EVENTS);
+        self.tick::<MEASURE>(PHASE_EVENTS);
         for req in gen {
-            self.tick(PHASE_GENERATION);
+            self.tick::<MEASURE>(PHASE_GENERATION);
             while let Some(t) = self.departures.peek_time() {
                 if t > req.arrive {
                     break;
@@ -809,8 +852,8 @@ impl<'m> Engine<'m> {
             if stop.load(Ordering::Relaxed) {
                 return IterEnd::Interrupted;
             }
-            self.tick(PHASE_EVENTS);
-            self.arrive(&req);
+            self.tick::<MEASURE>(PHASE_EVENTS);
+            self.arrive_with::<MEASURE>(&req);
         }
         // Remaining departures free their spectrum (FUSION processes them
         // too); no accounting depends on them beyond utilisation.
@@ -831,7 +874,10 @@ impl<'m> Engine<'m> {
 
     /// Charges the time since the last tick to `phase`.
     #[inline(always)]
-    fn tick(&mut self, phase: usize) {
+    fn tick<const MEASURE: bool>(&mut self, phase: usize) {
+        if !MEASURE {
+            return;
+        }
         if let Some(p) = &mut self.phases {
             let now = clock();
             p.ticks[phase] += now.wrapping_sub(p.last);
@@ -853,7 +899,10 @@ impl<'m> Engine<'m> {
                 lp.start as usize,
                 lp.width as usize,
             );
-            self.acc.lp_released[lp.class as usize][lp.band as usize][lp.core as usize] += 1;
+            let at = self
+                .acc
+                .lp_index(lp.class as usize, lp.band as usize, lp.core as usize);
+            self.acc.lp_released[at] += 1;
         }
         self.free_slots.push(slot);
     }
@@ -874,22 +923,16 @@ impl<'m> Engine<'m> {
     }
 
     /// The router: fills `cands` with the paths to try, in order, each with
-    /// its pass-1 formats and FUSION's path weight.
+    /// its pass-1 formats and FUSION's path weight (or, for KSP, points
+    /// `ksp_range` at the model's fixed candidates).
     fn route(&mut self, req: &Request) {
         let model = self.model;
         self.cands.clear();
+        self.ksp_range = None;
         let (first, count) = model.pair_routes[req.src * model.n + req.dst];
         let statics = &model.routes[first as usize..(first + count) as usize];
         match model.policies.routing {
-            Routing::Ksp => {
-                for (i, r) in statics.iter().enumerate() {
-                    self.cands.push(Candidate {
-                        route: first + i as u32,
-                        weight: r.length,
-                        formats: Formats::Reaching,
-                    });
-                }
-            }
+            Routing::Ksp => self.ksp_range = Some((first as usize, count as usize)),
             Routing::CongestionAware { alpha } => {
                 if statics.is_empty() {
                     return;
@@ -1021,9 +1064,21 @@ impl<'m> Engine<'m> {
         });
     }
 
+    #[cfg(test)]
     fn arrive(&mut self, req: &Request) {
-        self.route(req);
-        self.tick(PHASE_ROUTING);
+        self.arrive_with::<false>(req);
+    }
+
+    #[inline(always)]
+    fn arrive_with<const MEASURE: bool>(&mut self, req: &Request) {
+        if self.model.policies.routing == Routing::Ksp {
+            // The fixed candidates, without a call into the router.
+            let (first, count) = self.model.pair_routes[req.src * self.model.n + req.dst];
+            self.ksp_range = Some((first as usize, count as usize));
+        } else {
+            self.route(req);
+        }
+        self.tick::<MEASURE>(PHASE_ROUTING);
         let model = self.model;
         let cfg = &model.config;
         let table = &cfg.mod_table;
@@ -1033,7 +1088,12 @@ impl<'m> Engine<'m> {
         self.acc.requests += 1;
         self.acc.bit_rate_request += gbps;
         self.scratch.clear();
-        self.unions.reset(self.cands.len(), model.alloc_order.len());
+        let ksp_range = self.ksp_range;
+        let candidates = match ksp_range {
+            Some((_, count)) => count,
+            None => self.cands.len(),
+        };
+        self.unions.reset(candidates, model.alloc_order.len());
         let Engine {
             spectrum,
             found,
@@ -1044,6 +1104,10 @@ impl<'m> Engine<'m> {
             unions,
             ..
         } = self;
+        let cands: &[Candidate] = match ksp_range {
+            Some((first, count)) => &model.ksp_cands[first..first + count],
+            None => cands,
+        };
         let mut chosen: Option<usize> = None;
         // FUSION sets the request's `remaining_bw` to its full bandwidth when
         // a slicing attempt fails and does not clear it when a later attempt
@@ -1096,21 +1160,14 @@ impl<'m> Engine<'m> {
         }
 
         // Pass 2: static slicing into equal lower-rate lightpaths.
-        if chosen.is_none() && cfg.max_segments > 1 && table.classes[class].key != "25" {
+        let tiers = &model.slice_tiers[class];
+        if chosen.is_none() && cfg.max_segments > 1 && !tiers.is_empty() {
             'slice: for (pi, cand) in cands.iter().enumerate() {
                 let route = route_of(model, found, cand.route);
-                for &tier in &model.classes_desc {
-                    let tg = table.classes[tier].gbps;
-                    if tg >= gbps {
-                        continue;
-                    }
+                for &(tier, pieces) in tiers {
                     let Some(&f) = route.feasible[tier].first() else {
                         continue;
                     };
-                    if gbps % tg != 0 {
-                        continue;
-                    }
-                    let pieces = (gbps / tg) as usize;
                     if pieces > cfg.max_segments {
                         break;
                     }
@@ -1153,21 +1210,24 @@ impl<'m> Engine<'m> {
                             lp.start as usize,
                             lp.width as usize,
                         );
-                        unions.touch(model, lp.band, lp.core);
+                        touch(unions, model, lp.band, lp.core);
                     }
                 }
             }
         }
 
-        self.tick(PHASE_SPECTRUM);
+        self.tick::<MEASURE>(PHASE_SPECTRUM);
         let Some(pi) = chosen else {
             self.acc.blocked += 1;
             self.acc.bit_rate_blocked += gbps;
             self.acc.block_bw[class] += 1;
-            self.tick(PHASE_ACCOUNTING);
+            self.tick::<MEASURE>(PHASE_ACCOUNTING);
             return;
         };
-        let cand = self.cands[pi];
+        let cand = match ksp_range {
+            Some((first, _)) => model.ksp_cands[first + pi],
+            None => self.cands[pi],
+        };
         let route = route_of(model, &self.found, cand.route);
         // FUSION's path weight feeds weights_dict (rounded) and the
         // per-format "length" figures; for KSP it is the length.
@@ -1180,7 +1240,7 @@ impl<'m> Engine<'m> {
             acc.bit_rate_blocked += gbps;
         }
         acc.transponders += self.scratch.len() as u64;
-        acc.hops.push(route.hops as f64);
+        acc.hops.push(route.hops_f64);
         acc.lengths.push(route.length_r2);
         if pi < acc.path_index.len() {
             acc.path_index[pi] += 1;
@@ -1191,15 +1251,14 @@ impl<'m> Engine<'m> {
             let f = lp.fmt;
             let g = model.mod_global[c][f as usize];
             acc.cores[lp.core as usize] += 1;
-            acc.mod_count[c][f as usize] += 1;
             acc.weights[c][f as usize].push(weight_r2);
-            acc.mod_band_count[g][lp.band as usize] += 1;
             acc.mod_lengths[g][lp.band as usize].push(weight);
-            acc.mod_hops[g][lp.band as usize].push(route.hops as f64);
-            let bw = table.classes[c].gbps as f64;
+            acc.mod_hops[g][lp.band as usize].push(route.hops_f64);
+            let bw = model.class_gbps[c];
             for &e in &route.edges {
-                acc.link_usage[e as usize] += 1;
-                acc.link_throughput[e as usize] += bw * holding;
+                let u = &mut acc.link_usage[e as usize];
+                u.lightpaths += 1;
+                u.throughput += bw * holding;
             }
         }
         // Remember the lightpaths for the departure.
@@ -1213,14 +1272,20 @@ impl<'m> Engine<'m> {
             }
         };
         let base = slot as usize * model.max_lps;
-        self.lps[base..base + self.scratch.len()].copy_from_slice(&self.scratch);
+        // One or a few lightpaths: a plain loop beats a call to memcpy.
+        for (d, lp) in self.lps[base..base + self.scratch.len()]
+            .iter_mut()
+            .zip(&self.scratch)
+        {
+            *d = *lp;
+        }
         self.active[slot as usize] = Active {
             route: cand.route,
             n_lp: self.scratch.len() as u8,
         };
-        self.tick(PHASE_ACCOUNTING);
+        self.tick::<MEASURE>(PHASE_ACCOUNTING);
         self.departures.push(req.depart, slot);
-        self.tick(PHASE_EVENTS);
+        self.tick::<MEASURE>(PHASE_EVENTS);
     }
 }
 
@@ -1328,7 +1393,8 @@ mod tests {
         assert_eq!(occupied(&e, 0, 0).len(), 10);
         assert_eq!(occupied(&e, 1, 0).len(), 10);
         let c200 = m.config.mod_table.class_index("200").unwrap();
-        assert_eq!(e.acc.mod_count[c200].iter().sum::<u64>(), 2);
+        let formats = m.config.mod_table.classes[c200].formats.len();
+        assert_eq!((0..formats).map(|f| e.acc.mod_count(c200, f)).sum::<u64>(), 2);
         // Nothing fits any more: blocked, counted once with its full bit rate.
         e.arrive(&req(&m, 2, "a", "c", "400", 1.0));
         assert_eq!(e.acc.blocked, 1);

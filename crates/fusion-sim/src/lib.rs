@@ -27,3 +27,4 @@ pub mod schema;
 pub mod spectrum;
 pub mod stats;
 pub mod topology;
+pub mod union_cache;

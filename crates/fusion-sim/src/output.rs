@@ -41,8 +41,8 @@ pub fn link_usage(model: &Model, acc: &IterAccum) -> Value {
         o.push(
             format!("{}-{}", topo.nodes[s], topo.nodes[d]),
             Obj::new()
-                .put("usage_count", Value::Int(acc.link_usage[e] as i64))
-                .put("throughput", Value::Float(acc.link_throughput[e]))
+                .put("usage_count", Value::Int(acc.link_usage[e].lightpaths as i64))
+                .put("throughput", Value::Float(acc.link_usage[e].throughput))
                 .put("link_num", Value::Int(topo.edges[e].link_num as i64))
                 .build(),
         );
@@ -53,7 +53,7 @@ pub fn link_usage(model: &Model, acc: &IterAccum) -> Value {
 /// Mean lightpath utilisation of the iteration (100 % for every lightpath
 /// without grooming), `None` when no lightpath was set up.
 pub fn lp_utilization(acc: &IterAccum) -> Option<f64> {
-    let any = acc.lp_released.iter().flatten().flatten().any(|&n| n > 0);
+    let any = acc.any_released();
     any.then_some(100.0)
 }
 
@@ -88,7 +88,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
     for (ci, c) in table.classes.iter().enumerate() {
         let mut counts = Obj::new();
         for (fi, f) in c.formats.iter().enumerate() {
-            counts.push(f.name.clone(), Value::Int(acc.mod_count[ci][fi] as i64));
+            counts.push(f.name.clone(), Value::Int(acc.mod_count(ci, fi) as i64));
         }
         mods.push(c.key.clone(), counts.build());
         for fi in 0..c.formats.len() {
@@ -115,7 +115,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
                 .put("snr", snr.build())
                 .put("xt_cost", xt.build());
             for (bi, b) in bands.iter().enumerate() {
-                entry.push(*b, Value::Int(acc.mod_band_count[g][bi] as i64));
+                entry.push(*b, Value::Int(acc.mod_band_count(g, bi) as i64));
             }
             mods.push(model.mod_names[g].clone(), entry.build());
         }
@@ -148,7 +148,7 @@ pub fn iter_entry(model: &Model, acc: &IterAccum, block_list: &[f64], br_list: &
         for (bi, b) in bands.iter().enumerate() {
             let mut per_core = Obj::new();
             for core in 0..cfg.cores_per_link {
-                let used = acc.lp_released[ci][bi][core] > 0;
+                let used = acc.lp_released(ci, bi, core) > 0;
                 per_core.push(core.to_string(), summary_value(if used { full } else { None }));
             }
             per_band.push(*b, per_core.build());

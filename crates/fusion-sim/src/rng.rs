@@ -15,7 +15,10 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 /// The Mersenne Twister MT19937 generator (32-bit).
 #[derive(Clone)]
 pub struct Mt19937 {
-    state: [u32; N],
+    /// The current state is `states[current]`; a twist writes the next one
+    /// into the other buffer, so nothing is copied.
+    states: [[u32; N]; 2],
+    current: usize,
     /// The tempered outputs of the current state, computed in one pass after
     /// each twist (a loop the compiler vectorises).
     out: [u32; N],
@@ -35,29 +38,42 @@ impl Mt19937 {
                 .wrapping_add(i as u32);
         }
         Mt19937 {
-            state,
+            states: [state, [0; N]],
+            current: 0,
             out: [0; N],
             index: N,
         }
     }
 
+    /// The reference recurrence, computed into the other state buffer in
+    /// three elementwise passes over disjoint slices (which the compiler
+    /// vectorises): words 0..N−M read only old words; each later word reads
+    /// the new word N−M before it, which an earlier pass has written (the
+    /// last also the new word 0). Then `out` holds the new state tempered.
+    #[inline(never)]
     fn twist(&mut self) {
-        // The reference recurrence, split at the wrap-arounds so the
-        // indices need no modulo.
         #[inline(always)]
         fn mix(upper: u32, lower: u32, far: u32) -> u32 {
             let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
             far ^ (y >> 1) ^ ((y & 1).wrapping_neg() & MATRIX_A)
         }
-        let s = &mut self.state;
-        for i in 0..N - M {
-            s[i] = mix(s[i], s[i + 1], s[i + M]);
+        fn mix_into(dst: &mut [u32], cur: &[u32], next: &[u32], far: &[u32]) {
+            for (((d, &c), &n), &f) in dst.iter_mut().zip(cur).zip(next).zip(far) {
+                *d = mix(c, n, f);
+            }
         }
-        for i in N - M..N - 1 {
-            s[i] = mix(s[i], s[i + 1], s[i + M - N]);
-        }
-        s[N - 1] = mix(s[N - 1], s[0], s[M - 1]);
-        for (o, &x) in self.out.iter_mut().zip(self.state.iter()) {
+        const K: usize = N - M;
+        let [a, b] = &mut self.states;
+        let (old, new) = if self.current == 0 { (&*a, b) } else { (&*b, a) };
+        let (first, rest) = new.split_at_mut(K);
+        mix_into(first, &old[..K], &old[1..=K], &old[M..N]);
+        let (second, third) = rest.split_at_mut(K);
+        mix_into(second, &old[K..2 * K], &old[K + 1..=2 * K], first);
+        let (third, last) = third.split_at_mut(N - 1 - 2 * K);
+        mix_into(third, &old[2 * K..N - 1], &old[2 * K + 1..N], second);
+        // The last word wraps round to the new first word.
+        last[0] = mix(old[N - 1], first[0], second[N - 1 - 2 * K]);
+        for (o, &x) in self.out.iter_mut().zip(new.iter()) {
             let mut y = x;
             y ^= y >> 11;
             y ^= (y << 7) & 0x9d2c_5680;
@@ -65,6 +81,7 @@ impl Mt19937 {
             y ^= y >> 18;
             *o = y;
         }
+        self.current ^= 1;
         self.index = 0;
     }
 
@@ -81,10 +98,19 @@ impl Mt19937 {
 
     /// Uniform in [0, 1) with 53-bit resolution (`genrand_res53`), identical to
     /// NumPy's `random_sample` / `uniform(0, 1)` on the legacy generator.
-    #[inline]
+    #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        let a = (self.next_u32() >> 5) as f64;
-        let b = (self.next_u32() >> 6) as f64;
+        // Both outputs with one check while they are in the same block (N
+        // is even, so a stream of uniforms never straddles a twist).
+        let (a, b) = if self.index + 2 <= N {
+            let i = self.index;
+            self.index += 2;
+            (self.out[i], self.out[i + 1])
+        } else {
+            (self.next_u32(), self.next_u32())
+        };
+        let a = (a >> 5) as f64;
+        let b = (b >> 6) as f64;
         (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
     }
 }

@@ -19,6 +19,9 @@ pub struct Spectrum {
     /// Occupied cells (data and guard) per (link, band), all cores, kept
     /// when a policy reads them (congestion, free-slot counts).
     used: Option<Vec<u32>>,
+    /// Neither of the two above is kept: an allocation or release only
+    /// sets or clears occupancy bits.
+    plain: bool,
     scratch: Vec<u64>,
     /// Per band, the bits of the first [`FAST_WORDS`] words that are slots.
     valid: Vec<[u64; FAST_WORDS]>,
@@ -43,6 +46,7 @@ impl Spectrum {
             bits: vec![0; links * band_slots.len() * cores * words],
             data: None,
             used: None,
+            plain: true,
             scratch: vec![0; words],
             valid: band_slots
                 .iter()
@@ -62,6 +66,7 @@ impl Spectrum {
     /// Also keeps which cells hold data (not guard) slots.
     pub fn track_data(mut self) -> Self {
         self.data = Some(vec![0; self.bits.len()]);
+        self.plain = false;
         self
     }
 
@@ -69,6 +74,7 @@ impl Spectrum {
     pub fn track_usage(mut self) -> Self {
         let links = self.bits.len() / (self.bands.len() * self.cores * self.words).max(1);
         self.used = Some(vec![0; links * self.bands.len()]);
+        self.plain = false;
         self
     }
 
@@ -183,52 +189,56 @@ impl Spectrum {
         self.bands[band].div_ceil(64) <= FAST_WORDS
     }
 
-    /// The slots of one (band, core) free on every link, for bands of at
-    /// most 512 slots: the union of the links' occupancy, inverted, with the
-    /// bits past the band's end cleared.
+    /// Words per (link, band, core) block: the widest band's.
     #[inline]
+    pub fn block_words(&self) -> usize {
+        self.words
+    }
+
+    /// The first [`FAST_WORDS`] free words of one (band, core) (bands of at
+    /// most 512 slots), as an array.
     pub fn free8(&self, links: &[u32], band: usize, core: usize) -> [u64; FAST_WORDS] {
-        let words = self.bands[band].div_ceil(64);
-        let step = self.bands.len() * self.cores * self.words;
-        let off = (band * self.cores + core) * self.words;
-        let mut u = [0u64; FAST_WORDS];
-        if words == 5 {
-            // The C band's 320 slots: a fixed-size loop the compiler unrolls.
-            for &l in links {
-                let b = l as usize * step + off;
-                let src: &[u64; 5] = self.bits[b..b + 5].try_into().expect("five words");
-                for w in 0..5 {
-                    u[w] |= src[w];
-                }
-            }
-        } else {
-            for &l in links {
-                let b = l as usize * step + off;
-                for (x, &y) in u[..words].iter_mut().zip(&self.bits[b..b + words]) {
-                    *x |= y;
-                }
+        let mut out = [0u64; FAST_WORDS];
+        match self.words {
+            1 => out[..1].copy_from_slice(&self.free_words::<1>(links, band, core)),
+            2 => out[..2].copy_from_slice(&self.free_words::<2>(links, band, core)),
+            3 => out[..3].copy_from_slice(&self.free_words::<3>(links, band, core)),
+            4 => out[..4].copy_from_slice(&self.free_words::<4>(links, band, core)),
+            5 => out[..5].copy_from_slice(&self.free_words::<5>(links, band, core)),
+            6 => out[..6].copy_from_slice(&self.free_words::<6>(links, band, core)),
+            7 => out[..7].copy_from_slice(&self.free_words::<7>(links, band, core)),
+            _ => out = self.free_words::<8>(links, band, core),
+        }
+        out
+    }
+
+    /// The slots of one (band, core) free on every link, `N` =
+    /// [`Spectrum::block_words`] (at most [`FAST_WORDS`]): the union of the
+    /// links' occupancy, inverted, with the bits past the band's end cleared.
+    #[inline(always)]
+    pub fn free_words<const N: usize>(&self, links: &[u32], band: usize, core: usize) -> [u64; N] {
+        debug_assert_eq!(N, self.words);
+        let step = self.link_words();
+        let off = (band * self.cores + core) * N;
+        let mut u = [0u64; N];
+        for &l in links {
+            let b = l as usize * step + off;
+            let src: &[u64; N] = self.bits[b..b + N].try_into().expect("N words per block");
+            for w in 0..N {
+                u[w] |= src[w];
             }
         }
         let valid = &self.valid[band];
-        for w in 0..FAST_WORDS {
+        for w in 0..N {
             u[w] = !u[w] & valid[w];
         }
         u
     }
 
-    /// First fit (`1 <= width <= 64`) in free words from [`Spectrum::free8`]:
-    /// the free mask ANDed with itself shifted down by doubling steps, all
-    /// words at once (a run may cross words), then the lowest surviving bit.
-    /// The band's 320 slots take a five-word loop the compiler unrolls.
-    #[inline]
-    pub fn first_in_free(&self, free: &[u64; FAST_WORDS], band: usize, width: usize) -> Option<usize> {
-        debug_assert!((1..=64).contains(&width));
-        if self.bands[band].div_ceil(64) == 5 {
-            let mut m: [u64; 5] = free[..5].try_into().expect("five words");
-            return first_set_after_shifts(&mut m, width);
-        }
-        let mut m = *free;
-        first_set_after_shifts(&mut m, width)
+    /// First fit (`1 <= width <= 64`) in free words from [`Spectrum::free8`]
+    /// (all words past the band's end clear).
+    pub fn first_in_free(free: &[u64; FAST_WORDS], width: usize) -> Option<usize> {
+        first_in_free_words(*free, width)
     }
 
     /// First fit for `width <= 64`, one word at a time from the bottom,
@@ -385,7 +395,7 @@ impl Spectrum {
 
     /// Marks `[start, start + width)` occupied on every link, the first
     /// `data` slots of it as data (the rest is guard).
-    #[inline]
+    #[inline(always)]
     pub fn allocate(
         &mut self,
         links: &[u32],
@@ -395,58 +405,86 @@ impl Spectrum {
         width: usize,
         data: usize,
     ) {
-        let nb = self.bands.len();
-        let (w, off) = (start / 64, start % 64);
-        if self.data.is_none() && width > 0 && off + width <= 64 {
-            // One word on every link: the mask is the same for all of them.
-            let step = nb * self.cores * self.words;
-            let at = (band * self.cores + core) * self.words + w;
-            let mask = (u64::MAX >> (64 - width)) << off;
+        if let Some((at, mask)) = self.one_word(band, core, start, width) {
+            // The same mask on every link, nothing else to keep up to date.
+            let step = self.link_words();
+            let bits = &mut self.bits[..];
             for &l in links {
-                let word = &mut self.bits[l as usize * step + at];
+                let word = &mut bits[l as usize * step + at];
                 debug_assert_eq!(*word & mask, 0, "allocating an occupied slot");
                 *word |= mask;
             }
         } else {
-            for &l in links {
-                let b = self.base(l as usize, band, core);
-                set_range(&mut self.bits[b..b + self.words], start, width, true);
-                if let Some(d) = &mut self.data {
-                    set_range(&mut d[b..b + self.words], start, data, true);
-                }
-            }
-        }
-        if let Some(u) = &mut self.used {
-            for &l in links {
-                u[l as usize * nb + band] += width as u32;
-            }
+            self.mark_general(links, band, core, start, width, data, true);
         }
     }
 
     /// Frees `[start, start + width)` on every link.
-    #[inline]
+    #[inline(always)]
     pub fn release(&mut self, links: &[u32], band: usize, core: usize, start: usize, width: usize) {
-        let nb = self.bands.len();
-        let (w, off) = (start / 64, start % 64);
-        if self.data.is_none() && width > 0 && off + width <= 64 {
-            let step = nb * self.cores * self.words;
-            let at = (band * self.cores + core) * self.words + w;
-            let mask = (u64::MAX >> (64 - width)) << off;
+        if let Some((at, mask)) = self.one_word(band, core, start, width) {
+            let step = self.link_words();
+            let bits = &mut self.bits[..];
             for &l in links {
-                self.bits[l as usize * step + at] &= !mask;
+                bits[l as usize * step + at] &= !mask;
             }
         } else {
-            for &l in links {
-                let b = self.base(l as usize, band, core);
-                set_range(&mut self.bits[b..b + self.words], start, width, false);
-                if let Some(d) = &mut self.data {
-                    set_range(&mut d[b..b + self.words], start, width, false);
-                }
+            self.mark_general(links, band, core, start, width, width, false);
+        }
+    }
+
+    /// Words per link (all bands and cores).
+    #[inline(always)]
+    fn link_words(&self) -> usize {
+        self.bands.len() * self.cores * self.words
+    }
+
+    /// For a range inside one word of an untracked spectrum (the common
+    /// case of every allocation and release): the word's offset within a
+    /// link and the range's mask.
+    #[inline(always)]
+    fn one_word(&self, band: usize, core: usize, start: usize, width: usize) -> Option<(usize, u64)> {
+        let off = start % 64;
+        if !self.plain || width == 0 || off + width > 64 {
+            return None;
+        }
+        let at = (band * self.cores + core) * self.words + start / 64;
+        Some((at, (u64::MAX >> (64 - width)) << off))
+    }
+
+    /// Sets (`on`) or clears `[start, start + width)` on every link for
+    /// ranges across words or a tracked spectrum: occupancy, the data slots
+    /// (the first `data` of an allocation; a release clears the whole
+    /// range) and the per-link counts of occupied cells.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn mark_general(
+        &mut self,
+        links: &[u32],
+        band: usize,
+        core: usize,
+        start: usize,
+        width: usize,
+        data: usize,
+        on: bool,
+    ) {
+        let data_slots = if on { data } else { width };
+        for &l in links {
+            let b = self.base(l as usize, band, core);
+            set_range(&mut self.bits[b..b + self.words], start, width, on);
+            if let Some(d) = &mut self.data {
+                set_range(&mut d[b..b + self.words], start, data_slots, on);
             }
         }
+        let nb = self.bands.len();
         if let Some(u) = &mut self.used {
             for &l in links {
-                u[l as usize * nb + band] -= width as u32;
+                let cells = &mut u[l as usize * nb + band];
+                if on {
+                    *cells += width as u32;
+                } else {
+                    *cells -= width as u32;
+                }
             }
         }
     }
@@ -500,23 +538,30 @@ fn set_range(words: &mut [u64], start: usize, width: usize, on: bool) {
 pub const FAST_WORDS: usize = 8;
 
 /// The lowest `p` with bits `[p, p + width)` all set in the multi-word mask
-/// `m` (`width <= 64`, so every shift step is below 64); `m` is consumed.
-#[inline]
-fn first_set_after_shifts<const N: usize>(m: &mut [u64; N], width: usize) -> Option<usize> {
+/// `m` (`width <= 64`, so every shift step is below 64).
+/// The free mask ANDed with itself shifted down by doubling steps, all
+/// words at once (a run may cross words), then the lowest surviving bit.
+#[inline(always)]
+pub fn first_in_free_words<const N: usize>(mut m: [u64; N], width: usize) -> Option<usize> {
+    debug_assert!((1..=64).contains(&width));
     let mut len = 1;
     while len < width {
-        let s = len.min(width - len);
+        // At most 32 (half of a 64-slot width); the mask tells the compiler
+        // so, and the double-width shift becomes one instruction per word.
+        let s = (len.min(width - len) & 63) as u32;
         let mut any = 0;
         for w in 0..N {
-            // Reads word w + 1 before this step changes it.
-            let hi = if w + 1 < N { m[w + 1] << (64 - s) } else { 0 };
-            m[w] &= (m[w] >> s) | hi;
+            // Word w with the low bits of word w + 1 shifted in from above
+            // (one double-width shift), read before this step changes it.
+            let hi = if w + 1 < N { m[w + 1] } else { 0 };
+            let pair = (u128::from(hi) << 64) | u128::from(m[w]);
+            m[w] &= (pair >> s) as u64;
             any |= m[w];
         }
         if any == 0 {
             return None;
         }
-        len += s;
+        len += s as usize;
     }
     m.iter()
         .position(|&x| x != 0)
@@ -677,7 +722,7 @@ mod tests {
                         if width <= 64 {
                             let free = s.free8(links, 0, 0);
                             assert_eq!(
-                                s.first_in_free(&free, 0, width),
+                                Spectrum::first_in_free(&free, width),
                                 scan,
                                 "free words, slots {slots} width {width}"
                             );

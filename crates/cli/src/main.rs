@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use fusion_desk_core::{configs, supervisor, CreateRunRequest, Desk, DeskError, DeskOptions};
+use fusion_desk_core::exec::{protocol, supervisor};
+use fusion_desk_core::{configs, CreateRunRequest, Desk, DeskError, DeskOptions};
 
 #[derive(Parser)]
 #[command(
@@ -167,7 +168,7 @@ fn print_diagnostics(report: &configs::ValidationReport) {
 }
 
 fn main() -> ExitCode {
-    if supervisor::is_invocation() {
+    if protocol::is_invocation() {
         return ExitCode::from(supervisor::main() as u8);
     }
     // Like other Unix tools, end quietly when whoever reads the output goes

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::procfs;
 use fusion_desk_core::{CreateRunRequest, Desk, DeskOptions, ListQuery, RunId, RunStatus, Settings};
@@ -27,9 +27,9 @@ fn bin(name: &str) -> PathBuf {
 async fn desk(home: &std::path::Path, grace: f64) -> Desk {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        executor: Executor::Local(LocalExecutor {
+        local: LocalExecutor {
             supervisor: SupervisorProgram(bin("fdesk")),
-        }),
+        },
         watch_runs: true,
     })
     .await

@@ -212,3 +212,89 @@ pub struct ImportedConfig {
     pub path: String,
     pub text: String,
 }
+
+/// Where a run executes, parsed once from what the run records (its
+/// `executor` column, or a request's `executor` field) and matched on to
+/// choose the executor; nothing compares executor names as strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// A supervised process group on this machine.
+    Local,
+    /// A job on the Slurm cluster of the named profile.
+    Slurm { cluster: String },
+}
+
+impl Placement {
+    /// The recorded name of [`Placement::Local`]; cluster profiles may not
+    /// take it.
+    pub const LOCAL_NAME: &'static str = "local";
+
+    /// The placement a recorded executor name stands for.
+    pub fn from_recorded(name: &str) -> Placement {
+        match name {
+            Placement::LOCAL_NAME => Placement::Local,
+            cluster => Placement::Slurm {
+                cluster: cluster.to_owned(),
+            },
+        }
+    }
+
+    /// The placement a request asks for: nothing, blank or `local` is this
+    /// machine; any other name a cluster profile (checked by whoever
+    /// creates the run).
+    pub fn from_request(executor: Option<&str>) -> Placement {
+        match executor.map(str::trim).filter(|e| !e.is_empty()) {
+            None => Placement::Local,
+            Some(name) => Placement::from_recorded(name),
+        }
+    }
+
+    /// The executor name recorded for the run.
+    pub fn recorded(&self) -> &str {
+        match self {
+            Placement::Local => Placement::LOCAL_NAME,
+            Placement::Slurm { cluster } => cluster,
+        }
+    }
+
+    /// Whether `name` is the reserved name of this machine (any case).
+    pub fn is_local_name(name: &str) -> bool {
+        name.eq_ignore_ascii_case(Placement::LOCAL_NAME)
+    }
+}
+
+impl Run {
+    pub fn placement(&self) -> Placement {
+        Placement::from_recorded(&self.executor)
+    }
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::Placement;
+
+    #[test]
+    fn a_recorded_name_round_trips() {
+        for p in [
+            Placement::Local,
+            Placement::Slurm {
+                cluster: "hpc".into(),
+            },
+        ] {
+            assert_eq!(Placement::from_recorded(p.recorded()), p);
+        }
+    }
+
+    #[test]
+    fn a_request_without_an_executor_runs_here() {
+        assert_eq!(Placement::from_request(None), Placement::Local);
+        assert_eq!(Placement::from_request(Some("  ")), Placement::Local);
+        assert_eq!(Placement::from_request(Some("local")), Placement::Local);
+        assert_eq!(
+            Placement::from_request(Some(" hpc ")),
+            Placement::Slurm {
+                cluster: "hpc".into()
+            }
+        );
+    }
+}

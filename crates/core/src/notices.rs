@@ -248,7 +248,7 @@ mod tests {
             updated_at: String::new(),
             config_path: String::new(),
             run_dir: String::new(),
-            executor: "local".into(),
+            executor: crate::model::Placement::Local.recorded().into(),
             slurm_job_id: None,
             status_detail: None,
             sweep_id: sweep.map(Into::into),

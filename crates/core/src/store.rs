@@ -11,7 +11,7 @@ use sqlx::{FromRow, SqlitePool};
 
 use crate::error::{DeskError, Result};
 use crate::layout::DataDir;
-use crate::model::{ListQuery, Run, RunStatus};
+use crate::model::{ListQuery, Placement, Run, RunStatus};
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::Settings;
@@ -90,7 +90,7 @@ impl RunRow {
             started_at: self.started_at,
             completed_at: self.completed_at,
             updated_at: self.updated_at,
-            slurm_job_id: crate::slurm::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
+            slurm_job_id: crate::exec::slurm::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
             executor: self.executor,
             status_detail: self.status_detail,
             sweep_id: self.sweep_id,
@@ -106,8 +106,9 @@ impl RunRow {
         }
     }
 
-    pub fn is_local(&self) -> bool {
-        self.executor == crate::slurm::LOCAL_EXECUTOR
+    /// Where the run executes.
+    pub fn placement(&self) -> Placement {
+        Placement::from_recorded(&self.executor)
     }
 }
 
@@ -131,6 +132,55 @@ pub struct Finish {
     pub completed_at: String,
 }
 
+impl Finish {
+    fn now(status: RunStatus, error_message: Option<String>) -> Finish {
+        Finish {
+            status,
+            exit_code: None,
+            exit_signal: None,
+            error_message,
+            completed_at: timestamp::now(),
+        }
+    }
+
+    /// Ended well, now.
+    pub fn completed() -> Finish {
+        Finish::now(RunStatus::Completed, None)
+    }
+
+    /// Failed now, for the reason given.
+    pub fn failed(message: impl Into<String>) -> Finish {
+        Finish::now(RunStatus::Failed, Some(message.into()))
+    }
+
+    /// Cancelled now, as asked.
+    pub fn cancelled() -> Finish {
+        Finish::now(RunStatus::Cancelled, None)
+    }
+
+    /// Cancelled now, with a word on who cancelled it.
+    pub fn cancelled_because(message: impl Into<String>) -> Finish {
+        Finish::now(RunStatus::Cancelled, Some(message.into()))
+    }
+
+    /// The same end, at the time it really happened.
+    pub fn at(self, completed_at: impl Into<String>) -> Finish {
+        Finish {
+            completed_at: completed_at.into(),
+            ..self
+        }
+    }
+
+    /// The same end, with the simulator's exit code or signal.
+    pub fn with_exit(self, exit_code: Option<i32>, exit_signal: Option<i32>) -> Finish {
+        Finish {
+            exit_code,
+            exit_signal,
+            ..self
+        }
+    }
+}
+
 /// A run as it is first recorded.
 pub struct NewRun<'a> {
     pub id: &'a RunId,
@@ -138,8 +188,7 @@ pub struct NewRun<'a> {
     pub template: &'a str,
     pub overrides: &'a [String],
     pub simulator: &'a str,
-    /// `local` or the name of a Slurm cluster profile.
-    pub executor: &'a str,
+    pub placement: &'a Placement,
     /// The frozen config's network (`""` when it names none); None when not
     /// known, for the start-up backfill to record.
     pub network: Option<&'a str>,
@@ -227,7 +276,7 @@ impl Store {
             template,
             overrides,
             simulator,
-            executor: crate::slurm::LOCAL_EXECUTOR,
+            placement: &Placement::Local,
             network: None,
             lineage: &Lineage::default(),
         })
@@ -250,7 +299,7 @@ impl Store {
         .bind(run.simulator)
         .bind(&now)
         .bind(&now)
-        .bind(run.executor)
+        .bind(run.placement.recorded())
         .bind(run.network)
         .bind(&run.lineage.sweep_id)
         .bind(&run.lineage.rerun_of)
@@ -322,9 +371,10 @@ impl Store {
     /// The oldest pending run: the head of the FIFO queue.
     pub async fn next_pending(&self, after_seq: i64) -> Result<Option<RunRow>> {
         Ok(sqlx::query_as::<_, RunRow>(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND executor = 'local' AND seq > ? \
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND executor = ? AND seq > ? \
              ORDER BY seq LIMIT 1"
         ))
+        .bind(Placement::LOCAL_NAME)
         .bind(after_seq)
         .fetch_optional(&self.pool)
         .await?)
@@ -337,12 +387,13 @@ impl Store {
         let now = timestamp::now();
         let done = sqlx::query(
             "UPDATE runs SET status = 'RUNNING', started_at = ?1, updated_at = ?1 \
-             WHERE id = ?2 AND status = 'PENDING' AND executor = 'local' \
-             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local') < ?3",
+             WHERE id = ?2 AND status = 'PENDING' AND executor = ?4 \
+             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = ?4) < ?3",
         )
         .bind(&now)
         .bind(id.as_str())
         .bind(max_running)
+        .bind(Placement::LOCAL_NAME)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -350,7 +401,8 @@ impl Store {
 
     pub async fn running_count(&self) -> Result<u32> {
         let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local'")
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = ?")
+                .bind(Placement::LOCAL_NAME)
                 .fetch_one(&self.pool)
                 .await?;
         Ok(n as u32)

@@ -3,14 +3,14 @@
 use std::collections::HashMap;
 
 use super::progress::RunProgress;
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::run_id::RunId;
 use crate::timestamp;
 
 /// Stores a run's latest progress. Failures are logged, not returned: the
 /// cache is an optimisation and the run goes on regardless.
-pub async fn write(desk: &Desk, id: &RunId, progress: &RunProgress) {
+pub async fn write(ctx: &Ctx, id: &RunId, progress: &RunProgress) {
     let Ok(json) = serde_json::to_string(progress) else {
         return;
     };
@@ -21,7 +21,7 @@ pub async fn write(desk: &Desk, id: &RunId, progress: &RunProgress) {
     .bind(id.as_str())
     .bind(json)
     .bind(timestamp::now())
-    .execute(desk.store().pool())
+    .execute(ctx.store().pool())
     .await;
     if let Err(e) = done {
         tracing::debug!(run = %id, "cannot cache progress: {e}");
@@ -29,16 +29,16 @@ pub async fn write(desk: &Desk, id: &RunId, progress: &RunProgress) {
 }
 
 /// A run's cached progress, if any was recorded.
-pub async fn read(desk: &Desk, id: &RunId) -> Result<Option<RunProgress>> {
+pub async fn read(ctx: &Ctx, id: &RunId) -> Result<Option<RunProgress>> {
     let json: Option<String> = sqlx::query_scalar("SELECT snapshot FROM run_progress WHERE run_id = ?")
         .bind(id.as_str())
-        .fetch_optional(desk.store().pool())
+        .fetch_optional(ctx.store().pool())
         .await?;
     Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 /// The cached progress of several runs at once (runs without any are left out).
-pub async fn read_many(desk: &Desk, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
+pub async fn read_many(ctx: &Ctx, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
     let mut out = HashMap::new();
     // One statement per 500 ids keeps well under SQLite's parameter limit.
     for chunk in ids.chunks(500) {
@@ -48,7 +48,7 @@ pub async fn read_many(desk: &Desk, ids: &[String]) -> Result<HashMap<String, Ru
         for id in chunk {
             q = q.bind(id);
         }
-        for (id, json) in q.fetch_all(desk.store().pool()).await? {
+        for (id, json) in q.fetch_all(ctx.store().pool()).await? {
             if let Ok(p) = serde_json::from_str(&json) {
                 out.insert(id, p);
             }

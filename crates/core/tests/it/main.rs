@@ -8,6 +8,7 @@ mod support;
 mod artifacts_browse;
 mod artifacts_paths;
 mod artifacts_results;
+mod background;
 mod bindings;
 mod compare;
 mod configs;

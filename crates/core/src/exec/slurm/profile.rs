@@ -126,7 +126,7 @@ impl ClusterProfile {
                 ),
             ));
         }
-        if name.eq_ignore_ascii_case(super::LOCAL_EXECUTOR) {
+        if crate::model::Placement::is_local_name(name) {
             return Err(invalid("name", "\"local\" names this machine; pick another name"));
         }
         if !is_slurm_word(&self.partition) {

@@ -5,6 +5,7 @@
 //! conditional UPDATE, so two processes settling the same run cannot both win.
 
 use crate::error::Result;
+use crate::model::Placement;
 use crate::run_id::RunId;
 use crate::store::{Finish, RunRow, Store, RUN_COLUMNS};
 use crate::timestamp;
@@ -12,9 +13,10 @@ use crate::timestamp;
 /// Pending and running runs of every cluster, oldest first.
 pub async fn active(store: &Store) -> Result<Vec<RunRow>> {
     Ok(sqlx::query_as::<_, RunRow>(&format!(
-        "SELECT {RUN_COLUMNS} FROM runs WHERE executor != 'local' \
+        "SELECT {RUN_COLUMNS} FROM runs WHERE executor != ? \
          AND status IN ('PENDING', 'RUNNING') ORDER BY seq"
     ))
+    .bind(Placement::LOCAL_NAME)
     .fetch_all(store.pool())
     .await?)
 }
@@ -22,9 +24,10 @@ pub async fn active(store: &Store) -> Result<Vec<RunRow>> {
 /// Pending cluster runs not submitted yet, oldest first.
 pub async fn unsubmitted(store: &Store) -> Result<Vec<RunRow>> {
     Ok(sqlx::query_as::<_, RunRow>(&format!(
-        "SELECT {RUN_COLUMNS} FROM runs WHERE executor != 'local' AND status = 'PENDING' \
+        "SELECT {RUN_COLUMNS} FROM runs WHERE executor != ? AND status = 'PENDING' \
          AND slurm_job_id IS NULL AND cancel_requested_at IS NULL ORDER BY seq"
     ))
+    .bind(Placement::LOCAL_NAME)
     .fetch_all(store.pool())
     .await?)
 }

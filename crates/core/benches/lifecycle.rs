@@ -105,7 +105,7 @@ async fn list_10k() {
     let desk = desk(home.path(), 0.0).await;
     let statuses = ["COMPLETED", "FAILED", "CANCELLED", "COMPLETED", "COMPLETED"];
     let t0 = Instant::now();
-    let mut tx = desk.store().pool().begin().await.unwrap();
+    let mut tx = desk.store().raw_pool().begin().await.unwrap();
     for i in 0..10_000 {
         let id = RunId::generate();
         sqlx::query(

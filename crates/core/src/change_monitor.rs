@@ -11,6 +11,7 @@ use crate::desk::{Desk, WeakDesk};
 use crate::error::{DeskError, Result};
 use crate::events::RunEvent;
 use crate::model::RunStatus;
+use crate::store::ChangeSummary;
 use crate::tasks::TaskHandle;
 
 /// Writes arrive in bursts (a transaction touches the WAL several times).
@@ -18,18 +19,8 @@ const DEBOUNCE: Duration = Duration::from_millis(15);
 /// Some filesystems emit no events; a slow fallback check covers them.
 const FALLBACK: Duration = Duration::from_secs(5);
 
-#[derive(PartialEq, Eq, Clone)]
-struct Summary {
-    latest_update: Option<String>,
-    count: i64,
-}
-
-async fn summary(desk: &Desk) -> Result<Summary> {
-    let (latest_update, count): (Option<String>, i64) =
-        sqlx::query_as("SELECT MAX(updated_at), COUNT(*) FROM runs")
-            .fetch_one(desk.store().pool())
-            .await?;
-    Ok(Summary { latest_update, count })
+async fn summary(desk: &Desk) -> Result<ChangeSummary> {
+    desk.store().change_summary().await
 }
 
 /// Starts the monitor; it stops when the handle is dropped or the last Desk

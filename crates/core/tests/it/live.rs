@@ -747,7 +747,7 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     sqlx::query("UPDATE run_progress SET snapshot = ?1 WHERE run_id = ?2")
         .bind(serde_json::to_string(&stale).unwrap())
         .bind(&run.id)
-        .execute(t.desk.store().pool())
+        .execute(t.desk.store().raw_pool())
         .await
         .unwrap();
     let read = t.desk.progress(&run.id).await.unwrap().unwrap();

@@ -22,5 +22,6 @@ mod history;
 mod lifecycle;
 mod live;
 mod recovery;
+mod shape;
 mod slurm;
 mod sweeps;

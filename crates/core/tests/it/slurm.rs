@@ -320,7 +320,7 @@ async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
         sqlx::query("UPDATE runs SET slurm_job_id = ? WHERE id = ?")
             .bind(format!("{}", 9_000_000 + i))
             .bind(&r.id)
-            .execute(desk.store().pool())
+            .execute(desk.store().raw_pool())
             .await
             .unwrap();
     }

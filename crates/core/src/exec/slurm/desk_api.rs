@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::commands::{self, SlurmError};
+use super::job_label;
 use super::profile::{self, ClusterProfile};
 use super::script::{self, RunScript};
-use super::{job_label, runs};
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::exec::protocol;
@@ -170,7 +170,7 @@ impl Desk {
         let _submitting = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
             .await
             .map_err(|e| DeskError::internal(format!("submit lock task failed: {e}")))??;
-        let pending = runs::unsubmitted(self.store()).await?;
+        let pending = self.store().unsubmitted_to_clusters().await?;
         if pending.is_empty() {
             return Ok(());
         }
@@ -273,7 +273,11 @@ impl Desk {
                     let task = array.then_some(task as i64);
                     let label = job_label(Some(&job), task).unwrap_or_default();
                     let detail = format!("Submitted to Slurm as job {label}; waiting in its queue");
-                    if runs::record_submission(self.store(), &row.run_id(), &job, task, &detail).await? {
+                    if self
+                        .store()
+                        .record_submission(&row.run_id(), &job, task, &detail)
+                        .await?
+                    {
                         self.emit_row(&row.run_id()).await?;
                     } else {
                         // Cancelled while we submitted: the job must not run.
@@ -287,7 +291,7 @@ impl Desk {
                      it as soon as the controller answers"
                 );
                 for (row, _, _) in &dirs {
-                    if runs::set_detail(self.store(), &row.run_id(), &detail).await? {
+                    if self.store().set_detail(&row.run_id(), &detail).await? {
                         self.emit_row(&row.run_id()).await?;
                     }
                 }
@@ -346,7 +350,11 @@ impl Desk {
     }
 
     pub(crate) async fn fail_cluster_run(&self, id: &RunId, message: String) -> Result<()> {
-        if runs::finish(self.store(), id, &Finish::failed(message), None, None).await? {
+        if self
+            .store()
+            .finish_on_cluster(id, &Finish::failed(message), None, None)
+            .await?
+        {
             self.emit_row(id).await?;
         }
         Ok(())
@@ -371,8 +379,10 @@ impl Desk {
             let id = id.clone();
             let detail = detail.map(str::to_owned);
             async move {
-                runs::request_cancel(desk.store(), &id, "Cancelled").await?;
-                runs::finish(desk.store(), &id, &Finish::cancelled(), None, detail.as_deref()).await?;
+                desk.store().request_cancel_with_detail(&id, "Cancelled").await?;
+                desk.store()
+                    .finish_on_cluster(&id, &Finish::cancelled(), None, detail.as_deref())
+                    .await?;
                 desk.updated(&id).await
             }
         };
@@ -394,12 +404,12 @@ impl Desk {
             return cancelled_now(Some(&format!("Removed from Slurm's queue (job {label})"))).await;
         }
         let grace = self.store().settings().await?.grace();
-        runs::request_cancel(
-            self.store(),
-            &id,
-            &format!("Stopping: SIGTERM sent, SIGKILL after {} s", grace.as_secs_f64()),
-        )
-        .await?;
+        self.store()
+            .request_cancel_with_detail(
+                &id,
+                &format!("Stopping: SIGTERM sent, SIGKILL after {} s", grace.as_secs_f64()),
+            )
+            .await?;
         commands::run(
             self.slurm_state().transport(),
             "scancel",

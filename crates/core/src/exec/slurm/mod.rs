@@ -11,7 +11,6 @@
 //! - [`transport`]: where the client commands run (this machine, or a
 //!   cluster reached another way).
 //! - [`commands`]: running the Slurm client commands, with a time limit.
-//! - [`runs`]: the store's Slurm-specific transitions.
 //! - [`desk_api`]: submission, cancel and profiles on [`crate::Desk`].
 //! - [`monitor`]: the poller that settles Slurm runs.
 
@@ -19,7 +18,6 @@ pub mod commands;
 pub mod desk_api;
 pub mod monitor;
 pub mod profile;
-pub mod runs;
 pub mod script;
 pub mod squeue;
 pub mod transport;
@@ -27,15 +25,7 @@ pub mod transport;
 pub use desk_api::ClusterCheck;
 pub use profile::ClusterProfile;
 
-/// A run's Slurm job as `squeue` and `scancel` name it: `<job>` or
-/// `<array job>_<task>`.
-pub fn job_label(job_id: Option<&str>, array_task: Option<i64>) -> Option<String> {
-    let job = job_id?;
-    Some(match array_task {
-        Some(task) => format!("{job}_{task}"),
-        None => job.to_owned(),
-    })
-}
+pub use crate::model::job_label;
 
 /// Writes this module's TypeScript bindings into `dir`.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {

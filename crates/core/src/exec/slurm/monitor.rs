@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::commands::{self, SlurmError};
+use super::job_label;
 use super::profile;
 use super::squeue::{self, JobLine, Phase};
 use super::transport::{CommandTransport, LocalTransport};
-use super::{job_label, runs};
 use crate::desk::Desk;
 use crate::error::Result;
 use crate::live::{FollowOptions, ProgressRecorder};
@@ -114,7 +114,7 @@ impl Desk {
         if last.is_some_and(|t| t.elapsed() < POLL_INTERVAL * 9 / 10) {
             return Ok(());
         }
-        let active = runs::active(self.store()).await?;
+        let active = self.store().active_on_clusters().await?;
         if active.is_empty() {
             *last = Some(Instant::now());
             return Ok(());
@@ -128,7 +128,9 @@ impl Desk {
         {
             self.submit_to_clusters().await?;
         }
-        let submitted: Vec<RunRow> = runs::active(self.store())
+        let submitted: Vec<RunRow> = self
+            .store()
+            .active_on_clusters()
             .await?
             .into_iter()
             .filter(|r| r.slurm_job_id.is_some())
@@ -166,7 +168,7 @@ impl Desk {
                     other => format!("Cannot ask Slurm about the run: {}", other.message()),
                 };
                 for row in &submitted {
-                    if runs::set_detail(self.store(), &row.run_id(), &detail).await? {
+                    if self.store().set_detail(&row.run_id(), &detail).await? {
                         self.emit_row(&row.run_id()).await?;
                     }
                 }
@@ -256,7 +258,7 @@ impl Desk {
                     "Waiting in Slurm's queue: {}",
                     squeue::explain_reason(&job.reason)
                 );
-                if runs::set_detail(self.store(), &id, &detail).await? {
+                if self.store().set_detail(&id, &detail).await? {
                     self.emit_row(&id).await?;
                 }
                 Ok(())
@@ -269,8 +271,8 @@ impl Desk {
                 } else {
                     format!("Running on {} (Slurm job {label})", job.nodes)
                 };
-                let changed = runs::mark_running(self.store(), &id, &detail).await?
-                    || runs::set_detail(self.store(), &id, &detail).await?;
+                let changed = self.store().mark_running(&id, &detail).await?
+                    || self.store().set_detail(&id, &detail).await?;
                 if changed {
                     self.emit_row(&id).await?;
                 }
@@ -404,14 +406,10 @@ impl Desk {
         let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
         let started_at = started_at_of(&dir.exit_file());
         self.record_metrics_quietly(&id, Some(&finish.completed_at)).await;
-        if runs::finish(
-            self.store(),
-            &id,
-            &finish,
-            started_at.as_deref(),
-            detail.as_deref(),
-        )
-        .await?
+        if self
+            .store()
+            .finish_on_cluster(&id, &finish, started_at.as_deref(), detail.as_deref())
+            .await?
         {
             self.emit_row(&id).await?;
         }

@@ -72,7 +72,7 @@ impl Scratch {
         .bind(status)
         .bind(fusion_desk_core::history::network_of_config(config))
         .bind(id.as_str())
-        .execute(self.desk.store().pool())
+        .execute(self.desk.store().raw_pool())
         .await
         .unwrap();
         id.to_string()

@@ -6,6 +6,11 @@ use ts_rs::TS;
 
 use crate::error::{DeskError, Result};
 
+pub mod metrics;
+pub mod sweeps;
+
+pub use sweeps::Lineage;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum RunStatus {
@@ -104,7 +109,7 @@ pub struct Run {
     /// The summary of the run's results, once it has ended and they were read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub metrics: Option<crate::history::RunMetrics>,
+    pub metrics: Option<metrics::RunMetrics>,
 }
 
 /// What the new-run page and `fdesk create` send.
@@ -297,4 +302,14 @@ mod placement_tests {
             }
         );
     }
+}
+
+/// A run's Slurm job as `squeue` and `scancel` name it: `<job>` or
+/// `<array job>_<task>`.
+pub fn job_label(job_id: Option<&str>, array_task: Option<i64>) -> Option<String> {
+    let job = job_id?;
+    Some(match array_task {
+        Some(task) => format!("{job}_{task}"),
+        None => job.to_owned(),
+    })
 }

@@ -228,8 +228,14 @@ impl Desk {
     }
 
     /// The cached progress of many runs (for a run list); runs with none are
-    /// left out. Reads no files.
+    /// left out. Reads no files. At most [`super::MAX_PROGRESS_RUNS`] at once.
     pub async fn cached_progress(&self, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
+        if ids.len() > super::MAX_PROGRESS_RUNS {
+            return Err(crate::DeskError::invalid_input(format!(
+                "at most {} runs at once",
+                super::MAX_PROGRESS_RUNS
+            )));
+        }
         super::cache::read_many(self.ctx(), ids).await
     }
 

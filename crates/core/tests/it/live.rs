@@ -811,3 +811,16 @@ async fn a_pending_run_has_no_progress_and_a_run_without_progress_file_uses_its_
         .run(&fusion_desk_core::RunId::parse(&queued.id).unwrap());
     assert_eq!(read_progress(&dir, true).unwrap().finished_iterations, 6);
 }
+
+#[tokio::test]
+async fn cached_progress_takes_a_page_of_runs_and_refuses_more() {
+    let t = support::unwatched_desk(1, 1.0).await;
+    let page: Vec<String> = (0..fusion_desk_core::live::MAX_PROGRESS_RUNS)
+        .map(|i| format!("{i:012x}"))
+        .collect();
+    assert!(t.desk.cached_progress(&page).await.unwrap().is_empty());
+    let mut more = page;
+    more.push("ffffffffffff".into());
+    let e = t.desk.cached_progress(&more).await.unwrap_err();
+    assert_eq!(e.code, fusion_desk_core::ErrorCode::InvalidInput);
+}

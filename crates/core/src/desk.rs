@@ -14,6 +14,7 @@ use crate::error::{DeskError, ErrorCode, Result};
 use crate::events::RunEvent;
 use crate::exec::{local, protocol, LaunchSpec, LocalExecutor, SupervisorProgram};
 use crate::layout::{DataDir, RunDir};
+use crate::model::Lineage;
 use crate::model::{CreateRunRequest, ListQuery, Placement, Run, RunPage, RunStatus};
 use crate::outcome::{self, Outcome};
 use crate::procfs;
@@ -21,7 +22,6 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, NewRun, RunRow, Store};
-use crate::sweeps::Lineage;
 use crate::tasks::{TaskHandle, TaskProbe};
 use crate::timestamp;
 

@@ -17,11 +17,11 @@ use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::exec::protocol;
 use crate::layout::RunDir;
+use crate::model::Lineage;
 use crate::model::{CreateRunRequest, Placement, Run, RunStatus};
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::store::{Finish, RunRow};
-use crate::sweeps::Lineage;
 use crate::timestamp;
 
 /// Most runs in one job array; more go as several arrays.

@@ -4,8 +4,8 @@
 fn main() {
     // The app binary doubles as the run supervisor, so a run started from the
     // window needs no second executable to be found at run time.
-    if fusion_desk_core::supervisor::is_invocation() {
-        std::process::exit(fusion_desk_core::supervisor::main());
+    if fusion_desk_core::exec::protocol::is_invocation() {
+        std::process::exit(fusion_desk_core::exec::supervisor::main());
     }
     fusion_desk::run();
 }

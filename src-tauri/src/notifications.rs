@@ -1,5 +1,5 @@
 //! Desktop notifications when runs and sweeps end (what deserves one is
-//! decided by `fusion_desk_core::notices`). A click brings the window to the
+//! decided and batched by `fusion_desk_core::notices`). A click brings the window to the
 //! front and tells the UI which run or sweep to show (`open-target`).
 //!
 //! The notification plugin reports clicks on desktop to `on_action` handlers
@@ -8,13 +8,11 @@
 //! notification's `extra` data, so a click needs no bookkeeping here.
 
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::Duration;
 
-use fusion_desk_core::notices::{self, Notice, NoticeBoard, NoticeTarget};
-use fusion_desk_core::{Desk, RunEvent};
+use fusion_desk_core::notices::{self, Notice, NoticeFeed, NoticeTarget};
+use fusion_desk_core::Desk;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::{self, error::RecvError};
 
 /// Tells the UI to show a run or a sweep; the payload is a `NoticeTarget`.
 pub const OPEN_TARGET: &str = "open-target";
@@ -41,65 +39,14 @@ pub fn start<R: Runtime>(app: AppHandle<R>, desk: &Desk) {
         tracing::warn!("notification clicks will not open runs: {e}");
     }
 
-    let mut events = desk.subscribe();
-    let desk = desk.clone();
+    let mut feed = NoticeFeed::new(desk.ctx().clone());
     tauri::async_runtime::spawn(async move {
-        let mut board = NoticeBoard::default();
-        // Notices are gathered for a moment after the first of a batch, so
-        // that many arriving together can be shown as one.
-        while let Some(first) = next_notice(&mut events, &mut board, &desk).await {
-            let mut batch = vec![first];
-            let window = tokio::time::sleep(BATCH_WINDOW);
-            tokio::pin!(window);
-            loop {
-                tokio::select! {
-                    _ = &mut window => break,
-                    next = next_notice(&mut events, &mut board, &desk) => match next {
-                        Some(notice) => batch.push(notice),
-                        None => break,
-                    },
-                }
-            }
-            let enabled = desk
-                .store()
-                .settings()
-                .await
-                .map(|s| s.notify_when_finished)
-                .unwrap_or(true);
-            if enabled {
-                for notice in notices::coalesce(batch) {
-                    show(&app, &notice);
-                }
+        while let Some(batch) = feed.next_batch().await {
+            for notice in &batch {
+                show(&app, notice);
             }
         }
     });
-}
-
-/// How long notices are gathered after the first of a batch.
-const BATCH_WINDOW: Duration = Duration::from_millis(750);
-
-/// The next run event that deserves a notice; None when the Desk is gone.
-async fn next_notice(
-    events: &mut broadcast::Receiver<RunEvent>,
-    board: &mut NoticeBoard,
-    desk: &Desk,
-) -> Option<Notice> {
-    loop {
-        let run = match events.recv().await {
-            Ok(RunEvent::RunUpdated { run }) => run,
-            Ok(_) => continue,
-            // Missed events only cost notices, never state.
-            Err(RecvError::Lagged(_)) => continue,
-            Err(RecvError::Closed) => return None,
-        };
-        let sweep = match (&run.sweep_id, run.status.is_terminal()) {
-            (Some(id), true) => desk.store().sweeps(Some(id)).await.ok().and_then(|mut s| s.pop()),
-            _ => None,
-        };
-        if let Some(notice) = board.on_run(&run, sweep.as_ref()) {
-            return Some(notice);
-        }
-    }
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>, notice: &Notice) {

@@ -1,7 +1,7 @@
 //! `fdesk cluster`: the Slurm cluster profiles runs can be sent to.
 
 use clap::Subcommand;
-use fusion_desk_core::slurm::ClusterProfile;
+use fusion_desk_core::exec::slurm::ClusterProfile;
 use fusion_desk_core::{Desk, DeskError};
 
 #[derive(Subcommand)]

@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use fusion_desk_core::{configs, supervisor, CreateRunRequest, Desk, DeskError, DeskOptions};
+use fusion_desk_core::exec::{protocol, supervisor};
+use fusion_desk_core::{configs, CreateRunRequest, Desk, DeskError, DeskOptions};
 
 #[derive(Parser)]
 #[command(
@@ -147,6 +148,11 @@ enum TemplateAction {
     Delete { name: String },
 }
 
+/// A config file's text, with the size cap and encoding rule every import has.
+fn read_config(path: &std::path::Path) -> Result<String, DeskError> {
+    configs::read_import(path).map(|c| c.text)
+}
+
 fn read_file(path: &std::path::Path) -> Result<String, DeskError> {
     std::fs::read_to_string(path)
         .map_err(|e| DeskError::invalid_input(format!("cannot read {}: {e}", path.display())))
@@ -167,7 +173,7 @@ fn print_diagnostics(report: &configs::ValidationReport) {
 }
 
 fn main() -> ExitCode {
-    if supervisor::is_invocation() {
+    if protocol::is_invocation() {
         return ExitCode::from(supervisor::main() as u8);
     }
     // Like other Unix tools, end quietly when whoever reads the output goes
@@ -221,7 +227,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
                 template: template.clone().unwrap_or_default(),
                 name: name.clone(),
                 overrides: set.clone(),
-                config_text: config.as_deref().map(read_file).transpose()?,
+                config_text: config.as_deref().map(read_config).transpose()?,
                 executor: executor.clone(),
             };
             let resolved = desk.resolve_config(&req).await?;
@@ -257,7 +263,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Templates { action: Some(action) } => match action {
             TemplateAction::Show { name } => print!("{}", desk.template_text(name)?),
             TemplateAction::Save { name, file, force } => {
-                let saved = desk.save_template(name, &read_file(file)?, *force)?;
+                let saved = desk.save_template(name, &read_config(file)?, *force)?;
                 out.templates(&[saved]);
             }
             TemplateAction::Rename { from, to } => out.templates(&[desk.rename_template(from, to)?]),
@@ -267,7 +273,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             }
         },
         Command::Validate { file, simulator } => {
-            let text = read_file(file)?;
+            let text = read_config(file)?;
             let report = match simulator.as_deref() {
                 Some("embedded") => configs::validate(&text, configs::SimulatorKind::Embedded),
                 Some(_) => configs::validate(&text, configs::SimulatorKind::External),

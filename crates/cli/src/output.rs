@@ -36,9 +36,12 @@ impl Printer {
         println!("started:      {}", opt(&run.started_at));
         println!("completed:    {}", opt(&run.completed_at));
         println!("run dir:      {}", run.run_dir);
-        if run.executor != "local" {
-            println!("executor:     {}", run.executor);
-            println!("slurm job:    {}", opt(&run.slurm_job_id));
+        match run.placement() {
+            fusion_desk_core::Placement::Local => {}
+            fusion_desk_core::Placement::Slurm { cluster } => {
+                println!("executor:     {cluster}");
+                println!("slurm job:    {}", opt(&run.slurm_job_id));
+            }
         }
         if let Some(d) = &run.status_detail {
             println!("detail:       {d}");

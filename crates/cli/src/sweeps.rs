@@ -66,7 +66,7 @@ impl SweepArgs {
             template: self.template.clone().unwrap_or_default(),
             name: self.name.clone(),
             overrides: self.set.clone(),
-            config_text: self.config.as_deref().map(crate::read_file).transpose()?,
+            config_text: self.config.as_deref().map(crate::read_config).transpose()?,
             axes: self
                 .vary
                 .iter()

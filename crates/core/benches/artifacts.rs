@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use fusion_desk_core::artifacts::{Address, RunTree};
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunId};
 
@@ -42,9 +42,9 @@ async fn main() {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.path().to_owned()).unwrap(),
         // Never launched: the run stays pending, only its folder matters.
-        executor: Executor::Local(LocalExecutor {
+        local: LocalExecutor {
             supervisor: SupervisorProgram("/bin/false".into()),
-        }),
+        },
         watch_runs: false,
     })
     .await

@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::slurm::ClusterProfile;
+use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
 use fusion_desk_core::layout::DataDir;
-use fusion_desk_core::slurm::ClusterProfile;
 use fusion_desk_core::{timestamp, CreateRunRequest, Desk, DeskOptions, Settings};
 
 const RUNS: usize = 1000;
@@ -72,9 +72,9 @@ fn request() -> CreateRunRequest {
 async fn open_desk(home: &std::path::Path) -> Desk {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        executor: Executor::Local(LocalExecutor {
+        local: LocalExecutor {
             supervisor: SupervisorProgram(bin("fdesk")),
-        }),
+        },
         watch_runs: true,
     })
     .await

@@ -29,7 +29,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::live::export_bindings(dir)?;
     crate::artifacts::export_bindings(dir)?;
     crate::configs::export_bindings(dir)?;
-    crate::slurm::export_bindings(dir)?;
+    crate::exec::slurm::export_bindings(dir)?;
     crate::sweeps::export_bindings(dir)?;
     crate::notices::NoticeTarget::export_all_to(dir)?;
     crate::history::export_bindings(dir)?;

@@ -7,31 +7,25 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::desk::Desk;
+use crate::desk::{Desk, WeakDesk};
 use crate::error::{DeskError, Result};
 use crate::events::RunEvent;
 use crate::model::RunStatus;
+use crate::store::ChangeSummary;
+use crate::tasks::TaskHandle;
 
 /// Writes arrive in bursts (a transaction touches the WAL several times).
 const DEBOUNCE: Duration = Duration::from_millis(15);
 /// Some filesystems emit no events; a slow fallback check covers them.
 const FALLBACK: Duration = Duration::from_secs(5);
 
-#[derive(PartialEq, Eq, Clone)]
-struct Summary {
-    latest_update: Option<String>,
-    count: i64,
+async fn summary(desk: &Desk) -> Result<ChangeSummary> {
+    desk.store().change_summary().await
 }
 
-async fn summary(desk: &Desk) -> Result<Summary> {
-    let (latest_update, count): (Option<String>, i64) =
-        sqlx::query_as("SELECT MAX(updated_at), COUNT(*) FROM runs")
-            .fetch_one(desk.store().pool())
-            .await?;
-    Ok(Summary { latest_update, count })
-}
-
-pub fn spawn(desk: Desk) -> Result<()> {
+/// Starts the monitor; it stops when the handle is dropped or the last Desk
+/// is gone (it holds the Desk only while it handles a change).
+pub fn spawn(desk: WeakDesk) -> Result<TaskHandle> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let touches_db = res.is_ok_and(|ev| {
@@ -47,13 +41,22 @@ pub fn spawn(desk: Desk) -> Result<()> {
         }
     })
     .map_err(|e| DeskError::internal(format!("cannot watch the data dir: {e}")))?;
+    let root = desk
+        .upgrade()
+        .ok_or_else(|| DeskError::internal("the Desk was closed"))?
+        .data()
+        .root()
+        .to_owned();
     watcher
-        .watch(desk.data().root(), RecursiveMode::NonRecursive)
+        .watch(&root, RecursiveMode::NonRecursive)
         .map_err(|e| DeskError::internal(format!("cannot watch the data dir: {e}")))?;
 
-    tokio::spawn(async move {
+    Ok(TaskHandle::spawn(async move {
         let _watcher = watcher;
-        let mut last = summary(&desk).await.ok();
+        let mut last = match desk.upgrade() {
+            Some(desk) => summary(&desk).await.ok(),
+            None => return,
+        };
         loop {
             tokio::select! {
                 woke = rx.recv() => if woke.is_none() { break },
@@ -61,6 +64,7 @@ pub fn spawn(desk: Desk) -> Result<()> {
             }
             tokio::time::sleep(DEBOUNCE).await;
             while rx.try_recv().is_ok() {}
+            let Some(desk) = desk.upgrade() else { return };
             let Ok(now) = summary(&desk).await else { continue };
             let Some(prev) = last.replace(now.clone()) else {
                 continue;
@@ -88,6 +92,5 @@ pub fn spawn(desk: Desk) -> Result<()> {
                 desk.emit_event(RunEvent::RunsChanged);
             }
         }
-    });
-    Ok(())
+    }))
 }

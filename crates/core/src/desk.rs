@@ -4,31 +4,33 @@
 //! at any moment without losing a run.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
+use crate::ctx::Ctx;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::events::RunEvent;
-use crate::executor::{Executor, LaunchSpec, LocalExecutor, SupervisorProgram};
+use crate::exec::{local, protocol, LaunchSpec, LocalExecutor, SupervisorProgram};
 use crate::layout::{DataDir, RunDir};
-use crate::model::{CreateRunRequest, ListQuery, Run, RunPage, RunStatus};
+use crate::model::Lineage;
+use crate::model::{CreateRunRequest, ListQuery, Placement, Run, RunPage, RunStatus};
 use crate::outcome::{self, Outcome};
 use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, NewRun, RunRow, Store};
-use crate::sweeps::Lineage;
+use crate::tasks::{TaskHandle, TaskProbe};
 use crate::timestamp;
 
 pub(crate) const MAX_NAME_LEN: usize = 200;
-const EVENT_CAPACITY: usize = 1024;
 
 pub struct DeskOptions {
     pub data: DataDir,
-    pub executor: Executor,
+    /// How runs placed on this machine are started.
+    pub local: LocalExecutor,
     /// Keep a task per active run that records its end as soon as it happens.
     /// Long-lived processes (the app, `fdesk wait`) want this; one-shot
     /// commands and supervisors do not.
@@ -40,9 +42,9 @@ impl DeskOptions {
     pub fn from_env() -> Result<Self> {
         Ok(DeskOptions {
             data: DataDir::from_env()?,
-            executor: Executor::Local(LocalExecutor {
+            local: LocalExecutor {
                 supervisor: SupervisorProgram::current_exe()?,
-            }),
+            },
             watch_runs: false,
         })
     }
@@ -50,9 +52,9 @@ impl DeskOptions {
     pub fn supervisor(data: DataDir) -> Result<Self> {
         Ok(DeskOptions {
             data,
-            executor: Executor::Local(LocalExecutor {
+            local: LocalExecutor {
                 supervisor: SupervisorProgram::current_exe()?,
-            }),
+            },
             watch_runs: false,
         })
     }
@@ -68,48 +70,63 @@ pub struct Desk {
     inner: Arc<Inner>,
 }
 
+/// A Desk that does not keep the Desk alive: what background tasks hold
+/// between two turns of their loop, so dropping the last Desk stops them.
+#[derive(Clone)]
+pub struct WeakDesk {
+    inner: Weak<Inner>,
+}
+
+impl WeakDesk {
+    pub fn upgrade(&self) -> Option<Desk> {
+        self.inner.upgrade().map(|inner| Desk { inner })
+    }
+}
+
 struct Inner {
-    data: DataDir,
-    store: Store,
-    executor: Executor,
-    events: broadcast::Sender<RunEvent>,
+    ctx: Ctx,
+    local: LocalExecutor,
     watch_runs: bool,
     watched: Mutex<HashSet<RunId>>,
-    slurm: crate::slurm::monitor::SlurmState,
+    slurm: crate::exec::slurm::monitor::SlurmState,
+    /// The change monitor, once started; dropped (and so stopped) with the Desk.
+    change_monitor: Mutex<Option<TaskHandle>>,
 }
 
 impl Desk {
     pub async fn open(options: DeskOptions) -> Result<Desk> {
         let store = Store::open(&options.data).await?;
-        let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Ok(Desk {
             inner: Arc::new(Inner {
-                data: options.data,
-                store,
-                executor: options.executor,
-                events,
+                ctx: Ctx::new(options.data, store),
+                local: options.local,
                 watch_runs: options.watch_runs,
                 watched: Mutex::new(HashSet::new()),
                 slurm: Default::default(),
+                change_monitor: Mutex::new(None),
             }),
         })
     }
 
+    /// What the domain functions work on.
+    pub fn ctx(&self) -> &Ctx {
+        &self.inner.ctx
+    }
+
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.ctx.store()
     }
 
     pub fn data(&self) -> &DataDir {
-        &self.inner.data
+        self.inner.ctx.data()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<RunEvent> {
-        self.inner.events.subscribe()
+        self.inner.ctx.events().subscribe()
     }
 
     fn emit(&self, event: RunEvent) {
-        // No subscriber is fine: a CLI command has nobody listening.
-        let _ = self.inner.events.send(event);
+        self.inner.ctx.emit(event);
     }
 
     pub(crate) fn emit_event(&self, event: RunEvent) {
@@ -117,10 +134,28 @@ impl Desk {
     }
 
     fn to_run(&self, row: RunRow) -> Run {
-        row.into_run(&self.inner.data)
+        self.inner.ctx.to_run(row)
     }
 
-    pub(crate) fn slurm_state(&self) -> &crate::slurm::monitor::SlurmState {
+    pub(crate) fn downgrade(&self) -> WeakDesk {
+        WeakDesk {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+
+    /// The background tasks this Desk runs (the change monitor, the cluster
+    /// poller), to tell whether they stopped once it is dropped.
+    pub fn background_tasks(&self) -> Vec<TaskProbe> {
+        let monitor = self.inner.change_monitor.lock().expect("monitor lock");
+        monitor
+            .as_ref()
+            .map(TaskHandle::probe)
+            .into_iter()
+            .chain(self.inner.slurm.poller_probe())
+            .collect()
+    }
+
+    pub(crate) fn slurm_state(&self) -> &crate::exec::slurm::monitor::SlurmState {
         &self.inner.slurm
     }
 
@@ -129,13 +164,7 @@ impl Desk {
     }
 
     pub(crate) async fn emit_row(&self, id: &RunId) -> Result<Option<Run>> {
-        let run = self.store().get(id).await?.map(|r| self.to_run(r));
-        if let Some(run) = &run {
-            self.emit(RunEvent::RunUpdated {
-                run: Box::new(run.clone()),
-            });
-        }
-        Ok(run)
+        self.inner.ctx.emit_row(id).await
     }
 
     // ---------------------------------------------------------------- queries
@@ -202,12 +231,27 @@ impl Desk {
     /// Slurm cluster).
     pub async fn create(&self, req: &CreateRunRequest) -> Result<Run> {
         let run = self.create_queued(req, &Lineage::default()).await?;
-        if run.executor == crate::slurm::LOCAL_EXECUTOR {
+        self.start_placed([run.placement()]).await?;
+        Ok(self.get(&run.id).await.unwrap_or(run))
+    }
+
+    /// Starts what was just queued: the local queue is served once and the
+    /// clusters get their new runs, whatever the mix of placements.
+    pub(crate) async fn start_placed(&self, placements: impl IntoIterator<Item = Placement>) -> Result<()> {
+        let (mut local, mut clusters) = (false, false);
+        for placement in placements {
+            match placement {
+                Placement::Local => local = true,
+                Placement::Slurm { .. } => clusters = true,
+            }
+        }
+        if local {
             self.dispatch().await?;
-        } else {
+        }
+        if clusters {
             self.submit_to_clusters().await?;
         }
-        Ok(self.get(&run.id).await.unwrap_or(run))
+        Ok(())
     }
 
     /// Creates a run (folder, frozen config, PENDING row) without starting
@@ -272,9 +316,9 @@ impl Desk {
                     template: &config.template,
                     overrides: &overrides,
                     simulator: &settings::join_command(&simulator),
-                    executor: executor
-                        .as_ref()
-                        .map_or(crate::slurm::LOCAL_EXECUTOR, |p| p.name.as_str()),
+                    placement: &executor.as_ref().map_or(Placement::Local, |p| Placement::Slurm {
+                        cluster: p.name.clone(),
+                    }),
                     network: Some(&network),
                     lineage,
                 })
@@ -317,7 +361,7 @@ impl Desk {
             let Some(lock) = RunLock::try_acquire(&dir.lock_file())? else {
                 continue;
             };
-            let command = launch_command(&row, &dir)?;
+            let command = protocol::run_sim_command(row.simulator.as_deref(), &dir, &id)?;
             if !self.store().claim(&id, max).await? {
                 continue;
             }
@@ -329,7 +373,7 @@ impl Desk {
                 command: &command,
                 lock,
             };
-            match self.inner.executor.launch(spec).await {
+            match self.inner.local.launch(spec).await {
                 Ok(launched) => {
                     self.emit_row(&id).await?;
                     if self.inner.watch_runs {
@@ -340,7 +384,7 @@ impl Desk {
                     self.store()
                         .finish(
                             &id,
-                            &failure(format!("The run could not be started: {}", e.message)),
+                            &Finish::failed(format!("The run could not be started: {}", e.message)),
                         )
                         .await?;
                     self.emit_row(&id).await?;
@@ -353,7 +397,10 @@ impl Desk {
     async fn fail_unstartable(&self, id: &RunId, max: u32, why: &str) -> Result<()> {
         if self.store().claim(id, max.saturating_add(1)).await? {
             self.store()
-                .finish(id, &failure(format!("The run could not be started: {why}")))
+                .finish(
+                    id,
+                    &Finish::failed(format!("The run could not be started: {why}")),
+                )
                 .await?;
             self.emit_row(id).await?;
         }
@@ -366,7 +413,7 @@ impl Desk {
     pub async fn cancel(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         let row = self.store().require(&id).await?;
-        if !row.is_local() {
+        if let Placement::Slurm { .. } = row.placement() {
             return self.cancel_on_cluster(row).await;
         }
         if row.status() == RunStatus::Pending && self.store().cancel_pending(&id).await? {
@@ -387,7 +434,7 @@ impl Desk {
         let row = self.store().require(&id).await?;
         let grace = self.store().settings().await?.grace();
         let dir = self.data().run(&id);
-        if !self.inner.executor.request_stop(&row, &dir, grace)? {
+        if !self.inner.local.request_stop(&row, &dir, grace)? {
             // Nobody left to ask: settle the run here and now.
             self.reconcile(&id).await?;
         }
@@ -451,10 +498,10 @@ impl Desk {
                     format!("run {id} is still {} after the timeout", row.status().as_str()),
                 ));
             }
-            if !row.is_local() {
+            if let Placement::Slurm { .. } = row.placement() {
                 // Slurm is asked at its own pace, not every 25 ms.
                 self.poll_clusters().await?;
-                tokio::time::sleep(crate::slurm::monitor::POLL_INTERVAL / 4).await;
+                tokio::time::sleep(crate::exec::slurm::monitor::POLL_INTERVAL / 4).await;
                 continue;
             }
             match row.status() {
@@ -470,7 +517,7 @@ impl Desk {
     /// fail with a clear message; then the queue is served.
     pub async fn recover(&self) -> Result<()> {
         for row in self.store().with_status(RunStatus::Running).await? {
-            if row.is_local() {
+            if row.placement() == Placement::Local {
                 self.reconcile(&row.run_id()).await?;
             }
         }
@@ -527,7 +574,8 @@ impl Desk {
     /// Checks one running run: if its owner is alive it is (re)adopted when
     /// this Desk watches runs; if not, its final state is settled.
     pub async fn reconcile(&self, id: &RunId) -> Result<()> {
-        if self.store().get(id).await?.is_some_and(|r| !r.is_local()) {
+        let placement = self.store().get(id).await?.map(|r| r.placement());
+        if let Some(Placement::Slurm { .. }) = placement {
             return self.reconcile_on_cluster().await;
         }
         let dir = self.data().run(id);
@@ -536,7 +584,7 @@ impl Desk {
                 .store()
                 .finish(
                     id,
-                    &failure("The run's folder disappeared while it was running".to_owned()),
+                    &Finish::failed("The run's folder disappeared while it was running"),
                 )
                 .await?
             {
@@ -590,8 +638,8 @@ impl Desk {
             Err(e) => {
                 // The folder is the simulator's to write: a broken or planted
                 // exit.json settles the run as failed instead of never.
-                self.inner.executor.kill_orphans(&row);
-                let finish = failure(format!(
+                local::kill_orphans(&row);
+                let finish = Finish::failed(format!(
                     "The run's outcome file could not be read, so its exit status is unknown: {}",
                     e.message
                 ));
@@ -617,10 +665,9 @@ impl Desk {
             for (pid, start) in left {
                 crate::procfs::signal_if_same(pid, start, nix::sys::signal::Signal::SIGKILL);
             }
-            let finish = failure(
+            let finish = Finish::failed(
                 "The run's supervisor stopped before recording the simulator's pid; \
-                 the simulator it had started was stopped"
-                    .to_owned(),
+                 the simulator it had started was stopped",
             );
             if self.store().finish(id, &finish).await? {
                 self.emit_row(id).await?;
@@ -629,17 +676,11 @@ impl Desk {
         }
         // The supervisor died without recording an outcome (killed, or the
         // machine went down). Nothing of the run may keep running unowned.
-        self.inner.executor.kill_orphans(&row);
+        local::kill_orphans(&row);
         let finish = if row.cancel_requested_at.is_some() {
-            Finish {
-                status: RunStatus::Cancelled,
-                exit_code: None,
-                exit_signal: None,
-                error_message: None,
-                completed_at: timestamp::now(),
-            }
+            Finish::cancelled()
         } else {
-            failure(outcome::with_log_tail(
+            Finish::failed(outcome::with_log_tail(
                 "The run's supervisor stopped unexpectedly, so the simulator's exit status is unknown; \
                  any simulator process left was stopped"
                     .to_owned(),
@@ -656,14 +697,7 @@ impl Desk {
 
     /// Records the outcome of a run whose supervisor has finished.
     pub async fn finish_owned_run(&self, id: &RunId, outcome: &Outcome) -> Result<()> {
-        let dir = self.data().run(id);
-        let finish = Finish {
-            status: outcome.status(),
-            exit_code: outcome.exit_code,
-            exit_signal: outcome.signal,
-            error_message: outcome.error_message(&dir.sim_log()),
-            completed_at: outcome.finished_at.clone(),
-        };
+        let finish = outcome.finish(&self.data().run(id).sim_log());
         // Summarised before the run turns terminal, so whoever sees it ended
         // sees its results in the list too.
         self.record_metrics_quietly(id, Some(&finish.completed_at)).await;
@@ -754,17 +788,11 @@ impl Desk {
     /// Watches the database for changes made by other processes (a CLI, a
     /// supervisor) and turns them into events; adopts runs others started.
     pub fn monitor_external_changes(&self) -> Result<()> {
-        crate::change_monitor::spawn(self.clone())
-    }
-}
-
-fn failure(message: String) -> Finish {
-    Finish {
-        status: RunStatus::Failed,
-        exit_code: None,
-        exit_signal: None,
-        error_message: Some(message),
-        completed_at: timestamp::now(),
+        let mut monitor = self.inner.change_monitor.lock().expect("monitor lock");
+        if monitor.is_none() {
+            *monitor = Some(crate::change_monitor::spawn(self.downgrade())?);
+        }
+        Ok(())
     }
 }
 
@@ -780,28 +808,4 @@ pub(crate) fn validate_name(name: &str) -> Result<String> {
         ));
     }
     Ok(name.to_owned())
-}
-
-/// The simulator's command line for a run, FUSION's `run_sim` interface with
-/// absolute paths (FUSION resolves relative ones against its own source tree).
-fn launch_command(row: &RunRow, dir: &RunDir) -> Result<Vec<String>> {
-    let simulator = row
-        .simulator
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| DeskError::internal(format!("run {} has no simulator recorded", row.id)))?;
-    let mut cmd = settings::split_command(simulator)?;
-    let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
-    cmd.extend([
-        "run_sim".to_owned(),
-        "--config_path".to_owned(),
-        path(dir.config()),
-        "--run_id".to_owned(),
-        row.id.clone(),
-        "--output_dir".to_owned(),
-        path(dir.output()),
-        "--progress_file".to_owned(),
-        path(dir.progress()),
-    ]);
-    Ok(cmd)
 }

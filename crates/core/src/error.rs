@@ -69,15 +69,3 @@ impl DeskError {
         Self::internal(format!("{context}: {err}"))
     }
 }
-
-impl From<sqlx::Error> for DeskError {
-    fn from(err: sqlx::Error) -> Self {
-        DeskError::internal(format!("database error: {err}"))
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for DeskError {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        DeskError::internal(format!("database migration failed: {err}"))
-    }
-}

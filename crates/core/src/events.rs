@@ -17,3 +17,31 @@ pub enum RunEvent {
     /// lists should be fetched again.
     RunsChanged,
 }
+
+/// Subscribers that fall further behind than this lose the oldest events
+/// (a lagged receiver is told, and lists re-fetch).
+const EVENT_CAPACITY: usize = 1024;
+
+/// Where run events go: every subscriber gets each event once.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    sender: tokio::sync::broadcast::Sender<RunEvent>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        let (sender, _) = tokio::sync::broadcast::channel(EVENT_CAPACITY);
+        EventBus { sender }
+    }
+}
+
+impl EventBus {
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<RunEvent> {
+        self.sender.subscribe()
+    }
+
+    pub fn emit(&self, event: RunEvent) {
+        // No subscriber is fine: a CLI command has nobody listening.
+        let _ = self.sender.send(event);
+    }
+}

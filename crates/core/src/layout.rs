@@ -154,6 +154,11 @@ pub struct RunDir {
 }
 
 impl RunDir {
+    /// The same layout under another root: a run folder as the nodes of a
+    /// cluster see it, where the simulator is told its paths.
+    pub fn at(root: PathBuf) -> RunDir {
+        RunDir { root }
+    }
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -18,8 +18,12 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::ctx::Ctx;
+use crate::events::RunEvent;
+use crate::model::sweeps::Sweep;
 use crate::model::{Run, RunStatus};
-use crate::sweeps::Sweep;
 
 /// What a click on a notice opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -188,6 +192,81 @@ impl NoticeBoard {
     }
 }
 
+/// How long notices are gathered after the first of a batch, so that many
+/// arriving together can be shown as one.
+pub const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(750);
+
+/// The notices a desktop should show, batch by batch, from the run events
+/// of a [`Ctx`]: what deserves a notice, gathered for [`BATCH_WINDOW`] after
+/// the first, coalesced, and only while the settings ask for them.
+pub struct NoticeFeed {
+    ctx: Ctx,
+    events: broadcast::Receiver<RunEvent>,
+    board: NoticeBoard,
+}
+
+impl NoticeFeed {
+    pub fn new(ctx: Ctx) -> NoticeFeed {
+        NoticeFeed {
+            events: ctx.events().subscribe(),
+            ctx,
+            board: NoticeBoard::default(),
+        }
+    }
+
+    /// The next batch to show (possibly empty, when notices are switched
+    /// off); None once no more events can come.
+    pub async fn next_batch(&mut self) -> Option<Vec<Notice>> {
+        let first = self.next_notice().await?;
+        let mut batch = vec![first];
+        let window = tokio::time::sleep(BATCH_WINDOW);
+        tokio::pin!(window);
+        loop {
+            tokio::select! {
+                _ = &mut window => break,
+                next = self.next_notice() => match next {
+                    Some(notice) => batch.push(notice),
+                    None => break,
+                },
+            }
+        }
+        let enabled = self
+            .ctx
+            .store()
+            .settings()
+            .await
+            .map(|s| s.notify_when_finished)
+            .unwrap_or(true);
+        Some(if enabled { coalesce(batch) } else { Vec::new() })
+    }
+
+    /// The next run event that deserves a notice.
+    async fn next_notice(&mut self) -> Option<Notice> {
+        loop {
+            let run = match self.events.recv().await {
+                Ok(RunEvent::RunUpdated { run }) => run,
+                Ok(_) => continue,
+                // Missed events only cost notices, never state.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            };
+            let sweep = match (&run.sweep_id, run.status.is_terminal()) {
+                (Some(id), true) => self
+                    .ctx
+                    .store()
+                    .sweeps(Some(id))
+                    .await
+                    .ok()
+                    .and_then(|mut s| s.pop()),
+                _ => None,
+            };
+            if let Some(notice) = self.board.on_run(&run, sweep.as_ref()) {
+                return Some(notice);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,7 +327,7 @@ mod tests {
             updated_at: String::new(),
             config_path: String::new(),
             run_dir: String::new(),
-            executor: "local".into(),
+            executor: crate::model::Placement::Local.recorded().into(),
             slurm_job_id: None,
             status_detail: None,
             sweep_id: sweep.map(Into::into),

@@ -54,6 +54,17 @@ impl Outcome {
         }
     }
 
+    /// How the run ended, as the store records it.
+    pub fn finish(&self, log_path: &Path) -> crate::store::Finish {
+        crate::store::Finish {
+            status: self.status(),
+            exit_code: self.exit_code,
+            exit_signal: self.signal,
+            error_message: self.error_message(log_path),
+            completed_at: self.finished_at.clone(),
+        }
+    }
+
     /// The error message of a failed run: what ended it and the log's last lines.
     pub fn error_message(&self, log_path: &Path) -> Option<String> {
         if self.status() != RunStatus::Failed {

@@ -87,6 +87,26 @@ fn first_line(text: &str) -> &str {
         .unwrap_or("(no output)")
 }
 
+/// Checks a simulator command as the settings page gives it: `command`
+/// when it names one, else the one in effect (environment, then settings,
+/// then the embedded engine).
+pub async fn check_configured(
+    ctx: &crate::ctx::Ctx,
+    command: Option<&str>,
+) -> crate::error::Result<SimulatorCheck> {
+    let words = match command.filter(|c| !c.trim().is_empty()) {
+        Some(c) => crate::settings::split_command(c)?,
+        None => crate::settings::effective_simulator(&ctx.store().settings().await?)?,
+    };
+    Ok(check(&words).await)
+}
+
+/// Checks a program the user picked: FUSION's `fusion-sim`, or a Python
+/// interpreter that should have the `fusion` package.
+pub async fn check_program(program: &std::path::Path) -> SimulatorCheck {
+    check(&command_for_program(program)).await
+}
+
 /// Runs the command's `--version` and `run_sim --help` and says what it is.
 pub async fn check(command: &[String]) -> SimulatorCheck {
     let shown = join_command(command);

@@ -1,5 +1,3 @@
-use std::path::Path;
-
 use fusion_desk_core::artifacts::ResultsTable;
 use fusion_desk_core::artifacts::{ArtifactListing, ArtifactPreview, ArtifactUsage, ExportSummary};
 use fusion_desk_core::{Desk, DeskError, RunId};
@@ -97,23 +95,11 @@ pub async fn artifacts_export_folder<R: Runtime>(
     id: String,
     path: String,
 ) -> Result<Option<ExportSummary>, DeskError> {
-    let run = RunId::parse(&id)?;
+    RunId::parse(&id)?;
     let Some(parent) = ask(&app, Ask::PickFolder, |d| d.set_title("Export to a folder")).await? else {
         return Ok(None);
     };
-    let label = Path::new(&path)
-        .file_name()
-        .map(|n| n.to_string_lossy().replace('@', ""))
-        .unwrap_or_default();
-    let folder = if label.is_empty() {
-        run.to_string()
-    } else {
-        format!("{run}-{label}")
-    };
-    let source = (!path.is_empty()).then_some(path.as_str());
-    desk.export_artifacts(&id, source, &parent.join(folder), false)
-        .await
-        .map(Some)
+    desk.export_into(&id, &path, &parent).await.map(Some)
 }
 
 #[tauri::command]

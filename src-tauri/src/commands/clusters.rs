@@ -1,4 +1,4 @@
-use fusion_desk_core::slurm::{ClusterCheck, ClusterProfile};
+use fusion_desk_core::exec::slurm::{ClusterCheck, ClusterProfile};
 use fusion_desk_core::{Desk, DeskError};
 use tauri::State;
 

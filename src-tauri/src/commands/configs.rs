@@ -5,9 +5,6 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::dialogs::{ask, Ask};
 
-/// Largest config file an import accepts.
-const MAX_IMPORT_BYTES: u64 = 1 << 20;
-
 #[tauri::command]
 pub async fn configs_validate(desk: State<'_, Desk>, text: String) -> Result<ValidationReport, DeskError> {
     desk.validate_config(&text).await
@@ -29,23 +26,7 @@ pub async fn configs_import<R: Runtime>(app: AppHandle<R>) -> Result<Option<Impo
     else {
         return Ok(None);
     };
-    let size = std::fs::metadata(&path)
-        .map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?
-        .len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(DeskError::invalid_input(format!(
-            "{} is larger than 1 MiB; not a config",
-            path.display()
-        )));
-    }
-    let bytes =
-        std::fs::read(&path).map_err(|e| DeskError::io(format!("cannot read {}", path.display()), e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| DeskError::invalid_input(format!("{} is not UTF-8 text", path.display())))?;
-    Ok(Some(ImportedConfig {
-        path: path.to_string_lossy().into_owned(),
-        text,
-    }))
+    fusion_desk_core::configs::read_import(&path).map(Some)
 }
 
 /// Asks where to save `text` with the native save dialog; returns the path written.

@@ -1,4 +1,4 @@
-use fusion_desk_core::settings::{self, SettingsView};
+use fusion_desk_core::settings::SettingsView;
 use fusion_desk_core::simulator::{self, SimulatorCheck};
 use fusion_desk_core::{Desk, DeskError, Settings};
 use tauri::{AppHandle, Runtime, State};
@@ -21,11 +21,7 @@ pub async fn settings_check_simulator(
     desk: State<'_, Desk>,
     command: Option<String>,
 ) -> Result<SimulatorCheck, DeskError> {
-    let words = match command.filter(|c| !c.trim().is_empty()) {
-        Some(c) => settings::split_command(&c)?,
-        None => settings::effective_simulator(&desk.settings().await?.settings)?,
-    };
-    Ok(simulator::check(&words).await)
+    simulator::check_configured(desk.ctx(), command.as_deref()).await
 }
 
 /// Lets the user pick FUSION's `fusion-sim` or a Python interpreter that has
@@ -39,7 +35,7 @@ pub async fn settings_pick_simulator<R: Runtime>(
     })
     .await?;
     Ok(match picked {
-        Some(path) => Some(simulator::check(&simulator::command_for_program(&path)).await),
+        Some(path) => Some(simulator::check_program(&path).await),
         None => None,
     })
 }

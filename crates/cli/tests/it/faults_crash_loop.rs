@@ -195,7 +195,7 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
                 if settings.max_concurrent_runs != 2 {
                     problems.push(format!("kill {k}: fresh dir settings not saved on restart"));
                 }
-                fresh_desk.store().pool().close().await;
+                fresh_desk.store().raw_pool().close().await;
                 problems
             });
             failures.extend(problems);

@@ -414,6 +414,16 @@ impl Desk {
         self.export_artifacts_with(id, path, dest, overwrite, false).await
     }
 
+    /// Exports a folder of the run (the whole run when `path` is empty) into
+    /// `parent`, as `<parent>/<run id>-<folder name>` (`<parent>/<run id>`
+    /// for the whole run), never over an existing folder.
+    pub async fn export_into(&self, id: &str, path: &str, parent: &Path) -> Result<ExportSummary> {
+        let run = RunId::parse(id)?;
+        let source = (!path.is_empty()).then_some(path);
+        self.export_artifacts(id, source, &parent.join(export_folder_name(&run, path)), false)
+            .await
+    }
+
     /// [`Desk::export_artifacts`], with the simulator-reported results root
     /// (`@fusion`) in a whole-run copy when `include_reported`: that folder
     /// lies outside FUSION Desk's data and was named by the simulator, so it
@@ -454,5 +464,33 @@ impl Desk {
     /// The results table as CSV text.
     pub async fn results_csv(&self, id: &str) -> Result<String> {
         Ok(results::to_csv(&self.results(id).await?))
+    }
+}
+
+/// The folder an export of `path` of a run is named: the run's id, then the
+/// folder's own name without the `@` of an extra root's label.
+pub fn export_folder_name(run: &RunId, path: &str) -> String {
+    let label = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().replace('@', ""))
+        .unwrap_or_default();
+    if label.is_empty() {
+        run.to_string()
+    } else {
+        format!("{run}-{label}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_folder_is_named_by_the_run_and_the_folder() {
+        let run = RunId::parse("0123456789ab").unwrap();
+        assert_eq!(export_folder_name(&run, ""), "0123456789ab");
+        assert_eq!(export_folder_name(&run, "output"), "0123456789ab-output");
+        assert_eq!(export_folder_name(&run, "output/s1"), "0123456789ab-s1");
+        assert_eq!(export_folder_name(&run, "@fusion"), "0123456789ab-fusion");
     }
 }

@@ -2,27 +2,17 @@
 
 use std::path::Path;
 
-use sqlx::FromRow;
-
 use super::address::validate_label;
 use super::fsx;
 use super::tree::ExtraRoot;
 use super::ArtifactRoot;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::run_id::RunId;
-use crate::store::Store;
+use crate::store::{ArtifactRootRow, Store};
 use crate::timestamp;
 
-#[derive(Debug, FromRow)]
-struct RootRow {
-    run_id: String,
-    label: String,
-    path: String,
-    created_at: String,
-}
-
-impl From<RootRow> for ArtifactRoot {
-    fn from(r: RootRow) -> Self {
+impl From<ArtifactRootRow> for ArtifactRoot {
+    fn from(r: ArtifactRootRow) -> Self {
         ArtifactRoot {
             run_id: r.run_id,
             label: r.label,
@@ -33,12 +23,7 @@ impl From<RootRow> for ArtifactRoot {
 }
 
 pub async fn list(store: &Store, id: &RunId) -> Result<Vec<ArtifactRoot>> {
-    let rows = sqlx::query_as::<_, RootRow>(
-        "SELECT run_id, label, path, created_at FROM artifact_roots WHERE run_id = ? ORDER BY label",
-    )
-    .bind(id.as_str())
-    .fetch_all(store.pool())
-    .await?;
+    let rows = store.artifact_roots(id).await?;
     Ok(rows.into_iter().map(ArtifactRoot::from).collect())
 }
 
@@ -89,16 +74,7 @@ pub async fn register(store: &Store, id: &RunId, label: &str, canonical: &Path) 
         .to_str()
         .ok_or_else(|| DeskError::invalid_input("an artifact root path must be valid UTF-8"))?;
     let now = timestamp::now();
-    sqlx::query(
-        "INSERT INTO artifact_roots (run_id, label, path, created_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (run_id, label) DO UPDATE SET path = excluded.path, created_at = excluded.created_at",
-    )
-    .bind(id.as_str())
-    .bind(label)
-    .bind(path)
-    .bind(&now)
-    .execute(store.pool())
-    .await?;
+    store.save_artifact_root(id, label, path, &now).await?;
     Ok(ArtifactRoot {
         run_id: id.to_string(),
         label: label.to_owned(),
@@ -108,10 +84,5 @@ pub async fn register(store: &Store, id: &RunId, label: &str, canonical: &Path) 
 }
 
 pub async fn unregister(store: &Store, id: &RunId, label: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM artifact_roots WHERE run_id = ? AND label = ?")
-        .bind(id.as_str())
-        .bind(label)
-        .execute(store.pool())
-        .await?;
-    Ok(done.rows_affected() == 1)
+    store.remove_artifact_root(id, label).await
 }

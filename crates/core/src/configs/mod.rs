@@ -5,6 +5,7 @@
 //! The shell and the CLI call these through [`Desk`] methods or the free
 //! functions re-exported here.
 
+pub mod import;
 pub mod layout;
 pub mod schema;
 pub mod template_diff;
@@ -21,6 +22,7 @@ use crate::settings::{self, Settings};
 use crate::{Desk, RunId};
 
 pub use crate::ini::{get_key, remove_key, set_key};
+pub use import::{read_import, MAX_IMPORT_BYTES};
 pub use schema::{ConfigKey, KeyUse, ValueType};
 pub use template_diff::{ConfigChange, TemplateDiff};
 pub use topology::{LinkUsage, LinkView, NetworkSummary, NetworkView, NodeView, RunTopology};

@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
+use crate::model::RunStatus;
 use crate::run_id::RunId;
 use crate::timestamp;
 
@@ -49,18 +50,14 @@ impl Desk {
             )));
         }
         let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(q.older_than_days));
-        let statuses = if q.only_unsuccessful {
-            "('FAILED', 'CANCELLED')"
+        let statuses: &[RunStatus] = if q.only_unsuccessful {
+            &[RunStatus::Failed, RunStatus::Cancelled]
         } else {
-            "('COMPLETED', 'FAILED', 'CANCELLED')"
+            &[RunStatus::Completed, RunStatus::Failed, RunStatus::Cancelled]
         };
-        Ok(sqlx::query_as(&format!(
-            "SELECT id, disk_bytes FROM runs WHERE status IN {statuses} \
-             AND COALESCE(completed_at, created_at) < ? ORDER BY seq"
-        ))
-        .bind(timestamp::format(cutoff))
-        .fetch_all(self.store().pool())
-        .await?)
+        self.store()
+            .ended_before(statuses, &timestamp::format(cutoff))
+            .await
     }
 
     /// Which runs a clean-up would delete and how much space it frees

@@ -43,11 +43,7 @@ impl Desk {
         let bytes = tokio::task::spawn_blocking(move || folder_bytes(&root))
             .await
             .map_err(|e| crate::DeskError::internal(format!("disk measure task failed: {e}")))?;
-        sqlx::query("UPDATE runs SET disk_bytes = ? WHERE id = ?")
-            .bind(bytes as i64)
-            .bind(id.as_str())
-            .execute(self.store().pool())
-            .await?;
+        self.store().set_disk_bytes(id, bytes).await?;
         Ok(bytes)
     }
 

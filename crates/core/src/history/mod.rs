@@ -5,7 +5,7 @@
 pub mod cleanup;
 pub mod disk;
 pub mod metrics;
-pub mod query;
+
 pub mod tags;
 
 use std::path::Path;
@@ -19,7 +19,6 @@ use crate::ini;
 use crate::model::Run;
 use crate::run_id::RunId;
 use crate::store::Store;
-use crate::timestamp;
 
 pub use cleanup::{CleanupPreview, CleanupQuery, CleanupReport};
 pub use metrics::{LoadMetrics, Metric, MetricFilter, RunMetrics, SortKey};
@@ -75,12 +74,9 @@ pub fn network_of_config(config: &str) -> Option<String> {
 /// Records a run's network from its frozen config (the start-up backfill of
 /// runs recorded before the network was).
 pub(crate) async fn record_network(store: &Store, id: &RunId, config: &str) -> Result<()> {
-    sqlx::query("UPDATE runs SET network = ? WHERE id = ?")
-        .bind(network_of_config(config).unwrap_or_default())
-        .bind(id.as_str())
-        .execute(store.pool())
-        .await?;
-    Ok(())
+    store
+        .set_network(id, &network_of_config(config).unwrap_or_default())
+        .await
 }
 
 /// A folder name made of a run's name: letters, digits, `-_.` only, short.
@@ -126,12 +122,7 @@ impl Desk {
         }
         let name = crate::desk::validate_name(name)?;
         self.store().require(&id).await?;
-        sqlx::query("UPDATE runs SET name = ?, updated_at = ? WHERE id = ?")
-            .bind(&name)
-            .bind(timestamp::now())
-            .bind(id.as_str())
-            .execute(self.store().pool())
-            .await?;
+        self.store().set_name(&id, &name).await?;
         self.updated(&id).await
     }
 
@@ -140,24 +131,7 @@ impl Desk {
         let id = RunId::parse(id)?;
         let new_tags = tags::normalize_tags(new_tags)?;
         self.store().require(&id).await?;
-        let mut tx = self.store().pool().begin().await?;
-        sqlx::query("DELETE FROM run_tags WHERE run_id = ?")
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        for tag in &new_tags {
-            sqlx::query("INSERT INTO run_tags (run_id, tag) VALUES (?, ?)")
-                .bind(id.as_str())
-                .bind(tag)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("UPDATE runs SET updated_at = ? WHERE id = ?")
-            .bind(timestamp::now())
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.store().set_tags(&id, &new_tags).await?;
         self.updated(&id).await
     }
 
@@ -166,12 +140,7 @@ impl Desk {
         let id = RunId::parse(id)?;
         tags::validate_note(note)?;
         self.store().require(&id).await?;
-        sqlx::query("UPDATE runs SET note = ?, updated_at = ? WHERE id = ?")
-            .bind(note)
-            .bind(timestamp::now())
-            .bind(id.as_str())
-            .execute(self.store().pool())
-            .await?;
+        self.store().set_note(&id, note).await?;
         self.updated(&id).await
     }
 
@@ -185,19 +154,7 @@ impl Desk {
 
     /// Templates, networks and tags in use, sorted (one round trip each, all indexed).
     pub async fn facets(&self) -> Result<RunFacets> {
-        let pool = self.store().pool();
-        let templates: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT template FROM runs ORDER BY template")
-                .fetch_all(pool)
-                .await?;
-        let networks: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT network FROM runs WHERE network IS NOT NULL AND network != '' ORDER BY network",
-        )
-        .fetch_all(pool)
-        .await?;
-        let tags: Vec<String> = sqlx::query_scalar("SELECT DISTINCT tag FROM run_tags ORDER BY tag")
-            .fetch_all(pool)
-            .await?;
+        let (templates, networks, tags) = self.store().facets().await?;
         Ok(RunFacets {
             templates,
             networks,
@@ -254,16 +211,11 @@ impl Desk {
     /// summary (see [`metrics`]). Runs in the
     /// background after start-up; a row it cannot read keeps an empty network.
     pub async fn backfill_history(&self) -> Result<u32> {
-        let rows: Vec<(String, bool, bool)> = sqlx::query_as(
-            "SELECT id, network IS NULL, disk_bytes IS NULL AND status IN ('COMPLETED', 'FAILED', 'CANCELLED') \
-             FROM runs WHERE network IS NULL \
-             OR (disk_bytes IS NULL AND status IN ('COMPLETED', 'FAILED', 'CANCELLED'))",
-        )
-        .fetch_all(self.store().pool())
-        .await?;
+        let rows = self.store().backfill_candidates().await?;
         let mut n = 0;
-        for (id, wants_network, wants_disk) in rows {
-            let Ok(id) = RunId::parse(&id) else { continue };
+        for row in rows {
+            let (wants_network, wants_disk) = (row.wants_network, row.wants_disk);
+            let Ok(id) = RunId::parse(&row.id) else { continue };
             if wants_network {
                 let path = self.data().run(&id).config();
                 let config = tokio::task::spawn_blocking(move || {

@@ -6,8 +6,6 @@ pub const MAX_TAG_CHARS: usize = 40;
 pub const MAX_TAGS_PER_RUN: usize = 32;
 /// A note is markdown text written by hand; 64 KiB is pages of it.
 pub const MAX_NOTE_BYTES: usize = 64 * 1024;
-/// Separates tags in the store's one-statement tag column (never in a tag).
-pub const TAG_SEPARATOR: char = '\u{1f}';
 
 /// One tag, normalised: trimmed and lowercased (so `Baseline` and `baseline`
 /// are one tag and searches need no case folding). Letters, digits and
@@ -59,18 +57,6 @@ pub fn validate_note(note: &str) -> Result<()> {
     Ok(())
 }
 
-/// The store's joined tag column back into a sorted list.
-pub fn split_joined(joined: Option<&str>) -> Vec<String> {
-    let mut tags: Vec<String> = joined
-        .unwrap_or_default()
-        .split(TAG_SEPARATOR)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect();
-    tags.sort();
-    tags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,11 +86,5 @@ mod tests {
         assert!(validate_note(&"a".repeat(MAX_NOTE_BYTES)).is_ok());
         assert!(validate_note(&"a".repeat(MAX_NOTE_BYTES + 1)).is_err());
         assert!(validate_note("a\0b").is_err());
-    }
-
-    #[test]
-    fn the_joined_column_splits_back() {
-        assert_eq!(split_joined(Some("b\u{1f}a")), vec!["a", "b"]);
-        assert!(split_joined(None).is_empty());
     }
 }

@@ -210,7 +210,7 @@ impl Desk {
     pub async fn progress(&self, id: &str) -> Result<Option<RunProgress>> {
         let (id, status) = self.run_status(id).await?;
         let ended = status.is_terminal();
-        if let Some(p) = super::cache::read(self, &id).await? {
+        if let Some(p) = super::cache::read(self.ctx(), &id).await? {
             // The supervisor's last write closes every load. A run that ended
             // without it (its supervisor killed, settled at start-up; a cache
             // from before loads said why they ended) still has loads open:
@@ -222,15 +222,21 @@ impl Desk {
         let dir = self.data().run(&id);
         let read = blocking(move || Ok(read_progress(&dir, ended))).await?;
         if let (true, Some(p)) = (ended, &read) {
-            super::cache::write(self, &id, p).await;
+            super::cache::write(self.ctx(), &id, p).await;
         }
         Ok(read)
     }
 
     /// The cached progress of many runs (for a run list); runs with none are
-    /// left out. Reads no files.
+    /// left out. Reads no files. At most [`super::MAX_PROGRESS_RUNS`] at once.
     pub async fn cached_progress(&self, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
-        super::cache::read_many(self, ids).await
+        if ids.len() > super::MAX_PROGRESS_RUNS {
+            return Err(crate::DeskError::invalid_input(format!(
+                "at most {} runs at once",
+                super::MAX_PROGRESS_RUNS
+            )));
+        }
+        super::cache::read_many(self.ctx(), ids).await
     }
 
     /// A run's progress as a stream of updates that ends with the run's

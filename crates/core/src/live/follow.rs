@@ -15,7 +15,7 @@ use super::logs::{EndSignal, COALESCE_WINDOW, MESSAGE_BUDGET, STREAM_CAPACITY};
 use super::progress::{parse_jsonl, parse_log_line, ProgressSource, ProgressState, RunProgress};
 use super::tail::{Tail, TailEvent};
 use super::watch::{FileWake, FollowOptions};
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::layout::RunDir;
 use crate::model::RunStatus;
 use crate::run_id::RunId;
@@ -396,13 +396,13 @@ pub struct ProgressRecorder {
 }
 
 impl ProgressRecorder {
-    pub fn start(desk: Desk, id: RunId) -> Self {
-        Self::start_with(desk, id, FollowOptions::default())
+    pub fn start(ctx: Ctx, id: RunId) -> Self {
+        Self::start_with(ctx, id, FollowOptions::default())
     }
 
-    pub fn start_with(desk: Desk, id: RunId, options: FollowOptions) -> Self {
+    pub fn start_with(ctx: Ctx, id: RunId, options: FollowOptions) -> Self {
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(record(desk, id, options, stopped));
+        let task = tokio::spawn(record(ctx, id, options, stopped));
         ProgressRecorder {
             stop: Some(stop),
             task,
@@ -418,8 +418,8 @@ impl ProgressRecorder {
     }
 }
 
-async fn record(desk: Desk, id: RunId, options: FollowOptions, mut stopped: oneshot::Receiver<()>) {
-    let dir = desk.data().run(&id);
+async fn record(ctx: Ctx, id: RunId, options: FollowOptions, mut stopped: oneshot::Receiver<()>) {
+    let dir = ctx.data().run(&id);
     let mut reader = ProgressReader::for_run(&dir);
     let mut wake = FileWake::new(&reader.files(), options);
     let mut last_write: Option<Instant> = None;
@@ -430,7 +430,7 @@ async fn record(desk: Desk, id: RunId, options: FollowOptions, mut stopped: ones
             let due = last_write.map_or_else(Instant::now, |t| t + CACHE_INTERVAL);
             if Instant::now() >= due {
                 if let Some(p) = reader.snapshot() {
-                    super::cache::write(&desk, &id, &p).await;
+                    super::cache::write(&ctx, &id, &p).await;
                 }
                 last_write = Some(Instant::now());
                 dirty = false;
@@ -452,6 +452,6 @@ async fn record(desk: Desk, id: RunId, options: FollowOptions, mut stopped: ones
     // Stopped only once the simulator is over: what it left open was cut off.
     reader.close_open_loads();
     if let Some(p) = reader.snapshot() {
-        super::cache::write(&desk, &id, &p).await;
+        super::cache::write(&ctx, &id, &p).await;
     }
 }

@@ -57,6 +57,9 @@ pub mod watch;
 
 use ts_rs::TS;
 
+/// Most runs one request for cached progress may name (a page of the run list).
+pub const MAX_PROGRESS_RUNS: usize = 1000;
+
 pub use desk_api::{MAX_PAGE_LINES, MAX_SNAPSHOT_BYTES};
 pub use follow::{
     follow_progress, read_progress, ProgressCursor, ProgressMessage, ProgressReader, ProgressRecorder,

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{DeskError, Result};
 use crate::ini::Override;
+pub use crate::model::sweeps::SweepAxis;
 
 /// Most runs one sweep may create; a product above it is refused before
 /// anything is expanded (a typo such as `1..10000` × `1..100` is caught).
@@ -23,20 +24,6 @@ pub struct AxisSpec {
     pub key: String,
     /// `v1,v2,...`, `a..b` (inclusive), `a..b:step`, or a mix separated by commas.
     pub values: String,
-}
-
-/// One axis, parsed: the key and every value it takes, in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct SweepAxis {
-    pub section: String,
-    pub key: String,
-    pub values: Vec<String>,
-}
-
-impl SweepAxis {
-    pub fn path(&self) -> String {
-        format!("{}.{}", self.section, self.key)
-    }
 }
 
 impl AxisSpec {
@@ -320,6 +307,7 @@ pub fn expand(axes: &[SweepAxis]) -> Result<Vec<SweepPoint>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    pub use crate::model::sweeps::SweepAxis;
 
     fn axis(key: &str, values: &str) -> AxisSpec {
         AxisSpec {

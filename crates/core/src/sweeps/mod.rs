@@ -8,7 +8,6 @@
 
 pub mod axes;
 pub mod estimate;
-mod store;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,20 +20,14 @@ use crate::model::{CreateRunRequest, Run, RunStatus};
 use crate::run_id::RunId;
 use crate::{timestamp, Desk};
 
-pub use axes::{AxisSpec, SweepAxis, SweepPoint, MAX_SWEEP_RUNS};
+pub use crate::model::sweeps::{Lineage, Sweep, SweepAxis, SweepCounts};
+pub use axes::{AxisSpec, SweepPoint, MAX_SWEEP_RUNS};
 pub use estimate::{EstimateSource, SweepEstimate};
 
 /// How many points a preview lists (the count covers them all).
 pub const PREVIEW_POINTS: usize = 50;
 /// How many points a preview checks one by one (creation checks them all).
 const PREVIEW_CHECKED_POINTS: usize = 500;
-
-/// Where a new run belongs: the sweep it is part of, the run it re-runs.
-#[derive(Debug, Clone, Default)]
-pub struct Lineage {
-    pub sweep_id: Option<String>,
-    pub rerun_of: Option<String>,
-}
 
 /// What the new-run page and `fdesk sweep create` send.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -71,37 +64,6 @@ pub struct SweepPreview {
     pub estimate: Option<SweepEstimate>,
     /// Things that are allowed but probably not meant (a key no simulator reads).
     pub warnings: Vec<String>,
-}
-
-/// Runs of a sweep by state. A run that was re-run inside the sweep is not
-/// counted: its re-run stands for the same point.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SweepCounts {
-    pub total: u32,
-    pub pending: u32,
-    pub running: u32,
-    pub completed: u32,
-    pub failed: u32,
-    pub cancelled: u32,
-}
-
-impl SweepCounts {
-    /// No run of the sweep is waiting or running.
-    pub fn finished(&self) -> bool {
-        self.pending == 0 && self.running == 0
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Sweep {
-    pub id: String,
-    pub name: String,
-    pub template: String,
-    /// The overrides every run shares.
-    pub overrides: Vec<String>,
-    pub axes: Vec<SweepAxis>,
-    pub created_at: String,
-    pub counts: SweepCounts,
 }
 
 /// A sweep and its runs (queue order; runs that were re-run left out).

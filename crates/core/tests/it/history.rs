@@ -96,7 +96,7 @@ async fn rename_tags_and_note_are_stored_announced_and_searchable() {
 /// networks, statuses, creation days and tags that follow the index, so each
 /// filter's expected count is known.
 async fn seed_10k(s: &history_support::Scratch) {
-    let mut tx = s.desk.store().pool().begin().await.unwrap();
+    let mut tx = s.desk.store().raw_pool().begin().await.unwrap();
     for i in 0..10_000u32 {
         let id = format!("{i:012x}");
         let status = ["COMPLETED", "FAILED", "CANCELLED", "COMPLETED"][(i % 4) as usize];
@@ -378,7 +378,7 @@ async fn backfill_fills_network_and_disk_use_of_older_rows() {
     let s = scratch().await;
     let id = s.finished_run("a", "COMPLETED", &config("USNet", ""), &[]).await;
     sqlx::query("UPDATE runs SET network = NULL, disk_bytes = NULL")
-        .execute(s.desk.store().pool())
+        .execute(s.desk.store().raw_pool())
         .await
         .unwrap();
     assert_eq!(s.desk.backfill_history().await.unwrap(), 1);
@@ -402,13 +402,13 @@ async fn cleanup_previews_then_really_removes_old_finished_runs_only() {
         .bind(&old_done)
         .bind(&old_failed)
         .bind(&old_running)
-        .execute(s.desk.store().pool())
+        .execute(s.desk.store().raw_pool())
         .await
         .unwrap();
     sqlx::query("UPDATE runs SET completed_at = ? WHERE id = ?")
         .bind(fusion_desk_core::timestamp::now())
         .bind(&new_failed)
-        .execute(s.desk.store().pool())
+        .execute(s.desk.store().raw_pool())
         .await
         .unwrap();
 
@@ -491,7 +491,7 @@ fn seeded(i: u32) -> Option<Seeded> {
 }
 
 async fn seed_metrics(s: &history_support::Scratch) {
-    let mut tx = s.desk.store().pool().begin().await.unwrap();
+    let mut tx = s.desk.store().raw_pool().begin().await.unwrap();
     for i in 0..10_000u32 {
         let Some(m) = seeded(i) else { continue };
         let id = format!("{i:012x}");
@@ -666,7 +666,7 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "EXPLAIN QUERY PLAN SELECT run_id FROM run_load_metrics WHERE erlang = 900 AND blocking < 0.01",
     )
-    .fetch_all(s.desk.store().pool())
+    .fetch_all(s.desk.store().raw_pool())
     .await
     .unwrap();
     assert!(
@@ -753,7 +753,7 @@ async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_c
     s.desk.delete(&a).await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM run_load_metrics WHERE run_id = ?")
         .bind(&a)
-        .fetch_one(s.desk.store().pool())
+        .fetch_one(s.desk.store().raw_pool())
         .await
         .unwrap();
     assert_eq!(left, 0, "a deleted run's summary goes with it");

@@ -747,7 +747,7 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     sqlx::query("UPDATE run_progress SET snapshot = ?1 WHERE run_id = ?2")
         .bind(serde_json::to_string(&stale).unwrap())
         .bind(&run.id)
-        .execute(t.desk.store().pool())
+        .execute(t.desk.store().raw_pool())
         .await
         .unwrap();
     let read = t.desk.progress(&run.id).await.unwrap().unwrap();
@@ -810,4 +810,17 @@ async fn a_pending_run_has_no_progress_and_a_run_without_progress_file_uses_its_
         .data()
         .run(&fusion_desk_core::RunId::parse(&queued.id).unwrap());
     assert_eq!(read_progress(&dir, true).unwrap().finished_iterations, 6);
+}
+
+#[tokio::test]
+async fn cached_progress_takes_a_page_of_runs_and_refuses_more() {
+    let t = support::unwatched_desk(1, 1.0).await;
+    let page: Vec<String> = (0..fusion_desk_core::live::MAX_PROGRESS_RUNS)
+        .map(|i| format!("{i:012x}"))
+        .collect();
+    assert!(t.desk.cached_progress(&page).await.unwrap().is_empty());
+    let mut more = page;
+    more.push("ffffffffffff".into());
+    let e = t.desk.cached_progress(&more).await.unwrap_err();
+    assert_eq!(e.code, fusion_desk_core::ErrorCode::InvalidInput);
 }

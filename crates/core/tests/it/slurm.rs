@@ -9,7 +9,7 @@ use crate::support::slurm_cluster;
 
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::slurm::ClusterProfile;
+use fusion_desk_core::exec::slurm::ClusterProfile;
 use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
 use fusion_desk_core::{CreateRunRequest, Run, RunStatus};
 use slurm_cluster::Cluster;
@@ -320,7 +320,7 @@ async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
         sqlx::query("UPDATE runs SET slurm_job_id = ? WHERE id = ?")
             .bind(format!("{}", 9_000_000 + i))
             .bind(&r.id)
-            .execute(desk.store().pool())
+            .execute(desk.store().raw_pool())
             .await
             .unwrap();
     }
@@ -475,4 +475,39 @@ async fn an_unknown_executor_is_refused_naming_the_field() {
     assert_eq!(e.code, fusion_desk_core::ErrorCode::InvalidInput);
     assert!(e.message.starts_with("executor:"), "{}", e.message);
     assert_eq!(t.desk.store().count().await.unwrap(), 0, "nothing was created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_desk_stops_its_cluster_poller() {
+    let _cluster = Cluster::start();
+    let t = desk_with(profile(), 5.0).await;
+    let run = t
+        .desk
+        .create(&request(&[
+            "test_sim.loads=1",
+            "test_sim.iterations=50",
+            "test_sim.step_ms=200",
+        ]))
+        .await
+        .unwrap();
+    wait_until(&t, &run.id, Duration::from_secs(20), "ran", |r| {
+        r.status == RunStatus::Running
+    })
+    .await;
+    let probes = t.desk.background_tasks();
+    assert!(!probes.is_empty(), "a watching Desk follows its cluster runs");
+    assert!(probes.iter().all(|p| p.is_running()));
+    let TestDesk { desk, home } = t;
+    drop(desk);
+    assert!(
+        crate::background::all_stop(&probes).await,
+        "the cluster poller outlived its Desk"
+    );
+    // The job itself is Slurm's: it goes on, and a new Desk settles it.
+    let t = TestDesk {
+        desk: support::open(home.path(), true).await,
+        home,
+    };
+    t.desk.cancel(&run.id).await.unwrap();
+    wait_terminal(&t, &run.id, Duration::from_secs(30)).await;
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunStatus};
 use serde_json::Value;
@@ -135,9 +135,9 @@ pub fn cmd_at(home: &Path, args: &[&str]) -> Command {
 pub async fn open_desk(home: &Path, watch_runs: bool) -> Desk {
     Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        executor: Executor::Local(LocalExecutor {
+        local: LocalExecutor {
             supervisor: SupervisorProgram(fdesk()),
-        }),
+        },
         watch_runs,
     })
     .await

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use fusion_desk_core::executor::{Executor, LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunId};
 
@@ -20,9 +20,9 @@ pub async fn scratch() -> Scratch {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.path().to_owned()).unwrap(),
         // Nothing is launched: every run is written as already finished.
-        executor: Executor::Local(LocalExecutor {
+        local: LocalExecutor {
             supervisor: SupervisorProgram(PathBuf::from("/nonexistent/fdesk")),
-        }),
+        },
         watch_runs: false,
     })
     .await
@@ -72,7 +72,7 @@ impl Scratch {
         .bind(status)
         .bind(fusion_desk_core::history::network_of_config(config))
         .bind(id.as_str())
-        .execute(self.desk.store().pool())
+        .execute(self.desk.store().raw_pool())
         .await
         .unwrap();
         id.to_string()

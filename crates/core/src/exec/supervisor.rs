@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Write;
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::FromRawFd;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{killpg, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag};
 use nix::unistd::Pid;
-use serde::{Deserialize, Serialize};
 use tokio::signal::unix::{signal, SignalKind};
 
+use super::protocol::{CancelRequest, LOCK_FD};
 use crate::desk::{Desk, DeskOptions};
 use crate::error::{DeskError, Result};
 use crate::layout::{DataDir, RunDir};
@@ -30,30 +30,14 @@ use crate::run_lock::RunLock;
 use crate::store::ProcessRecord;
 use crate::timestamp;
 
-/// First argument that turns a FUSION Desk binary into a run supervisor.
-pub const SUPERVISE_ARG: &str = "__supervise";
-/// The descriptor on which the launcher hands over the run's lock.
-pub const LOCK_FD: RawFd = 3;
 /// How long leftovers of a finished simulator get between SIGTERM and SIGKILL.
 const LEFTOVER_GRACE: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(5);
-
-/// Written to `cancel.json` by whoever cancels a run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CancelRequest {
-    pub grace_seconds: f64,
-    pub requested_at: String,
-}
 
 struct Args {
     home: PathBuf,
     run: RunId,
     command: Vec<OsString>,
-}
-
-/// True when the current process was started as a supervisor.
-pub fn is_invocation() -> bool {
-    std::env::args_os().nth(1).is_some_and(|a| a == SUPERVISE_ARG)
 }
 
 /// The supervisor's `main`: returns the process exit code.
@@ -206,7 +190,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
     // progress cache (crate::live) with or without a window open.
     let progress = desk
         .as_ref()
-        .map(|d| crate::live::ProgressRecorder::start(d.clone(), args.run.clone()));
+        .map(|d| crate::live::ProgressRecorder::start(d.ctx().clone(), args.run.clone()));
     // Results a simulator writes outside the run folder (the real FUSION)
     // become a read-only root of the run as soon as it reports them.
     let reported = desk

@@ -3,10 +3,11 @@
 
 use sqlx::{FromRow, Row};
 
-use super::{Sweep, SweepAxis, SweepCounts};
+use super::runs::RUN_COLUMNS;
+use super::{RunRow, Store};
 use crate::error::Result;
+use crate::model::sweeps::{Sweep, SweepAxis, SweepCounts};
 use crate::run_id::RunId;
-use crate::store::{RunRow, Store, RUN_COLUMNS};
 use crate::timestamp;
 
 /// Runs of sweep `?1` that no other run of the same sweep re-runs.
@@ -14,7 +15,7 @@ const CURRENT_RUN: &str =
     "NOT EXISTS (SELECT 1 FROM runs x WHERE x.rerun_of = r.id AND x.sweep_id = r.sweep_id)";
 
 #[derive(FromRow)]
-struct SweepRow {
+struct SweepColumns {
     id: String,
     name: String,
     template: String,
@@ -73,7 +74,7 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|row| {
-                let s = SweepRow::from_row(&row)?;
+                let s = SweepColumns::from_row(&row)?;
                 let n = |col: &str| row.try_get::<i64, _>(col).map(|v| v as u32);
                 Ok(Sweep {
                     counts: SweepCounts {

@@ -1,6 +1,5 @@
-//! Where and how a run's processes live. Today every run is a local process
-//! group led by a supervisor; a cluster executor would be another variant of
-//! [`Executor`] with the same three operations.
+//! Runs on this machine: each a process group led by a supervisor (see
+//! [`super::supervisor`]) that outlives whoever launched it.
 
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
@@ -10,19 +9,19 @@ use std::time::Duration;
 use nix::sys::signal::Signal;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+use super::protocol::{CancelRequest, LOCK_FD, SUPERVISE_ARG};
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::layout::{DataDir, RunDir};
 use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::store::RunRow;
-use crate::supervisor::{CancelRequest, LOCK_FD, SUPERVISE_ARG};
 
 /// How long a launcher waits for the supervisor to report the simulator started.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The program that supervises runs: any binary that dispatches
-/// [`SUPERVISE_ARG`] to [`crate::supervisor::main`] (the app and `fdesk` both do).
+/// [`SUPERVISE_ARG`] to [`super::supervisor::main`] (the app and `fdesk` both do).
 #[derive(Debug, Clone)]
 pub struct SupervisorProgram(pub PathBuf);
 
@@ -32,11 +31,6 @@ impl SupervisorProgram {
             .map(SupervisorProgram)
             .map_err(|e| DeskError::io("cannot locate the running program", e))
     }
-}
-
-#[derive(Debug, Clone)]
-pub enum Executor {
-    Local(LocalExecutor),
 }
 
 /// What a launch needs, independent of where the run executes.
@@ -56,36 +50,13 @@ pub struct Launched {
     pub child: Option<tokio::process::Child>,
 }
 
-impl Executor {
-    pub async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
-        match self {
-            Executor::Local(local) => local.launch(spec).await,
-        }
-    }
-
-    /// Asks a running run to stop: SIGTERM to its whole group, SIGKILL after
-    /// `grace`. Returns false when nothing was alive to ask.
-    pub fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
-        match self {
-            Executor::Local(local) => local.request_stop(row, dir, grace),
-        }
-    }
-
-    /// Kills whatever is left of a run whose supervisor is gone.
-    pub fn kill_orphans(&self, row: &RunRow) {
-        match self {
-            Executor::Local(_) => kill_orphaned_group(row),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct LocalExecutor {
     pub supervisor: SupervisorProgram,
 }
 
 impl LocalExecutor {
-    async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
+    pub async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
         let supervisor_log = crate::runfs::open_append(&spec.dir.supervisor_log())?;
         let mut cmd = tokio::process::Command::new(&self.supervisor.0);
         cmd.arg(SUPERVISE_ARG)
@@ -145,7 +116,9 @@ impl LocalExecutor {
         Ok(Launched { child: Some(child) })
     }
 
-    fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
+    /// Asks a running run to stop: SIGTERM to its whole group, SIGKILL after
+    /// `grace`. Returns false when nothing was alive to ask.
+    pub fn request_stop(&self, row: &RunRow, dir: &RunDir, grace: Duration) -> Result<bool> {
         crate::runfs::write_atomic(
             &dir.cancel_file(),
             &serde_json::to_vec(&CancelRequest {
@@ -164,10 +137,11 @@ impl LocalExecutor {
     }
 }
 
-/// SIGKILL to every process still in a run's group, chosen by /proc scan with
-/// start times and the run's id, so a recycled pgid never hits an unrelated
-/// process (see [`procfs::run_group_members`]).
-fn kill_orphaned_group(row: &RunRow) {
+/// Kills whatever is left of a run whose supervisor is gone: SIGKILL to
+/// every process still in its group, chosen by /proc scan with start times
+/// and the run's id, so a recycled pgid never hits an unrelated process (see
+/// [`procfs::run_group_members`]).
+pub fn kill_orphans(row: &RunRow) {
     let (Some(pgid), Some(start)) = (row.pgid, row.process_start_time) else {
         return;
     };

@@ -6,6 +6,11 @@ use ts_rs::TS;
 
 use crate::error::{DeskError, Result};
 
+pub mod metrics;
+pub mod sweeps;
+
+pub use sweeps::Lineage;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum RunStatus {
@@ -104,7 +109,7 @@ pub struct Run {
     /// The summary of the run's results, once it has ended and they were read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub metrics: Option<crate::history::RunMetrics>,
+    pub metrics: Option<metrics::RunMetrics>,
 }
 
 /// What the new-run page and `fdesk create` send.
@@ -211,4 +216,100 @@ pub struct TemplateInfo {
 pub struct ImportedConfig {
     pub path: String,
     pub text: String,
+}
+
+/// Where a run executes, parsed once from what the run records (its
+/// `executor` column, or a request's `executor` field) and matched on to
+/// choose the executor; nothing compares executor names as strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// A supervised process group on this machine.
+    Local,
+    /// A job on the Slurm cluster of the named profile.
+    Slurm { cluster: String },
+}
+
+impl Placement {
+    /// The recorded name of [`Placement::Local`]; cluster profiles may not
+    /// take it.
+    pub const LOCAL_NAME: &'static str = "local";
+
+    /// The placement a recorded executor name stands for.
+    pub fn from_recorded(name: &str) -> Placement {
+        match name {
+            Placement::LOCAL_NAME => Placement::Local,
+            cluster => Placement::Slurm {
+                cluster: cluster.to_owned(),
+            },
+        }
+    }
+
+    /// The placement a request asks for: nothing, blank or `local` is this
+    /// machine; any other name a cluster profile (checked by whoever
+    /// creates the run).
+    pub fn from_request(executor: Option<&str>) -> Placement {
+        match executor.map(str::trim).filter(|e| !e.is_empty()) {
+            None => Placement::Local,
+            Some(name) => Placement::from_recorded(name),
+        }
+    }
+
+    /// The executor name recorded for the run.
+    pub fn recorded(&self) -> &str {
+        match self {
+            Placement::Local => Placement::LOCAL_NAME,
+            Placement::Slurm { cluster } => cluster,
+        }
+    }
+
+    /// Whether `name` is the reserved name of this machine (any case).
+    pub fn is_local_name(name: &str) -> bool {
+        name.eq_ignore_ascii_case(Placement::LOCAL_NAME)
+    }
+}
+
+impl Run {
+    pub fn placement(&self) -> Placement {
+        Placement::from_recorded(&self.executor)
+    }
+}
+
+/// A run's Slurm job as `squeue` and `scancel` name it: `<job>` or
+/// `<array job>_<task>`.
+pub fn job_label(job_id: Option<&str>, array_task: Option<i64>) -> Option<String> {
+    let job = job_id?;
+    Some(match array_task {
+        Some(task) => format!("{job}_{task}"),
+        None => job.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::Placement;
+
+    #[test]
+    fn a_recorded_name_round_trips() {
+        for p in [
+            Placement::Local,
+            Placement::Slurm {
+                cluster: "hpc".into(),
+            },
+        ] {
+            assert_eq!(Placement::from_recorded(p.recorded()), p);
+        }
+    }
+
+    #[test]
+    fn a_request_without_an_executor_runs_here() {
+        assert_eq!(Placement::from_request(None), Placement::Local);
+        assert_eq!(Placement::from_request(Some("  ")), Placement::Local);
+        assert_eq!(Placement::from_request(Some("local")), Placement::Local);
+        assert_eq!(
+            Placement::from_request(Some(" hpc ")),
+            Placement::Slurm {
+                cluster: "hpc".into()
+            }
+        );
+    }
 }

@@ -1,24 +1,15 @@
-//! The run store: one SQLite file (WAL) shared safely by the app, CLIs and
-//! supervisors. Every state transition is a single conditional UPDATE, so two
-//! processes racing on one run can never both win.
+//! The `runs` table: rows, the queue, and every state transition of a run,
+//! local or on a cluster, each one conditional UPDATE.
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::FromRow;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{FromRow, SqlitePool};
-
+use super::Store;
 use crate::error::{DeskError, Result};
 use crate::layout::DataDir;
-use crate::model::{ListQuery, Run, RunStatus};
+use crate::model::metrics::{from_columns, SortKey};
+use crate::model::{Lineage, ListQuery, Placement, Run, RunStatus};
 use crate::run_id::RunId;
-use crate::run_lock::RunLock;
-use crate::settings::Settings;
-use crate::sweeps::Lineage;
 use crate::timestamp;
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// A `runs` row as stored.
 #[derive(Debug, Clone, FromRow)]
@@ -90,24 +81,22 @@ impl RunRow {
             started_at: self.started_at,
             completed_at: self.completed_at,
             updated_at: self.updated_at,
-            slurm_job_id: crate::slurm::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
+            slurm_job_id: crate::model::job_label(self.slurm_job_id.as_deref(), self.slurm_array_task),
             executor: self.executor,
             status_detail: self.status_detail,
             sweep_id: self.sweep_id,
             rerun_of: self.rerun_of,
-            tags: crate::history::tags::split_joined(self.tags.as_deref()),
+            tags: split_joined(self.tags.as_deref()),
             note: self.note,
             network: self.network,
             disk_bytes: self.disk_bytes.map(|b| b.max(0) as u64),
-            metrics: crate::history::metrics::from_columns(
-                self.metrics.as_deref(),
-                self.load_metrics.as_deref(),
-            ),
+            metrics: from_columns(self.metrics.as_deref(), self.load_metrics.as_deref()),
         }
     }
 
-    pub fn is_local(&self) -> bool {
-        self.executor == crate::slurm::LOCAL_EXECUTOR
+    /// Where the run executes.
+    pub fn placement(&self) -> Placement {
+        Placement::from_recorded(&self.executor)
     }
 }
 
@@ -131,6 +120,55 @@ pub struct Finish {
     pub completed_at: String,
 }
 
+impl Finish {
+    fn now(status: RunStatus, error_message: Option<String>) -> Finish {
+        Finish {
+            status,
+            exit_code: None,
+            exit_signal: None,
+            error_message,
+            completed_at: timestamp::now(),
+        }
+    }
+
+    /// Ended well, now.
+    pub fn completed() -> Finish {
+        Finish::now(RunStatus::Completed, None)
+    }
+
+    /// Failed now, for the reason given.
+    pub fn failed(message: impl Into<String>) -> Finish {
+        Finish::now(RunStatus::Failed, Some(message.into()))
+    }
+
+    /// Cancelled now, as asked.
+    pub fn cancelled() -> Finish {
+        Finish::now(RunStatus::Cancelled, None)
+    }
+
+    /// Cancelled now, with a word on who cancelled it.
+    pub fn cancelled_because(message: impl Into<String>) -> Finish {
+        Finish::now(RunStatus::Cancelled, Some(message.into()))
+    }
+
+    /// The same end, at the time it really happened.
+    pub fn at(self, completed_at: impl Into<String>) -> Finish {
+        Finish {
+            completed_at: completed_at.into(),
+            ..self
+        }
+    }
+
+    /// The same end, with the simulator's exit code or signal.
+    pub fn with_exit(self, exit_code: Option<i32>, exit_signal: Option<i32>) -> Finish {
+        Finish {
+            exit_code,
+            exit_signal,
+            ..self
+        }
+    }
+}
+
 /// A run as it is first recorded.
 pub struct NewRun<'a> {
     pub id: &'a RunId,
@@ -138,8 +176,7 @@ pub struct NewRun<'a> {
     pub template: &'a str,
     pub overrides: &'a [String],
     pub simulator: &'a str,
-    /// `local` or the name of a Slurm cluster profile.
-    pub executor: &'a str,
+    pub placement: &'a Placement,
     /// The frozen config's network (`""` when it names none); None when not
     /// known, for the start-up backfill to record.
     pub network: Option<&'a str>,
@@ -147,14 +184,9 @@ pub struct NewRun<'a> {
     pub lineage: &'a Lineage,
 }
 
-#[derive(Debug, Clone)]
-pub struct Store {
-    pool: SqlitePool,
-}
-
 /// The columns of a [`RunRow`] from the table named `runs`: the row, its tags
 /// and its cached metrics as JSON (history::metrics), each in one subquery.
-pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
+pub(super) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
     cancel_requested_at, created_at, started_at, completed_at, updated_at, \
     executor, slurm_job_id, slurm_array_task, status_detail, sweep_id, rerun_of, note, network, disk_bytes, \
@@ -168,49 +200,6 @@ pub(crate) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status
      FROM run_load_metrics WHERE run_load_metrics.run_id = runs.id) AS load_metrics";
 
 impl Store {
-    pub async fn open(data: &DataDir) -> Result<Store> {
-        // The database holds every run's notes, configs and logs: the user's
-        // alone. SQLite gives its -wal and -shm files the database's mode.
-        crate::layout::private_file(&data.database())?;
-        for side in ["-wal", "-shm"] {
-            let path = PathBuf::from(format!("{}{side}", data.database().display()));
-            if path.is_file() {
-                crate::layout::private_file(&path)?;
-            }
-        }
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(data.database())
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| DeskError::internal(format!("cannot open {}: {e}", data.database().display())))?;
-        let store = Store { pool };
-        store.migrate(&data.root().join("migrate.lock")).await?;
-        Ok(store)
-    }
-
-    /// Runs pending migrations under a file lock: two processes starting on a
-    /// fresh data dir would otherwise both try to apply the same migration.
-    async fn migrate(&self, lock_path: &Path) -> Result<()> {
-        let lock_path = lock_path.to_owned();
-        let lock = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
-            .await
-            .map_err(|e| DeskError::internal(format!("migration lock task failed: {e}")))??;
-        let result = MIGRATOR.run(&self.pool).await;
-        drop(lock);
-        Ok(result?)
-    }
-
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
     /// Inserts a PENDING local run with nothing else recorded (benchmarks
     /// and tests that need rows, not runs).
     pub async fn insert_run(
@@ -227,7 +216,7 @@ impl Store {
             template,
             overrides,
             simulator,
-            executor: crate::slurm::LOCAL_EXECUTOR,
+            placement: &Placement::Local,
             network: None,
             lineage: &Lineage::default(),
         })
@@ -250,11 +239,11 @@ impl Store {
         .bind(run.simulator)
         .bind(&now)
         .bind(&now)
-        .bind(run.executor)
+        .bind(run.placement.recorded())
         .bind(run.network)
         .bind(&run.lineage.sweep_id)
         .bind(&run.lineage.rerun_of)
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -263,7 +252,7 @@ impl Store {
         Ok(
             sqlx::query_as::<_, RunRow>(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?"))
                 .bind(id.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool())
                 .await?,
         )
     }
@@ -282,15 +271,15 @@ impl Store {
             .unwrap_or(ListQuery::DEFAULT_LIMIT)
             .clamp(1, ListQuery::MAX_LIMIT);
         let offset = q.offset.unwrap_or(0);
-        let filter = crate::history::query::Filter::from_query(q)?;
-        let sort = crate::history::SortKey::parse(q.sort.as_deref().unwrap_or(""))?;
-        let descending = q.descending.unwrap_or(sort == crate::history::SortKey::Created);
+        let filter = super::run_query::Filter::from_query(q)?;
+        let sort = SortKey::parse(q.sort.as_deref().unwrap_or(""))?;
+        let descending = q.descending.unwrap_or(sort == SortKey::Created);
         let mut rows = sqlx::QueryBuilder::new("");
-        sort.push_page(RUN_COLUMNS, &filter, descending, limit, offset, &mut rows);
-        let rows = rows.build_query_as::<RunRow>().fetch_all(&self.pool).await?;
+        super::run_query::push_page(&sort, RUN_COLUMNS, &filter, descending, limit, offset, &mut rows);
+        let rows = rows.build_query_as::<RunRow>().fetch_all(self.pool()).await?;
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM runs");
         filter.push_where(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
         Ok((rows, total as u32))
     }
 
@@ -299,7 +288,7 @@ impl Store {
             "SELECT {RUN_COLUMNS} FROM runs WHERE status = ? ORDER BY seq"
         ))
         .bind(status.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool())
         .await?)
     }
 
@@ -309,24 +298,25 @@ impl Store {
             "SELECT {RUN_COLUMNS} FROM runs WHERE updated_at >= ? ORDER BY seq"
         ))
         .bind(since)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool())
         .await?)
     }
 
     pub async fn count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM runs")
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool())
             .await?)
     }
 
     /// The oldest pending run: the head of the FIFO queue.
     pub async fn next_pending(&self, after_seq: i64) -> Result<Option<RunRow>> {
         Ok(sqlx::query_as::<_, RunRow>(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND executor = 'local' AND seq > ? \
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'PENDING' AND executor = ? AND seq > ? \
              ORDER BY seq LIMIT 1"
         ))
+        .bind(Placement::LOCAL_NAME)
         .bind(after_seq)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool())
         .await?)
     }
 
@@ -337,21 +327,23 @@ impl Store {
         let now = timestamp::now();
         let done = sqlx::query(
             "UPDATE runs SET status = 'RUNNING', started_at = ?1, updated_at = ?1 \
-             WHERE id = ?2 AND status = 'PENDING' AND executor = 'local' \
-             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local') < ?3",
+             WHERE id = ?2 AND status = 'PENDING' AND executor = ?4 \
+             AND (SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = ?4) < ?3",
         )
         .bind(&now)
         .bind(id.as_str())
         .bind(max_running)
-        .execute(&self.pool)
+        .bind(Placement::LOCAL_NAME)
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn running_count(&self) -> Result<u32> {
         let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = 'local'")
-                .fetch_one(&self.pool)
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING' AND executor = ?")
+                .bind(Placement::LOCAL_NAME)
+                .fetch_one(self.pool())
                 .await?;
         Ok(n as u32)
     }
@@ -366,7 +358,7 @@ impl Store {
         )
         .bind(timestamp::now())
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -381,7 +373,7 @@ impl Store {
         .bind(start_time as i64)
         .bind(timestamp::now())
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -398,7 +390,7 @@ impl Store {
         .bind(p.supervisor_start_time as i64)
         .bind(timestamp::now())
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -417,7 +409,7 @@ impl Store {
         .bind(&f.completed_at)
         .bind(timestamp::now())
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -431,7 +423,7 @@ impl Store {
         )
         .bind(&now)
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -445,7 +437,7 @@ impl Store {
         )
         .bind(&now)
         .bind(id.as_str())
-        .execute(&self.pool)
+        .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -455,40 +447,155 @@ impl Store {
         let done =
             sqlx::query("DELETE FROM runs WHERE id = ? AND status IN ('COMPLETED', 'FAILED', 'CANCELLED')")
                 .bind(id.as_str())
-                .execute(&self.pool)
+                .execute(self.pool())
                 .await?;
         Ok(done.rows_affected() == 1)
     }
+}
 
-    pub async fn settings(&self) -> Result<Settings> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'settings'")
-            .fetch_optional(&self.pool)
-            .await?;
-        // Settings written by an older version may lack newer fields: serde
-        // defaults fill them, and a corrupt value falls back to the defaults.
-        Ok(value
-            .and_then(|v| serde_json::from_str::<Settings>(&v).ok())
-            .unwrap_or_default())
+/// Transitions of runs on a cluster. Such a run is PENDING while it waits to
+/// be submitted or waits in Slurm's queue, RUNNING once Slurm runs it, and
+/// may end from either (a fast job can finish between two polls).
+impl Store {
+    /// Pending and running runs of every cluster, oldest first.
+    pub async fn active_on_clusters(&self) -> Result<Vec<RunRow>> {
+        Ok(sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE executor != ? \
+             AND status IN ('PENDING', 'RUNNING') ORDER BY seq"
+        ))
+        .bind(Placement::LOCAL_NAME)
+        .fetch_all(self.pool())
+        .await?)
     }
 
-    pub async fn save_settings(&self, s: &Settings) -> Result<()> {
-        s.validate()?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .bind(serde_json::to_string(s).expect("settings serialise"))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Pending cluster runs not submitted yet, oldest first.
+    pub async fn unsubmitted_to_clusters(&self) -> Result<Vec<RunRow>> {
+        Ok(sqlx::query_as::<_, RunRow>(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE executor != ? AND status = 'PENDING' \
+             AND slurm_job_id IS NULL AND cancel_requested_at IS NULL ORDER BY seq"
+        ))
+        .bind(Placement::LOCAL_NAME)
+        .fetch_all(self.pool())
+        .await?)
     }
 
-    /// A counter SQLite bumps whenever another connection commits; cheap to
-    /// read, so change detection never has to scan the table.
-    pub async fn data_version(&self, conn: &mut sqlx::SqliteConnection) -> Result<i64> {
-        Ok(sqlx::query_scalar("PRAGMA data_version").fetch_one(conn).await?)
+    pub async fn record_submission(
+        &self,
+        id: &RunId,
+        job_id: &str,
+        array_task: Option<i64>,
+        detail: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE runs SET slurm_job_id = ?, slurm_array_task = ?, status_detail = ?, updated_at = ? \
+             WHERE id = ? AND status = 'PENDING' AND slurm_job_id IS NULL",
+        )
+        .bind(job_id)
+        .bind(array_task)
+        .bind(detail)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
-    pub async fn integrity_check(&self) -> Result<String> {
-        Ok(sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.pool)
-            .await?)
+    /// Sets what the run's status line says; true when it changed.
+    pub async fn set_detail(&self, id: &RunId, detail: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE runs SET status_detail = ?1, updated_at = ?2 \
+             WHERE id = ?3 AND status IN ('PENDING', 'RUNNING') AND status_detail IS NOT ?1",
+        )
+        .bind(detail)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// PENDING → RUNNING when Slurm has started the job.
+    pub async fn mark_running(&self, id: &RunId, detail: &str) -> Result<bool> {
+        let now = timestamp::now();
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'RUNNING', started_at = ?1, status_detail = ?2, updated_at = ?1 \
+             WHERE id = ?3 AND status = 'PENDING'",
+        )
+        .bind(&now)
+        .bind(detail)
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// PENDING or RUNNING → a terminal state. A run never seen running gets
+    /// `started_at` (when known, else its end) as its start.
+    pub async fn finish_on_cluster(
+        &self,
+        id: &RunId,
+        f: &Finish,
+        started_at: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, error_message = ?, \
+             completed_at = ?, started_at = COALESCE(started_at, ?), status_detail = ?, updated_at = ? \
+             WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+        )
+        .bind(f.status.as_str())
+        .bind(f.exit_code)
+        .bind(f.exit_signal)
+        .bind(&f.error_message)
+        .bind(&f.completed_at)
+        .bind(started_at.unwrap_or(&f.completed_at))
+        .bind(detail)
+        .bind(timestamp::now())
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a pending or running cluster run as being cancelled.
+    pub async fn request_cancel_with_detail(&self, id: &RunId, detail: &str) -> Result<bool> {
+        let now = timestamp::now();
+        let done = sqlx::query(
+            "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?1), status_detail = ?2, \
+             updated_at = ?1 WHERE id = ?3 AND status IN ('PENDING', 'RUNNING')",
+        )
+        .bind(&now)
+        .bind(detail)
+        .bind(id.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Separates tags in the one-statement tag column of RUN_COLUMNS (a tag
+/// never contains it).
+const TAG_SEPARATOR: char = '\u{1f}';
+
+/// The store's joined tag column back into a sorted list.
+fn split_joined(joined: Option<&str>) -> Vec<String> {
+    let mut tags: Vec<String> = joined
+        .unwrap_or_default()
+        .split(TAG_SEPARATOR)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    tags.sort();
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_joined_column_splits_back() {
+        assert_eq!(split_joined(Some("b\u{1f}a")), vec!["a", "b"]);
+        assert!(split_joined(None).is_empty());
     }
 }

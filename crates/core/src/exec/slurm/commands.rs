@@ -1,10 +1,10 @@
-//! Running Slurm's client commands. Each call has a time limit: with the
-//! controller down, `squeue` takes about 18 s to give up, and no poll or
-//! cancel may hang on it.
+//! Running Slurm's client commands and telling their failures apart. Each
+//! call has a time limit: with the controller down, `squeue` takes about
+//! 18 s to give up, and no poll or cancel may hang on it.
 
-use std::process::Stdio;
 use std::time::Duration;
 
+use super::transport::{CommandTransport, TransportFailure};
 use crate::error::{DeskError, ErrorCode};
 
 const TIMEOUT: Duration = Duration::from_secs(12);
@@ -40,40 +40,40 @@ impl From<SlurmError> for DeskError {
     }
 }
 
-/// Runs `program args`; its stdout on success.
-pub async fn run(program: &str, args: &[String]) -> Result<String, SlurmError> {
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let child = cmd.spawn().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            SlurmError::Missing(format!(
+/// Runs `program args` on the cluster through `transport`; its stdout on
+/// success. What went wrong is told apart here, the same for every
+/// transport: an unreachable controller, a refusal, a missing client.
+pub async fn run(
+    transport: &dyn CommandTransport,
+    program: &str,
+    args: &[String],
+) -> Result<String, SlurmError> {
+    let mut argv = Vec::with_capacity(args.len() + 1);
+    argv.push(program.to_owned());
+    argv.extend_from_slice(args);
+    let out = match transport.run(&argv, TIMEOUT).await {
+        Ok(out) => out,
+        Err(TransportFailure::NotFound) => {
+            return Err(SlurmError::Missing(format!(
                 "{program} is not installed on this machine: install Slurm's client commands \
                  (Debian: slurm-client) to use a cluster"
-            ))
-        } else {
-            SlurmError::Missing(format!("cannot run {program}: {e}"))
+            )))
         }
-    })?;
-    let out = match tokio::time::timeout(TIMEOUT, child.wait_with_output()).await {
-        Ok(Ok(out)) => out,
-        Ok(Err(e)) => return Err(SlurmError::Missing(format!("cannot run {program}: {e}"))),
-        Err(_) => {
+        Err(TransportFailure::CannotRun(e)) => {
+            return Err(SlurmError::Missing(format!("cannot run {program}: {e}")))
+        }
+        Err(TransportFailure::TimedOut) => {
             return Err(SlurmError::Unreachable(format!(
                 "{program} did not answer within {} s",
                 TIMEOUT.as_secs()
             )))
         }
     };
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    if out.status.success() {
-        return Ok(stdout);
+    if out.success {
+        return Ok(out.stdout);
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let text = stderr
+    let text = out
+        .stderr
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -115,7 +115,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_program_says_what_to_install() {
-        let e = run("fdesk-no-such-sbatch", &[]).await.unwrap_err();
+        let e = run(
+            &super::super::transport::LocalTransport,
+            "fdesk-no-such-sbatch",
+            &[],
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(e, SlurmError::Missing(ref m) if m.contains("not installed")),
             "{e:?}"

@@ -10,18 +10,18 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::commands::{self, SlurmError};
+use super::job_label;
 use super::profile::{self, ClusterProfile};
 use super::script::{self, RunScript};
-use super::{job_label, runs, LOCAL_EXECUTOR};
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
+use crate::exec::protocol;
 use crate::layout::RunDir;
-use crate::model::{CreateRunRequest, Run, RunStatus};
+use crate::model::Lineage;
+use crate::model::{CreateRunRequest, Placement, Run, RunStatus};
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
-use crate::settings;
 use crate::store::{Finish, RunRow};
-use crate::sweeps::Lineage;
 use crate::timestamp;
 
 /// Most runs in one job array; more go as several arrays.
@@ -63,7 +63,7 @@ impl Desk {
         if !profile.partition.is_empty() {
             args.extend(["-p".to_owned(), profile.partition.clone()]);
         }
-        let (ok, summary) = match commands::run("sinfo", &args).await {
+        let (ok, summary) = match commands::run(self.slurm_state().transport(), "sinfo", &args).await {
             Ok(text) if text.trim().is_empty() => (
                 false,
                 if profile.partition.is_empty() {
@@ -99,9 +99,9 @@ impl Desk {
 
     /// The cluster profile an executor name selects; `None` for this machine.
     pub(crate) async fn resolve_executor(&self, executor: Option<&str>) -> Result<Option<ClusterProfile>> {
-        match executor.map(str::trim).filter(|e| !e.is_empty()) {
-            None | Some(LOCAL_EXECUTOR) => Ok(None),
-            Some(name) => profile::find(self.store(), name).await.map(Some),
+        match Placement::from_request(executor) {
+            Placement::Local => Ok(None),
+            Placement::Slurm { cluster } => profile::find(self.store(), &cluster).await.map(Some),
         }
     }
 
@@ -139,12 +139,7 @@ impl Desk {
         // The runs already queued start even when a later one could not be
         // made: nothing else would dispatch or submit them until some other
         // run ends.
-        if created.iter().any(|r| r.executor == LOCAL_EXECUTOR) {
-            self.dispatch().await?;
-        }
-        if created.iter().any(|r| r.executor != LOCAL_EXECUTOR) {
-            self.submit_to_clusters().await?;
-        }
+        self.start_placed(created.iter().map(Run::placement)).await?;
         if let Some(e) = failure {
             return Err(if created.is_empty() {
                 e
@@ -175,7 +170,7 @@ impl Desk {
         let _submitting = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
             .await
             .map_err(|e| DeskError::internal(format!("submit lock task failed: {e}")))??;
-        let pending = runs::unsubmitted(self.store()).await?;
+        let pending = self.store().unsubmitted_to_clusters().await?;
         if pending.is_empty() {
             return Ok(());
         }
@@ -218,8 +213,11 @@ impl Desk {
             let dir = self.data().run(&id);
             let cluster_dir = profile.cluster_path(&root, dir.root());
             let written = (|| -> Result<()> {
-                let mut command = settings::split_command(row.simulator.as_deref().unwrap_or_default())?;
-                command.extend(run_sim_args(&cluster_dir, &id));
+                let command = protocol::run_sim_command(
+                    row.simulator.as_deref(),
+                    &RunDir::at(cluster_dir.clone()),
+                    &id,
+                )?;
                 let text = RunScript {
                     run_id: id.as_str(),
                     run_name: &row.name,
@@ -248,7 +246,9 @@ impl Desk {
                 format!("--chdir={}", cluster_dir.to_string_lossy()),
                 script_file(dir).to_string_lossy().into_owned(),
             ];
-            commands::run("sbatch", &args).await.map(|out| (out, false))
+            commands::run(self.slurm_state().transport(), "sbatch", &args)
+                .await
+                .map(|out| (out, false))
         } else {
             self.submit_array(
                 profile,
@@ -273,11 +273,15 @@ impl Desk {
                     let task = array.then_some(task as i64);
                     let label = job_label(Some(&job), task).unwrap_or_default();
                     let detail = format!("Submitted to Slurm as job {label}; waiting in its queue");
-                    if runs::record_submission(self.store(), &row.run_id(), &job, task, &detail).await? {
+                    if self
+                        .store()
+                        .record_submission(&row.run_id(), &job, task, &detail)
+                        .await?
+                    {
                         self.emit_row(&row.run_id()).await?;
                     } else {
                         // Cancelled while we submitted: the job must not run.
-                        let _ = commands::run("scancel", &[label]).await;
+                        let _ = commands::run(self.slurm_state().transport(), "scancel", &[label]).await;
                     }
                 }
             }
@@ -287,7 +291,7 @@ impl Desk {
                      it as soon as the controller answers"
                 );
                 for (row, _, _) in &dirs {
-                    if runs::set_detail(self.store(), &row.run_id(), &detail).await? {
+                    if self.store().set_detail(&row.run_id(), &detail).await? {
                         self.emit_row(&row.run_id()).await?;
                     }
                 }
@@ -342,18 +346,15 @@ impl Desk {
             format!("--chdir={}", profile.cluster_path(&root, &root).to_string_lossy()),
             script_path.to_string_lossy().into_owned(),
         ];
-        commands::run("sbatch", &args).await
+        commands::run(self.slurm_state().transport(), "sbatch", &args).await
     }
 
     pub(crate) async fn fail_cluster_run(&self, id: &RunId, message: String) -> Result<()> {
-        let finish = Finish {
-            status: RunStatus::Failed,
-            exit_code: None,
-            exit_signal: None,
-            error_message: Some(message),
-            completed_at: timestamp::now(),
-        };
-        if runs::finish(self.store(), id, &finish, None, None).await? {
+        if self
+            .store()
+            .finish_on_cluster(id, &Finish::failed(message), None, None)
+            .await?
+        {
             self.emit_row(id).await?;
         }
         Ok(())
@@ -378,15 +379,10 @@ impl Desk {
             let id = id.clone();
             let detail = detail.map(str::to_owned);
             async move {
-                let finish = Finish {
-                    status: RunStatus::Cancelled,
-                    exit_code: None,
-                    exit_signal: None,
-                    error_message: None,
-                    completed_at: timestamp::now(),
-                };
-                runs::request_cancel(desk.store(), &id, "Cancelled").await?;
-                runs::finish(desk.store(), &id, &finish, None, detail.as_deref()).await?;
+                desk.store().request_cancel_with_detail(&id, "Cancelled").await?;
+                desk.store()
+                    .finish_on_cluster(&id, &Finish::cancelled(), None, detail.as_deref())
+                    .await?;
                 desk.updated(&id).await
             }
         };
@@ -399,17 +395,23 @@ impl Desk {
             return self.get(id.as_str()).await;
         };
         if row.status() == RunStatus::Pending {
-            commands::run("scancel", std::slice::from_ref(&label)).await?;
+            commands::run(
+                self.slurm_state().transport(),
+                "scancel",
+                std::slice::from_ref(&label),
+            )
+            .await?;
             return cancelled_now(Some(&format!("Removed from Slurm's queue (job {label})"))).await;
         }
         let grace = self.store().settings().await?.grace();
-        runs::request_cancel(
-            self.store(),
-            &id,
-            &format!("Stopping: SIGTERM sent, SIGKILL after {} s", grace.as_secs_f64()),
-        )
-        .await?;
+        self.store()
+            .request_cancel_with_detail(
+                &id,
+                &format!("Stopping: SIGTERM sent, SIGKILL after {} s", grace.as_secs_f64()),
+            )
+            .await?;
         commands::run(
+            self.slurm_state().transport(),
             "scancel",
             &["--batch".to_owned(), "--signal=TERM".to_owned(), label.clone()],
         )
@@ -428,7 +430,7 @@ impl Desk {
                 .flatten()
                 .is_some_and(|r| !r.status().is_terminal())
             {
-                let _ = commands::run("scancel", &[label]).await;
+                let _ = commands::run(desk.slurm_state().transport(), "scancel", &[label]).await;
             }
         });
         if self.watches_runs() {
@@ -436,22 +438,6 @@ impl Desk {
         }
         self.updated(&id).await
     }
-}
-
-/// FUSION's `run_sim` arguments with the run's paths as the cluster sees them.
-fn run_sim_args(cluster_dir: &Path, id: &RunId) -> Vec<String> {
-    let p = |rel: &str| cluster_dir.join(rel).to_string_lossy().into_owned();
-    vec![
-        "run_sim".into(),
-        "--config_path".into(),
-        p("config.ini"),
-        "--run_id".into(),
-        id.to_string(),
-        "--output_dir".into(),
-        p("output"),
-        "--progress_file".into(),
-        p("progress.jsonl"),
-    ]
 }
 
 fn write_script(path: &Path, text: &str) -> Result<()> {

@@ -126,7 +126,7 @@ impl ClusterProfile {
                 ),
             ));
         }
-        if name.eq_ignore_ascii_case(super::LOCAL_EXECUTOR) {
+        if crate::model::Placement::is_local_name(name) {
             return Err(invalid("name", "\"local\" names this machine; pick another name"));
         }
         if !is_slurm_word(&self.partition) {
@@ -248,25 +248,20 @@ fn valid_memory(s: &str) -> bool {
 }
 
 pub async fn load(store: &Store) -> Result<Vec<ClusterProfile>> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(SETTINGS_KEY)
-        .fetch_optional(store.pool())
-        .await?;
-    Ok(value
+    Ok(store
+        .document(SETTINGS_KEY)
+        .await?
         .and_then(|v| serde_json::from_str::<Vec<ClusterProfile>>(&v).ok())
         .unwrap_or_default())
 }
 
 async fn write(store: &Store, profiles: &[ClusterProfile]) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES (?, ?) \
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(SETTINGS_KEY)
-    .bind(serde_json::to_string(profiles).expect("profiles serialise"))
-    .execute(store.pool())
-    .await?;
-    Ok(())
+    store
+        .save_document(
+            SETTINGS_KEY,
+            &serde_json::to_string(profiles).expect("profiles serialise"),
+        )
+        .await
 }
 
 /// Adds a profile or replaces the one of the same name.

@@ -5,14 +5,14 @@
 //! on their status lines, and the next tick tries again.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::commands::{self, SlurmError};
+use super::job_label;
 use super::profile;
 use super::squeue::{self, JobLine, Phase};
-use super::{job_label, runs};
+use super::transport::{CommandTransport, LocalTransport};
 use crate::desk::Desk;
 use crate::error::Result;
 use crate::live::{FollowOptions, ProgressRecorder};
@@ -21,6 +21,7 @@ use crate::outcome::{self, Outcome};
 use crate::reported_results;
 use crate::run_id::RunId;
 use crate::store::{Finish, RunRow};
+use crate::tasks::{TaskHandle, TaskProbe};
 use crate::timestamp;
 
 /// How often the app asks Slurm about its runs.
@@ -30,30 +31,64 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 const PROGRESS_POLL: Duration = Duration::from_millis(1000);
 
 /// Per-Desk state of the cluster monitor.
-#[derive(Default)]
 pub struct SlurmState {
-    poller: AtomicBool,
+    /// Where Slurm's client commands run.
+    transport: Arc<dyn CommandTransport>,
+    /// The poller, once started; dropped (and so stopped) with the Desk.
+    poller: Mutex<Option<TaskHandle>>,
     /// One poll at a time per process; the last one's time.
     polling: tokio::sync::Mutex<Option<Instant>>,
     /// Progress recorders of running cluster runs (watching Desks only).
     recorders: Mutex<HashMap<RunId, ProgressRecorder>>,
 }
 
+impl Default for SlurmState {
+    fn default() -> Self {
+        SlurmState::with_transport(Arc::new(LocalTransport))
+    }
+}
+
 impl SlurmState {
-    /// Starts the poller task once per Desk.
+    pub fn with_transport(transport: Arc<dyn CommandTransport>) -> Self {
+        SlurmState {
+            transport,
+            poller: Mutex::new(None),
+            polling: tokio::sync::Mutex::new(None),
+            recorders: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn transport(&self) -> &dyn CommandTransport {
+        self.transport.as_ref()
+    }
+
+    /// Starts the poller task once per Desk. It holds the Desk only for the
+    /// length of one poll, so dropping the last Desk stops it.
     pub fn ensure_poller(&self, desk: &Desk) {
-        if self.poller.swap(true, Ordering::SeqCst) {
+        let mut poller = self.poller.lock().expect("poller lock");
+        if poller.is_some() {
             return;
         }
-        let desk = desk.clone();
-        tokio::spawn(async move {
+        let desk = desk.downgrade();
+        *poller = Some(TaskHandle::spawn(async move {
             loop {
+                let Some(desk) = desk.upgrade() else { return };
                 if let Err(e) = desk.poll_clusters().await {
                     tracing::warn!("cannot follow cluster runs: {e}");
                 }
+                drop(desk);
                 tokio::time::sleep(POLL_INTERVAL).await;
             }
-        });
+        }));
+    }
+
+    /// The poller, if it was started.
+    pub fn poller_probe(&self) -> Option<TaskProbe> {
+        self.poller
+            .lock()
+            .expect("poller lock")
+            .as_ref()
+            .map(TaskHandle::probe)
     }
 }
 
@@ -79,7 +114,7 @@ impl Desk {
         if last.is_some_and(|t| t.elapsed() < POLL_INTERVAL * 9 / 10) {
             return Ok(());
         }
-        let active = runs::active(self.store()).await?;
+        let active = self.store().active_on_clusters().await?;
         if active.is_empty() {
             *last = Some(Instant::now());
             return Ok(());
@@ -93,7 +128,9 @@ impl Desk {
         {
             self.submit_to_clusters().await?;
         }
-        let submitted: Vec<RunRow> = runs::active(self.store())
+        let submitted: Vec<RunRow> = self
+            .store()
+            .active_on_clusters()
             .await?
             .into_iter()
             .filter(|r| r.slurm_job_id.is_some())
@@ -118,7 +155,7 @@ impl Desk {
             "-o".to_owned(),
             squeue::SQUEUE_FORMAT.to_owned(),
         ];
-        let lines = match commands::run("squeue", &args).await {
+        let lines = match commands::run(self.slurm_state().transport(), "squeue", &args).await {
             Ok(text) => squeue::parse_squeue(&text),
             // Every job asked about is gone from the controller's memory.
             Err(SlurmError::Refused(m)) if m.contains("Invalid job id") => Vec::new(),
@@ -131,7 +168,7 @@ impl Desk {
                     other => format!("Cannot ask Slurm about the run: {}", other.message()),
                 };
                 for row in &submitted {
-                    if runs::set_detail(self.store(), &row.run_id(), &detail).await? {
+                    if self.store().set_detail(&row.run_id(), &detail).await? {
                         self.emit_row(&row.run_id()).await?;
                     }
                 }
@@ -183,7 +220,7 @@ impl Desk {
             "-o".to_owned(),
             squeue::SACCT_FORMAT.to_owned(),
         ];
-        match commands::run("sacct", &args).await {
+        match commands::run(self.slurm_state().transport(), "sacct", &args).await {
             Ok(text) => squeue::parse_sacct(&text),
             Err(_) => Vec::new(),
         }
@@ -197,7 +234,12 @@ impl Desk {
         };
         match squeue::phase(&job.state) {
             Phase::Queued if squeue::never_starts(&job.reason) => {
-                let _ = commands::run("scancel", std::slice::from_ref(&label)).await;
+                let _ = commands::run(
+                    self.slurm_state().transport(),
+                    "scancel",
+                    std::slice::from_ref(&label),
+                )
+                .await;
                 self.fail_cluster_run(
                     &id,
                     format!(
@@ -216,7 +258,7 @@ impl Desk {
                     "Waiting in Slurm's queue: {}",
                     squeue::explain_reason(&job.reason)
                 );
-                if runs::set_detail(self.store(), &id, &detail).await? {
+                if self.store().set_detail(&id, &detail).await? {
                     self.emit_row(&id).await?;
                 }
                 Ok(())
@@ -229,8 +271,8 @@ impl Desk {
                 } else {
                     format!("Running on {} (Slurm job {label})", job.nodes)
                 };
-                let changed = runs::mark_running(self.store(), &id, &detail).await?
-                    || runs::set_detail(self.store(), &id, &detail).await?;
+                let changed = self.store().mark_running(&id, &detail).await?
+                    || self.store().set_detail(&id, &detail).await?;
                 if changed {
                     self.emit_row(&id).await?;
                 }
@@ -261,7 +303,11 @@ impl Desk {
         }
         let mut recorders = self.slurm_state().recorders.lock().expect("recorders lock");
         recorders.entry(id.clone()).or_insert_with(|| {
-            ProgressRecorder::start_with(self.clone(), id.clone(), FollowOptions::polling(PROGRESS_POLL))
+            ProgressRecorder::start_with(
+                self.ctx().clone(),
+                id.clone(),
+                FollowOptions::polling(PROGRESS_POLL),
+            )
         });
     }
 
@@ -283,7 +329,7 @@ impl Desk {
                 // Never seen running here (a fast job, or another process
                 // followed it): record the final progress once.
                 let recorder = ProgressRecorder::start_with(
-                    self.clone(),
+                    self.ctx().clone(),
                     id.clone(),
                     FollowOptions::polling(PROGRESS_POLL),
                 );
@@ -297,44 +343,34 @@ impl Desk {
         let finished_at = outcome
             .as_ref()
             .map_or_else(timestamp::now, |o| o.finished_at.clone());
-        let finish = |status: RunStatus, message: Option<String>| Finish {
-            status,
-            exit_code,
-            exit_signal,
-            error_message: message,
-            completed_at: finished_at.clone(),
-        };
+        // Whatever ended it, the run ended when (and as) its exit.json says.
+        let end = |f: Finish| f.with_exit(exit_code, exit_signal).at(finished_at.clone());
         let log = dir.sim_log();
         let finish = if row.cancel_requested_at.is_some() {
-            finish(RunStatus::Cancelled, None)
+            end(Finish::cancelled())
         } else if state == Some("CANCELLED") {
-            finish(
-                RunStatus::Cancelled,
-                Some(format!(
-                    "Job {label} was cancelled in Slurm, outside FUSION Desk (scancel or an administrator)"
-                )),
-            )
+            end(Finish::cancelled_because(format!(
+                "Job {label} was cancelled in Slurm, outside FUSION Desk (scancel or an administrator)"
+            )))
         } else if let Some(message) = state.and_then(|s| squeue::ended_message(s, &job.unwrap().time_limit)) {
-            finish(RunStatus::Failed, Some(outcome::with_log_tail(message, &log)))
+            end(Finish::failed(outcome::with_log_tail(message, &log)))
         } else {
             match &outcome {
-                Some(o) if o.cancelled => finish(
-                    RunStatus::Failed,
-                    Some(outcome::with_log_tail(
-                        format!(
-                            "Slurm stopped job {label} with a signal (a time limit, a preemption or an \
-                             scancel outside FUSION Desk)"
-                        ),
-                        &log,
-                    )),
-                ),
-                Some(o) => finish(o.status(), o.error_message(&log)),
+                Some(o) if o.cancelled => end(Finish::failed(outcome::with_log_tail(
+                    format!(
+                        "Slurm stopped job {label} with a signal (a time limit, a preemption or an \
+                         scancel outside FUSION Desk)"
+                    ),
+                    &log,
+                ))),
+                Some(o) => o.finish(&log),
                 None => match state {
-                    Some("COMPLETED") => finish(RunStatus::Completed, None),
+                    Some("COMPLETED") => end(Finish::completed()),
                     Some(_) => {
                         let code = match job.and_then(|j| j.exit) {
                             Some(exit) => Some(exit),
                             None => commands::run(
+                                self.slurm_state().transport(),
                                 "scontrol",
                                 &["show".into(), "job".into(), "-o".into(), label.clone()],
                             )
@@ -350,36 +386,30 @@ impl Desk {
                             ),
                             None => format!("Slurm job {label} failed"),
                         };
-                        Finish {
-                            exit_code: code.filter(|c| c.1 == 0).map(|c| c.0),
-                            exit_signal: code.filter(|c| c.1 != 0).map(|c| c.1),
-                            ..finish(RunStatus::Failed, Some(outcome::with_log_tail(head, &log)))
-                        }
+                        Finish::failed(outcome::with_log_tail(head, &log))
+                            .at(finished_at.clone())
+                            .with_exit(
+                                code.filter(|c| c.1 == 0).map(|c| c.0),
+                                code.filter(|c| c.1 != 0).map(|c| c.1),
+                            )
                     }
-                    None => finish(
-                        RunStatus::Failed,
-                        Some(outcome::with_log_tail(
-                            format!(
-                                "Slurm no longer knows job {label} (it forgets finished jobs after a \
-                                 while) and the run left no exit.json, so its outcome is unknown"
-                            ),
-                            &log,
-                        )),
-                    ),
+                    None => end(Finish::failed(outcome::with_log_tail(
+                        format!(
+                            "Slurm no longer knows job {label} (it forgets finished jobs after a \
+                             while) and the run left no exit.json, so its outcome is unknown"
+                        ),
+                        &log,
+                    ))),
                 },
             }
         };
         let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
         let started_at = started_at_of(&dir.exit_file());
         self.record_metrics_quietly(&id, Some(&finish.completed_at)).await;
-        if runs::finish(
-            self.store(),
-            &id,
-            &finish,
-            started_at.as_deref(),
-            detail.as_deref(),
-        )
-        .await?
+        if self
+            .store()
+            .finish_on_cluster(&id, &finish, started_at.as_deref(), detail.as_deref())
+            .await?
         {
             self.emit_row(&id).await?;
         }

@@ -8,16 +8,16 @@ import type { DeskError } from '../bindings/DeskError';
 import { toDeskError } from '../api/backend';
 
 /** Wraps a handler so that it does nothing once the stream is closed. */
-export type Live = <A extends unknown[]>(handler: (...args: A) => void) => (...args: A) => void;
+export type IfOpen = <A extends unknown[]>(handler: (...args: A) => void) => (...args: A) => void;
 
 /** Ends the stream; its failure is of no interest (the stream is gone either way). */
 export type CloseStream = () => unknown;
 
 /**
- * Opens the stream: `open` passes its handlers through `live` and resolves to
+ * Opens the stream: `open` passes its handlers through `ifOpen` and resolves to
  * the way to close it, or returns null (or false) to open nothing.
  */
-export type OpenStream = (live: Live) => PromiseLike<CloseStream> | null | undefined | false;
+export type OpenStream = (ifOpen: IfOpen) => PromiseLike<CloseStream> | null | undefined | false;
 
 function closeQuietly(close: CloseStream): void {
   void Promise.resolve()
@@ -39,12 +39,12 @@ export function useStream(open: OpenStream, deps: DependencyList, onError?: (err
   useEffect(() => {
     let closed = false;
     let close: CloseStream | null = null;
-    const live: Live =
+    const ifOpen: IfOpen =
       (handler) =>
       (...args) => {
         if (!closed) handler(...args);
       };
-    const opening = open(live);
+    const opening = open(ifOpen);
     if (opening) {
       Promise.resolve(opening).then(
         (c) => {

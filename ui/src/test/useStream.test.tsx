@@ -1,7 +1,7 @@
 import { act, renderHook } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { DeskError } from '../bindings/DeskError';
-import { useStream, type Live } from '../lib/useStream';
+import { useStream, type IfOpen } from '../lib/useStream';
 
 /** A fake backend channel: `send` pushes a message, `opened` settles the open call. */
 function fakeChannel() {
@@ -14,8 +14,8 @@ function fakeChannel() {
   });
   const close = vi.fn((_id: number) => Promise.resolve());
   return {
-    open(live: Live, onMessage: (m: string) => void) {
-      handler = live(onMessage);
+    open(ifOpen: IfOpen, onMessage: (m: string) => void) {
+      handler = ifOpen(onMessage);
       return opening.then((id) => () => close(id));
     },
     send(m: string) {
@@ -31,7 +31,7 @@ describe('useStream', () => {
   it('delivers messages while mounted and closes the stream on unmount', async () => {
     const ch = fakeChannel();
     const got: string[] = [];
-    const { unmount } = renderHook(() => useStream((live) => ch.open(live, (m) => got.push(m)), []));
+    const { unmount } = renderHook(() => useStream((ifOpen) => ch.open(ifOpen, (m) => got.push(m)), []));
     await ch.opened(7);
     ch.send('a');
     ch.send('b');
@@ -45,7 +45,7 @@ describe('useStream', () => {
   it('delivers nothing after it is closed', async () => {
     const ch = fakeChannel();
     const got: string[] = [];
-    const { unmount } = renderHook(() => useStream((live) => ch.open(live, (m) => got.push(m)), []));
+    const { unmount } = renderHook(() => useStream((ifOpen) => ch.open(ifOpen, (m) => got.push(m)), []));
     await ch.opened(1);
     unmount();
     // The backend may still send what was on its way.
@@ -56,7 +56,7 @@ describe('useStream', () => {
   it('closes a stream that finishes opening after the component went', async () => {
     const ch = fakeChannel();
     const got: string[] = [];
-    const { unmount } = renderHook(() => useStream((live) => ch.open(live, (m) => got.push(m)), []));
+    const { unmount } = renderHook(() => useStream((ifOpen) => ch.open(ifOpen, (m) => got.push(m)), []));
     unmount();
     expect(ch.close).not.toHaveBeenCalled();
     ch.send('before the id');
@@ -69,7 +69,7 @@ describe('useStream', () => {
     const first = fakeChannel();
     const second = fakeChannel();
     const errors: DeskError[] = [];
-    const { rerender, unmount } = renderHook(({ ch }) => useStream((live) => ch.open(live, () => undefined), [ch], (e) => errors.push(e)), {
+    const { rerender, unmount } = renderHook(({ ch }) => useStream((ifOpen) => ch.open(ifOpen, () => undefined), [ch], (e) => errors.push(e)), {
       initialProps: { ch: first },
     });
     await first.failed({ code: 'not_found', message: 'no such run' });
@@ -85,7 +85,7 @@ describe('useStream', () => {
   it('stays quiet about a failure that arrives after it was closed', async () => {
     const ch = fakeChannel();
     const onError = vi.fn();
-    const { unmount } = renderHook(() => useStream((live) => ch.open(live, () => undefined), [], onError));
+    const { unmount } = renderHook(() => useStream((ifOpen) => ch.open(ifOpen, () => undefined), [], onError));
     unmount();
     await ch.failed(new Error('window gone'));
     expect(onError).not.toHaveBeenCalled();
@@ -95,7 +95,7 @@ describe('useStream', () => {
     const a = fakeChannel();
     const b = fakeChannel();
     const got: string[] = [];
-    const { rerender } = renderHook(({ ch }) => useStream((live) => ch.open(live, (m) => got.push(m)), [ch]), { initialProps: { ch: a } });
+    const { rerender } = renderHook(({ ch }) => useStream((ifOpen) => ch.open(ifOpen, (m) => got.push(m)), [ch]), { initialProps: { ch: a } });
     await a.opened(1);
     rerender({ ch: b });
     await b.opened(2);

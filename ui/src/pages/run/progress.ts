@@ -8,6 +8,8 @@ import type { ProgressCursor } from '../../bindings/ProgressCursor';
 import type { ProgressMessage } from '../../bindings/ProgressMessage';
 import type { RunProgress } from '../../bindings/RunProgress';
 import type { RunStatus } from '../../bindings/RunStatus';
+import { useAsync } from '../../lib/useAsync';
+import { useStream } from '../../lib/useStream';
 
 type Update = Extract<ProgressMessage, { type: 'update' }>;
 
@@ -181,57 +183,48 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
   // before its stream delivered anything (a run of a second or two) would
   // otherwise keep the snapshot taken before its first event and show "No
   // progress reported" over a full progress file.
-  useEffect(() => {
-    let alive = true;
-    backend.runProgress(id).then(
-      (p) => {
-        // While following, a stream update may have arrived first: it is
-        // newer. Once following stopped, this read is the final word.
-        if (alive && (!live || !streamed.current) && p) setState((s) => ({ ...s, progress: p, history: recordIterations(s.history, p.loads), loaded: true }));
-        else if (alive) setState((s) => ({ ...s, loaded: true }));
-      },
-      () => alive && setState((s) => ({ ...s, loaded: true })),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [backend, id, live]);
+  const read = useAsync(() => backend.runProgress(id), [backend, id, live]);
+  // Each answer is applied once, in the render it arrives in (so "loaded"
+  // and the snapshot show together), with `live` as it is then.
+  const answer = read.error ?? read.value;
+  const [applied, setApplied] = useState(answer);
+  if (answer !== undefined && answer !== applied) {
+    setApplied(answer);
+    const p = read.error ? null : (read.value ?? null);
+    // While following, a stream update may have arrived first: it is
+    // newer. Once following stopped, this read is the final word.
+    if (p && (!live || !streamed.current)) setState((s) => ({ ...s, progress: p, history: recordIterations(s.history, p.loads), loaded: true }));
+    else setState((s) => (s.loaded ? s : { ...s, loaded: true }));
+  }
 
-  useEffect(() => {
-    if (!live) return;
-    let closed = false;
-    let stream: number | null = null;
-    backend
-      .streamProgress(id, cursor.current, (m) => {
-        if (closed) return;
-        if (m.type === 'update') {
-          cursor.current = m.cursor;
-          streamed.current = true;
-          setState((s) => {
-            const progress = mergeProgress(s.progress, m);
-            return { ...s, progress, history: recordIterations(s.history, m.progress.loads), loaded: true };
-          });
-        } else {
-          setState((s) => ({ ...s, ended: m.status }));
-          // The final word: what the core keeps once the run is over.
-          backend.runProgress(id).then(
-            (p) => !closed && p && setState((s) => ({ ...s, progress: p })),
-            () => undefined,
-          );
-        }
-      })
-      .then(
-        (sid) => {
-          if (closed) void backend.closeStream(sid).catch(() => undefined);
-          else stream = sid;
-        },
-        () => undefined,
-      );
-    return () => {
-      closed = true;
-      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
-    };
-  }, [backend, id, live]);
+  useStream(
+    (ifOpen) =>
+      live &&
+      backend
+        .streamProgress(
+          id,
+          cursor.current,
+          ifOpen((m) => {
+            if (m.type === 'update') {
+              cursor.current = m.cursor;
+              streamed.current = true;
+              setState((s) => {
+                const progress = mergeProgress(s.progress, m);
+                return { ...s, progress, history: recordIterations(s.history, m.progress.loads), loaded: true };
+              });
+            } else {
+              setState((s) => ({ ...s, ended: m.status }));
+              // The final word: what the core keeps once the run is over.
+              backend.runProgress(id).then(
+                ifOpen((p: RunProgress | null) => p && setState((s) => ({ ...s, progress: p }))),
+                () => undefined,
+              );
+            }
+          }),
+        )
+        .then((sid) => () => backend.closeStream(sid)),
+    [backend, id, live],
+  );
 
   return state;
 }

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { BackendContext, useBackend, type Backend } from './api/backend';
 import { MemorySetupBackend, SetupContext, TauriSetupBackend, type SetupBackend } from './api/setup';
 import { Icon } from './components/Icon';
 import { QuitModal } from './components/QuitModal';
 import { useRunEvents } from './lib/hooks';
+import { useAsync } from './lib/useAsync';
 import { href, useRoute, type Route } from './lib/router';
 import { useTheme } from './lib/theme';
 import { NewRunPage, fromParam } from './pages/NewRunPage';
@@ -154,23 +155,15 @@ function Sidebar({ route }: { route: Route }) {
 /** How many runs are running and queued, refreshed when runs change (no polling). */
 function ActivityCounter() {
   const backend = useBackend();
-  const [counts, setCounts] = useState<{ running: number; pending: number } | null>(null);
-  const [tick, setTick] = useState(0);
+  const { value: counts, reload } = useAsync(
+    () =>
+      Promise.all([backend.listRuns({ status: 'RUNNING', limit: 1 }), backend.listRuns({ status: 'PENDING', limit: 1 })]).then(([r, p]) => ({
+        running: r.total,
+        pending: p.total,
+      })),
+    [backend],
+  );
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([
-      backend.listRuns({ status: 'RUNNING', limit: 1 }),
-      backend.listRuns({ status: 'PENDING', limit: 1 }),
-    ]).then(
-      ([r, p]) => live && setCounts({ running: r.total, pending: p.total }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, tick]);
 
   useEffect(
     () => () => {
@@ -183,7 +176,7 @@ function ActivityCounter() {
     if (timer.current) return;
     timer.current = setTimeout(() => {
       timer.current = null;
-      setTick((t) => t + 1);
+      reload();
     }, 300);
   });
 

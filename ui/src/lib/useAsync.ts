@@ -78,3 +78,17 @@ export function useAsync<T>(fn: () => PromiseLike<T> | null | undefined | false,
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
 }
+
+/**
+ * Hands each new non-null `value` to `apply` once, during the render it
+ * first appears in: state that `apply` sets shows in that same frame, with
+ * no effect and no extra paint in between. For an answer that seeds state
+ * the user then edits (a form loaded once, a list later replaced by saves).
+ */
+export function useOnChange<T>(value: T | null | undefined, apply: (value: T) => void): void {
+  const [seen, setSeen] = useState(value);
+  if (value !== null && value !== undefined && value !== seen) {
+    setSeen(value);
+    apply(value);
+  }
+}

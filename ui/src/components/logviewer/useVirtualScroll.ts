@@ -2,10 +2,94 @@
 // (measured when lines wrap), the top of the view in the log's full virtual
 // height, and the scroll position that maps it onto the scroll area.
 
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { RowHeights } from '../../lib/rowHeights';
 import { physicalHeight, toPhysical, toVirtual } from './geometry';
 import type { Follow } from './useFollow';
+
+/** The viewport's size, measured again whenever it changes. */
+function useViewportSize(viewportRef: RefObject<HTMLDivElement | null>) {
+  const [vh, setVh] = useState(0);
+  const [vw, setVw] = useState(0);
+  useLayoutEffect(() => {
+    const el = viewportRef.current;
+    if (!el) return;
+    const measure = () => {
+      setVh(el.clientHeight);
+      setVw(el.clientWidth);
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') {
+      window.addEventListener('resize', measure);
+      return () => window.removeEventListener('resize', measure);
+    }
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return { vh, vw };
+}
+
+interface AfterRender {
+  rowsRef: RefObject<HTMLDivElement | null>;
+  viewportRef: RefObject<HTMLDivElement | null>;
+  heightsRef: RefObject<RowHeights | null>;
+  vTop: RefObject<number>;
+  lastSeen: RefObject<number>;
+  /** The first line in view of the render just made. */
+  firstDrawn: RefObject<{ first: number }>;
+  wrap: boolean;
+  vh: number;
+  userScrolled(scrollTop: number): void;
+  bump(): void;
+}
+
+/**
+ * After each render: measures wrapped rows (keeping the view still when rows
+ * above it change height), widens the no-wrap area to its longest row so far,
+ * and applies the scroll position.
+ */
+function useRowsAfterRender({ rowsRef, viewportRef, heightsRef, vTop, lastSeen, firstDrawn, wrap, vh, userScrolled, bump }: AfterRender) {
+  useLayoutEffect(() => {
+    const rows = rowsRef.current;
+    const el = viewportRef.current;
+    if (!rows || !el) return;
+    const h = heightsRef.current!;
+    if (Math.abs(el.scrollTop - lastSeen.current) >= 1) {
+      // The user scrolled and the event has not arrived yet: their position wins.
+      userScrolled(el.scrollTop);
+      return;
+    }
+    if (wrap) {
+      let above = 0;
+      let changed = false;
+      for (const child of Array.from(rows.children) as HTMLElement[]) {
+        const line = Number(child.dataset.line);
+        const measured = child.offsetHeight;
+        if (!Number.isFinite(line) || measured <= 0) continue;
+        const before = h.heightOf(line);
+        if (h.set(line, measured)) {
+          changed = true;
+          if (line < firstDrawn.current.first) above += measured - before;
+        }
+      }
+      if (changed) {
+        vTop.current += above;
+        bump();
+        return;
+      }
+    } else {
+      const w = rows.scrollWidth;
+      const min = parseFloat(rows.style.minWidth) || 0;
+      if (w > min) rows.style.minWidth = `${w}px`;
+    }
+    const desired = toPhysical(vTop.current, h.total(), el.clientHeight || vh);
+    if (Math.abs(el.scrollTop - desired) >= 1) {
+      el.scrollTop = desired;
+      lastSeen.current = el.scrollTop;
+    }
+  });
+}
 
 export interface VirtualScrollOptions {
   lineCount: number;
@@ -22,8 +106,7 @@ export function useVirtualScroll({ lineCount, rowHeight, overscan, defaultWrap, 
   const { following, followingRef, pausedByScroll, setFollowing } = follow;
   const viewportRef = useRef<HTMLDivElement>(null);
   const rowsRef = useRef<HTMLDivElement>(null);
-  const [vh, setVh] = useState(0);
-  const [vw, setVw] = useState(0);
+  const { vh, vw } = useViewportSize(viewportRef);
   const [wrap, setWrap] = useState(defaultWrap);
   const vTop = useRef(0);
   /** The scroll position last applied or handled; any other value is the user's doing. */
@@ -62,24 +145,6 @@ export function useVirtualScroll({ lineCount, rowHeight, overscan, defaultWrap, 
   const renderInfo = useRef({ first, start, end });
   renderInfo.current = { first, start, end };
 
-  // Viewport size.
-  useLayoutEffect(() => {
-    const el = viewportRef.current;
-    if (!el) return;
-    const measure = () => {
-      setVh(el.clientHeight);
-      setVw(el.clientWidth);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') {
-      window.addEventListener('resize', measure);
-      return () => window.removeEventListener('resize', measure);
-    }
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
   /** New row heights (wrap toggled, width changed), keeping the top line in place. */
   const resetHeights = useCallback(() => {
     const old = heightsRef.current!;
@@ -117,46 +182,7 @@ export function useVirtualScroll({ lineCount, rowHeight, overscan, defaultWrap, 
     bump();
   }
 
-  // After each render: measure wrapped rows, widen the no-wrap area, apply the scroll position.
-  useLayoutEffect(() => {
-    const rows = rowsRef.current;
-    const el = viewportRef.current;
-    if (!rows || !el) return;
-    const h = heightsRef.current!;
-    if (Math.abs(el.scrollTop - lastSeen.current) >= 1) {
-      // The user scrolled and the event has not arrived yet: their position wins.
-      userScrolled(el.scrollTop);
-      return;
-    }
-    if (wrap) {
-      let above = 0;
-      let changed = false;
-      for (const child of Array.from(rows.children) as HTMLElement[]) {
-        const line = Number(child.dataset.line);
-        const measured = child.offsetHeight;
-        if (!Number.isFinite(line) || measured <= 0) continue;
-        const before = h.heightOf(line);
-        if (h.set(line, measured)) {
-          changed = true;
-          if (line < renderInfo.current.first) above += measured - before;
-        }
-      }
-      if (changed) {
-        vTop.current += above;
-        bump();
-        return;
-      }
-    } else {
-      const w = rows.scrollWidth;
-      const min = parseFloat(rows.style.minWidth) || 0;
-      if (w > min) rows.style.minWidth = `${w}px`;
-    }
-    const desired = toPhysical(vTop.current, h.total(), el.clientHeight || vh);
-    if (Math.abs(el.scrollTop - desired) >= 1) {
-      el.scrollTop = desired;
-      lastSeen.current = el.scrollTop;
-    }
-  });
+  useRowsAfterRender({ rowsRef, viewportRef, heightsRef, vTop, lastSeen, firstDrawn: renderInfo, wrap, vh, userScrolled, bump });
 
   const onScroll = () => {
     const el = viewportRef.current;

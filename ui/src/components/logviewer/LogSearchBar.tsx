@@ -3,6 +3,31 @@ import { formatCount } from '../../lib/units';
 import { Icon } from '../Icon';
 import type { LogSearch } from './useLogSearch';
 
+function SearchOption({ on, title, testId, onClick, label }: { on: boolean; title: string; testId: string; onClick(): void; label: string }) {
+  return (
+    <button type="button" className={`log-opt${on ? ' active' : ''}`} aria-pressed={on} title={title} data-testid={testId} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+function StepButton({ dir, s }: { dir: 1 | -1; s: LogSearch }) {
+  const previous = dir < 0;
+  return (
+    <button
+      type="button"
+      className="btn btn-ghost btn-xs log-step"
+      title={previous ? 'Previous match (Shift+Enter)' : 'Next match (Enter)'}
+      aria-label={previous ? 'Previous match' : 'Next match'}
+      data-testid={previous ? 'log-search-prev' : 'log-search-next'}
+      disabled={!s.query}
+      onClick={() => s.step(dir)}
+    >
+      <Icon name={previous ? 'chevronUp' : 'chevronDown'} size={14} />
+    </button>
+  );
+}
+
 /** The search field with its options, the match count and the steps between matches. */
 export function LogSearchBar({
   s,
@@ -38,26 +63,8 @@ export function LogSearchBar({
         onChange={(e) => s.setQuery(e.target.value)}
         onKeyDown={onKey}
       />
-      <button
-        type="button"
-        className={`log-opt${s.regex ? ' active' : ''}`}
-        aria-pressed={s.regex}
-        title="Regular expression"
-        data-testid="log-search-regex"
-        onClick={s.toggleRegex}
-      >
-        .*
-      </button>
-      <button
-        type="button"
-        className={`log-opt${s.caseSensitive ? ' active' : ''}`}
-        aria-pressed={s.caseSensitive}
-        title="Match case"
-        data-testid="log-search-case"
-        onClick={s.toggleCase}
-      >
-        Aa
-      </button>
+      <SearchOption on={s.regex} title="Regular expression" testId="log-search-regex" onClick={s.toggleRegex} label=".*" />
+      <SearchOption on={s.caseSensitive} title="Match case" testId="log-search-case" onClick={s.toggleCase} label="Aa" />
       <span
         className={`log-search-count${s.searchError ? ' text-danger' : ''}`}
         data-testid="log-search-count"
@@ -66,28 +73,8 @@ export function LogSearchBar({
       >
         {s.countText}
       </span>
-      <button
-        type="button"
-        className="btn btn-ghost btn-xs log-step"
-        title="Previous match (Shift+Enter)"
-        aria-label="Previous match"
-        data-testid="log-search-prev"
-        disabled={!s.query}
-        onClick={() => s.step(-1)}
-      >
-        <Icon name="chevronUp" size={14} />
-      </button>
-      <button
-        type="button"
-        className="btn btn-ghost btn-xs log-step"
-        title="Next match (Enter)"
-        aria-label="Next match"
-        data-testid="log-search-next"
-        disabled={!s.query}
-        onClick={() => s.step(1)}
-      >
-        <Icon name="chevronDown" size={14} />
-      </button>
+      <StepButton dir={-1} s={s} />
+      <StepButton dir={1} s={s} />
     </div>
   );
 }

@@ -3,6 +3,15 @@ import { formatCount } from '../../lib/units';
 import { Icon } from '../Icon';
 import type { LineSelection } from './useLineSelection';
 
+function Toggle({ on, testId, title, icon, label, onClick }: { on: boolean; testId: string; title: string; icon: 'wrap' | 'follow'; label: string; onClick(): void }) {
+  return (
+    <button type="button" className={`btn btn-xs log-toggle${on ? ' active' : ''}`} aria-pressed={on} data-testid={testId} title={title} onClick={onClick}>
+      <Icon name={icon} size={14} />
+      {label}
+    </button>
+  );
+}
+
 /** Above the log: the search (when there is one), the line count, wrap, follow and copy. */
 export function LogToolbar({
   searchBar,
@@ -39,28 +48,8 @@ export function LogToolbar({
       <span className="log-count muted" data-testid="log-line-count">
         {formatCount(lineCount)} line{lineCount === 1 ? '' : 's'}
       </span>
-      <button
-        type="button"
-        className={`btn btn-xs log-toggle${wrap ? ' active' : ''}`}
-        aria-pressed={wrap}
-        data-testid="log-wrap"
-        title="Wrap long lines"
-        onClick={onToggleWrap}
-      >
-        <Icon name="wrap" size={14} />
-        Wrap
-      </button>
-      <button
-        type="button"
-        className={`btn btn-xs log-toggle${following ? ' active' : ''}`}
-        aria-pressed={following}
-        data-testid="log-follow"
-        title="Keep the last line in view"
-        onClick={onToggleFollow}
-      >
-        <Icon name="follow" size={14} />
-        Follow
-      </button>
+      <Toggle on={wrap} testId="log-wrap" title="Wrap long lines" icon="wrap" label="Wrap" onClick={onToggleWrap} />
+      <Toggle on={following} testId="log-follow" title="Keep the last line in view" icon="follow" label="Follow" onClick={onToggleFollow} />
       <button
         type="button"
         className="btn btn-xs"

@@ -8,7 +8,6 @@ import type { ProgressCursor } from '../../bindings/ProgressCursor';
 import type { ProgressMessage } from '../../bindings/ProgressMessage';
 import type { RunProgress } from '../../bindings/RunProgress';
 import type { RunStatus } from '../../bindings/RunStatus';
-import { useAsync } from '../../lib/useAsync';
 import { useStream } from '../../lib/useStream';
 
 type Update = Extract<ProgressMessage, { type: 'update' }>;
@@ -183,19 +182,24 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
   // before its stream delivered anything (a run of a second or two) would
   // otherwise keep the snapshot taken before its first event and show "No
   // progress reported" over a full progress file.
-  const read = useAsync(() => backend.runProgress(id), [backend, id, live]);
-  // Each answer is applied once, in the render it arrives in (so "loaded"
-  // and the snapshot show together), with `live` as it is then.
-  const answer = read.error ?? read.value;
-  const [applied, setApplied] = useState(answer);
-  if (answer !== undefined && answer !== applied) {
-    setApplied(answer);
-    const p = read.error ? null : (read.value ?? null);
-    // While following, a stream update may have arrived first: it is
-    // newer. Once following stopped, this read is the final word.
-    if (p && (!live || !streamed.current)) setState((s) => ({ ...s, progress: p, history: recordIterations(s.history, p.loads), loaded: true }));
-    else setState((s) => (s.loaded ? s : { ...s, loaded: true }));
-  }
+  // Its own effect, not useAsync: each answer is merged into the state as
+  // it arrives, judged against the `live` it was asked under, so a run that
+  // ends at once shows "loaded" before the next read is even made.
+  useEffect(() => {
+    let alive = true;
+    backend.runProgress(id).then(
+      (p) => {
+        // While following, a stream update may have arrived first: it is
+        // newer. Once following stopped, this read is the final word.
+        if (alive && (!live || !streamed.current) && p) setState((s) => ({ ...s, progress: p, history: recordIterations(s.history, p.loads), loaded: true }));
+        else if (alive) setState((s) => ({ ...s, loaded: true }));
+      },
+      () => alive && setState((s) => ({ ...s, loaded: true })),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [backend, id, live]);
 
   useStream(
     (ifOpen) =>

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useAsync } from './lib/useAsync';
 import { BackendContext, useBackend, type Backend } from './api/backend';
 import { Icon } from './components/Icon';
 import { QuitModal } from './components/QuitModal';
@@ -150,23 +151,15 @@ function Sidebar({ route }: { route: Route }) {
 /** How many runs are running and queued, refreshed when runs change (no polling). */
 function ActivityCounter() {
   const backend = useBackend();
-  const [counts, setCounts] = useState<{ running: number; pending: number } | null>(null);
-  const [tick, setTick] = useState(0);
+  const { value: counts, reload } = useAsync(
+    () =>
+      Promise.all([backend.listRuns({ status: 'RUNNING', limit: 1 }), backend.listRuns({ status: 'PENDING', limit: 1 })]).then(([r, p]) => ({
+        running: r.total,
+        pending: p.total,
+      })),
+    [backend],
+  );
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([
-      backend.listRuns({ status: 'RUNNING', limit: 1 }),
-      backend.listRuns({ status: 'PENDING', limit: 1 }),
-    ]).then(
-      ([r, p]) => live && setCounts({ running: r.total, pending: p.total }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, tick]);
 
   useEffect(
     () => () => {
@@ -179,7 +172,7 @@ function ActivityCounter() {
     if (timer.current) return;
     timer.current = setTimeout(() => {
       timer.current = null;
-      setTick((t) => t + 1);
+      reload();
     }, 300);
   });
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { CleanupPreview } from '../bindings/CleanupPreview';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { DeskError } from '../bindings/DeskError';
 import { toDeskError, useBackend } from '../api/backend';
 import { useDebounced } from '../lib/hooks';
+import { useAsync } from '../lib/useAsync';
 import { formatBytes, formatCount } from '../lib/units';
 import { ErrorAlert } from './ErrorAlert';
 import { Modal } from './Modal';
@@ -15,28 +15,21 @@ export function CleanupDialog({ onClose }: { onClose: () => void }) {
   const [daysText, setDaysText] = useState('30');
   const [onlyUnsuccessful, setOnlyUnsuccessful] = useState(false);
   const days = useDebounced(daysText, 200);
-  const [preview, setPreview] = useState<CleanupPreview | null>(null);
   const [report, setReport] = useState<CleanupReport | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
+  const [runError, setRunError] = useState<DeskError | null>(null);
   const [busy, setBusy] = useState(false);
   const n = Number(days);
   const valid = /^\d+$/.test(days.trim()) && n <= 36500;
 
-  useEffect(() => {
-    if (!valid) {
-      setPreview(null);
-      return;
-    }
-    let live = true;
-    setPreview(null);
-    backend.cleanupPreview({ older_than_days: n, only_unsuccessful: onlyUnsuccessful }).then(
-      (p) => live && (setPreview(p), setError(null)),
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, n, valid, onlyUnsuccessful, report]);
+  const previewed = useAsync(
+    () => (valid ? backend.cleanupPreview({ older_than_days: n, only_unsuccessful: onlyUnsuccessful }) : null),
+    [backend, n, valid, onlyUnsuccessful, report],
+  );
+  // Each new question shows no answer until its own arrives.
+  const preview = previewed.loading ? null : (previewed.value ?? null);
+  // A new preview supersedes what the last clean-up said.
+  useEffect(() => setRunError(null), [preview]);
+  const error = runError ?? previewed.error;
 
   const run = () => {
     setBusy(true);
@@ -47,7 +40,7 @@ export function CleanupDialog({ onClose }: { onClose: () => void }) {
       },
       (e: unknown) => {
         setBusy(false);
-        setError(toDeskError(e));
+        setRunError(toDeskError(e));
       },
     );
   };

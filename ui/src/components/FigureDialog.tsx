@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DeskError } from '../bindings/DeskError';
 import type { FigureOptions } from '../bindings/FigureOptions';
-import type { FigurePreview } from '../bindings/FigurePreview';
 import type { PlotRequest } from '../bindings/PlotRequest';
 import { toDeskError, useBackend, type FigureFormat } from '../api/backend';
 import { useDebounced } from '../lib/hooks';
+import { useAsync } from '../lib/useAsync';
 import { ErrorAlert } from './ErrorAlert';
 import { Modal } from './Modal';
 import './FigureDialog.css';
@@ -62,24 +62,18 @@ export function FigureDialog({ request, initial, onClose }: Props) {
   const backend = useBackend();
   const [options, setOptions] = useState<FigureOptions>({ ...PAPER_COLUMN, ...initial });
   const [format, setFormat] = useState<FigureFormat>('pdf');
-  const [preview, setPreview] = useState<FigurePreview | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
+  const [saveError, setSaveError] = useState<DeskError | null>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const shown = useDebounced(options, 250);
   const requestKey = JSON.stringify(request);
   const stableRequest = useMemo(() => JSON.parse(requestKey) as PlotRequest, [requestKey]);
 
-  useEffect(() => {
-    let live = true;
-    backend.figurePreview(stableRequest, shown).then(
-      (p) => live && (setPreview(p), setError(null)),
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, stableRequest, shown]);
+  const drawn = useAsync(() => backend.figurePreview(stableRequest, shown), [backend, stableRequest, shown]);
+  const preview = drawn.value ?? null;
+  // A new preview supersedes what the last save said, as a new save does.
+  useEffect(() => setSaveError(null), [preview]);
+  const error = saveError ?? drawn.error;
 
   const set = <K extends keyof FigureOptions>(key: K, value: FigureOptions[K]) => setOptions((o) => ({ ...o, [key]: value }));
   const number = (key: 'width' | 'height' | 'font_size_pt' | 'line_width_pt' | 'dpi', text: string) => set(key, Number(text));
@@ -87,7 +81,7 @@ export function FigureDialog({ request, initial, onClose }: Props) {
   const save = () => {
     setSaving(true);
     setSaved(null);
-    setError(null);
+    setSaveError(null);
     backend.saveFigure(stableRequest, options, format).then(
       (path) => {
         setSaving(false);
@@ -95,7 +89,7 @@ export function FigureDialog({ request, initial, onClose }: Props) {
       },
       (e: unknown) => {
         setSaving(false);
-        setError(toDeskError(e));
+        setSaveError(toDeskError(e));
       },
     );
   };

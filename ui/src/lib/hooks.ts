@@ -31,3 +31,17 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+/**
+ * `key` as it was when last `shown` (null before the first time): a hidden
+ * tab keeps asking its last question, so it neither reloads on every new key
+ * while out of sight nor again when shown with an unchanged one.
+ */
+export function useShownKey<K>(shown: boolean, key: K): K | null {
+  const [last, setLast] = useState<K | null>(shown ? key : null);
+  if (shown && !Object.is(last, key)) {
+    setLast(key);
+    return key;
+  }
+  return last;
+}

@@ -3,8 +3,6 @@
 // final metrics per run; exports as CSV, PNG and SVG.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Comparison } from '../bindings/Comparison';
-import type { DeskError } from '../bindings/DeskError';
 import { toDeskError, useBackend, type PlotFormat } from '../api/backend';
 import type { BlockingVsLoadHandle, LoadSeries } from '../components/charts/BlockingVsLoadChart';
 import { ChartCard, chartImage } from '../components/charts/ChartCard';
@@ -14,6 +12,7 @@ import { Icon } from '../components/Icon';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatProbability, isPartial } from '../lib/chartData';
 import { href } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
 import { formatCount } from '../lib/units';
 import './ComparePage.css';
 
@@ -27,8 +26,6 @@ function formatSeconds(s: number | null): string {
 
 export function ComparePage({ ids }: { ids: string[] }) {
   const backend = useBackend();
-  const [cmp, setCmp] = useState<Comparison | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const [logScale, setLogScale] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -36,17 +33,9 @@ export function ComparePage({ ids }: { ids: string[] }) {
   const chart = useRef<BlockingVsLoadHandle>(null);
   const key = ids.join(',');
 
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    backend.compareRuns(key.split(',')).then(
-      (c) => live && (setCmp(c), setError(null)),
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, key]);
+  const compared = useAsync(() => (key ? backend.compareRuns(key.split(',')) : null), [backend, key]);
+  const cmp = compared.value ?? null;
+  const error = compared.error;
 
   // A log axis cannot show a blocking probability of 0: start linear when any point is 0.
   useEffect(() => {

@@ -11,6 +11,7 @@ import { ConfirmModal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatFull, formatLong } from '../lib/format';
 import { useNow, useRunEvents } from '../lib/hooks';
+import { useAsync, useOnChange } from '../lib/useAsync';
 import { href, navigate } from '../lib/router';
 import { hasDefaultName, isActive, runDuration } from '../lib/runs';
 import { ProgressBar } from '../components/ProgressBar';
@@ -52,9 +53,6 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
   const backend = useBackend();
   const [run, setRun] = useState<Run | null>(null);
   const [loadError, setLoadError] = useState<DeskError | null>(null);
-  const [config, setConfig] = useState<string | null>(null);
-  const [configError, setConfigError] = useState<DeskError | null>(null);
-  const [graceSeconds, setGraceSeconds] = useState<number | null>(null);
   const [confirm, setConfirm] = useState<'cancel' | 'delete' | null>(null);
   const [busy, setBusy] = useState<'cancel' | 'delete' | 'rerun' | null>(null);
   const [cancelRequested, setCancelRequested] = useState(false);
@@ -72,8 +70,6 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
   useEffect(() => {
     setRun(null);
     setLoadError(null);
-    setConfig(null);
-    setConfigError(null);
     setCancelRequested(false);
     setActionError(null);
     setDeleted(false);
@@ -81,39 +77,17 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
     setBusy(null);
   }, [id]);
 
-  useEffect(() => {
-    let live = true;
-    backend.getRun(id).then(
-      (r) => live && setRun((cur) => newer(cur, r)),
-      (e: unknown) => live && setLoadError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, id, reload]);
+  // Events may have brought a newer state of the run than a read answers.
+  const fetched = useAsync(() => backend.getRun(id), [backend, id, reload]);
+  useOnChange(fetched.value, (r) => setRun((cur) => newer(cur, r)));
+  useOnChange(fetched.error, setLoadError);
 
   // The config is frozen when the run is created: fetched once.
-  useEffect(() => {
-    let live = true;
-    backend.runConfig(id).then(
-      (text) => live && setConfig(text),
-      (e: unknown) => live && setConfigError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, id]);
+  const frozen = useAsync(() => backend.runConfig(id), [backend, id]);
+  const config = frozen.loading ? null : (frozen.value ?? null);
+  const configError = frozen.loading ? null : frozen.error;
 
-  useEffect(() => {
-    let live = true;
-    backend.getSettings().then(
-      (v) => live && setGraceSeconds(v.settings.cancel_grace_seconds),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend]);
+  const graceSeconds = useAsync(() => backend.getSettings(), [backend]).value?.settings.cancel_grace_seconds ?? null;
 
   useRunEvents((event) => {
     if (event.type === 'run_updated' && event.run.id === id) setRun((cur) => newer(cur, event.run));

@@ -18,6 +18,8 @@ import { href, navigate } from '../lib/router';
 import { LIST_MOVE_EVENT, setListOrder } from '../lib/runOrder';
 import { runDuration } from '../lib/runs';
 import { markFirstListPaint } from '../lib/startup';
+import { useAsync } from '../lib/useAsync';
+import { useStream } from '../lib/useStream';
 import { formatBytes, formatCount, formatEta, formatProbability } from '../lib/units';
 import { mergeProgress, progressLabel } from './run/progress';
 import { EMPTY_FILTERS, filtersActive, RunFilters, type Filters } from './runs/RunFilters';
@@ -193,18 +195,12 @@ export function RunsPage() {
     .filter((r) => r.status === 'RUNNING')
     .map((r) => r.id)
     .join(',');
+  const fetchedProgress = useAsync(() => (runningKey ? backend.runProgressMany(runningKey.split(',')) : null), [backend, runningKey]).value;
+  // Kept across windows: a row scrolled back into view has its bar at once.
   const [cached, setCached] = useState<Record<string, RunProgress>>({});
   useEffect(() => {
-    if (!runningKey) return;
-    let alive = true;
-    backend.runProgressMany(runningKey.split(',')).then(
-      (m) => alive && setCached((c) => ({ ...c, ...m })),
-      () => undefined,
-    );
-    return () => {
-      alive = false;
-    };
-  }, [backend, runningKey]);
+    if (fetchedProgress) setCached((c) => ({ ...c, ...fetchedProgress }));
+  }, [fetchedProgress]);
   const now = useNow(runningKey !== '');
 
   // ---- keyboard cursor (j / k) ----
@@ -621,25 +617,19 @@ function SortHeader({ label, column, sort, onSort }: { label: string; column: No
 function RowProgress({ id, cached }: { id: string; cached: RunProgress | null }) {
   const backend = useBackend();
   const [streamed, setStreamed] = useState<RunProgress | null>(null);
-  useEffect(() => {
-    let closed = false;
-    let stream: number | null = null;
-    backend
-      .streamProgress(id, null, (m) => {
-        if (!closed && m.type === 'update') setStreamed((p) => mergeProgress(p, m));
-      })
-      .then(
-        (sid) => {
-          if (closed) void backend.closeStream(sid).catch(() => undefined);
-          else stream = sid;
-        },
-        () => undefined,
-      );
-    return () => {
-      closed = true;
-      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
-    };
-  }, [backend, id]);
+  useStream(
+    (ifOpen) =>
+      backend
+        .streamProgress(
+          id,
+          null,
+          ifOpen((m) => {
+            if (m.type === 'update') setStreamed((p) => mergeProgress(p, m));
+          }),
+        )
+        .then((sid) => () => backend.closeStream(sid)),
+    [backend, id],
+  );
   const p = streamed ?? cached;
   const eta = formatEta(p?.eta_seconds);
   return (

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { DeskError } from '../bindings/DeskError';
 import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { SimulatorCheck } from '../bindings/SimulatorCheck';
 import { toDeskError, useBackend } from '../api/backend';
+import { useAsync, useOnChange } from '../lib/useAsync';
 import { LIMITS } from '../generated/limits';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -54,26 +55,16 @@ export function SettingsPage() {
   const lastFusion = useRef('');
   const [view, setView] = useState<SettingsView | null>(null);
   const [form, setForm] = useState<Form | null>(null);
-  const [loadError, setLoadError] = useState<DeskError | null>(null);
   const [error, setError] = useState<DeskError | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    backend.getSettings().then(
-      (v) => {
-        if (!live) return;
-        setView(v);
-        setForm(toForm(v.settings));
-        setProfile(v.settings.simulator_command.trim() ? 'fusion' : 'embedded');
-      },
-      (e: unknown) => live && setLoadError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend]);
+  const { value: loaded, error: loadError } = useAsync(() => backend.getSettings(), [backend]);
+  useOnChange(loaded, (v) => {
+    setView(v);
+    setForm(toForm(v.settings));
+    setProfile(v.settings.simulator_command.trim() ? 'fusion' : 'embedded');
+  });
 
   const edit = (patch: Partial<Form>) => {
     setForm((f) => f && { ...f, ...patch });

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import './SweepDetailPage.css';
 import type { DeskError } from '../bindings/DeskError';
 import type { Run } from '../bindings/Run';
 import type { SweepDetail } from '../bindings/SweepDetail';
@@ -9,11 +10,11 @@ import { ConfirmModal } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { href, navigate } from '../lib/router';
+import { useAsync, useOnChange } from '../lib/useAsync';
 import { formatProbability } from '../lib/units';
 import { SweepPlot } from './sweeps/SweepPlot';
 import { SweepProgress } from './sweeps/SweepProgress';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
-import './SweepDetailPage.css';
 
 /** Where the comparison of the sweep's runs lives. */
 export function compareHref(runIds: string[]): string {
@@ -45,7 +46,6 @@ export function orderRuns(runs: Run[], order: ResultOrder): Run[] {
 export function SweepDetailPage({ id }: { id: string }) {
   const backend = useBackend();
   const [detail, setDetail] = useState<SweepDetail | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const [actionError, setActionError] = useState<DeskError | null>(null);
   const [busy, setBusy] = useState<'cancel' | 'rerun' | null>(null);
   const [confirm, setConfirm] = useState(false);
@@ -53,20 +53,10 @@ export function SweepDetailPage({ id }: { id: string }) {
   const ordered = useMemo(() => (detail ? orderRuns(detail.runs, order) : []), [detail, order]);
   const tick = useSweepRefresh((e) => e.type !== 'run_updated' || e.run.sweep_id === id);
 
-  useEffect(() => {
-    let live = true;
-    backend.getSweep(id).then(
-      (d) => {
-        if (!live) return;
-        setDetail(d);
-        setError(null);
-      },
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, id, tick]);
+  // What an action answers replaces the fetched detail until the next refresh.
+  const fetched = useAsync(() => backend.getSweep(id), [backend, id, tick]);
+  useOnChange(fetched.value, setDetail);
+  const error = fetched.error;
 
   const act = (kind: 'cancel' | 'rerun', call: () => Promise<SweepDetail>) => {
     setBusy(kind);

@@ -1,35 +1,19 @@
-import { useEffect, useState } from 'react';
-import type { DeskError } from '../bindings/DeskError';
-import type { Sweep } from '../bindings/Sweep';
-import { toDeskError, useBackend } from '../api/backend';
+import { useBackend } from '../api/backend';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Icon } from '../components/Icon';
 import { Time } from '../components/Time';
 import { href, navigate } from '../lib/router';
+import { useAsync } from '../lib/useAsync';
 import { SweepProgress } from './sweeps/SweepProgress';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
 
 /** Every sweep, newest first, with its group progress. */
 export function SweepsPage() {
   const backend = useBackend();
-  const [sweeps, setSweeps] = useState<Sweep[] | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const tick = useSweepRefresh((e) => e.type !== 'run_updated' || e.run.sweep_id !== null);
-
-  useEffect(() => {
-    let live = true;
-    backend.listSweeps().then(
-      (list) => {
-        if (!live) return;
-        setSweeps(list);
-        setError(null);
-      },
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, tick]);
+  const listed = useAsync(() => backend.listSweeps(), [backend, tick]);
+  const sweeps = listed.value ?? null;
+  const error = listed.error;
 
   return (
     <div className="page" data-testid="page-sweeps">

@@ -1,50 +1,27 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { DeskError } from '../bindings/DeskError';
-import type { NetworkSummary } from '../bindings/NetworkSummary';
-import type { NetworkView } from '../bindings/NetworkView';
-import { toDeskError, useBackend } from '../api/backend';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { TopologyView, formatKm, type TopologyLink, type TopologyNode } from '../components/TopologyView';
+import { useMemo, useState } from 'react';
+import { useBackend } from '../api/backend';
 import './TopologyPage.css';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { useAsync } from '../lib/useAsync';
+import { TopologyView, formatKm, type TopologyLink, type TopologyNode } from '../components/TopologyView';
 
 const PREFERRED_NETWORK = 'NSFNet';
 
 export function TopologyPage() {
   const backend = useBackend();
-  const [networks, setNetworks] = useState<NetworkSummary[] | null>(null);
-  const [name, setName] = useState('');
-  const [view, setView] = useState<NetworkView | null>(null);
+  const list = useAsync(() => backend.networks(), [backend]);
+  const networks = list.value ?? null;
+  const [chosen, setChosen] = useState('');
+  const name = chosen || (networks?.find((x) => x.name === PREFERRED_NETWORK) ?? networks?.[0])?.name || '';
+  // Each network shows nothing until its own view arrives.
+  const drawn = useAsync(() => (name ? backend.network(name) : null), [backend, name]);
+  const view = drawn.loading ? null : (drawn.value ?? null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    backend.networks().then(
-      (list) => {
-        if (!live) return;
-        setNetworks(list);
-        setName((n) => n || (list.find((x) => x.name === PREFERRED_NETWORK) ?? list[0])?.name || '');
-      },
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend]);
-
-  useEffect(() => {
-    if (!name) return;
-    let live = true;
-    setView(null);
-    setSelected(null);
-    backend.network(name).then(
-      (v) => live && setView(v),
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, name]);
+  const error = list.error ?? drawn.error;
+  const choose = (next: string) => {
+    setChosen(next);
+    if (next !== name) setSelected(null);
+  };
 
   const nodes = useMemo<TopologyNode[]>(() => view?.nodes.map((n) => ({ id: n.id, x: n.x, y: n.y, degree: n.degree })) ?? [], [view]);
   const links = useMemo<TopologyLink[]>(
@@ -91,7 +68,7 @@ export function TopologyPage() {
                 id="topology-network"
                 data-testid="topology-network"
                 value={name}
-                onChange={(e) => setName(e.target.value)}
+                onChange={(e) => choose(e.target.value)}
                 disabled={networks === null}
               >
                 {networks === null && <option value="">Loading networks…</option>}

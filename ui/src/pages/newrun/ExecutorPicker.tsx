@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { ClusterProfile } from '../../bindings/ClusterProfile';
 import { useBackend } from '../../api/backend';
+import { useAsync } from '../../lib/useAsync';
 
 export const LOCAL_EXECUTOR = 'local';
 
@@ -21,19 +21,9 @@ type Props = { value: string; onChange: (executor: string) => void };
 /** Where a run executes: this machine or one of the Slurm cluster profiles. */
 export function ExecutorPicker({ value, onChange }: Props) {
   const backend = useBackend();
-  const [clusters, setClusters] = useState<ClusterProfile[] | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    backend.listClusters().then(
-      (list) => live && setClusters(list),
-      // Without profiles the run simply goes to this machine.
-      () => live && setClusters([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend]);
+  const listed = useAsync(() => backend.listClusters(), [backend]);
+  // Without profiles the run simply goes to this machine.
+  const clusters = listed.error ? [] : (listed.value ?? null);
 
   const chosen = clusters?.find((c) => c.name === value) ?? null;
   return (

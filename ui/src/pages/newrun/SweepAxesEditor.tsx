@@ -1,25 +1,18 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import './SweepAxesEditor.css';
 import type { AxisSpec } from '../../bindings/AxisSpec';
 import type { ConfigKey } from '../../bindings/ConfigKey';
-import type { DeskError } from '../../bindings/DeskError';
 import type { SweepPreview } from '../../bindings/SweepPreview';
-import type { SweepRequest } from '../../bindings/SweepRequest';
-import { toDeskError, useBackend } from '../../api/backend';
 import { Icon } from '../../components/Icon';
-import { useDebounced } from '../../lib/hooks';
 import { formatEstimate } from './useValidation';
-import './SweepAxesEditor.css';
-
-export type SweepBase = Omit<SweepRequest, 'axes'>;
+import type { SweepCheck } from './useVaryAxes';
 
 export interface SweepAxesEditorProps {
   schema: ConfigKey[] | null;
   axes: AxisSpec[];
   onAxes(axes: AxisSpec[]): void;
-  /** The request without its axes (template, config text, overrides); null while loading. */
-  base: SweepBase | null;
-  /** The latest preview of the whole sweep (null: none, or it is invalid). */
-  onPreview(preview: SweepPreview | null): void;
+  /** What the core says of the sweep the axes make. */
+  check: SweepCheck;
 }
 
 /** The error's `section.key` when it names one of the axes. */
@@ -34,50 +27,11 @@ function axisOfError(message: string, axes: AxisSpec[]): number {
  * "Vary": keys of the config that take several values, each run being one
  * combination. Shows how many runs that makes and how long they should take.
  */
-export function SweepAxesEditor({ schema, axes, onAxes, base, onPreview }: SweepAxesEditorProps) {
-  const backend = useBackend();
-  const [preview, setPreview] = useState<SweepPreview | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-  const [checking, setChecking] = useState(false);
-  const complete = axes.length > 0 && axes.every((a) => a.key.trim() && a.values.trim());
-  const request = useMemo(() => (base && complete ? JSON.stringify({ ...base, axes }) : null), [base, axes, complete]);
-  const debounced = useDebounced(request, 300);
-
-  useEffect(() => {
-    if (!debounced) {
-      setPreview(null);
-      setError(null);
-      onPreview(null);
-      return;
-    }
-    let live = true;
-    setChecking(true);
-    backend.previewSweep(JSON.parse(debounced) as SweepRequest).then(
-      (p) => {
-        if (!live) return;
-        setChecking(false);
-        setPreview(p);
-        setError(null);
-        onPreview(p);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setChecking(false);
-        setPreview(null);
-        setError(toDeskError(e));
-        onPreview(null);
-      },
-    );
-    return () => {
-      live = false;
-    };
-    // onPreview is a setter from the parent; the request text is what matters.
-  }, [backend, debounced]);
-
+export function SweepAxesEditor({ schema, axes, onAxes, check }: SweepAxesEditorProps) {
+  const { preview, error, complete, stale } = check;
   const keys = useMemo(() => (schema ?? []).filter((k) => k.usage !== 'ignored').map((k) => `${k.section}.${k.key}`), [schema]);
   const set = (i: number, patch: Partial<AxisSpec>) => onAxes(axes.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   const errorAxis = error ? axisOfError(error.message, axes) : -1;
-  const stale = request !== debounced || checking;
 
   return (
     <div className="sweep-axes" data-testid="sweep-axes">

@@ -1,11 +1,10 @@
 // The run folder: a lazily loaded tree, a preview of the selected file, and
 // the desktop actions (open, reveal, save a copy, export a folder).
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { toDeskError, useBackend, type Backend } from '../../api/backend';
 import type { ArtifactEntry } from '../../bindings/ArtifactEntry';
 import type { ArtifactPreview } from '../../bindings/ArtifactPreview';
-import type { ArtifactUsage } from '../../bindings/ArtifactUsage';
 import type { DeskError } from '../../bindings/DeskError';
 import type { ExportSummary } from '../../bindings/ExportSummary';
 import { CsvTable } from '../../components/CsvTable';
@@ -15,6 +14,8 @@ import { Icon } from '../../components/Icon';
 import { JsonTree } from '../../components/JsonTree';
 import { formatLong } from '../../lib/format';
 import { formatBytes, formatCount } from '../../lib/units';
+import { useShownKey } from '../../lib/hooks';
+import { useAsync } from '../../lib/useAsync';
 import './ArtifactsTab.css';
 
 /** Entries read per listing call; long folders take several. */
@@ -47,9 +48,6 @@ function summaryText(s: ExportSummary): string {
 
 export function ArtifactsTab({ runId, active, refreshKey }: { runId: string; active: boolean; refreshKey: string }) {
   const backend = useBackend();
-  const [roots, setRoots] = useState<FileTreeEntry[] | null>(null);
-  const [usage, setUsage] = useState<ArtifactUsage | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const [selected, setSelected] = useState<(FileTreeEntry & { location?: string | null }) | null>(null);
   const [preview, setPreview] = useState<ArtifactPreview | null>(null);
   const [previewError, setPreviewError] = useState<DeskError | null>(null);
@@ -57,27 +55,15 @@ export function ArtifactsTab({ runId, active, refreshKey }: { runId: string; act
   const [note, setNote] = useState<Note | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
-  const loadedFor = useRef<string | null>(null);
   const selectedPath = useRef<string | null>(null);
 
   const want = `${refreshKey}:${generation}`;
-  useEffect(() => {
-    if (!active || loadedFor.current === want) return;
-    loadedFor.current = want;
-    const current = () => loadedFor.current === want;
-    listAll(backend, runId, '').then(
-      (list) => {
-        if (!current()) return;
-        setRoots(list);
-        setError(null);
-      },
-      (e: unknown) => current() && setError(toDeskError(e)),
-    );
-    backend.artifactUsage(runId, '').then(
-      (u) => current() && setUsage(u),
-      () => current() && setUsage(null),
-    );
-  }, [backend, runId, active, want]);
+  const asked = useShownKey(active, want);
+  const listed = useAsync(() => (asked === null ? null : listAll(backend, runId, '')), [backend, runId, asked]);
+  const roots = listed.value ?? null;
+  const error = listed.error;
+  const measured = useAsync(() => (asked === null ? null : backend.artifactUsage(runId, '')), [backend, runId, asked]);
+  const usage = measured.error ? null : (measured.value ?? null);
 
   const loadChildren = useCallback((path: string) => listAll(backend, runId, path), [backend, runId]);
 

@@ -3,7 +3,7 @@
 // open only while the tab is shown, and resumes from the last offset read.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toDeskError, useBackend } from '../../api/backend';
+import { useBackend } from '../../api/backend';
 import { LIMITS } from '../../generated/limits';
 import type { DeskError } from '../../bindings/DeskError';
 import type { LogMessage } from '../../bindings/LogMessage';
@@ -11,6 +11,8 @@ import type { RunStatus } from '../../bindings/RunStatus';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LogViewer, type LogSearchOptions, type LogSearchResult } from '../../components/LogViewer';
 import { formatBytes, formatCount } from '../../lib/units';
+import { useAsync } from '../../lib/useAsync';
+import { useStream } from '../../lib/useStream';
 import './LogsTab.css';
 
 /** Lines kept from the stream, so following the tail needs no extra reads. */
@@ -90,44 +92,37 @@ export function LogsTab({ runId, status, active }: { runId: string; status: RunS
   const waiting = status === 'PENDING';
 
   // First time shown: the tail tells the line count and where to follow from.
+  const tail = useAsync(
+    () => (active && !started && !waiting ? backend.logSnapshot(runId, null, TAIL_BYTES) : null),
+    [backend, runId, active, started, waiting],
+  );
+  const { value: snapshot, error: tailError } = tail;
   useEffect(() => {
-    if (!active || started || waiting) return;
-    let alive = true;
-    backend.logSnapshot(runId, null, TAIL_BYTES).then(
-      (snap) => {
-        if (!alive) return;
-        follower.current.addLines(snap.first_line, snap.offset_end, snap.lines);
-        setStarted(true);
-        bump();
-      },
-      (e: unknown) => alive && setError(toDeskError(e)),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [backend, runId, active, started, waiting, bump]);
+    if (snapshot) {
+      follower.current.addLines(snapshot.first_line, snapshot.offset_end, snapshot.lines);
+      setStarted(true);
+      bump();
+    } else if (tailError) setError(tailError);
+  }, [snapshot, tailError, bump]);
 
   // Follow while shown; a hidden tab closes its stream and resumes from the offset.
-  useEffect(() => {
-    if (!active || !started || follower.current.ended) return;
-    let closed = false;
-    let stream: number | null = null;
-    backend
-      .streamLog(runId, follower.current.offset, (m) => {
-        if (!closed && follower.current.apply(m)) bump();
-      })
-      .then(
-        (sid) => {
-          if (closed) void backend.closeStream(sid).catch(() => undefined);
-          else stream = sid;
-        },
-        (e: unknown) => !closed && setError(toDeskError(e)),
-      );
-    return () => {
-      closed = true;
-      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
-    };
-  }, [backend, runId, active, started, bump]);
+  useStream(
+    (ifOpen) =>
+      active &&
+      started &&
+      !follower.current.ended &&
+      backend
+        .streamLog(
+          runId,
+          follower.current.offset,
+          ifOpen((m) => {
+            if (follower.current.apply(m)) bump();
+          }),
+        )
+        .then((sid) => () => backend.closeStream(sid)),
+    [backend, runId, active, started, bump],
+    setError,
+  );
 
   const getLines = useCallback(
     async (first: number, count: number): Promise<string[]> => {

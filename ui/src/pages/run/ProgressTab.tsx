@@ -1,7 +1,7 @@
 // A run's progress in detail: the overall bar, a table per load, and the
 // blocking charts, all updating as the stream reports iterations.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useBackend } from '../../api/backend';
 import type { LoadProgress } from '../../bindings/LoadProgress';
 import type { RunStatus } from '../../bindings/RunStatus';
@@ -13,8 +13,12 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatProbability } from '../../lib/chartData';
 import { formatDuration } from '../../lib/format';
 import { formatCount } from '../../lib/units';
+import { useShownKey } from '../../lib/hooks';
+import { useAsync } from '../../lib/useAsync';
 import { endedLabel, formatErlang, loadState, progressLabel, progressTone, runningLoads, useSteadyEta, type LiveProgress } from './progress';
 import './ProgressTab.css';
+
+const NO_ITERATIONS: ReadonlyMap<number, readonly (number | null)[]> = new Map();
 
 export function ProgressTab({ runId, status, live, active }: { runId: string; status: RunStatus; live: LiveProgress; active: boolean }) {
   const backend = useBackend();
@@ -23,19 +27,14 @@ export function ProgressTab({ runId, status, live, active }: { runId: string; st
   const running = status === 'RUNNING';
   const eta = useSteadyEta(running ? (progress?.eta_seconds ?? null) : null, running);
   // Iterations before this page was opened come from the results files.
-  const [saved, setSaved] = useState<ReadonlyMap<number, readonly (number | null)[]>>(new Map());
-  const seededFor = useRef<string | null>(null);
   // Read once while the run goes on, and once more when it has ended.
   const phase = status === 'PENDING' ? null : status === 'RUNNING' ? 'live' : 'final';
-
-  useEffect(() => {
-    if (!active || phase === null || seededFor.current === phase) return;
-    seededFor.current = phase;
-    backend.results(runId).then(
-      (t) => setSaved(new Map(t.rows.map((r) => [r.erlang, r.sim_block_list]))),
-      () => undefined,
-    );
-  }, [backend, runId, active, phase]);
+  const asked = useShownKey(active && phase !== null, phase);
+  const saved =
+    useAsync(
+      () => (asked === null ? null : backend.results(runId).then((t) => new Map(t.rows.map((r) => [r.erlang, r.sim_block_list])))),
+      [backend, runId, asked],
+    ).value ?? NO_ITERATIONS;
 
   const iterations = useMemo<IterationSeries[]>(() => {
     const loads = new Set<number>([...saved.keys(), ...live.history.keys(), ...(progress?.loads.map((l) => l.erlang) ?? [])]);

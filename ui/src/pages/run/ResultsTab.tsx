@@ -1,11 +1,9 @@
 // The run's results, one row per load, with the blocking-vs-load chart and
 // exports (CSV of the table, the plot as PNG or SVG).
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { toDeskError, useBackend, type PlotFormat } from '../../api/backend';
-import type { DeskError } from '../../bindings/DeskError';
 import type { ErlangResult } from '../../bindings/ErlangResult';
-import type { ResultsTable } from '../../bindings/ResultsTable';
 import type { BlockingVsLoadHandle, LoadSeries } from '../../components/charts/BlockingVsLoadChart';
 import { ChartCard, chartImage } from '../../components/charts/ChartCard';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -13,6 +11,8 @@ import { FigureDialog } from '../../components/FigureDialog';
 import { Icon } from '../../components/Icon';
 import { formatProbability, isPartial } from '../../lib/chartData';
 import { formatCount } from '../../lib/units';
+import { useShownKey } from '../../lib/hooks';
+import { useAsync } from '../../lib/useAsync';
 import { formatErlang } from './progress';
 import './ResultsTab.css';
 
@@ -28,28 +28,15 @@ function withCi(mean: number | null, ci: number | null, percent: number | null):
 
 export function ResultsTab({ runId, runName, active, refreshKey }: { runId: string; runName: string; active: boolean; refreshKey: string }) {
   const backend = useBackend();
-  const [table, setTable] = useState<ResultsTable | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const [logScale, setLogScale] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [figure, setFigure] = useState(false);
   const chart = useRef<BlockingVsLoadHandle>(null);
-  const loadedFor = useRef<string | null>(null);
-
-  useEffect(() => {
-    if (!active || loadedFor.current === refreshKey) return;
-    loadedFor.current = refreshKey;
-    const current = () => loadedFor.current === refreshKey;
-    backend.results(runId).then(
-      (t) => {
-        if (!current()) return;
-        setTable(t);
-        setError(null);
-      },
-      (e: unknown) => current() && setError(toDeskError(e)),
-    );
-  }, [backend, runId, active, refreshKey]);
+  const asked = useShownKey(active, refreshKey);
+  const read = useAsync(() => (asked === null ? null : backend.results(runId)), [backend, runId, asked]);
+  const table = read.value ?? null;
+  const error = read.error;
 
   const series = useMemo<LoadSeries[]>(() => {
     // FUSION's interval is mean ± ci_rate_block, symmetric: near zero blocking

@@ -1,28 +1,16 @@
 // The run's difference from its template: every key the form, an INI edit
 // or an override changed, template value → run value.
 
-import { useEffect, useState } from 'react';
 import { useBackend } from '../../api/backend';
-import type { TemplateDiff } from '../../bindings/TemplateDiff';
+import { useAsync } from '../../lib/useAsync';
 import './TemplateDiffCard.css';
 
 export function TemplateDiffCard({ runId }: { runId: string }) {
   const backend = useBackend();
-  const [diff, setDiff] = useState<TemplateDiff | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    let alive = true;
-    setDiff(null);
-    setFailed(false);
-    backend.templateDiff(runId).then(
-      (d) => alive && setDiff(d),
-      () => alive && setFailed(true),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [backend, runId]);
+  const compared = useAsync(() => backend.templateDiff(runId), [backend, runId]);
+  // Another run shows nothing of the one before while its own is read.
+  const diff = compared.loading ? null : (compared.value ?? null);
+  const failed = !compared.loading && compared.error !== null;
 
   return (
     <section className="card" data-testid="template-diff">

@@ -1,42 +1,28 @@
 // The run's own network, links coloured by how much they carried at a load.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { toDeskError, useBackend } from '../../api/backend';
+import { useMemo, useState } from 'react';
+import { useBackend } from '../../api/backend';
 import type { DeskError } from '../../bindings/DeskError';
-import type { RunTopology } from '../../bindings/RunTopology';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TopologyView, type TopologyLink, type TopologyNode } from '../../components/TopologyView';
+import { useShownKey } from '../../lib/hooks';
+import { useAsync, useOnChange } from '../../lib/useAsync';
 import { formatErlang } from './progress';
 import './TopologyTab.css';
 
 export function TopologyTab({ runId, active, refreshKey }: { runId: string; active: boolean; refreshKey: string }) {
   const backend = useBackend();
   const [erlang, setErlang] = useState<number | null>(null);
-  const [topo, setTopo] = useState<RunTopology | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
-  const [loading, setLoading] = useState(false);
-  const loadedFor = useRef<string | null>(null);
   const want = `${refreshKey}|${erlang}`;
 
-  useEffect(() => {
-    if (!active || loadedFor.current === want) return;
-    loadedFor.current = want;
-    const current = () => loadedFor.current === want;
-    setLoading(true);
-    backend.runTopology(runId, erlang).then(
-      (t) => {
-        if (!current()) return;
-        setTopo(t);
-        setError(null);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (!current()) return;
-        setError(toDeskError(e));
-        setLoading(false);
-      },
-    );
-  }, [backend, runId, active, want, erlang]);
+  const asked = useShownKey(active, want);
+  const read = useAsync(() => (asked === null ? null : backend.runTopology(runId, erlang)), [backend, runId, asked]);
+  const topo = read.value ?? null;
+  const loading = read.loading;
+  // Dismissable; a later answer clears it.
+  const [error, setError] = useState<DeskError | null>(null);
+  useOnChange(read.error, setError);
+  useOnChange(read.value, () => setError(null));
 
   const nodes = useMemo<TopologyNode[]>(() => (topo ? topo.view.nodes.map((n) => ({ id: n.id, x: n.x, y: n.y, degree: n.degree })) : []), [topo]);
   const links = useMemo<TopologyLink[]>(

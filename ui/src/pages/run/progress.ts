@@ -8,6 +8,7 @@ import type { ProgressCursor } from '../../bindings/ProgressCursor';
 import type { ProgressMessage } from '../../bindings/ProgressMessage';
 import type { RunProgress } from '../../bindings/RunProgress';
 import type { RunStatus } from '../../bindings/RunStatus';
+import { useStream } from '../../lib/useStream';
 
 type Update = Extract<ProgressMessage, { type: 'update' }>;
 
@@ -181,6 +182,9 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
   // before its stream delivered anything (a run of a second or two) would
   // otherwise keep the snapshot taken before its first event and show "No
   // progress reported" over a full progress file.
+  // Its own effect, not useAsync: each answer is merged into the state as
+  // it arrives, judged against the `live` it was asked under, so a run that
+  // ends at once shows "loaded" before the next read is even made.
   useEffect(() => {
     let alive = true;
     backend.runProgress(id).then(
@@ -197,41 +201,34 @@ export function useLiveProgress(backend: Backend, id: string, live: boolean): Li
     };
   }, [backend, id, live]);
 
-  useEffect(() => {
-    if (!live) return;
-    let closed = false;
-    let stream: number | null = null;
-    backend
-      .streamProgress(id, cursor.current, (m) => {
-        if (closed) return;
-        if (m.type === 'update') {
-          cursor.current = m.cursor;
-          streamed.current = true;
-          setState((s) => {
-            const progress = mergeProgress(s.progress, m);
-            return { ...s, progress, history: recordIterations(s.history, m.progress.loads), loaded: true };
-          });
-        } else {
-          setState((s) => ({ ...s, ended: m.status }));
-          // The final word: what the core keeps once the run is over.
-          backend.runProgress(id).then(
-            (p) => !closed && p && setState((s) => ({ ...s, progress: p })),
-            () => undefined,
-          );
-        }
-      })
-      .then(
-        (sid) => {
-          if (closed) void backend.closeStream(sid).catch(() => undefined);
-          else stream = sid;
-        },
-        () => undefined,
-      );
-    return () => {
-      closed = true;
-      if (stream !== null) void backend.closeStream(stream).catch(() => undefined);
-    };
-  }, [backend, id, live]);
+  useStream(
+    (ifOpen) =>
+      live &&
+      backend
+        .streamProgress(
+          id,
+          cursor.current,
+          ifOpen((m) => {
+            if (m.type === 'update') {
+              cursor.current = m.cursor;
+              streamed.current = true;
+              setState((s) => {
+                const progress = mergeProgress(s.progress, m);
+                return { ...s, progress, history: recordIterations(s.history, m.progress.loads), loaded: true };
+              });
+            } else {
+              setState((s) => ({ ...s, ended: m.status }));
+              // The final word: what the core keeps once the run is over.
+              backend.runProgress(id).then(
+                ifOpen((p: RunProgress | null) => p && setState((s) => ({ ...s, progress: p }))),
+                () => undefined,
+              );
+            }
+          }),
+        )
+        .then((sid) => () => backend.closeStream(sid)),
+    [backend, id, live],
+  );
 
   return state;
 }

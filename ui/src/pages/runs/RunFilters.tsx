@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
 import type { RunFacets } from '../../bindings/RunFacets';
 import type { RunStatus } from '../../bindings/RunStatus';
 import { useBackend } from '../../api/backend';
 import { Icon } from '../../components/Icon';
 import { useRunEvents } from '../../lib/hooks';
 import { STATUSES } from '../../lib/runs';
+import { useAsync } from '../../lib/useAsync';
 import './RunFilters.css';
 
 export type StatusFilter = 'ALL' | RunStatus;
@@ -26,6 +26,8 @@ export function filtersActive(f: Filters): boolean {
   return f.status !== 'ALL' || !!(f.template || f.network || f.tag || f.after || f.before || f.search.trim());
 }
 
+const NO_FACETS: RunFacets = { templates: [], networks: [], tags: [] };
+
 const STATUS_LABELS: Record<StatusFilter, string> = {
   ALL: 'All',
   PENDING: 'Pending',
@@ -38,22 +40,11 @@ const STATUS_LABELS: Record<StatusFilter, string> = {
 /** The list's filters: status, template, network, tag, creation dates and the text search. */
 export function RunFilters({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
   const backend = useBackend();
-  const [facets, setFacets] = useState<RunFacets>({ templates: [], networks: [], tags: [] });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    backend.runFacets().then(
-      (f) => live && setFacets(f),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, tick]);
+  const { value: facets = NO_FACETS, reload } = useAsync(() => backend.runFacets(), [backend]);
   // New templates, networks and tags appear with new runs and edits.
   useRunEvents((e) => {
-    if (e.type !== 'run_updated') setTick((t) => t + 1);
-    else if (e.run.tags.some((t) => !facets.tags.includes(t)) || !facets.templates.includes(e.run.template)) setTick((t) => t + 1);
+    if (e.type !== 'run_updated') reload();
+    else if (e.run.tags.some((t) => !facets.tags.includes(t)) || !facets.templates.includes(e.run.template)) reload();
   });
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
   const select = (key: 'template' | 'network' | 'tag', label: string, options: string[]) => (

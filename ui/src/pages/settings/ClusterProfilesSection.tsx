@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ClusterCheck } from '../../bindings/ClusterCheck';
 import type { ClusterProfile } from '../../bindings/ClusterProfile';
 import type { DeskError } from '../../bindings/DeskError';
 import { toDeskError, useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useAsync, useOnChange } from '../../lib/useAsync';
 import { describeCluster } from '../newrun/ExecutorPicker';
 import './ClusterProfilesSection.css';
 
@@ -74,16 +75,9 @@ export function ClusterProfilesSection() {
   const [busy, setBusy] = useState(false);
   const [checks, setChecks] = useState<Record<string, ClusterCheck | 'checking'>>({});
 
-  useEffect(() => {
-    let live = true;
-    backend.listClusters().then(
-      (list) => live && setProfiles(list),
-      (e: unknown) => live && setError(toDeskError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend]);
+  const listed = useAsync(() => backend.listClusters(), [backend]);
+  useOnChange(listed.value, setProfiles);
+  useOnChange(listed.error, setError);
 
   const edit = (patch: Partial<Form>) => setForm((f) => (f ? { ...f, ...patch } : f));
 

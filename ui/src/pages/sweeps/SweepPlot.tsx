@@ -1,14 +1,13 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { DeskError } from '../../bindings/DeskError';
+import { useMemo, useState } from 'react';
 import type { FigureOptions } from '../../bindings/FigureOptions';
-import type { FigurePreview } from '../../bindings/FigurePreview';
 import type { PlotRequest } from '../../bindings/PlotRequest';
 import type { Run } from '../../bindings/Run';
 import type { Sweep } from '../../bindings/Sweep';
-import { toDeskError, useBackend } from '../../api/backend';
+import { useBackend } from '../../api/backend';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FigureDialog, PAPER_COLUMN, svgSource } from '../../components/FigureDialog';
 import { useDebounced } from '../../lib/hooks';
+import { useAsync } from '../../lib/useAsync';
 import './SweepPlot.css';
 
 /** The sweep's plot on screen: larger than a paper column, same renderer. */
@@ -42,23 +41,11 @@ export function sweepPlotRequest(sweepId: string, x: string, y: YChoice, load: s
 /** The core's figure of `request`, drawn again when `refresh` changes (the runs' results grew). */
 function useFigure(request: PlotRequest | null, options: FigureOptions, refresh: number) {
   const backend = useBackend();
-  const [figure, setFigure] = useState<FigurePreview | null>(null);
-  const [error, setError] = useState<DeskError | null>(null);
   const key = request ? JSON.stringify(request) : '';
-  useEffect(() => {
-    if (!key) {
-      setFigure(null);
-      return;
-    }
-    let live = true;
-    backend.figurePreview(JSON.parse(key) as PlotRequest, options).then(
-      (f) => live && (setFigure(f), setError(null)),
-      (e: unknown) => live && (setFigure(null), setError(toDeskError(e))),
-    );
-    return () => {
-      live = false;
-    };
-  }, [backend, key, options, refresh]);
+  const drawn = useAsync(() => (key ? backend.figurePreview(JSON.parse(key) as PlotRequest, options) : null), [backend, key, options, refresh]);
+  // A failed drawing shows its error, not the figure before it.
+  const error = drawn.error;
+  const figure = error ? null : (drawn.value ?? null);
   return { figure, error };
 }
 

@@ -598,7 +598,14 @@ export class MemoryBackend implements Backend {
       const c = this.clusters.find((x) => x.name === name);
       if (!c) throw err('invalid_input', `executor: no cluster profile named ${JSON.stringify(name)}`);
       const partition = c.partition || 'debug';
-      return { profile: name, ok: true, summary: `partition ${partition} (up): 4 node(s) idle, 32 CPUs each` };
+      return {
+        profile: name,
+        ok: true,
+        summary: `partition ${partition} (up): 4 node(s) idle, 32 CPUs each`,
+        problem: null,
+        host_key_type: null,
+        host_key_fingerprint: null,
+      };
     });
   }
 

@@ -20,6 +20,7 @@ const HPC: ClusterProfile = {
   extra_sbatch_options: [],
   data_folder: '',
   simulator_command: '',
+  connection: { kind: 'local' },
 };
 
 let backend: MemoryBackend;

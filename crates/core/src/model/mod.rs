@@ -274,6 +274,16 @@ impl Run {
     }
 }
 
+/// A run's Slurm job as `squeue` and `scancel` name it: `<job>` or
+/// `<array job>_<task>`.
+pub fn job_label(job_id: Option<&str>, array_task: Option<i64>) -> Option<String> {
+    let job = job_id?;
+    Some(match array_task {
+        Some(task) => format!("{job}_{task}"),
+        None => job.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod placement_tests {
     use super::Placement;
@@ -302,14 +312,4 @@ mod placement_tests {
             }
         );
     }
-}
-
-/// A run's Slurm job as `squeue` and `scancel` name it: `<job>` or
-/// `<array job>_<task>`.
-pub fn job_label(job_id: Option<&str>, array_task: Option<i64>) -> Option<String> {
-    let job = job_id?;
-    Some(match array_task {
-        Some(task) => format!("{job}_{task}"),
-        None => job.to_owned(),
-    })
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ClusterCheck } from '../../bindings/ClusterCheck';
+import type { ClusterConnection } from '../../bindings/ClusterConnection';
 import type { ClusterProfile } from '../../bindings/ClusterProfile';
 import type { DeskError } from '../../bindings/DeskError';
 import { toDeskError, useBackend } from '../../api/backend';
@@ -16,6 +17,8 @@ type Form = {
   extra: string;
   dataFolder: string;
   simulator: string;
+  /** Kept as stored: editing a profile never changes how its cluster is reached. */
+  connection: ClusterConnection;
 };
 
 const EMPTY: Form = {
@@ -28,6 +31,7 @@ const EMPTY: Form = {
   extra: '',
   dataFolder: '',
   simulator: '',
+  connection: { kind: 'local' },
 };
 
 function toForm(p: ClusterProfile): Form {
@@ -41,6 +45,7 @@ function toForm(p: ClusterProfile): Form {
     extra: p.extra_sbatch_options.join('\n'),
     dataFolder: p.data_folder,
     simulator: p.simulator_command,
+    connection: p.connection,
   };
 }
 
@@ -60,6 +65,7 @@ export function toProfile(f: Form): ClusterProfile {
       .filter((l) => l !== ''),
     data_folder: f.dataFolder.trim(),
     simulator_command: f.simulator.trim(),
+    connection: f.connection,
   };
 }
 
@@ -119,12 +125,22 @@ export function ClusterProfilesSection() {
     setChecks((c) => ({ ...c, [name]: 'checking' }));
     backend.checkCluster(name).then(
       (result) => setChecks((c) => ({ ...c, [name]: result })),
-      (err: unknown) =>
-        setChecks((c) => ({ ...c, [name]: { profile: name, ok: false, summary: toDeskError(err).message } })),
+      (err: unknown) => {
+        const e = toDeskError(err);
+        const failed: ClusterCheck = {
+          profile: name,
+          ok: false,
+          summary: e.message,
+          problem: e.code,
+          host_key_type: null,
+          host_key_fingerprint: null,
+        };
+        setChecks((c) => ({ ...c, [name]: failed }));
+      },
     );
   };
 
-  const text = (id: keyof Form, label: string, hint: string, placeholder = '') =>
+  const text = (id: Exclude<keyof Form, 'connection'>, label: string, hint: string, placeholder = '') =>
     form && (
       <div className="field">
         <label htmlFor={`cluster-${id}`}>{label}</label>

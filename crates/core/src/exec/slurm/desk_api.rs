@@ -10,12 +10,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::commands::{self, SlurmError};
+use super::connection::ClusterConnection;
 use super::job_label;
 use super::profile::{self, ClusterProfile};
 use super::script::{self, RunScript};
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::exec::protocol;
+use crate::exec::ssh::HostKeyTrust;
 use crate::layout::RunDir;
 use crate::model::{CreateRunRequest, Placement, Run, RunStatus};
 use crate::run_id::RunId;
@@ -34,6 +36,13 @@ pub struct ClusterCheck {
     pub ok: bool,
     /// The partitions and node states, or exactly what is wrong.
     pub summary: String,
+    /// What failed, as a stable code (`unresolvable`, `unreachable`,
+    /// `authentication`, `host_key_unknown`, `no_slurm`, …); none when ok.
+    pub problem: Option<String>,
+    /// The key an unknown or changed login node presented, for the user to
+    /// confirm before it is accepted.
+    pub host_key_type: Option<String>,
+    pub host_key_fingerprint: Option<String>,
 }
 
 /// The file of a run's batch script, in its folder.
@@ -58,14 +67,23 @@ impl Desk {
     /// Asks the cluster (`sinfo`) whether the profile's partition exists and
     /// what its nodes are doing.
     pub async fn check_cluster(&self, name: &str) -> Result<ClusterCheck> {
+        self.check_cluster_trusting(name, &HostKeyTrust::Refuse).await
+    }
+
+    /// [`check_cluster`](Self::check_cluster), accepting an unknown SSH host
+    /// key when `trust` names its fingerprint.
+    pub async fn check_cluster_trusting(&self, name: &str, trust: &HostKeyTrust) -> Result<ClusterCheck> {
         let profile = profile::find(self.store(), name).await?;
+        if let ClusterConnection::Ssh { .. } = profile.connection {
+            return Ok(crate::exec::ssh::check::check(self.data(), &profile, trust).await);
+        }
         let mut args = vec!["-h".to_owned(), "-o".to_owned(), "%P %a %D %T %c".to_owned()];
         if !profile.partition.is_empty() {
             args.extend(["-p".to_owned(), profile.partition.clone()]);
         }
-        let (ok, summary) = match commands::run(self.slurm_state().transport(), "sinfo", &args).await {
+        let (problem, summary) = match commands::run(self.slurm_state().transport(), "sinfo", &args).await {
             Ok(text) if text.trim().is_empty() => (
-                false,
+                Some("command_failed"),
                 if profile.partition.is_empty() {
                     "the cluster has no partitions".to_owned()
                 } else {
@@ -85,15 +103,22 @@ impl Desk {
                         })
                     })
                     .collect();
-                (true, lines.join("; "))
+                (None, lines.join("; "))
             }
-            Err(SlurmError::Unreachable(m)) => (false, format!("cannot reach the Slurm controller: {m}")),
-            Err(e) => (false, e.message().to_owned()),
+            Err(SlurmError::Unreachable(m)) => (
+                Some("slurm_unreachable"),
+                format!("cannot reach the Slurm controller: {m}"),
+            ),
+            Err(e @ SlurmError::Missing(_)) => (Some("no_slurm"), e.message().to_owned()),
+            Err(e) => (Some("command_failed"), e.message().to_owned()),
         };
         Ok(ClusterCheck {
             profile: profile.name,
-            ok,
+            ok: problem.is_none(),
+            problem: problem.map(str::to_owned),
             summary,
+            host_key_type: None,
+            host_key_fingerprint: None,
         })
     }
 

@@ -18,9 +18,8 @@ pub async fn check(desk: &Desk, name: &str, accept_host_key: bool, json: bool) -
         let key_type = check.host_key_type.clone().unwrap_or_default();
         let accept = accept_host_key || (!json && confirmed(&check.profile, &key_type, &fingerprint));
         if accept {
-            if !json {
-                eprintln!("accepting the {key_type} host key {fingerprint}");
-            }
+            // On stderr, so `--json` output stays one document.
+            eprintln!("accepting the {key_type} host key {fingerprint}");
             check = desk
                 .check_cluster_trusting(name, &HostKeyTrust::Accept { fingerprint })
                 .await?;

@@ -5,6 +5,7 @@
 mod support;
 
 mod artifacts;
+mod cluster_ssh;
 mod crash;
 mod faults_contention;
 mod faults_crash_loop;

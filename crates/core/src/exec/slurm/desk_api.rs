@@ -219,6 +219,12 @@ impl Desk {
                     continue;
                 }
             };
+            if let Some(remote) = self.slurm_state().ssh().for_profile(self.data(), &profile)? {
+                for row in &rows {
+                    crate::exec::ssh::submit::submit_run(self.ctx(), &profile, row, grace, &remote).await?;
+                }
+                continue;
+            }
             // Slurm's default MaxArraySize is 1001 (task ids 0-1000).
             for chunk in rows.chunks(MAX_ARRAY_TASKS) {
                 self.submit_group(&profile, chunk, grace).await?;
@@ -399,6 +405,8 @@ impl Desk {
             )));
         }
         let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task);
+        let profile = profile::find(self.store(), &row.executor).await.ok();
+        let transport = self.slurm_state().transport_for(self.data(), profile.as_ref());
         let cancelled_now = |detail: Option<&str>| {
             let desk = self.clone();
             let id = id.clone();
@@ -420,12 +428,7 @@ impl Desk {
             return self.get(id.as_str()).await;
         };
         if row.status() == RunStatus::Pending {
-            commands::run(
-                self.slurm_state().transport(),
-                "scancel",
-                std::slice::from_ref(&label),
-            )
-            .await?;
+            commands::run(transport.as_ref(), "scancel", std::slice::from_ref(&label)).await?;
             return cancelled_now(Some(&format!("Removed from Slurm's queue (job {label})"))).await;
         }
         let grace = self.store().settings().await?.grace();
@@ -436,7 +439,7 @@ impl Desk {
             )
             .await?;
         commands::run(
-            self.slurm_state().transport(),
+            transport.as_ref(),
             "scancel",
             &["--batch".to_owned(), "--signal=TERM".to_owned(), label.clone()],
         )
@@ -455,7 +458,7 @@ impl Desk {
                 .flatten()
                 .is_some_and(|r| !r.status().is_terminal())
             {
-                let _ = commands::run(desk.slurm_state().transport(), "scancel", &[label]).await;
+                let _ = commands::run(transport.as_ref(), "scancel", &[label]).await;
             }
         });
         if self.watches_runs() {

@@ -346,3 +346,54 @@ async fn a_login_node_that_goes_down_mid_run_is_shown_and_the_run_completes_afte
         "the progress file resumed from its offset without gaps or repeats"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_app_resumes_following_from_the_local_offsets() {
+    let Some(node) = login_node() else { return };
+    let _cluster = Cluster::start();
+    let t = trusting_desk(&node).await;
+    let run = t
+        .desk
+        .create(&request(&[
+            "test_sim.loads=2",
+            "test_sim.iterations=20",
+            "test_sim.step_ms=300",
+        ]))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while t
+        .desk
+        .progress(&run.id)
+        .await
+        .unwrap()
+        .is_none_or(|p| p.finished_iterations == 0)
+    {
+        assert!(Instant::now() < deadline, "no progress from the remote run");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The app closes while the job goes on, and opens again.
+    let TestDesk { desk, home } = t;
+    drop(desk);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let t = TestDesk {
+        desk: support::open(home.path(), true).await,
+        home,
+    };
+    // What the app and fdesk do once they have opened the data dir.
+    t.desk.recover().await.unwrap();
+    let done = wait_until(&t, &run.id, Duration::from_secs(120), "ended", |r| {
+        r.status.is_terminal()
+    })
+    .await;
+    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    let remote = remote_run_dir(&node, &run.id);
+    let local = Path::new(&done.run_dir);
+    for rel in ["logs/sim.log", "progress.jsonl"] {
+        assert_eq!(
+            std::fs::read(local.join(rel)).unwrap(),
+            std::fs::read(remote.join(rel)).unwrap(),
+            "{rel} resumed with a gap or a repeat"
+        );
+    }
+}

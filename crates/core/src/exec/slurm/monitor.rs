@@ -166,16 +166,7 @@ impl Desk {
             .collect();
         let mut jobs: Vec<&str> = jobs.into_iter().collect();
         jobs.sort_unstable();
-        let args = vec![
-            "-h".to_owned(),
-            "-r".to_owned(),
-            "-t".to_owned(),
-            "all".to_owned(),
-            "-j".to_owned(),
-            jobs.join(","),
-            "-o".to_owned(),
-            squeue::SQUEUE_FORMAT.to_owned(),
-        ];
+        let args = squeue::squeue_args(&jobs);
         let lines = match commands::run(self.slurm_state().transport(), "squeue", &args).await {
             Ok(text) => squeue::parse_squeue(&text),
             // Every job asked about is gone from the controller's memory.

@@ -65,16 +65,7 @@ async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> 
     let mut jobs: Vec<&str> = rows.iter().filter_map(|r| r.slurm_job_id.as_deref()).collect();
     jobs.sort_unstable();
     jobs.dedup();
-    let args = vec![
-        "-h".to_owned(),
-        "-r".to_owned(),
-        "-t".to_owned(),
-        "all".to_owned(),
-        "-j".to_owned(),
-        jobs.join(","),
-        "-o".to_owned(),
-        squeue::SQUEUE_FORMAT.to_owned(),
-    ];
+    let args = squeue::squeue_args(&jobs);
     let all: Vec<&RunRow> = rows.iter().collect();
     let lines = match commands::run(remote, "squeue", &args).await {
         Ok(text) => squeue::parse_squeue(&text),

@@ -102,7 +102,8 @@ async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> 
         }
         match synced {
             Ok(()) => desk.apply_job_state(row, job, remote).await?,
-            Err(e) if e.kind.is_transient() => return unreachable(desk, &[row], remote, &e.message).await,
+            // One connection serves them all: every run of the cluster waits.
+            Err(e) if e.kind.is_transient() => return unreachable(desk, &all, remote, &e.message).await,
             // The files could not be brought here: the run is still settled
             // from what Slurm says, with the log it has.
             Err(e) => {

@@ -1,9 +1,11 @@
 //! `fdesk cluster`: the Slurm cluster profiles runs can be sent to.
 
 use clap::Subcommand;
-use fusion_desk_core::exec::slurm::ClusterProfile;
+use fusion_desk_core::exec::slurm::{ClusterConnection, ClusterProfile};
 use fusion_desk_core::{Desk, DeskError};
 
+// Parsed once per invocation: the size of the Add variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum ClusterAction {
     /// List the cluster profiles (the default).
@@ -34,11 +36,30 @@ pub enum ClusterAction {
         /// The simulator command on the cluster (default: the one in effect here).
         #[arg(long, default_value = "")]
         simulator: String,
+        /// Reach the cluster over SSH at this login node (a host name or an
+        /// alias from ~/.ssh/config) instead of submitting from this machine.
+        #[arg(long, value_name = "HOST", requires = "remote_folder")]
+        ssh: Option<String>,
+        /// The login name on the cluster (default: the SSH config's).
+        #[arg(long, requires = "ssh")]
+        user: Option<String>,
+        /// The login node's SSH port (default: the SSH config's, or 22).
+        #[arg(long, requires = "ssh")]
+        port: Option<u16>,
+        /// Where runs go on the cluster, e.g. '$SCRATCH/fusion-desk' or '~/fusion-desk'.
+        #[arg(long, value_name = "PATH", requires = "ssh")]
+        remote_folder: Option<String>,
     },
     /// Remove a cluster profile.
     Remove { name: String },
-    /// Ask the cluster (sinfo) whether a profile's partition is there.
-    Check { name: String },
+    /// Test the connection: ask the cluster (sinfo) whether a profile's
+    /// partition is there; over SSH, also log in and expand the remote folder.
+    Check {
+        name: String,
+        /// Accept the login node's host key if the app has not seen it yet.
+        #[arg(long)]
+        accept_host_key: bool,
+    },
 }
 
 pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) -> Result<(), DeskError> {
@@ -56,14 +77,30 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
         for p in profiles {
             let or = |v: &str, d: &str| if v.is_empty() { d.to_owned() } else { v.to_owned() };
             println!(
-                "{}: partition {}, account {}, time {}, {} CPU(s), memory {}, data folder {}{}",
+                "{}: {}partition {}, account {}, time {}, {} CPU(s), memory {}, data folder {}{}",
                 p.name,
+                match &p.connection {
+                    ClusterConnection::Local => String::new(),
+                    ClusterConnection::Ssh {
+                        host,
+                        user,
+                        port,
+                        remote_folder,
+                    } => format!(
+                        "over SSH to {}{host}{}, runs in {remote_folder}, ",
+                        user.as_deref().map(|u| format!("{u}@")).unwrap_or_default(),
+                        port.map(|p| format!(":{p}")).unwrap_or_default()
+                    ),
+                },
                 or(&p.partition, "(default)"),
                 or(&p.account, "(default)"),
                 or(&p.time_limit, "(default)"),
                 p.cpus_per_run,
                 or(&p.memory_per_run, "(default)"),
-                or(&p.data_folder, "(same path)"),
+                match &p.connection {
+                    ClusterConnection::Local => or(&p.data_folder, "(same path)"),
+                    ClusterConnection::Ssh { .. } => "(remote)".to_owned(),
+                },
                 if p.extra_sbatch_options.is_empty() {
                     String::new()
                 } else {
@@ -84,7 +121,20 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
             sbatch_options,
             data_folder,
             simulator,
+            ssh,
+            user,
+            port,
+            remote_folder,
         } => {
+            let connection = match ssh {
+                Some(host) => ClusterConnection::Ssh {
+                    host: host.clone(),
+                    user: user.clone(),
+                    port: *port,
+                    remote_folder: remote_folder.clone().unwrap_or_default(),
+                },
+                None => ClusterConnection::Local,
+            };
             let profile = ClusterProfile {
                 name: name.clone(),
                 partition: partition.clone(),
@@ -95,27 +145,15 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
                 extra_sbatch_options: sbatch_options.clone(),
                 data_folder: data_folder.clone(),
                 simulator_command: simulator.clone(),
+                connection,
             };
             print(&desk.save_cluster_profile(&profile).await?);
         }
         ClusterAction::Remove { name } => print(&desk.remove_cluster_profile(name).await?),
-        ClusterAction::Check { name } => {
-            let check = desk.check_cluster(name).await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&check).expect("DTOs serialise")
-                );
-            } else {
-                println!("{}: {}", check.profile, check.summary);
-            }
-            if !check.ok {
-                return Err(DeskError::new(
-                    fusion_desk_core::ErrorCode::SimulatorUnavailable,
-                    format!("cluster {} is not usable: {}", check.profile, check.summary),
-                ));
-            }
-        }
+        ClusterAction::Check {
+            name,
+            accept_host_key,
+        } => crate::cluster_check::check(desk, name, *accept_host_key, json).await?,
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod artifacts;
 mod cluster;
+mod cluster_check;
 mod history;
 mod list;
 mod output;

@@ -1,4 +1,5 @@
 use fusion_desk_core::exec::slurm::{ClusterCheck, ClusterProfile};
+use fusion_desk_core::exec::ssh::HostKeyTrust;
 use fusion_desk_core::{Desk, DeskError};
 use tauri::State;
 
@@ -21,8 +22,17 @@ pub async fn clusters_remove(desk: State<'_, Desk>, name: String) -> Result<Vec<
     desk.remove_cluster_profile(&name).await
 }
 
-/// Asks the cluster (`sinfo`) about a profile's partition.
+/// Asks the cluster (`sinfo`) about a profile's partition; over SSH, an
+/// unknown host key is accepted only when `accept_fingerprint` names it.
 #[tauri::command]
-pub async fn clusters_check(desk: State<'_, Desk>, name: String) -> Result<ClusterCheck, DeskError> {
-    desk.check_cluster(&name).await
+pub async fn clusters_check(
+    desk: State<'_, Desk>,
+    name: String,
+    accept_fingerprint: Option<String>,
+) -> Result<ClusterCheck, DeskError> {
+    let trust = match accept_fingerprint {
+        Some(fingerprint) => HostKeyTrust::Accept { fingerprint },
+        None => HostKeyTrust::Refuse,
+    };
+    desk.check_cluster_trusting(&name, &trust).await
 }

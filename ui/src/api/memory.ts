@@ -560,7 +560,7 @@ export class MemoryBackend implements Backend {
   }
 
   checkCluster(name: string): Promise<ClusterCheck> {
-    return this.handle('checkCluster', [name], () => ({ profile: name, ok: true, summary: 'partition (up)' }));
+    return this.handle('checkCluster', [name], () => ({ profile: name, ok: true, summary: 'partition (up)', problem: null, host_key_type: null, host_key_fingerprint: null }));
   }
 
   // ---- logs ---------------------------------------------------------------

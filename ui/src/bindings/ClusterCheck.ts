@@ -7,4 +7,14 @@ export type ClusterCheck = { profile: string, ok: boolean,
 /**
  * The partitions and node states, or exactly what is wrong.
  */
-summary: string, };
+summary: string, 
+/**
+ * What failed, as a stable code (`unresolvable`, `unreachable`,
+ * `authentication`, `host_key_unknown`, `no_slurm`, …); none when ok.
+ */
+problem: string | null, 
+/**
+ * The key an unknown or changed login node presented, for the user to
+ * confirm before it is accepted.
+ */
+host_key_type: string | null, host_key_fingerprint: string | null, };

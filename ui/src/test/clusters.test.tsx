@@ -19,6 +19,7 @@ const HPC: ClusterProfile = {
   extra_sbatch_options: [],
   data_folder: '',
   simulator_command: '',
+  connection: { kind: 'local' },
 };
 
 let backend: MemoryBackend;
@@ -56,7 +57,7 @@ describe('Cluster profiles in Settings', () => {
       code: 'invalid_input',
       message: 'cluster profile time limit: "soon" is not a Slurm time: use minutes, HH:MM:SS or D-HH:MM:SS',
     });
-    backend.answer('checkCluster', (name) => ({ profile: name, ok: true, summary: 'partition long (up): 4 node(s) idle, 32 CPUs each' }));
+    backend.answer('checkCluster', (name) => ({ profile: name, ok: true, summary: 'partition long (up): 4 node(s) idle, 32 CPUs each', problem: null, host_key_type: null, host_key_fingerprint: null }));
     renderWith(backend, <ClusterProfilesSection />);
     await userEvent.click(await screen.findByTestId('cluster-add'));
     await userEvent.type(screen.getByTestId('cluster-name'), 'hpc');
@@ -79,6 +80,30 @@ describe('Cluster profiles in Settings', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
     await waitFor(() => expect(screen.queryByTestId('cluster-item-hpc')).not.toBeInTheDocument());
     expect(await backend.listClusters()).toEqual([]);
+  });
+
+  it('saves a cluster reached over SSH and keeps its connection when edited', async () => {
+    backend = new MemoryBackend({});
+    renderWith(backend, <ClusterProfilesSection />);
+    await userEvent.click(await screen.findByTestId('cluster-add'));
+    await userEvent.type(screen.getByTestId('cluster-name'), 'remote');
+    expect(screen.queryByTestId('cluster-sshHost')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('cluster-ssh'));
+    await userEvent.type(screen.getByTestId('cluster-sshHost'), 'login.cluster');
+    await userEvent.type(screen.getByTestId('cluster-sshPort'), '2222');
+    await userEvent.type(screen.getByTestId('cluster-remoteFolder'), '$SCRATCH/fd');
+    expect(screen.queryByTestId('cluster-dataFolder')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('cluster-save'));
+    await screen.findByTestId('cluster-item-remote');
+    const ssh = { kind: 'ssh', host: 'login.cluster', user: null, port: 2222, remote_folder: '$SCRATCH/fd' };
+    expect((await backend.listClusters())[0].connection).toEqual(ssh);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    expect(screen.getByTestId('cluster-sshHost')).toHaveValue('login.cluster');
+    await userEvent.type(screen.getByTestId('cluster-partition'), 'long');
+    await userEvent.click(screen.getByTestId('cluster-save'));
+    await waitFor(async () => expect((await backend.listClusters())[0].partition).toBe('long'));
+    expect((await backend.listClusters())[0].connection).toEqual(ssh);
   });
 });
 

@@ -23,7 +23,7 @@ describe('the in-memory store', () => {
     const b = new MemoryBackend();
     const settings = { simulator_command: ' "unclosed ', max_concurrent_runs: 100_000, cancel_grace_seconds: -1, notify_when_finished: false };
     expect((await b.saveSettings(settings)).settings).toEqual(settings);
-    const profile = { name: 'local', partition: 'not a partition!', account: '', time_limit: 'soon', cpus_per_run: 0, memory_per_run: '', extra_sbatch_options: [], data_folder: 'relative', simulator_command: '' };
+    const profile = { name: 'local', partition: 'not a partition!', account: '', time_limit: 'soon', cpus_per_run: 0, memory_per_run: '', extra_sbatch_options: [], data_folder: 'relative', simulator_command: '', connection: { kind: 'local' as const } };
     expect(await b.saveCluster(profile)).toEqual([profile]);
     const created = await b.createRun({ template: 'quick', overrides: ['not an override'], config_text: '[x]\n' });
     expect(created.overrides).toEqual(['not an override']);

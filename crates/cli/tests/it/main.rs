@@ -5,6 +5,7 @@
 mod support;
 
 mod artifacts;
+mod cluster_ssh;
 mod configs;
 mod crash;
 mod faults_contention;

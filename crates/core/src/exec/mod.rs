@@ -6,10 +6,13 @@
 //!   batch scripts agree on.
 //! - [`slurm`]: a job on a Slurm cluster, its client commands run through a
 //!   [`slurm::transport::CommandTransport`].
+//! - [`ssh`]: a Slurm cluster reached over SSH, its commands run on the
+//!   login node through [`ssh::SshTransport`].
 
 pub mod local;
 pub mod protocol;
 pub mod slurm;
+pub mod ssh;
 pub mod supervisor;
 
 pub use local::{LaunchSpec, Launched, LocalExecutor, SupervisorProgram};

@@ -24,4 +24,5 @@ mod live;
 mod recovery;
 mod shape;
 mod slurm;
+mod ssh_cluster;
 mod sweeps;

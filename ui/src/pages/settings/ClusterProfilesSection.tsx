@@ -18,6 +18,12 @@ type Form = {
   extra: string;
   dataFolder: string;
   simulator: string;
+  /** Reached over SSH (a login node) rather than from this machine. */
+  ssh: boolean;
+  sshHost: string;
+  sshUser: string;
+  sshPort: string;
+  remoteFolder: string;
 };
 
 const EMPTY: Form = {
@@ -30,6 +36,11 @@ const EMPTY: Form = {
   extra: '',
   dataFolder: '',
   simulator: '',
+  ssh: false,
+  sshHost: '',
+  sshUser: '',
+  sshPort: '',
+  remoteFolder: '',
 };
 
 function toForm(p: ClusterProfile): Form {
@@ -43,6 +54,11 @@ function toForm(p: ClusterProfile): Form {
     extra: p.extra_sbatch_options.join('\n'),
     dataFolder: p.data_folder,
     simulator: p.simulator_command,
+    ssh: p.connection.kind === 'ssh',
+    sshHost: p.connection.kind === 'ssh' ? p.connection.host : '',
+    sshUser: p.connection.kind === 'ssh' ? (p.connection.user ?? '') : '',
+    sshPort: p.connection.kind === 'ssh' && p.connection.port !== null ? String(p.connection.port) : '',
+    remoteFolder: p.connection.kind === 'ssh' ? p.connection.remote_folder : '',
   };
 }
 
@@ -62,6 +78,16 @@ export function toProfile(f: Form): ClusterProfile {
       .filter((l) => l !== ''),
     data_folder: f.dataFolder.trim(),
     simulator_command: f.simulator.trim(),
+    connection: f.ssh
+      ? {
+          kind: 'ssh',
+          host: f.sshHost.trim(),
+          user: f.sshUser.trim() === '' ? null : f.sshUser.trim(),
+          // Not a port number: 0, which the core refuses naming the field.
+          port: f.sshPort.trim() === '' ? null : Number.isInteger(Number(f.sshPort)) ? Number(f.sshPort) : 0,
+          remote_folder: f.remoteFolder.trim(),
+        }
+      : { kind: 'local' },
   };
 }
 
@@ -114,12 +140,22 @@ export function ClusterProfilesSection() {
     setChecks((c) => ({ ...c, [name]: 'checking' }));
     backend.checkCluster(name).then(
       (result) => setChecks((c) => ({ ...c, [name]: result })),
-      (err: unknown) =>
-        setChecks((c) => ({ ...c, [name]: { profile: name, ok: false, summary: toDeskError(err).message } })),
+      (err: unknown) => {
+        const e = toDeskError(err);
+        const failed: ClusterCheck = {
+          profile: name,
+          ok: false,
+          summary: e.message,
+          problem: e.code,
+          host_key_type: null,
+          host_key_fingerprint: null,
+        };
+        setChecks((c) => ({ ...c, [name]: failed }));
+      },
     );
   };
 
-  const text = (id: keyof Form, label: string, hint: string, placeholder = '') =>
+  const text = (id: Exclude<keyof Form, 'ssh'>, label: string, hint: string, placeholder = '') =>
     form && (
       <div className="field">
         <label htmlFor={`cluster-${id}`}>{label}</label>
@@ -218,7 +254,27 @@ export function ClusterProfilesSection() {
             {text('cpus', 'CPUs per run', 'sbatch --cpus-per-task.')}
             {text('memory', 'Memory per run', 'e.g. 4G; empty: the partition’s default.')}
           </div>
-          {text('dataFolder', 'Data folder on the cluster', 'Where the nodes see this app’s data folder on the shared filesystem. Empty: the same path.')}
+          <div className="field">
+            <label>
+              <input
+                type="checkbox"
+                data-testid="cluster-ssh"
+                checked={form.ssh}
+                onChange={(e) => edit({ ssh: e.target.checked })}
+              />{' '}
+              Reach the cluster over SSH (this machine is not a submit host)
+            </label>
+          </div>
+          {form.ssh && (
+            <div className="field-row">
+              {text('sshHost', 'Login node', 'A host name or an alias from ~/.ssh/config.', 'login.cluster')}
+              {text('sshUser', 'User', 'Empty: what your SSH config says.')}
+              {text('sshPort', 'Port', 'Empty: what your SSH config says (22).')}
+            </div>
+          )}
+          {form.ssh
+            ? text('remoteFolder', 'Remote folder', 'Where runs go on the cluster; variables are expanded there.', '$SCRATCH/fusion-desk')
+            : text('dataFolder', 'Data folder on the cluster', 'Where the nodes see this app’s data folder on the shared filesystem. Empty: the same path.')}
           {text('simulator', 'Simulator on the cluster', 'The simulator command as the nodes run it. Empty: the one in effect here.')}
           <div className="field">
             <label htmlFor="cluster-extra">Extra sbatch options</label>

@@ -62,6 +62,9 @@ pub async fn run(
         Err(TransportFailure::CannotRun(e)) => {
             return Err(SlurmError::Missing(format!("cannot run {program}: {e}")))
         }
+        Err(TransportFailure::Unreachable(e)) => {
+            return Err(SlurmError::Unreachable(format!("cannot run {program}: {e}")))
+        }
         Err(TransportFailure::TimedOut) => {
             return Err(SlurmError::Unreachable(format!(
                 "{program} did not answer within {} s",

@@ -10,12 +10,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::commands::{self, SlurmError};
+use super::connection::ClusterConnection;
 use super::job_label;
 use super::profile::{self, ClusterProfile};
 use super::script::{self, RunScript};
 use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::exec::protocol;
+use crate::exec::ssh::HostKeyTrust;
 use crate::layout::RunDir;
 use crate::model::Lineage;
 use crate::model::{CreateRunRequest, Placement, Run, RunStatus};
@@ -34,6 +36,13 @@ pub struct ClusterCheck {
     pub ok: bool,
     /// The partitions and node states, or exactly what is wrong.
     pub summary: String,
+    /// What failed, as a stable code (`unresolvable`, `unreachable`,
+    /// `authentication`, `host_key_unknown`, `no_slurm`, …); none when ok.
+    pub problem: Option<String>,
+    /// The key an unknown or changed login node presented, for the user to
+    /// confirm before it is accepted.
+    pub host_key_type: Option<String>,
+    pub host_key_fingerprint: Option<String>,
 }
 
 /// The file of a run's batch script, in its folder.
@@ -58,14 +67,23 @@ impl Desk {
     /// Asks the cluster (`sinfo`) whether the profile's partition exists and
     /// what its nodes are doing.
     pub async fn check_cluster(&self, name: &str) -> Result<ClusterCheck> {
+        self.check_cluster_trusting(name, &HostKeyTrust::Refuse).await
+    }
+
+    /// [`check_cluster`](Self::check_cluster), accepting an unknown SSH host
+    /// key when `trust` names its fingerprint.
+    pub async fn check_cluster_trusting(&self, name: &str, trust: &HostKeyTrust) -> Result<ClusterCheck> {
         let profile = profile::find(self.store(), name).await?;
+        if let ClusterConnection::Ssh { .. } = profile.connection {
+            return Ok(crate::exec::ssh::check::check(self.data(), &profile, trust).await);
+        }
         let mut args = vec!["-h".to_owned(), "-o".to_owned(), "%P %a %D %T %c".to_owned()];
         if !profile.partition.is_empty() {
             args.extend(["-p".to_owned(), profile.partition.clone()]);
         }
-        let (ok, summary) = match commands::run(self.slurm_state().transport(), "sinfo", &args).await {
+        let (problem, summary) = match commands::run(self.slurm_state().transport(), "sinfo", &args).await {
             Ok(text) if text.trim().is_empty() => (
-                false,
+                Some("command_failed"),
                 if profile.partition.is_empty() {
                     "the cluster has no partitions".to_owned()
                 } else {
@@ -85,15 +103,22 @@ impl Desk {
                         })
                     })
                     .collect();
-                (true, lines.join("; "))
+                (None, lines.join("; "))
             }
-            Err(SlurmError::Unreachable(m)) => (false, format!("cannot reach the Slurm controller: {m}")),
-            Err(e) => (false, e.message().to_owned()),
+            Err(SlurmError::Unreachable(m)) => (
+                Some("slurm_unreachable"),
+                format!("cannot reach the Slurm controller: {m}"),
+            ),
+            Err(e @ SlurmError::Missing(_)) => (Some("no_slurm"), e.message().to_owned()),
+            Err(e) => (Some("command_failed"), e.message().to_owned()),
         };
         Ok(ClusterCheck {
             profile: profile.name,
-            ok,
+            ok: problem.is_none(),
+            problem: problem.map(str::to_owned),
             summary,
+            host_key_type: None,
+            host_key_fingerprint: None,
         })
     }
 
@@ -194,6 +219,12 @@ impl Desk {
                     continue;
                 }
             };
+            if let Some(remote) = self.slurm_state().ssh().for_profile(self.data(), &profile)? {
+                for row in &rows {
+                    crate::exec::ssh::submit::submit_run(self.ctx(), &profile, row, grace, &remote).await?;
+                }
+                continue;
+            }
             // Slurm's default MaxArraySize is 1001 (task ids 0-1000).
             for chunk in rows.chunks(MAX_ARRAY_TASKS) {
                 self.submit_group(&profile, chunk, grace).await?;
@@ -374,6 +405,8 @@ impl Desk {
             )));
         }
         let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task);
+        let profile = profile::find(self.store(), &row.executor).await.ok();
+        let transport = self.slurm_state().transport_for(self.data(), profile.as_ref());
         let cancelled_now = |detail: Option<&str>| {
             let desk = self.clone();
             let id = id.clone();
@@ -395,12 +428,7 @@ impl Desk {
             return self.get(id.as_str()).await;
         };
         if row.status() == RunStatus::Pending {
-            commands::run(
-                self.slurm_state().transport(),
-                "scancel",
-                std::slice::from_ref(&label),
-            )
-            .await?;
+            commands::run(transport.as_ref(), "scancel", std::slice::from_ref(&label)).await?;
             return cancelled_now(Some(&format!("Removed from Slurm's queue (job {label})"))).await;
         }
         let grace = self.store().settings().await?.grace();
@@ -411,7 +439,7 @@ impl Desk {
             )
             .await?;
         commands::run(
-            self.slurm_state().transport(),
+            transport.as_ref(),
             "scancel",
             &["--batch".to_owned(), "--signal=TERM".to_owned(), label.clone()],
         )
@@ -430,7 +458,7 @@ impl Desk {
                 .flatten()
                 .is_some_and(|r| !r.status().is_terminal())
             {
-                let _ = commands::run(desk.slurm_state().transport(), "scancel", &[label]).await;
+                let _ = commands::run(transport.as_ref(), "scancel", &[label]).await;
             }
         });
         if self.watches_runs() {

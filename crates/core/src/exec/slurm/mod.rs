@@ -8,6 +8,7 @@
 //! - [`profile`]: cluster profiles (partition, account, limits, paths).
 //! - [`script`]: the batch scripts.
 //! - [`squeue`]: parsing Slurm's text output and its states in words.
+//! - [`connection`]: how a profile reaches its cluster (here, or SSH).
 //! - [`transport`]: where the client commands run (this machine, or a
 //!   cluster reached another way).
 //! - [`commands`]: running the Slurm client commands, with a time limit.
@@ -15,6 +16,7 @@
 //! - [`monitor`]: the poller that settles Slurm runs.
 
 pub mod commands;
+pub mod connection;
 pub mod desk_api;
 pub mod monitor;
 pub mod profile;
@@ -22,6 +24,7 @@ pub mod script;
 pub mod squeue;
 pub mod transport;
 
+pub use connection::ClusterConnection;
 pub use desk_api::ClusterCheck;
 pub use profile::ClusterProfile;
 
@@ -31,6 +34,7 @@ pub use crate::model::job_label;
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     use ts_rs::TS;
     ClusterProfile::export_all_to(dir)?;
+    ClusterConnection::export_all_to(dir)?;
     ClusterCheck::export_all_to(dir)?;
     Ok(())
 }

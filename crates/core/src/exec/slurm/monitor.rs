@@ -40,6 +40,8 @@ pub struct SlurmState {
     polling: tokio::sync::Mutex<Option<Instant>>,
     /// Progress recorders of running cluster runs (watching Desks only).
     recorders: Mutex<HashMap<RunId, ProgressRecorder>>,
+    /// The connections of clusters reached over SSH.
+    ssh: crate::exec::ssh::SshConnections,
 }
 
 impl Default for SlurmState {
@@ -55,11 +57,29 @@ impl SlurmState {
             poller: Mutex::new(None),
             polling: tokio::sync::Mutex::new(None),
             recorders: Mutex::new(HashMap::new()),
+            ssh: crate::exec::ssh::SshConnections::default(),
         }
     }
 
     pub fn transport(&self) -> &dyn CommandTransport {
         self.transport.as_ref()
+    }
+
+    pub fn ssh(&self) -> &crate::exec::ssh::SshConnections {
+        &self.ssh
+    }
+
+    /// Where the commands of a cluster profile run: its SSH login node, or
+    /// this machine's transport.
+    pub fn transport_for(
+        &self,
+        data: &crate::layout::DataDir,
+        profile: Option<&profile::ClusterProfile>,
+    ) -> Arc<dyn CommandTransport> {
+        match profile.and_then(|p| self.ssh.for_profile(data, p).ok().flatten()) {
+            Some(ssh) => ssh,
+            None => self.transport.clone(),
+        }
     }
 
     /// Starts the poller task once per Desk. It holds the Desk only for the
@@ -135,6 +155,7 @@ impl Desk {
             .into_iter()
             .filter(|r| r.slurm_job_id.is_some())
             .collect();
+        let submitted = crate::exec::ssh::follow::follow_remote(self, submitted).await?;
         *last = Some(Instant::now());
         if submitted.is_empty() {
             return Ok(());
@@ -145,16 +166,7 @@ impl Desk {
             .collect();
         let mut jobs: Vec<&str> = jobs.into_iter().collect();
         jobs.sort_unstable();
-        let args = vec![
-            "-h".to_owned(),
-            "-r".to_owned(),
-            "-t".to_owned(),
-            "all".to_owned(),
-            "-j".to_owned(),
-            jobs.join(","),
-            "-o".to_owned(),
-            squeue::SQUEUE_FORMAT.to_owned(),
-        ];
+        let args = squeue::squeue_args(&jobs);
         let lines = match commands::run(self.slurm_state().transport(), "squeue", &args).await {
             Ok(text) => squeue::parse_squeue(&text),
             // Every job asked about is gone from the controller's memory.
@@ -186,7 +198,8 @@ impl Desk {
                 row.slurm_job_id.as_deref().unwrap_or_default(),
                 row.slurm_array_task,
             );
-            self.apply_job_state(row, by_job.get(&key).copied()).await?;
+            self.apply_job_state(row, by_job.get(&key).copied(), self.slurm_state().transport())
+                .await?;
         }
         Ok(())
     }
@@ -226,20 +239,20 @@ impl Desk {
         }
     }
 
-    async fn apply_job_state(&self, row: &RunRow, job: Option<&JobLine>) -> Result<()> {
+    pub(crate) async fn apply_job_state(
+        &self,
+        row: &RunRow,
+        job: Option<&JobLine>,
+        transport: &dyn CommandTransport,
+    ) -> Result<()> {
         let id = row.run_id();
         let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task).unwrap_or_default();
         let Some(job) = job else {
-            return self.settle_cluster_run(row, None).await;
+            return self.settle_cluster_run(row, None, transport).await;
         };
         match squeue::phase(&job.state) {
             Phase::Queued if squeue::never_starts(&job.reason) => {
-                let _ = commands::run(
-                    self.slurm_state().transport(),
-                    "scancel",
-                    std::slice::from_ref(&label),
-                )
-                .await;
+                let _ = commands::run(transport, "scancel", std::slice::from_ref(&label)).await;
                 self.fail_cluster_run(
                     &id,
                     format!(
@@ -279,7 +292,7 @@ impl Desk {
                 self.record_progress(&id);
                 Ok(())
             }
-            Phase::Ended => self.settle_cluster_run(row, Some(job)).await,
+            Phase::Ended => self.settle_cluster_run(row, Some(job), transport).await,
         }
     }
 
@@ -313,7 +326,12 @@ impl Desk {
 
     /// Records the end of a cluster run whose job ended (`job`) or that
     /// Slurm no longer knows (`None`, purged after `MinJobAge`).
-    async fn settle_cluster_run(&self, row: &RunRow, job: Option<&JobLine>) -> Result<()> {
+    async fn settle_cluster_run(
+        &self,
+        row: &RunRow,
+        job: Option<&JobLine>,
+        transport: &dyn CommandTransport,
+    ) -> Result<()> {
         let id = row.run_id();
         let dir = self.data().run(&id);
         let label = job_label(row.slurm_job_id.as_deref(), row.slurm_array_task).unwrap_or_default();
@@ -370,7 +388,7 @@ impl Desk {
                         let code = match job.and_then(|j| j.exit) {
                             Some(exit) => Some(exit),
                             None => commands::run(
-                                self.slurm_state().transport(),
+                                transport,
                                 "scontrol",
                                 &["show".into(), "job".into(), "-o".into(), label.clone()],
                             )

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::connection::ClusterConnection;
 use crate::error::{DeskError, Result};
 use crate::settings::split_command;
 use crate::store::Store;
@@ -38,6 +39,8 @@ pub struct ClusterProfile {
     /// The simulator command as the nodes run it; empty means the command in
     /// effect here.
     pub simulator_command: String,
+    /// How the cluster is reached: from this machine, or over SSH.
+    pub connection: ClusterConnection,
 }
 
 impl Default for ClusterProfile {
@@ -52,6 +55,7 @@ impl Default for ClusterProfile {
             extra_sbatch_options: Vec::new(),
             data_folder: String::new(),
             simulator_command: String::new(),
+            connection: ClusterConnection::Local,
         }
     }
 }
@@ -192,6 +196,9 @@ impl ClusterProfile {
         if !self.simulator_command.trim().is_empty() {
             split_command(&self.simulator_command).map_err(|e| invalid("simulator command", e.message))?;
         }
+        if let Some((field, why)) = self.connection.problem() {
+            return Err(invalid(field, why));
+        }
         Ok(())
     }
 
@@ -311,6 +318,14 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_stored_before_connections_existed_is_reached_from_here() {
+        let stored = r#"{"name":"hpc","partition":"debug","cpus_per_run":2}"#;
+        let p: ClusterProfile = serde_json::from_str(stored).unwrap();
+        assert_eq!(p.connection, ClusterConnection::Local);
+        assert_eq!(p.cpus_per_run, 2);
+    }
+
+    #[test]
     fn accepts_slurm_time_syntaxes() {
         for t in [
             "90",
@@ -355,6 +370,17 @@ mod tests {
         );
         bad(|p| p.data_folder = "relative/path".into(), "data folder");
         bad(|p| p.simulator_command = "'open".into(), "simulator command");
+        bad(
+            |p| {
+                p.connection = ClusterConnection::Ssh {
+                    host: "login".into(),
+                    user: None,
+                    port: None,
+                    remote_folder: "fd".into(),
+                }
+            },
+            "remote folder",
+        );
     }
 
     #[test]

@@ -6,6 +6,15 @@
 /// task id (`N/A` for a plain job), state, reason, nodes, time limit.
 pub const SQUEUE_FORMAT: &str = "%F|%K|%T|%r|%N|%l";
 
+/// squeue's arguments asking about `jobs` (array tasks one per line, ended
+/// jobs included), in [`SQUEUE_FORMAT`].
+pub fn squeue_args(jobs: &[&str]) -> Vec<String> {
+    let mut args = ["-h", "-r", "-t", "all", "-j"].map(String::from).to_vec();
+    args.push(jobs.join(","));
+    args.extend(["-o".to_owned(), SQUEUE_FORMAT.to_owned()]);
+    args
+}
+
 /// One line of `squeue -h -r -t all -o SQUEUE_FORMAT`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobLine {

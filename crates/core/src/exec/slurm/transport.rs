@@ -28,6 +28,9 @@ pub enum TransportFailure {
     CannotRun(String),
     /// It did not end within the time limit; it was stopped.
     TimedOut,
+    /// The way to the cluster is down for now (a login node that does not
+    /// answer); trying again later may succeed.
+    Unreachable(String),
 }
 
 pub type TransportFuture<'a> =

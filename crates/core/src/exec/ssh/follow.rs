@@ -1,0 +1,116 @@
+//! Following the runs of clusters reached over SSH, one squeue call per
+//! cluster and tick: the log and progress lines are pulled into the local
+//! run folders first, the results fetched once a job has ended, and then
+//! each job's state is applied exactly as for a cluster this machine
+//! submits to. A login node that does not answer leaves the runs as they
+//! are, says "cluster unreachable since HH:MM" on their status lines, and
+//! the next tick follows them again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::sync;
+use super::transport::SshTransport;
+use crate::desk::Desk;
+use crate::error::Result;
+use crate::exec::slurm::commands::{self, SlurmError};
+use crate::exec::slurm::profile;
+use crate::exec::slurm::squeue::{self, JobLine, Phase};
+use crate::store::RunRow;
+
+/// Follows the submitted runs of SSH clusters; returns the other runs, for
+/// the Slurm executor's own poll.
+pub(crate) async fn follow_remote(desk: &Desk, submitted: Vec<RunRow>) -> Result<Vec<RunRow>> {
+    let profiles = profile::load(desk.store()).await?;
+    let mut remote: BTreeMap<String, (Arc<SshTransport>, Vec<RunRow>)> = BTreeMap::new();
+    let mut rest = Vec::new();
+    for row in submitted {
+        let transport = profiles.iter().find(|p| p.name == row.executor).and_then(|p| {
+            desk.slurm_state()
+                .ssh()
+                .for_profile(desk.data(), p)
+                .ok()
+                .flatten()
+        });
+        match transport {
+            Some(t) => remote
+                .entry(row.executor.clone())
+                .or_insert_with(|| (t, Vec::new()))
+                .1
+                .push(row),
+            None => rest.push(row),
+        }
+    }
+    for (transport, rows) in remote.values() {
+        follow_cluster(desk, transport, rows).await?;
+    }
+    Ok(rest)
+}
+
+async fn unreachable(desk: &Desk, rows: &[&RunRow], remote: &SshTransport, why: &str) -> Result<()> {
+    let since = remote
+        .unreachable_note()
+        .unwrap_or_else(|| "cluster unreachable".to_owned());
+    let detail =
+        format!("{since} ({why}). The run is kept; FUSION Desk follows it again when the cluster answers");
+    for row in rows {
+        if desk.store().set_detail(&row.run_id(), &detail).await? {
+            desk.emit_row(&row.run_id()).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> Result<()> {
+    let mut jobs: Vec<&str> = rows.iter().filter_map(|r| r.slurm_job_id.as_deref()).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    let args = squeue::squeue_args(&jobs);
+    let all: Vec<&RunRow> = rows.iter().collect();
+    let lines = match commands::run(remote, "squeue", &args).await {
+        Ok(text) => squeue::parse_squeue(&text),
+        Err(SlurmError::Refused(m)) if m.contains("Invalid job id") => Vec::new(),
+        Err(SlurmError::Unreachable(m)) if remote.unreachable_note().is_some() => {
+            return unreachable(desk, &all, remote, &m).await
+        }
+        Err(e) => {
+            let detail = format!("Cannot ask Slurm about the run: {}", e.message());
+            for row in rows {
+                if desk.store().set_detail(&row.run_id(), &detail).await? {
+                    desk.emit_row(&row.run_id()).await?;
+                }
+            }
+            return Ok(());
+        }
+    };
+    let by_job: HashMap<(&str, Option<i64>), &JobLine> = lines
+        .iter()
+        .map(|l| ((l.job_id.as_str(), l.array_task), l))
+        .collect();
+    for row in rows {
+        let id = row.run_id();
+        let key = (
+            row.slurm_job_id.as_deref().unwrap_or_default(),
+            row.slurm_array_task,
+        );
+        let job = by_job.get(&key).copied();
+        let ended = job.is_none_or(|j| squeue::phase(&j.state) == Phase::Ended);
+        let local = desk.data().run(&id);
+        let mut synced = sync::pull_growing(remote, &local, &id).await;
+        if synced.is_ok() && ended {
+            synced = sync::fetch_results(remote, &local, &id).await;
+        }
+        match synced {
+            Ok(()) => desk.apply_job_state(row, job, remote).await?,
+            // One connection serves them all: every run of the cluster waits.
+            Err(e) if e.kind.is_transient() => return unreachable(desk, &all, remote, &e.message).await,
+            // The files could not be brought here: the run is still settled
+            // from what Slurm says, with the log it has.
+            Err(e) => {
+                tracing::warn!("cannot bring the files of run {id} from the cluster: {e}");
+                desk.apply_job_state(row, job, remote).await?
+            }
+        }
+    }
+    Ok(())
+}

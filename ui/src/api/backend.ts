@@ -158,8 +158,12 @@ export interface Backend {
   /** Adds a profile or replaces the one of the same name; returns them all. */
   saveCluster(profile: ClusterProfile): Promise<ClusterProfile[]>;
   removeCluster(name: string): Promise<ClusterProfile[]>;
-  /** Asks the cluster (`sinfo`) about the profile's partition. */
-  checkCluster(name: string): Promise<ClusterCheck>;
+  /**
+   * Asks the cluster (`sinfo`) about the profile's partition. For a login
+   * node reached over SSH whose host key is not yet trusted, passing the
+   * fingerprint the user confirmed accepts that key (and no other).
+   */
+  checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck>;
 
   // ---- history: names, tags, notes, bulk actions, disk use, clean-up ----
   renameRun(id: string, name: string): Promise<Run>;

@@ -559,8 +559,8 @@ export class MemoryBackend implements Backend {
     });
   }
 
-  checkCluster(name: string): Promise<ClusterCheck> {
-    return this.handle('checkCluster', [name], () => ({ profile: name, ok: true, summary: 'partition (up)', problem: null, host_key_type: null, host_key_fingerprint: null }));
+  checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck> {
+    return this.handle('checkCluster', acceptFingerprint === undefined ? [name] : [name, acceptFingerprint], () => ({ profile: name, ok: true, summary: 'partition (up)', problem: null, host_key_type: null, host_key_fingerprint: null }));
   }
 
   // ---- logs ---------------------------------------------------------------

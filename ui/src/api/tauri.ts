@@ -168,8 +168,8 @@ export class TauriBackend implements Backend {
   removeCluster(name: string): Promise<ClusterProfile[]> {
     return call('clusters_remove', { name });
   }
-  checkCluster(name: string): Promise<ClusterCheck> {
-    return call('clusters_check', { name });
+  checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck> {
+    return call('clusters_check', { name, acceptFingerprint: acceptFingerprint ?? null });
   }
   async quit(mode: QuitMode): Promise<void> {
     await call<null>('app_quit', { mode });

@@ -105,6 +105,40 @@ describe('Cluster profiles in Settings', () => {
     await waitFor(async () => expect((await backend.listClusters())[0].partition).toBe('long'));
     expect((await backend.listClusters())[0].connection).toEqual(ssh);
   });
+  it('shows an unknown login-node key with its fingerprint and trusts exactly that key on request', async () => {
+    const fingerprint = 'SHA256:3q2+7w0b9Zr1v8c5H1f0f2mJkQ6yX4nP1s2t3u4v5w6';
+    backend = new MemoryBackend({});
+    await backend.saveCluster({
+      ...HPC,
+      name: 'remote',
+      connection: { kind: 'ssh', host: 'login.cluster', user: null, port: null, remote_folder: '$SCRATCH/fd' },
+    });
+    backend.answer('checkCluster', (name, accept) =>
+      accept === fingerprint
+        ? { profile: name, ok: true, summary: 'partition long (up): 4 node(s) idle', problem: null, host_key_type: null, host_key_fingerprint: null }
+        : {
+            profile: name,
+            ok: false,
+            summary: `login.cluster presented an unknown ED25519 key (${fingerprint})`,
+            problem: 'host_key_unknown',
+            host_key_type: 'ED25519',
+            host_key_fingerprint: fingerprint,
+          },
+    );
+    renderWith(backend, <ClusterProfilesSection />);
+    await screen.findByTestId('cluster-item-remote');
+    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    const key = await screen.findByTestId('cluster-host-key-remote');
+    expect(key).toHaveTextContent('ED25519');
+    expect(key).toHaveTextContent(fingerprint);
+    // Checking alone never trusts anything.
+    expect(backend.callsOf('checkCluster')).toEqual([['remote']]);
+
+    await userEvent.click(screen.getByTestId('cluster-trust-remote'));
+    expect(await screen.findByTestId('cluster-check-remote')).toHaveTextContent('✓ partition long (up)');
+    expect(backend.callsOf('checkCluster')).toEqual([['remote'], ['remote', fingerprint]]);
+    expect(screen.queryByTestId('cluster-host-key-remote')).not.toBeInTheDocument();
+  });
 });
 
 describe('Run detail of a cluster run', () => {

@@ -136,9 +136,9 @@ export function ClusterProfilesSection() {
     backend.removeCluster(name).then(setProfiles, (err: unknown) => setError(toDeskError(err)));
   };
 
-  const check = (name: string) => {
+  const check = (name: string, acceptFingerprint?: string) => {
     setChecks((c) => ({ ...c, [name]: 'checking' }));
-    backend.checkCluster(name).then(
+    backend.checkCluster(name, acceptFingerprint).then(
       (result) => setChecks((c) => ({ ...c, [name]: result })),
       (err: unknown) => {
         const e = toDeskError(err);
@@ -198,6 +198,23 @@ export function ClusterProfilesSection() {
                     {result && (
                       <div className={`hint ${result !== 'checking' && !result.ok ? 'cluster-bad' : ''}`} data-testid={`cluster-check-${p.name}`}>
                         {result === 'checking' ? 'Asking the cluster…' : `${result.ok ? '✓' : '✗'} ${result.summary}`}
+                      </div>
+                    )}
+                    {result && result !== 'checking' && result.problem === 'host_key_unknown' && result.host_key_fingerprint && (
+                      <div className="cluster-host-key" data-testid={`cluster-host-key-${p.name}`}>
+                        <div className="hint">
+                          The login node presented a {result.host_key_type ?? 'host'} key this computer has not seen. Compare its fingerprint with
+                          the one your cluster publishes before trusting it:
+                        </div>
+                        <code className="mono">{result.host_key_fingerprint}</code>
+                        <button
+                          type="button"
+                          className="btn btn-sm"
+                          data-testid={`cluster-trust-${p.name}`}
+                          onClick={() => check(p.name, result.host_key_fingerprint ?? undefined)}
+                        >
+                          Trust this key
+                        </button>
                       </div>
                     )}
                   </div>

@@ -149,11 +149,11 @@ impl Desk {
             config_text: req.config_text.clone(),
             executor: req.executor.clone(),
         };
-        let base = self
-            .resolve_config(&base_req)
-            .await
-            .map_err(|e| DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message)))?;
-        let kind: SimulatorKind = self.simulator_kind().await?;
+        let base =
+            self.configs().resolve_config(&base_req).await.map_err(|e| {
+                DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message))
+            })?;
+        let kind: SimulatorKind = self.configs().simulator_kind().await?;
         let keys = configs::schema::keys();
         let mut warnings = Vec::new();
         for axis in &axes {

@@ -628,7 +628,7 @@ fn interpolation_bombs_are_refused_in_under_a_second() {
 async fn the_editors_check_refuses_a_bomb_at_once() {
     let t = support::desk(1, 1.0).await;
     let started = Instant::now();
-    let report = t.desk.validate_config(&bomb()).await.unwrap();
+    let report = t.desk.configs().validate_config(&bomb()).await.unwrap();
     let took = started.elapsed();
     assert!(!report.valid);
     assert!(
@@ -680,7 +680,7 @@ async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo(
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
     let t = support::desk(1, 1.0).await;
-    let base = t.desk.template_text("quick").unwrap();
+    let base = t.desk.configs().template_text("quick").unwrap();
     let secret = c.secret().to_string_lossy().into_owned();
     let fifo = fifo.to_string_lossy().into_owned();
     for (section, key) in [
@@ -694,7 +694,7 @@ async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo(
                 let report = configs::validate(&text, kind);
                 c.assert_absent(&format!("validate {key}={target}"), &format!("{report:?}"));
             }
-            let report = t.desk.validate_config(&text).await.unwrap();
+            let report = t.desk.configs().validate_config(&text).await.unwrap();
             c.assert_absent("the editor's check", &format!("{report:?}"));
             let took = started.elapsed();
             assert!(took < Duration::from_secs(1), "{key}={target} took {took:?}");

@@ -1,0 +1,7 @@
+//! The runs domain as functions over [`Ctx`]: what other domains call when
+//! they need a run, so none of them reaches into the facade or the store of
+//! runs directly.
+
+pub mod query;
+
+pub use query::{active_runs, config_text, get, list};

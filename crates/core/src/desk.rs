@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
+use crate::artifacts::Artifacts;
 use crate::configs::Configs;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, ErrorCode, Result};
@@ -117,6 +118,10 @@ impl Desk {
 
     pub fn configs(&self) -> Configs<'_> {
         Configs::new(self.ctx())
+    }
+
+    pub fn artifacts(&self) -> Artifacts<'_> {
+        Artifacts::new(self.ctx())
     }
 
     pub fn store(&self) -> &Store {

@@ -278,7 +278,11 @@ async fn register(desk: &Desk, id: &RunId, folder: &Path, expected: &Expected) -
         }
     };
     let folder = folder.as_path();
-    match desk.register_artifact_root(id.as_str(), ROOT_LABEL, folder).await {
+    match desk
+        .artifacts()
+        .register_artifact_root(id.as_str(), ROOT_LABEL, folder)
+        .await
+    {
         Ok(_) => {
             tracing::info!(run = %id, "results folder reported by the simulator: {}", folder.display());
             true

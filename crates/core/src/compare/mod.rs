@@ -161,7 +161,7 @@ impl Desk {
         for id in unique {
             let run = self.get(id).await?;
             let config = self.config_text(id).await.unwrap_or_default();
-            let (points, problem) = match self.results(id).await {
+            let (points, problem) = match self.artifacts().results(id).await {
                 Ok(table) => {
                     let points = curve(&table);
                     let problem = if points.iter().any(|p| p.mean.is_some()) {

@@ -188,7 +188,10 @@ impl Desk {
             let r = async {
                 let run = self.get(id).await?;
                 let dest = parent.join(format!("{}-{}", folder_safe_name(&run.name), run.id));
-                let summary = self.export_artifacts(&run.id, None, &dest, false).await?;
+                let summary = self
+                    .artifacts()
+                    .export_artifacts(&run.id, None, &dest, false)
+                    .await?;
                 Ok(Some(summary.destination))
             }
             .await;

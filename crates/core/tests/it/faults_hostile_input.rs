@@ -359,9 +359,12 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
         &outcome(desk.log_lines(id, 0, 1000).await.map(|s| json(&s))),
     );
     c.assert_absent("progress", &outcome(desk.progress(id).await.map(|p| json(&p))));
-    c.assert_absent("results", &outcome(desk.results(id).await.map(|r| json(&r))));
-    c.assert_absent("results_csv", &outcome(desk.results_csv(id).await));
-    let roots = desk.artifact_roots(id).await.unwrap();
+    c.assert_absent(
+        "results",
+        &outcome(desk.artifacts().results(id).await.map(|r| json(&r))),
+    );
+    c.assert_absent("results_csv", &outcome(desk.artifacts().results_csv(id).await));
+    let roots = desk.artifacts().artifact_roots(id).await.unwrap();
     assert!(
         roots.iter().all(|r| !Path::new(&r.path).starts_with(&c.root)),
         "a canary folder became a results root: {roots:?}"
@@ -371,7 +374,7 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     for _ in 0..3 {
         let mut next = Vec::new();
         for folder in folders {
-            let Ok(listing) = desk.list_artifacts(id, &folder, None, None).await else {
+            let Ok(listing) = desk.artifacts().list_artifacts(id, &folder, None, None).await else {
                 continue;
             };
             c.assert_absent("a listing", &json(&listing));
@@ -381,7 +384,12 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
                     | fusion_desk_core::artifacts::EntryKind::Root => next.push(entry.path.clone()),
                     _ => c.assert_absent(
                         "a preview",
-                        &outcome(desk.preview_artifact(id, &entry.path).await.map(|p| json(&p))),
+                        &outcome(
+                            desk.artifacts()
+                                .preview_artifact(id, &entry.path)
+                                .await
+                                .map(|p| json(&p)),
+                        ),
                     ),
                 }
             }
@@ -399,12 +407,17 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     if huge {
         for part in ["output", "config.ini", "progress.jsonl"] {
             let _ = desk
+                .artifacts()
                 .export_artifacts(id, Some(part), &exports.join(part), false)
                 .await;
         }
     } else {
-        let _ = desk.export_artifacts(id, None, &exports.join("run"), false).await;
         let _ = desk
+            .artifacts()
+            .export_artifacts(id, None, &exports.join("run"), false)
+            .await;
+        let _ = desk
+            .artifacts()
             .export_artifacts_with(id, None, &exports.join("all"), false, true)
             .await;
     }

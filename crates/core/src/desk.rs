@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use crate::artifacts::Artifacts;
+use crate::compare::Compare;
 use crate::configs::Configs;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, ErrorCode, Result};
@@ -122,6 +123,10 @@ impl Desk {
 
     pub fn artifacts(&self) -> Artifacts<'_> {
         Artifacts::new(self.ctx())
+    }
+
+    pub fn comparisons(&self) -> Compare<'_> {
+        Compare::new(self.ctx())
     }
 
     pub fn store(&self) -> &Store {

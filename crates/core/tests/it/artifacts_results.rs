@@ -256,7 +256,7 @@ async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
 
     // Each finished run's summary agrees with the comparison, which reads
     // the result files on its own.
-    let compared = t.desk.compare(&ids).await.unwrap();
+    let compared = t.desk.comparisons().compare(&ids).await.unwrap();
     for c in &compared.runs {
         let run = t.desk.get(&c.id).await.unwrap();
         let m = run.metrics.expect("summarised when the run ended");

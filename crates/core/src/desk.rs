@@ -23,13 +23,11 @@ use crate::outcome::{self, Outcome};
 use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
-use crate::runs;
+use crate::runs::{self, validate_name};
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, NewRun, RunRow, Store};
 use crate::tasks::{TaskHandle, TaskProbe};
 use crate::timestamp;
-
-pub(crate) const MAX_NAME_LEN: usize = 200;
 
 pub struct DeskOptions {
     pub data: DataDir,
@@ -795,18 +793,4 @@ impl Desk {
         }
         Ok(())
     }
-}
-
-pub(crate) fn validate_name(name: &str) -> Result<String> {
-    if name.chars().count() > MAX_NAME_LEN {
-        return Err(DeskError::invalid_input(format!(
-            "a run name is at most {MAX_NAME_LEN} characters"
-        )));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(DeskError::invalid_input(
-            "a run name cannot contain control characters",
-        ));
-    }
-    Ok(name.to_owned())
 }

@@ -120,7 +120,7 @@ impl Desk {
         if name.is_empty() {
             return Err(DeskError::invalid_input("a run name cannot be empty"));
         }
-        let name = crate::desk::validate_name(name)?;
+        let name = crate::runs::validate_name(name)?;
         self.store().require(&id).await?;
         self.store().set_name(&id, &name).await?;
         self.updated(&id).await

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::configs::{self, SimulatorKind};
-use crate::desk::{validate_name, MAX_NAME_LEN};
 use crate::error::{DeskError, Result};
 use crate::ini::{self, Override};
 use crate::model::{CreateRunRequest, Run, RunStatus};
 use crate::run_id::RunId;
+use crate::runs::{validate_name, MAX_NAME_LEN};
 use crate::{timestamp, Desk};
 
 pub use crate::model::sweeps::{Lineage, Sweep, SweepAxis, SweepCounts};

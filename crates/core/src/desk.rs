@@ -701,7 +701,7 @@ impl Desk {
         // sees its results in the list too.
         self.record_metrics_quietly(id, Some(&finish.completed_at)).await;
         if self.store().finish(id, &finish).await? {
-            self.measure_disk_use_quietly(id).await;
+            crate::history::disk::measure_quietly(self.ctx(), id).await;
             self.emit_row(id).await?;
         }
         Ok(())

@@ -205,7 +205,7 @@ impl Desk {
     pub async fn disk_use(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         self.store().require(&id).await?;
-        self.measure_disk_use(&id).await?;
+        crate::history::disk::measure(self.ctx(), &id).await?;
         self.updated(&id).await
     }
 
@@ -229,7 +229,7 @@ impl Desk {
                 record_network(self.store(), &id, &config).await?;
             }
             if wants_disk {
-                self.measure_disk_use_quietly(&id).await;
+                crate::history::disk::measure_quietly(self.ctx(), &id).await;
             }
             n += 1;
         }

@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use crate::desk::Desk;
 use crate::run_id::RunId;
 
-pub const ROOT_LABEL: &str = "fusion";
+pub use crate::artifacts::roots::REPORTED_LABEL as ROOT_LABEL;
 const SCAN_INTERVAL: Duration = Duration::from_secs(1);
 /// A longer line is not a `Saving to:` line; only its start is kept.
 const MAX_LINE: usize = 64 * 1024;

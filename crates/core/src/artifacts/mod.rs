@@ -451,7 +451,7 @@ impl Artifacts<'_> {
     ) -> Result<ExportSummary> {
         let mut tree = self.run_tree(id).await?;
         if path.is_none() && !include_reported {
-            tree = tree.without_root(crate::reported_results::ROOT_LABEL);
+            tree = tree.without_root(roots::REPORTED_LABEL);
         }
         let addr = path.map(Address::parse).transpose()?;
         let dest = dest.to_owned();

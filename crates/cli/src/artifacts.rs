@@ -54,7 +54,7 @@ struct FolderView<'a> {
 
 pub async fn artifacts(desk: &Desk, args: &ArtifactsArgs, json: bool) -> Result<(), DeskError> {
     let path = args.path.as_deref().unwrap_or("");
-    let info = desk.artifact_info(&args.id, path).await?;
+    let info = desk.artifacts().artifact_info(&args.id, path).await?;
     if !matches!(info.kind, EntryKind::Dir | EntryKind::Root) {
         if json {
             print_json(&info);
@@ -64,9 +64,10 @@ pub async fn artifacts(desk: &Desk, args: &ArtifactsArgs, json: bool) -> Result<
         return Ok(());
     }
     let listing = desk
+        .artifacts()
         .list_artifacts(&args.id, path, Some(args.offset), Some(args.limit))
         .await?;
-    let usage = desk.artifact_usage(&args.id, path).await?;
+    let usage = desk.artifacts().artifact_usage(&args.id, path).await?;
     if json {
         print_json(&FolderView {
             listing: &listing,
@@ -136,6 +137,7 @@ pub async fn export(desk: &Desk, args: &ExportArgs, json: bool) -> Result<(), De
             .join(&args.dest)
     };
     let summary = desk
+        .artifacts()
         .export_artifacts_with(
             &args.id,
             args.path.as_deref(),
@@ -169,10 +171,10 @@ pub async fn export(desk: &Desk, args: &ExportArgs, json: bool) -> Result<(), De
 
 pub async fn results(desk: &Desk, args: &ResultsArgs, json: bool) -> Result<(), DeskError> {
     if args.csv {
-        print!("{}", desk.results_csv(&args.id).await?);
+        print!("{}", desk.artifacts().results_csv(&args.id).await?);
         return Ok(());
     }
-    let table = desk.results(&args.id).await?;
+    let table = desk.artifacts().results(&args.id).await?;
     if json {
         print_json(&table);
     } else {

@@ -121,10 +121,10 @@ pub async fn compare(desk: &Desk, args: &CompareArgs, out: &Printer) -> Result<(
         return Err(DeskError::invalid_input("choose one of --csv and --json"));
     }
     if args.csv {
-        print!("{}", desk.compare_csv(&args.ids).await?);
+        print!("{}", desk.comparisons().compare_csv(&args.ids).await?);
         return Ok(());
     }
-    let comparison = desk.compare(&args.ids).await?;
+    let comparison = desk.comparisons().compare(&args.ids).await?;
     if out.json {
         print_json(&comparison);
     } else {

@@ -231,7 +231,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
                 config_text: config.as_deref().map(read_config).transpose()?,
                 executor: executor.clone(),
             };
-            let resolved = desk.resolve_config(&req).await?;
+            let resolved = desk.configs().resolve_config(&req).await?;
             for w in &resolved.report.warnings {
                 eprintln!("warning: {w}");
             }
@@ -242,7 +242,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Plot(args) => plot::plot(&desk, args, cli.json).await?,
         Command::Show { id } => {
             let run = desk.get(id).await?;
-            let diff = desk.template_diff(id).await.ok();
+            let diff = desk.configs().template_diff(id).await.ok();
             out.show(&run, desk.progress(id).await?.as_ref(), diff.as_ref());
         }
         Command::Wait { id, timeout } => {
@@ -260,16 +260,18 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             out.deleted(id);
         }
         Command::Logs { id, follow } => output::logs(&desk, id, *follow).await?,
-        Command::Templates { action: None } => out.templates(&desk.list_templates()?),
+        Command::Templates { action: None } => out.templates(&desk.configs().list_templates()?),
         Command::Templates { action: Some(action) } => match action {
-            TemplateAction::Show { name } => print!("{}", desk.template_text(name)?),
+            TemplateAction::Show { name } => print!("{}", desk.configs().template_text(name)?),
             TemplateAction::Save { name, file, force } => {
-                let saved = desk.save_template(name, &read_config(file)?, *force)?;
+                let saved = desk.configs().save_template(name, &read_config(file)?, *force)?;
                 out.templates(&[saved]);
             }
-            TemplateAction::Rename { from, to } => out.templates(&[desk.rename_template(from, to)?]),
+            TemplateAction::Rename { from, to } => {
+                out.templates(&[desk.configs().rename_template(from, to)?])
+            }
             TemplateAction::Delete { name } => {
-                desk.delete_template(name)?;
+                desk.configs().delete_template(name)?;
                 out.deleted(name);
             }
         },
@@ -278,7 +280,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
             let report = match simulator.as_deref() {
                 Some("embedded") => configs::validate(&text, configs::SimulatorKind::Embedded),
                 Some(_) => configs::validate(&text, configs::SimulatorKind::External),
-                None => desk.validate_config(&text).await?,
+                None => desk.configs().validate_config(&text).await?,
             };
             if cli.json {
                 println!(

@@ -89,6 +89,7 @@ async fn main() {
     for _ in 0..SAMPLES {
         let t = Instant::now();
         let page = desk
+            .artifacts()
             .list_artifacts(id.as_str(), "output", None, Some(500))
             .await
             .unwrap();

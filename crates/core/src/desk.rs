@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
+use crate::artifacts::Artifacts;
+use crate::compare::Compare;
+use crate::configs::Configs;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::events::RunEvent;
@@ -20,12 +23,11 @@ use crate::outcome::{self, Outcome};
 use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
+use crate::runs::{self, validate_name};
 use crate::settings::{self, Settings, SettingsView};
 use crate::store::{Finish, NewRun, RunRow, Store};
 use crate::tasks::{TaskHandle, TaskProbe};
 use crate::timestamp;
-
-pub(crate) const MAX_NAME_LEN: usize = 200;
 
 pub struct DeskOptions {
     pub data: DataDir,
@@ -113,6 +115,18 @@ impl Desk {
         &self.inner.ctx
     }
 
+    pub fn configs(&self) -> Configs<'_> {
+        Configs::new(self.ctx())
+    }
+
+    pub fn artifacts(&self) -> Artifacts<'_> {
+        Artifacts::new(self.ctx())
+    }
+
+    pub fn comparisons(&self) -> Compare<'_> {
+        Compare::new(self.ctx())
+    }
+
     pub fn store(&self) -> &Store {
         self.inner.ctx.store()
     }
@@ -170,35 +184,20 @@ impl Desk {
     // ---------------------------------------------------------------- queries
 
     pub async fn get(&self, id: &str) -> Result<Run> {
-        let id = RunId::parse(id)?;
-        Ok(self.to_run(self.store().require(&id).await?))
+        runs::get(self.ctx(), id).await
     }
 
     pub async fn list(&self, query: &ListQuery) -> Result<RunPage> {
-        let (rows, total) = self.store().list(query).await?;
-        Ok(RunPage {
-            runs: rows.into_iter().map(|r| self.to_run(r)).collect(),
-            total,
-            offset: query.offset.unwrap_or(0),
-            limit: query
-                .limit
-                .unwrap_or(ListQuery::DEFAULT_LIMIT)
-                .clamp(1, ListQuery::MAX_LIMIT),
-        })
+        runs::list(self.ctx(), query).await
     }
 
     pub async fn active_runs(&self) -> Result<Vec<Run>> {
-        let mut rows = self.store().with_status(RunStatus::Running).await?;
-        rows.extend(self.store().with_status(RunStatus::Pending).await?);
-        Ok(rows.into_iter().map(|r| self.to_run(r)).collect())
+        runs::active_runs(self.ctx()).await
     }
 
     /// The frozen config.ini of a run.
     pub async fn config_text(&self, id: &str) -> Result<String> {
-        let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
-        let path = self.data().run(&id).config();
-        crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP)
+        runs::config_text(self.ctx(), id).await
     }
 
     // --------------------------------------------------------------- settings
@@ -260,7 +259,7 @@ impl Desk {
     pub(crate) async fn create_queued(&self, req: &CreateRunRequest, lineage: &Lineage) -> Result<Run> {
         // The final text is validated before anything is written: an invalid
         // config never gets a row or a folder.
-        let config = self.resolve_config(req).await?;
+        let config = self.configs().resolve_config(req).await?;
         let overrides = &config.overrides;
         let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => validate_name(n)?,
@@ -702,7 +701,7 @@ impl Desk {
         // sees its results in the list too.
         self.record_metrics_quietly(id, Some(&finish.completed_at)).await;
         if self.store().finish(id, &finish).await? {
-            self.measure_disk_use_quietly(id).await;
+            crate::history::disk::measure_quietly(self.ctx(), id).await;
             self.emit_row(id).await?;
         }
         Ok(())
@@ -794,18 +793,4 @@ impl Desk {
         }
         Ok(())
     }
-}
-
-pub(crate) fn validate_name(name: &str) -> Result<String> {
-    if name.chars().count() > MAX_NAME_LEN {
-        return Err(DeskError::invalid_input(format!(
-            "a run name is at most {MAX_NAME_LEN} characters"
-        )));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(DeskError::invalid_input(
-            "a run name cannot contain control characters",
-        ));
-    }
-    Ok(name.to_owned())
 }

@@ -28,6 +28,7 @@ pub mod reported_results;
 pub mod run_id;
 pub mod run_lock;
 pub mod runfs;
+pub mod runs;
 pub mod settings;
 pub mod simulator;
 pub mod store;

@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use crate::desk::MAX_NAME_LEN;
 use crate::history::tags::{MAX_NOTE_BYTES, MAX_TAGS_PER_RUN, MAX_TAG_CHARS};
 use crate::live::{MAX_PAGE_LINES, MAX_SNAPSHOT_BYTES};
+use crate::runs::MAX_NAME_LEN;
 use crate::settings::Settings;
 use crate::sweeps::MAX_SWEEP_RUNS;
 

@@ -275,7 +275,7 @@ impl Desk {
         let mut series = Vec::new();
         let mut notes = Vec::new();
         for (run, label) in runs.iter().zip(labels) {
-            let table = match self.results(&run.id).await {
+            let table = match self.artifacts().results(&run.id).await {
                 Ok(t) => t,
                 Err(e) => {
                     notes.push(format!(

@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use crate::desk::Desk;
 use crate::run_id::RunId;
 
-pub const ROOT_LABEL: &str = "fusion";
+pub use crate::artifacts::roots::REPORTED_LABEL as ROOT_LABEL;
 const SCAN_INTERVAL: Duration = Duration::from_secs(1);
 /// A longer line is not a `Saving to:` line; only its start is kept.
 const MAX_LINE: usize = 64 * 1024;
@@ -278,7 +278,11 @@ async fn register(desk: &Desk, id: &RunId, folder: &Path, expected: &Expected) -
         }
     };
     let folder = folder.as_path();
-    match desk.register_artifact_root(id.as_str(), ROOT_LABEL, folder).await {
+    match desk
+        .artifacts()
+        .register_artifact_root(id.as_str(), ROOT_LABEL, folder)
+        .await
+    {
         Ok(_) => {
             tracing::info!(run = %id, "results folder reported by the simulator: {}", folder.display());
             true

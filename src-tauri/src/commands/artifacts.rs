@@ -17,7 +17,7 @@ pub async fn artifacts_list(
     offset: Option<u32>,
     limit: Option<u32>,
 ) -> Result<ArtifactListing, DeskError> {
-    desk.list_artifacts(&id, &path, offset, limit).await
+    desk.artifacts().list_artifacts(&id, &path, offset, limit).await
 }
 
 #[tauri::command]
@@ -26,7 +26,7 @@ pub async fn artifacts_usage(
     id: String,
     path: String,
 ) -> Result<ArtifactUsage, DeskError> {
-    desk.artifact_usage(&id, &path).await
+    desk.artifacts().artifact_usage(&id, &path).await
 }
 
 #[tauri::command]
@@ -35,14 +35,14 @@ pub async fn artifacts_preview(
     id: String,
     path: String,
 ) -> Result<ArtifactPreview, DeskError> {
-    desk.preview_artifact(&id, &path).await
+    desk.artifacts().preview_artifact(&id, &path).await
 }
 
 /// Opens a file of the run with the system's default application; a
 /// program, script or desktop entry is refused (Reveal shows it instead).
 #[tauri::command]
 pub async fn artifacts_open(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
-    let target = desk.resolve_for_desktop_open(&id, &path).await?;
+    let target = desk.artifacts().resolve_for_desktop_open(&id, &path).await?;
     tauri_plugin_opener::open_path(&target, None::<&str>)
         .map_err(|e| DeskError::internal(format!("cannot open {}: {e}", target.display())))
 }
@@ -51,7 +51,7 @@ pub async fn artifacts_open(desk: State<'_, Desk>, id: String, path: String) -> 
 /// (the freedesktop FileManager1 interface), or the folder itself.
 #[tauri::command]
 pub async fn artifacts_reveal(desk: State<'_, Desk>, id: String, path: String) -> Result<(), DeskError> {
-    let target = desk.resolve_for_open(&id, &path).await?;
+    let target = desk.artifacts().resolve_for_open(&id, &path).await?;
     tauri_plugin_opener::reveal_item_in_dir(&target).map_err(|e| {
         DeskError::internal(format!(
             "cannot show {} in the file manager: {e}",
@@ -68,7 +68,7 @@ pub async fn artifacts_save_as<R: Runtime>(
     id: String,
     path: String,
 ) -> Result<Option<ExportSummary>, DeskError> {
-    let source = desk.resolve_for_open(&id, &path).await?;
+    let source = desk.artifacts().resolve_for_open(&id, &path).await?;
     let name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -81,7 +81,8 @@ pub async fn artifacts_save_as<R: Runtime>(
         return Ok(None);
     };
     // The native dialog already asked before replacing an existing file.
-    desk.export_artifacts(&id, Some(&path), &dest, true)
+    desk.artifacts()
+        .export_artifacts(&id, Some(&path), &dest, true)
         .await
         .map(Some)
 }
@@ -99,12 +100,12 @@ pub async fn artifacts_export_folder<R: Runtime>(
     let Some(parent) = ask(&app, Ask::PickFolder, |d| d.set_title("Export to a folder")).await? else {
         return Ok(None);
     };
-    desk.export_into(&id, &path, &parent).await.map(Some)
+    desk.artifacts().export_into(&id, &path, &parent).await.map(Some)
 }
 
 #[tauri::command]
 pub async fn results_get(desk: State<'_, Desk>, id: String) -> Result<ResultsTable, DeskError> {
-    desk.results(&id).await
+    desk.artifacts().results(&id).await
 }
 
 /// Saves the results table as CSV where the user chooses.
@@ -114,7 +115,7 @@ pub async fn results_export_csv<R: Runtime>(
     desk: State<'_, Desk>,
     id: String,
 ) -> Result<Option<String>, DeskError> {
-    let csv = desk.results_csv(&id).await?;
+    let csv = desk.artifacts().results_csv(&id).await?;
     let name = format!("{id}-results.csv");
     save_bytes(
         &app,

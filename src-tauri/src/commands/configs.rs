@@ -7,7 +7,7 @@ use crate::dialogs::{ask, Ask};
 
 #[tauri::command]
 pub async fn configs_validate(desk: State<'_, Desk>, text: String) -> Result<ValidationReport, DeskError> {
-    desk.validate_config(&text).await
+    desk.configs().validate_config(&text).await
 }
 
 #[tauri::command]

@@ -71,7 +71,7 @@ pub async fn runs_cleanup(desk: State<'_, Desk>, query: CleanupQuery) -> Result<
 
 #[tauri::command]
 pub async fn runs_compare(desk: State<'_, Desk>, ids: Vec<String>) -> Result<Comparison, DeskError> {
-    desk.compare(&ids).await
+    desk.comparisons().compare(&ids).await
 }
 
 /// Saves the comparison as CSV where the user chooses.
@@ -81,7 +81,7 @@ pub async fn compare_export_csv<R: Runtime>(
     desk: State<'_, Desk>,
     ids: Vec<String>,
 ) -> Result<Option<String>, DeskError> {
-    let csv = desk.compare_csv(&ids).await?;
+    let csv = desk.comparisons().compare_csv(&ids).await?;
     save_bytes(
         &app,
         "Export the comparison as CSV",

@@ -24,7 +24,7 @@ pub async fn runs_config(desk: State<'_, Desk>, id: String) -> Result<String, De
 
 #[tauri::command]
 pub async fn runs_template_diff(desk: State<'_, Desk>, id: String) -> Result<TemplateDiff, DeskError> {
-    desk.template_diff(&id).await
+    desk.configs().template_diff(&id).await
 }
 
 #[tauri::command]

@@ -4,12 +4,12 @@ use tauri::State;
 
 #[tauri::command]
 pub fn templates_list(desk: State<'_, Desk>) -> Result<Vec<TemplateInfo>, DeskError> {
-    desk.list_templates()
+    desk.configs().list_templates()
 }
 
 #[tauri::command]
 pub fn templates_text(desk: State<'_, Desk>, name: String) -> Result<String, DeskError> {
-    desk.template_text(&name)
+    desk.configs().template_text(&name)
 }
 
 #[tauri::command]
@@ -19,15 +19,15 @@ pub fn templates_save(
     text: String,
     overwrite: bool,
 ) -> Result<TemplateInfo, DeskError> {
-    desk.save_template(&name, &text, overwrite)
+    desk.configs().save_template(&name, &text, overwrite)
 }
 
 #[tauri::command]
 pub fn templates_rename(desk: State<'_, Desk>, from: String, to: String) -> Result<TemplateInfo, DeskError> {
-    desk.rename_template(&from, &to)
+    desk.configs().rename_template(&from, &to)
 }
 
 #[tauri::command]
 pub fn templates_delete(desk: State<'_, Desk>, name: String) -> Result<(), DeskError> {
-    desk.delete_template(&name)
+    desk.configs().delete_template(&name)
 }

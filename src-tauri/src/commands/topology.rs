@@ -21,5 +21,5 @@ pub async fn runs_topology(
     id: String,
     erlang: Option<f64>,
 ) -> Result<RunTopology, DeskError> {
-    desk.run_topology(&id, erlang).await
+    desk.configs().run_topology(&id, erlang).await
 }

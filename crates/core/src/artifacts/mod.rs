@@ -26,7 +26,7 @@ use ts_rs::TS;
 pub use address::{Address, RootRef};
 pub use tree::{ExtraRoot, RunTree};
 
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::run_id::RunId;
 
@@ -290,7 +290,7 @@ impl RunTree {
     }
 
     /// Copies what `addr` names (the whole run when None) to `dest`
-    /// (blocking); see [`Desk::export_artifacts`]. `protected` folders (the
+    /// (blocking); see [`Artifacts::export_artifacts`]. `protected` folders (the
     /// data dir) may not receive the copy.
     pub fn export(
         &self,
@@ -309,15 +309,28 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
         .map_err(|e| DeskError::internal(format!("file task failed: {e}")))?
 }
 
-impl Desk {
+/// The artifacts domain over one [`Ctx`]: a run's folders and extra roots,
+/// browsed, previewed, resolved for opening, exported, and its results table.
+#[derive(Clone, Copy)]
+pub struct Artifacts<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> Artifacts<'a> {
+    pub fn new(ctx: &'a Ctx) -> Artifacts<'a> {
+        Artifacts { ctx }
+    }
+}
+
+impl Artifacts<'_> {
     /// The roots of a run, checked: a valid id of an existing run.
     pub async fn run_tree(&self, id: &str) -> Result<RunTree> {
         let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
-        let extras = roots::list(self.store(), &id).await?;
+        self.ctx.store().require(&id).await?;
+        let extras = roots::list(self.ctx.store(), &id).await?;
         Ok(RunTree::new(
             id.as_str(),
-            self.data().run(&id).root().to_owned(),
+            self.ctx.data().run(&id).root().to_owned(),
             extras.iter().map(roots::to_extra).collect(),
         ))
     }
@@ -326,23 +339,23 @@ impl Desk {
     /// read-only root of a run, addressed as `@label/...`.
     pub async fn register_artifact_root(&self, id: &str, label: &str, path: &Path) -> Result<ArtifactRoot> {
         let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
+        self.ctx.store().require(&id).await?;
         address::validate_label(label).map_err(DeskError::invalid_input)?;
-        let canonical = roots::check_root_path(path, self.data().root())?;
-        roots::register(self.store(), &id, label, &canonical).await
+        let canonical = roots::check_root_path(path, self.ctx.data().root())?;
+        roots::register(self.ctx.store(), &id, label, &canonical).await
     }
 
     pub async fn artifact_roots(&self, id: &str) -> Result<Vec<ArtifactRoot>> {
         let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
-        roots::list(self.store(), &id).await
+        self.ctx.store().require(&id).await?;
+        roots::list(self.ctx.store(), &id).await
     }
 
     /// Returns whether a root of that label was registered.
     pub async fn unregister_artifact_root(&self, id: &str, label: &str) -> Result<bool> {
         let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
-        roots::unregister(self.store(), &id, label).await
+        self.ctx.store().require(&id).await?;
+        roots::unregister(self.ctx.store(), &id, label).await
     }
 
     /// A page of a folder of a run (`""` is the run folder, which also lists
@@ -403,7 +416,7 @@ impl Desk {
     /// as `@label/`), or one file or folder of it, to `dest` (an absolute
     /// path naming the copy, outside the data dir). An existing `dest` is
     /// refused unless `overwrite`. A whole-run copy leaves out the results
-    /// folder the simulator reported (see [`Desk::export_artifacts_with`]).
+    /// folder the simulator reported (see [`Artifacts::export_artifacts_with`]).
     pub async fn export_artifacts(
         &self,
         id: &str,
@@ -424,7 +437,7 @@ impl Desk {
             .await
     }
 
-    /// [`Desk::export_artifacts`], with the simulator-reported results root
+    /// [`Artifacts::export_artifacts`], with the simulator-reported results root
     /// (`@fusion`) in a whole-run copy when `include_reported`: that folder
     /// lies outside FUSION Desk's data and was named by the simulator, so it
     /// is copied in bulk only when the user asks (or exports it by name).
@@ -438,11 +451,11 @@ impl Desk {
     ) -> Result<ExportSummary> {
         let mut tree = self.run_tree(id).await?;
         if path.is_none() && !include_reported {
-            tree = tree.without_root(crate::reported_results::ROOT_LABEL);
+            tree = tree.without_root(roots::REPORTED_LABEL);
         }
         let addr = path.map(Address::parse).transpose()?;
         let dest = dest.to_owned();
-        let protected = vec![self.data().root().to_owned()];
+        let protected = vec![self.ctx.data().root().to_owned()];
         blocking(move || tree.export(addr.as_ref(), &dest, overwrite, &protected)).await
     }
 
@@ -454,7 +467,7 @@ impl Desk {
         // A simulator that marks no partial file (the real FUSION saves its
         // statistics as it goes) still left loads open: the progress says so.
         if table.rows.iter().any(|r| !r.partial) {
-            if let Ok(Some(progress)) = self.progress(id).await {
+            if let Ok(Some(progress)) = crate::live::current::progress(self.ctx, id).await {
                 results::mark_interrupted(&mut table, &progress);
             }
         }

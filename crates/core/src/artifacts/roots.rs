@@ -11,6 +11,11 @@ use crate::run_id::RunId;
 use crate::store::{ArtifactRootRow, Store};
 use crate::timestamp;
 
+/// The label of the extra root holding the results folder the simulator
+/// reported (see `reported_results`). Kept here, with the roots, so the
+/// artifacts domain needs nothing of the module that discovers that folder.
+pub const REPORTED_LABEL: &str = "fusion";
+
 impl From<ArtifactRootRow> for ArtifactRoot {
     fn from(r: ArtifactRootRow) -> Self {
         ArtifactRoot {

@@ -1,6 +1,6 @@
 //! [`RunTree`]: the roots of one run and the operations on them that the UI
 //! and the CLI reach through addresses. Everything here is blocking file
-//! access; the async [`crate::Desk`] methods run it on the blocking pool.
+//! access; the async [`super::Artifacts`] methods run it on the blocking pool.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;

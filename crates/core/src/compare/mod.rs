@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::artifacts::ResultsTable;
-use crate::desk::Desk;
+use crate::artifacts::{Artifacts, ResultsTable};
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::ini;
 use crate::model::{Run, RunStatus};
+use crate::runs;
 use crate::timestamp;
 
 pub use diff::ConfigDiffRow;
@@ -138,7 +139,19 @@ pub fn union_of_loads(runs: &[ComparedRun]) -> Vec<f64> {
     loads
 }
 
-impl Desk {
+/// Comparing runs over one [`Ctx`].
+#[derive(Clone, Copy)]
+pub struct Compare<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> Compare<'a> {
+    pub fn new(ctx: &'a Ctx) -> Compare<'a> {
+        Compare { ctx }
+    }
+}
+
+impl Compare<'_> {
     /// Compares runs (in the order given; duplicates dropped). A run without
     /// results is still listed, with `problem` saying why; an unknown id fails.
     pub async fn compare(&self, ids: &[String]) -> Result<Comparison> {
@@ -159,9 +172,9 @@ impl Desk {
         let mut runs = Vec::new();
         let mut configs = Vec::new();
         for id in unique {
-            let run = self.get(id).await?;
-            let config = self.config_text(id).await.unwrap_or_default();
-            let (points, problem) = match self.results(id).await {
+            let run = runs::get(self.ctx, id).await?;
+            let config = runs::config_text(self.ctx, id).await.unwrap_or_default();
+            let (points, problem) = match Artifacts::new(self.ctx).results(id).await {
                 Ok(table) => {
                     let points = curve(&table);
                     let problem = if points.iter().any(|p| p.mean.is_some()) {

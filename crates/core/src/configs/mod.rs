@@ -2,8 +2,8 @@
 //! text, key-level edits that keep comments, user templates, and the network
 //! views (bundled networks and a run's own network with its link usage).
 //!
-//! The shell and the CLI call these through [`Desk`] methods or the free
-//! functions re-exported here.
+//! The shell and the CLI call these through a [`Configs`] handle (from
+//! `Desk::configs`) or the free functions re-exported here.
 
 pub mod import;
 pub mod layout;
@@ -15,11 +15,12 @@ pub mod validate;
 
 use std::path::Path;
 
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::ini::{self, Override};
 use crate::model::CreateRunRequest;
 use crate::settings::{self, Settings};
-use crate::{Desk, RunId};
+use crate::{runs, RunId};
 
 pub use crate::ini::{get_key, remove_key, set_key};
 pub use import::{read_import, MAX_IMPORT_BYTES};
@@ -82,10 +83,24 @@ fn strip_frozen_header(text: &str) -> &str {
 /// How long one config check may take.
 pub const VALIDATE_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
-impl Desk {
+/// The configs domain over one [`Ctx`]: validation for the simulator in
+/// effect, the config a create request resolves to, user templates and a
+/// run's network.
+#[derive(Clone, Copy)]
+pub struct Configs<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> Configs<'a> {
+    pub fn new(ctx: &'a Ctx) -> Configs<'a> {
+        Configs { ctx }
+    }
+}
+
+impl Configs<'_> {
     /// The simulator new runs would start with, as a kind.
     pub async fn simulator_kind(&self) -> Result<SimulatorKind> {
-        Ok(simulator_kind(&self.store().settings().await?))
+        Ok(simulator_kind(&self.ctx.store().settings().await?))
     }
 
     /// Checks a config text for the simulator in effect. The check runs on
@@ -152,7 +167,7 @@ impl Desk {
     /// A run's network with its link usage at one load (`erlang`, default the
     /// highest with results). The network is the one of the run's frozen config.
     pub async fn run_topology(&self, id: &str, erlang: Option<f64>) -> Result<RunTopology> {
-        let config = self.config_text(id).await?;
+        let config = runs::config_text(self.ctx, id).await?;
         let run_id = RunId::parse(id)?;
         let network = ini::get_key(&config, "topology_settings", "network")
             .ok_or_else(|| DeskError::invalid_input(format!("run {id}'s config names no network")))?;
@@ -190,7 +205,7 @@ impl Desk {
                     })?
             }
         };
-        let dir = self.data().run(&run_id);
+        let dir = self.ctx.data().run(&run_id);
         let files = topology::results_files(&dir.output());
         let erlangs: Vec<f64> = files.iter().map(|(e, _)| *e).collect();
         let chosen = match erlang {

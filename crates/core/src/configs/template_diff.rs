@@ -6,8 +6,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::compare::diff::flatten;
+use crate::configs::Configs;
 use crate::error::Result;
-use crate::Desk;
+use crate::runs;
 
 /// One key whose value in the run is not the template's.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -50,12 +51,12 @@ pub fn changes(template: &str, run: &str) -> Vec<ConfigChange> {
         .collect()
 }
 
-impl Desk {
+impl Configs<'_> {
     /// How a run's frozen config differs from its template. A user template
     /// edited since is compared as it is now.
     pub async fn template_diff(&self, id: &str) -> Result<TemplateDiff> {
-        let run = self.get(id).await?;
-        let config = self.config_text(id).await?;
+        let run = runs::get(self.ctx, id).await?;
+        let config = runs::config_text(self.ctx, id).await?;
         match self.template_text(&run.template) {
             Ok(template) => Ok(TemplateDiff {
                 changes: changes(&template, &config),

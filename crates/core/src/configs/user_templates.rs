@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::configs::Configs;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::model::TemplateInfo;
-use crate::{templates, Desk};
+use crate::templates;
 
 /// Longest template text accepted.
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
@@ -101,10 +102,10 @@ fn check_text(text: &str) -> Result<()> {
     Ok(())
 }
 
-impl Desk {
+impl Configs<'_> {
     /// `<data dir>/templates`.
     pub fn templates_dir(&self) -> PathBuf {
-        self.data().root().join("templates")
+        self.ctx.data().root().join("templates")
     }
 
     fn user_template_path(&self, name: &str) -> Result<PathBuf> {

@@ -69,7 +69,7 @@ impl Desk {
             bytes += match size {
                 Some(b) => b.max(0) as u64,
                 None => match RunId::parse(&id) {
-                    Ok(rid) => self.measure_disk_use(&rid).await.unwrap_or(0),
+                    Ok(rid) => crate::history::disk::measure(self.ctx(), &rid).await.unwrap_or(0),
                     Err(_) => 0,
                 },
             };

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::run_id::RunId;
 
@@ -36,22 +36,20 @@ pub fn folder_bytes(root: &Path) -> u64 {
     walk(root, 0)
 }
 
-impl Desk {
-    /// Measures a run's folder now, stores the size and returns it.
-    pub async fn measure_disk_use(&self, id: &RunId) -> Result<u64> {
-        let root = self.data().run(id).root().to_owned();
-        let bytes = tokio::task::spawn_blocking(move || folder_bytes(&root))
-            .await
-            .map_err(|e| crate::DeskError::internal(format!("disk measure task failed: {e}")))?;
-        self.store().set_disk_bytes(id, bytes).await?;
-        Ok(bytes)
-    }
+/// Measures a run's folder now, stores the size and returns it.
+pub async fn measure(ctx: &Ctx, id: &RunId) -> Result<u64> {
+    let root = ctx.data().run(id).root().to_owned();
+    let bytes = tokio::task::spawn_blocking(move || folder_bytes(&root))
+        .await
+        .map_err(|e| crate::DeskError::internal(format!("disk measure task failed: {e}")))?;
+    ctx.store().set_disk_bytes(id, bytes).await?;
+    Ok(bytes)
+}
 
-    /// After a run ends: a failure to measure only leaves the size unknown.
-    pub(crate) async fn measure_disk_use_quietly(&self, id: &RunId) {
-        if let Err(e) = self.measure_disk_use(id).await {
-            tracing::warn!(run = %id, "cannot measure the run's disk use: {e}");
-        }
+/// After a run ends: a failure to measure only leaves the size unknown.
+pub async fn measure_quietly(ctx: &Ctx, id: &RunId) {
+    if let Err(e) = measure(ctx, id).await {
+        tracing::warn!(run = %id, "cannot measure the run's disk use: {e}");
     }
 }
 

@@ -77,7 +77,7 @@ impl Desk {
         let Some(row) = self.store().get(id).await? else {
             return Ok(None);
         };
-        let table = self.results(id.as_str()).await?;
+        let table = self.artifacts().results(id.as_str()).await?;
         let completed = completed_at.or(row.completed_at.as_deref());
         let m = summarise(&table, row.started_at.as_deref(), completed);
         if !self.store().save_metrics(id, &m).await? {

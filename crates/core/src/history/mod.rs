@@ -120,7 +120,7 @@ impl Desk {
         if name.is_empty() {
             return Err(DeskError::invalid_input("a run name cannot be empty"));
         }
-        let name = crate::desk::validate_name(name)?;
+        let name = crate::runs::validate_name(name)?;
         self.store().require(&id).await?;
         self.store().set_name(&id, &name).await?;
         self.updated(&id).await
@@ -188,7 +188,10 @@ impl Desk {
             let r = async {
                 let run = self.get(id).await?;
                 let dest = parent.join(format!("{}-{}", folder_safe_name(&run.name), run.id));
-                let summary = self.export_artifacts(&run.id, None, &dest, false).await?;
+                let summary = self
+                    .artifacts()
+                    .export_artifacts(&run.id, None, &dest, false)
+                    .await?;
                 Ok(Some(summary.destination))
             }
             .await;
@@ -202,7 +205,7 @@ impl Desk {
     pub async fn disk_use(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         self.store().require(&id).await?;
-        self.measure_disk_use(&id).await?;
+        crate::history::disk::measure(self.ctx(), &id).await?;
         self.updated(&id).await
     }
 
@@ -226,7 +229,7 @@ impl Desk {
                 record_network(self.store(), &id, &config).await?;
             }
             if wants_disk {
-                self.measure_disk_use_quietly(&id).await;
+                crate::history::disk::measure_quietly(self.ctx(), &id).await;
             }
             n += 1;
         }

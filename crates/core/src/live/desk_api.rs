@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::follow::{follow_progress, read_progress, ProgressCursor, ProgressMessage};
+use super::follow::{follow_progress, ProgressCursor, ProgressMessage};
 use super::index::{read_lines, search, shared_index, LogLinesPage, LogSearchQuery, LogSearchResult};
 use super::logs::{follow_log, EndSignal, LogMessage, LogSnapshot};
 use super::progress::RunProgress;
@@ -54,9 +54,7 @@ impl Collect {
 
 impl Desk {
     async fn run_status(&self, id: &str) -> Result<(RunId, RunStatus)> {
-        let id = RunId::parse(id)?;
-        let row = self.store().require(&id).await?;
-        Ok((id, row.status()))
+        super::current::run_status(self.ctx(), id).await
     }
 
     /// Resolves when the run is terminal (checking the store, settling the
@@ -205,38 +203,14 @@ impl Desk {
         blocking(move || search(&path, &query, status.is_terminal())).await
     }
 
-    /// A run's progress: the cache its supervisor keeps, else read from its
-    /// files (runs from before the cache existed). `None` before any event.
+    /// A run's progress (see [`super::current::progress`]).
     pub async fn progress(&self, id: &str) -> Result<Option<RunProgress>> {
-        let (id, status) = self.run_status(id).await?;
-        let ended = status.is_terminal();
-        if let Some(p) = super::cache::read(self.ctx(), &id).await? {
-            // The supervisor's last write closes every load. A run that ended
-            // without it (its supervisor killed, settled at start-up; a cache
-            // from before loads said why they ended) still has loads open:
-            // the files know more than that cache.
-            if !ended || p.loads.iter().all(|l| l.reason.is_some()) {
-                return Ok(Some(p));
-            }
-        }
-        let dir = self.data().run(&id);
-        let read = blocking(move || Ok(read_progress(&dir, ended))).await?;
-        if let (true, Some(p)) = (ended, &read) {
-            super::cache::write(self.ctx(), &id, p).await;
-        }
-        Ok(read)
+        super::current::progress(self.ctx(), id).await
     }
 
-    /// The cached progress of many runs (for a run list); runs with none are
-    /// left out. Reads no files. At most [`super::MAX_PROGRESS_RUNS`] at once.
+    /// The cached progress of many runs (see [`super::current::cached_progress`]).
     pub async fn cached_progress(&self, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
-        if ids.len() > super::MAX_PROGRESS_RUNS {
-            return Err(crate::DeskError::invalid_input(format!(
-                "at most {} runs at once",
-                super::MAX_PROGRESS_RUNS
-            )));
-        }
-        super::cache::read_many(self.ctx(), ids).await
+        super::current::cached_progress(self.ctx(), ids).await
     }
 
     /// A run's progress as a stream of updates that ends with the run's

@@ -47,6 +47,7 @@
 //! that emit no events, checked periodically ([`FollowOptions`]).
 
 mod cache;
+pub mod current;
 mod desk_api;
 pub mod follow;
 pub mod index;

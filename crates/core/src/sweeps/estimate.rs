@@ -62,7 +62,7 @@ impl Desk {
     /// Seconds per simulated request measured on recent completed runs of
     /// `template`, with how many runs it rests on.
     async fn measured_seconds_per_request(&self, template: &str) -> Result<Option<(f64, usize)>> {
-        let kind = self.simulator_kind().await?;
+        let kind = self.configs().simulator_kind().await?;
         let mut rates = Vec::new();
         for row in self.store().recent_completed(template, HISTORY_RUNS).await? {
             let (Some(start), Some(end)) = (

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::configs::{self, SimulatorKind};
-use crate::desk::{validate_name, MAX_NAME_LEN};
 use crate::error::{DeskError, Result};
 use crate::ini::{self, Override};
 use crate::model::{CreateRunRequest, Run, RunStatus};
 use crate::run_id::RunId;
+use crate::runs::{validate_name, MAX_NAME_LEN};
 use crate::{timestamp, Desk};
 
 pub use crate::model::sweeps::{Lineage, Sweep, SweepAxis, SweepCounts};
@@ -149,11 +149,11 @@ impl Desk {
             config_text: req.config_text.clone(),
             executor: req.executor.clone(),
         };
-        let base = self
-            .resolve_config(&base_req)
-            .await
-            .map_err(|e| DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message)))?;
-        let kind: SimulatorKind = self.simulator_kind().await?;
+        let base =
+            self.configs().resolve_config(&base_req).await.map_err(|e| {
+                DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message))
+            })?;
+        let kind: SimulatorKind = self.configs().simulator_kind().await?;
         let keys = configs::schema::keys();
         let mut warnings = Vec::new();
         for axis in &axes {

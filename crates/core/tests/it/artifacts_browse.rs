@@ -44,7 +44,12 @@ impl Fixture {
         self.scratch.path().canonicalize().unwrap()
     }
     async fn preview(&self, rel: &str) -> PreviewContent {
-        self.desk().preview_artifact(&self.id, rel).await.unwrap().content
+        self.desk()
+            .artifacts()
+            .preview_artifact(&self.id, rel)
+            .await
+            .unwrap()
+            .content
     }
 }
 
@@ -55,7 +60,12 @@ fn is_rfc3339_utc(s: &str) -> bool {
 #[tokio::test]
 async fn the_run_folder_lists_with_sizes_and_utc_times() {
     let fx = finished_run().await;
-    let listing = fx.desk().list_artifacts(&fx.id, "", None, None).await.unwrap();
+    let listing = fx
+        .desk()
+        .artifacts()
+        .list_artifacts(&fx.id, "", None, None)
+        .await
+        .unwrap();
     let names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
     for expected in ["logs", "output", "config.ini", "exit.json"] {
         assert!(names.contains(&expected), "{expected} missing from {names:?}");
@@ -80,11 +90,17 @@ async fn the_run_folder_lists_with_sizes_and_utc_times() {
 
     let logs = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "logs", None, None)
         .await
         .unwrap();
     assert!(logs.entries.iter().any(|e| e.path == "logs/sim.log"));
-    let info = fx.desk().artifact_info(&fx.id, "logs/sim.log").await.unwrap();
+    let info = fx
+        .desk()
+        .artifacts()
+        .artifact_info(&fx.id, "logs/sim.log")
+        .await
+        .unwrap();
     assert_eq!(info.kind, EntryKind::File);
 }
 
@@ -99,6 +115,7 @@ async fn a_large_folder_is_listed_a_page_at_a_time_in_natural_order() {
     std::fs::create_dir(many.join("zz_sub")).unwrap();
     let page = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "output/many", Some(0), Some(1000))
         .await
         .unwrap();
@@ -110,6 +127,7 @@ async fn a_large_folder_is_listed_a_page_at_a_time_in_natural_order() {
     assert_eq!(page.entries[10].name, "f10.txt");
     let last = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "output/many", Some(2500), Some(1000))
         .await
         .unwrap();
@@ -118,18 +136,25 @@ async fn a_large_folder_is_listed_a_page_at_a_time_in_natural_order() {
     // Limits are clamped, offsets past the end give an empty page.
     let huge = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "output/many", None, Some(1_000_000))
         .await
         .unwrap();
     assert_eq!(huge.limit, 5000);
     let past = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "output/many", Some(9999), None)
         .await
         .unwrap();
     assert!(past.entries.is_empty());
 
-    let usage = fx.desk().artifact_usage(&fx.id, "output/many").await.unwrap();
+    let usage = fx
+        .desk()
+        .artifacts()
+        .artifact_usage(&fx.id, "output/many")
+        .await
+        .unwrap();
     assert_eq!(usage.files, 2500);
     assert_eq!(usage.bytes, 2500);
     assert_eq!(usage.folders, 2);
@@ -139,16 +164,17 @@ async fn a_large_folder_is_listed_a_page_at_a_time_in_natural_order() {
 #[tokio::test]
 async fn total_disk_use_covers_the_run_and_its_extra_roots() {
     let fx = finished_run().await;
-    let before = fx.desk().artifact_usage(&fx.id, "").await.unwrap();
+    let before = fx.desk().artifacts().artifact_usage(&fx.id, "").await.unwrap();
     assert!(before.bytes > 0 && before.files >= 3, "{before:?}");
     let extra = fx.outside().join("fusion-out");
     std::fs::create_dir_all(extra.join("s1")).unwrap();
     std::fs::write(extra.join("s1/300.0_erlang.json"), vec![b' '; 10_000]).unwrap();
     fx.desk()
+        .artifacts()
         .register_artifact_root(&fx.id, "fusion", &extra)
         .await
         .unwrap();
-    let after = fx.desk().artifact_usage(&fx.id, "").await.unwrap();
+    let after = fx.desk().artifacts().artifact_usage(&fx.id, "").await.unwrap();
     assert_eq!(after.bytes, before.bytes + 10_000);
     assert_eq!(after.files, before.files + 1);
     assert!(after.disk_bytes >= before.disk_bytes + 10_000);
@@ -176,7 +202,12 @@ async fn text_and_logs_preview_whole_or_head_and_tail() {
     }
     big.push_str("LAST LINE\n");
     fx.put("logs/big.log", &big);
-    let preview = fx.desk().preview_artifact(&fx.id, "logs/big.log").await.unwrap();
+    let preview = fx
+        .desk()
+        .artifacts()
+        .preview_artifact(&fx.id, "logs/big.log")
+        .await
+        .unwrap();
     assert_eq!(preview.size, big.len() as u64);
     match preview.content {
         PreviewContent::Text {
@@ -358,7 +389,7 @@ async fn binary_files_are_described_never_dumped() {
     ];
     for (rel, bytes, what) in cases {
         fx.put(rel, &bytes);
-        let preview = fx.desk().preview_artifact(&fx.id, rel).await.unwrap();
+        let preview = fx.desk().artifacts().preview_artifact(&fx.id, rel).await.unwrap();
         assert_eq!(preview.size, bytes.len() as u64);
         let json = serde_json::to_string(&preview).unwrap();
         assert!(!json.contains("secretbytes"), "{rel}: {json}");
@@ -372,19 +403,36 @@ async fn binary_files_are_described_never_dumped() {
         fx.preview("empty.txt").await,
         PreviewContent::Text { .. }
     ));
-    let err = fx.desk().preview_artifact(&fx.id, "output").await.unwrap_err();
+    let err = fx
+        .desk()
+        .artifacts()
+        .preview_artifact(&fx.id, "output")
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }
 
 #[tokio::test]
 async fn native_actions_get_a_checked_absolute_path() {
     let fx = finished_run().await;
-    let path = fx.desk().resolve_for_open(&fx.id, "logs/sim.log").await.unwrap();
+    let path = fx
+        .desk()
+        .artifacts()
+        .resolve_for_open(&fx.id, "logs/sim.log")
+        .await
+        .unwrap();
     assert!(path.is_absolute());
     assert_eq!(path, fx.run_dir.join("logs/sim.log"));
-    assert_eq!(fx.desk().resolve_for_open(&fx.id, "").await.unwrap(), fx.run_dir);
     assert_eq!(
-        fx.desk().resolve_for_open(&fx.id, "output").await.unwrap(),
+        fx.desk().artifacts().resolve_for_open(&fx.id, "").await.unwrap(),
+        fx.run_dir
+    );
+    assert_eq!(
+        fx.desk()
+            .artifacts()
+            .resolve_for_open(&fx.id, "output")
+            .await
+            .unwrap(),
         fx.run_dir.join("output")
     );
     std::os::unix::fs::symlink("/etc", fx.run_dir.join("etc")).unwrap();
@@ -397,7 +445,12 @@ async fn native_actions_get_a_checked_absolute_path() {
         ("nope.txt", ErrorCode::NotFound),
         ("@nope/x", ErrorCode::NotFound),
     ] {
-        let err = fx.desk().resolve_for_open(&fx.id, path).await.unwrap_err();
+        let err = fx
+            .desk()
+            .artifacts()
+            .resolve_for_open(&fx.id, path)
+            .await
+            .unwrap_err();
         assert_eq!(err.code, code, "{path}: {err:?}");
     }
     for (id, code) in [
@@ -405,9 +458,19 @@ async fn native_actions_get_a_checked_absolute_path() {
         ("ABCDEF012345", ErrorCode::InvalidInput),
         ("0123456789ab", ErrorCode::NotFound),
     ] {
-        let err = fx.desk().resolve_for_open(id, "config.ini").await.unwrap_err();
+        let err = fx
+            .desk()
+            .artifacts()
+            .resolve_for_open(id, "config.ini")
+            .await
+            .unwrap_err();
         assert_eq!(err.code, code, "{id}");
-        let err = fx.desk().list_artifacts(id, "", None, None).await.unwrap_err();
+        let err = fx
+            .desk()
+            .artifacts()
+            .list_artifacts(id, "", None, None)
+            .await
+            .unwrap_err();
         assert_eq!(err.code, code, "{id}");
     }
 }
@@ -420,22 +483,30 @@ async fn extra_roots_are_registered_checked_and_browsable() {
     std::fs::write(extra.join("300.0_erlang.json"), "{}").unwrap();
     let root = fx
         .desk()
+        .artifacts()
         .register_artifact_root(&fx.id, "fusion", &extra.join("../s1"))
         .await
         .unwrap();
     assert_eq!(Path::new(&root.path), extra, "stored canonical");
-    let top = fx.desk().list_artifacts(&fx.id, "", None, None).await.unwrap();
+    let top = fx
+        .desk()
+        .artifacts()
+        .list_artifacts(&fx.id, "", None, None)
+        .await
+        .unwrap();
     let first = &top.entries[0];
     assert_eq!((first.name.as_str(), first.kind), ("@fusion", EntryKind::Root));
     assert_eq!(first.location.as_deref(), Some(extra.to_str().unwrap()));
     let inside = fx
         .desk()
+        .artifacts()
         .list_artifacts(&fx.id, "@fusion", None, None)
         .await
         .unwrap();
     assert_eq!(inside.entries[0].path, "@fusion/300.0_erlang.json");
     assert_eq!(
         fx.desk()
+            .artifacts()
             .resolve_for_open(&fx.id, "@fusion/300.0_erlang.json")
             .await
             .unwrap(),
@@ -453,12 +524,16 @@ async fn extra_roots_are_registered_checked_and_browsable() {
     ] {
         let err = fx
             .desk()
+            .artifacts()
             .register_artifact_root(&fx.id, label, &path)
             .await
             .unwrap_err();
         assert_eq!(err.code, code, "{label} {}: {err:?}", path.display());
     }
-    assert_eq!(fx.desk().artifact_roots(&fx.id).await.unwrap().len(), 1);
+    assert_eq!(
+        fx.desk().artifacts().artifact_roots(&fx.id).await.unwrap().len(),
+        1
+    );
     // Deleting the run forgets its roots (and never touches them).
     fx.desk().delete(&fx.id).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM artifact_roots")
@@ -479,6 +554,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     let file = dest_dir.join("sim-copy.log");
     let s = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, Some("logs/sim.log"), &file, false)
         .await
         .unwrap();
@@ -497,12 +573,14 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     std::fs::write(&file, "old").unwrap();
     let err = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, Some("config.ini"), &file, false)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidState);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "old");
     fx.desk()
+        .artifacts()
         .export_artifacts(&fx.id, Some("config.ini"), &file, true)
         .await
         .unwrap();
@@ -514,6 +592,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     let folder = dest_dir.join("sub-copy");
     let s = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, Some("output/sub"), &folder, false)
         .await
         .unwrap();
@@ -524,6 +603,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     );
     let err = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, Some("output/sub"), &folder, false)
         .await
         .unwrap_err();
@@ -533,12 +613,14 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     std::fs::create_dir(&extra).unwrap();
     std::fs::write(extra.join("300.0_erlang.json"), "{}").unwrap();
     fx.desk()
+        .artifacts()
         .register_artifact_root(&fx.id, "fusion", &extra)
         .await
         .unwrap();
     let whole = dest_dir.join("whole-run");
     let s = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, None, &whole, false)
         .await
         .unwrap();
@@ -550,6 +632,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     assert!(!whole.join("@fusion").exists());
     let with = dest_dir.join("whole-run-with-reported");
     fx.desk()
+        .artifacts()
         .export_artifacts_with(&fx.id, None, &with, false, true)
         .await
         .unwrap();
@@ -572,6 +655,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     ] {
         let err = fx
             .desk()
+            .artifacts()
             .export_artifacts(&fx.id, Some("config.ini"), &dest, false)
             .await
             .unwrap_err();
@@ -580,6 +664,7 @@ async fn exports_copy_files_folders_and_whole_runs_without_overwriting() {
     // A path whose parent contains the run: refused too (a copy into itself).
     let err = fx
         .desk()
+        .artifacts()
         .export_artifacts(&fx.id, None, &fx.run_dir.join("output/self"), false)
         .await
         .unwrap_err();

@@ -97,7 +97,11 @@ async fn run_with_roots(roots: &[(&str, &Path)]) -> (support::TestDesk, String) 
     let run = t.create(&[]).await;
     t.wait(&run.id).await;
     for (label, path) in roots {
-        t.desk.register_artifact_root(&run.id, label, path).await.unwrap();
+        t.desk
+            .artifacts()
+            .register_artifact_root(&run.id, label, path)
+            .await
+            .unwrap();
     }
     (t, run.id)
 }
@@ -107,7 +111,7 @@ async fn registered_fusion_outputs_form_a_table_sorted_by_erlang() {
     let one = reference("real_nsfnet_1core_2000x2");
     let three = reference("real_nsfnet_3cores_2000x2");
     let (t, id) = run_with_roots(&[("one_core", &one), ("three_cores", &three)]).await;
-    let mut table = t.desk.results(&id).await.unwrap();
+    let mut table = t.desk.artifacts().results(&id).await.unwrap();
     assert!(table.problems.is_empty(), "{:?}", table.problems);
     // The test simulator's own output/ row is not what this test is about.
     table.rows.retain(|r| r.path.starts_with('@'));
@@ -119,7 +123,10 @@ async fn registered_fusion_outputs_form_a_table_sorted_by_erlang() {
     let csv = to_csv(&table);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 7);
-    assert_eq!(t.desk.results_csv(&id).await.unwrap().lines().count(), 8);
+    assert_eq!(
+        t.desk.artifacts().results_csv(&id).await.unwrap().lines().count(),
+        8
+    );
     let header: Vec<&str> = lines[0].split(',').collect();
     assert_eq!(&header[..3], ["erlang", "iterations", "blocking_mean"]);
     assert!(header.contains(&"mods_used[25][64-QAM]"));
@@ -153,7 +160,7 @@ async fn unreadable_result_files_are_reported_not_fatal() {
     )
     .unwrap();
     let (t, id) = run_with_roots(&[("x", scratch.path())]).await;
-    let table = t.desk.results(&id).await.unwrap();
+    let table = t.desk.artifacts().results(&id).await.unwrap();
     assert_eq!(table.rows.iter().filter(|r| r.path.starts_with('@')).count(), 1);
     assert_eq!(table.problems.len(), 1);
     assert!(table.problems[0].contains("100.0_erlang.json"));
@@ -181,7 +188,7 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
         .await
         .unwrap();
     assert_eq!(run.status, RunStatus::Completed, "{run:?}");
-    let table = t.desk.results(&run.id).await.unwrap();
+    let table = t.desk.artifacts().results(&run.id).await.unwrap();
     assert!(table.problems.is_empty(), "{:?}", table.problems);
     let erlangs: Vec<f64> = table.rows.iter().map(|r| r.erlang).collect();
     assert_eq!(erlangs, [300.0, 400.0, 500.0]);
@@ -197,12 +204,14 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
     // The output folder is browsable and the result previews as JSON.
     let listing = t
         .desk
+        .artifacts()
         .list_artifacts(&run.id, "output", None, None)
         .await
         .unwrap();
     assert!(listing.entries.iter().any(|e| e.name == "300.0_erlang.json"));
     let preview = t
         .desk
+        .artifacts()
         .preview_artifact(&run.id, &table.rows[0].path)
         .await
         .unwrap();
@@ -210,7 +219,7 @@ async fn a_fresh_fusion_sim_run_has_one_row_per_load() {
         preview.content,
         fusion_desk_core::artifacts::PreviewContent::Json { value: Some(_), .. }
     ));
-    let csv = t.desk.results_csv(&run.id).await.unwrap();
+    let csv = t.desk.artifacts().results_csv(&run.id).await.unwrap();
     assert_eq!(csv.lines().count(), 4);
 }
 
@@ -247,7 +256,7 @@ async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
 
     // Each finished run's summary agrees with the comparison, which reads
     // the result files on its own.
-    let compared = t.desk.compare(&ids).await.unwrap();
+    let compared = t.desk.comparisons().compare(&ids).await.unwrap();
     for c in &compared.runs {
         let run = t.desk.get(&c.id).await.unwrap();
         let m = run.metrics.expect("summarised when the run ended");
@@ -269,7 +278,7 @@ async fn runs_of_the_embedded_engine_fill_the_results_cache_as_they_end() {
         .unwrap()
         .metrics
         .expect("summarised when cancelled");
-    let saved = t.desk.results(&long).await.unwrap().rows.len() as u32;
+    let saved = t.desk.artifacts().results(&long).await.unwrap().rows.len() as u32;
     assert_eq!(m.loads, saved);
 
     // Sorting and the per-load filter over the real summaries.

@@ -30,7 +30,12 @@ async fn runs_with_different_loads_share_one_load_axis_with_gaps() {
             &[p(200.0, 0.03, 0.001), p(300.0, 0.08, 0.01)],
         )
         .await;
-    let c = s.desk.compare(&[a.clone(), b.clone()]).await.unwrap();
+    let c = s
+        .desk
+        .comparisons()
+        .compare(&[a.clone(), b.clone()])
+        .await
+        .unwrap();
     assert_eq!(c.erlangs, vec![100.0, 200.0, 300.0]);
     assert_eq!(c.runs.len(), 2);
     let (ra, rb) = (&c.runs[0], &c.runs[1]);
@@ -83,7 +88,7 @@ async fn the_config_diff_lists_only_differing_keys_with_missing_ones_as_none() {
     let c = s
         .finished_run("c", "COMPLETED", &config("NSFNet", ""), &[p(100.0, 0.03, 0.0)])
         .await;
-    let cmp = s.desk.compare(&[a, b, c]).await.unwrap();
+    let cmp = s.desk.comparisons().compare(&[a, b, c]).await.unwrap();
     let keys: Vec<&str> = cmp.diff.iter().map(|d| d.key.as_str()).collect();
     assert_eq!(
         keys,
@@ -114,7 +119,7 @@ async fn a_run_without_results_is_listed_with_a_note_and_the_others_still_compar
     let b = s
         .finished_run("broken", "FAILED", &config("NSFNet", ""), &[])
         .await;
-    let cmp = s.desk.compare(&[a, b.clone()]).await.unwrap();
+    let cmp = s.desk.comparisons().compare(&[a, b.clone()]).await.unwrap();
     assert_eq!(cmp.runs[0].points.len(), 1);
     assert!(cmp.runs[0].problem.is_none());
     assert_eq!(cmp.runs[1].id, b);
@@ -128,11 +133,21 @@ async fn a_run_without_results_is_listed_with_a_note_and_the_others_still_compar
 #[tokio::test]
 async fn unknown_or_no_runs_are_refused_clearly() {
     let s = scratch().await;
-    let e = s.desk.compare(&[]).await.unwrap_err();
+    let e = s.desk.comparisons().compare(&[]).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
-    let e = s.desk.compare(&["0123456789ab".into()]).await.unwrap_err();
+    let e = s
+        .desk
+        .comparisons()
+        .compare(&["0123456789ab".into()])
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = s.desk.compare(&["../etc".into()]).await.unwrap_err();
+    let e = s
+        .desk
+        .comparisons()
+        .compare(&["../etc".into()])
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
 }
 
@@ -150,7 +165,13 @@ async fn the_csv_has_a_row_per_run_and_load_with_the_differing_keys() {
     let b = s
         .finished_run("none", "FAILED", &config("NSFNet", "k_paths = 3"), &[])
         .await;
-    let csv = to_csv(&s.desk.compare(&[a.clone(), b.clone()]).await.unwrap());
+    let csv = to_csv(
+        &s.desk
+            .comparisons()
+            .compare(&[a.clone(), b.clone()])
+            .await
+            .unwrap(),
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[0].starts_with("run_id,name,label,status,erlang,blocking_mean,ci_low,ci_high,iterations,"));
@@ -184,7 +205,12 @@ async fn runs_of_one_config_on_different_executors_differ_by_executor() {
         .execute(s.desk.store().raw_pool())
         .await
         .unwrap();
-    let c = s.desk.compare(&[local.clone(), cluster.clone()]).await.unwrap();
+    let c = s
+        .desk
+        .comparisons()
+        .compare(&[local.clone(), cluster.clone()])
+        .await
+        .unwrap();
     assert_eq!(c.diff.len(), 1, "{:?}", c.diff);
     assert_eq!(c.diff[0].key, "executor");
     assert_eq!(
@@ -194,6 +220,6 @@ async fn runs_of_one_config_on_different_executors_differ_by_executor() {
     assert_eq!(c.runs[1].label, "executor=hpc");
 
     // Runs that ran in one place show no executor row.
-    let same = s.desk.compare(&[local]).await.unwrap();
+    let same = s.desk.comparisons().compare(&[local]).await.unwrap();
     assert!(same.diff.is_empty(), "{:?}", same.diff);
 }

@@ -120,27 +120,31 @@ async fn create_from_a_config_text_freezes_that_text() {
 async fn user_templates_save_list_rename_delete() {
     let t = support::desk(2, 1.0).await;
     let text = configs::set_key(
-        &t.desk.template_text("quick").unwrap(),
+        &t.desk.configs().template_text("quick").unwrap(),
         "general_settings",
         "max_iters",
         "1",
     )
     .unwrap();
     let text = format!("# My one-iteration sweep\n{text}");
-    let saved = t.desk.save_template("my sweep", &text, false).unwrap();
+    let saved = t.desk.configs().save_template("my sweep", &text, false).unwrap();
     assert!(!saved.builtin);
     assert_eq!(saved.description, "My one-iteration sweep");
     assert!(t.home.path().join("templates/my sweep.ini").is_file());
 
-    let list = t.desk.list_templates().unwrap();
+    let list = t.desk.configs().list_templates().unwrap();
     assert_eq!(list.iter().filter(|t| t.builtin).count(), 9);
     assert_eq!(list.last().unwrap().name, "my sweep");
-    assert_eq!(t.desk.template_text("my sweep").unwrap(), text);
+    assert_eq!(t.desk.configs().template_text("my sweep").unwrap(), text);
 
     // A second save of the same name needs overwrite.
-    let err = t.desk.save_template("my sweep", &text, false).unwrap_err();
+    let err = t
+        .desk
+        .configs()
+        .save_template("my sweep", &text, false)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    t.desk.save_template("my sweep", &text, true).unwrap();
+    t.desk.configs().save_template("my sweep", &text, true).unwrap();
 
     // Runs start from it like from a built-in.
     let run = t
@@ -160,22 +164,26 @@ async fn user_templates_save_list_rename_delete() {
         .unwrap()
         .contains("# My one-iteration sweep"));
 
-    let renamed = t.desk.rename_template("my sweep", "sweep-2").unwrap();
+    let renamed = t.desk.configs().rename_template("my sweep", "sweep-2").unwrap();
     assert_eq!(renamed.name, "sweep-2");
     assert_eq!(
-        t.desk.template_text("my sweep").unwrap_err().code,
+        t.desk.configs().template_text("my sweep").unwrap_err().code,
         ErrorCode::NotFound
     );
-    assert_eq!(t.desk.template_text("sweep-2").unwrap(), text);
-    t.desk.save_template("other", &text, false).unwrap();
+    assert_eq!(t.desk.configs().template_text("sweep-2").unwrap(), text);
+    t.desk.configs().save_template("other", &text, false).unwrap();
     assert_eq!(
-        t.desk.rename_template("sweep-2", "other").unwrap_err().code,
+        t.desk
+            .configs()
+            .rename_template("sweep-2", "other")
+            .unwrap_err()
+            .code,
         ErrorCode::InvalidInput,
         "renaming onto an existing template"
     );
-    t.desk.delete_template("sweep-2").unwrap();
+    t.desk.configs().delete_template("sweep-2").unwrap();
     assert_eq!(
-        t.desk.delete_template("sweep-2").unwrap_err().code,
+        t.desk.configs().delete_template("sweep-2").unwrap_err().code,
         ErrorCode::NotFound
     );
     assert!(!t.home.path().join("templates/sweep-2.ini").exists());
@@ -185,28 +193,41 @@ async fn user_templates_save_list_rename_delete() {
 #[tokio::test]
 async fn built_in_templates_are_read_only_and_their_names_reserved() {
     let t = support::desk(2, 1.0).await;
-    let text = t.desk.template_text("quick").unwrap();
+    let text = t.desk.configs().template_text("quick").unwrap();
     for name in ["quick", "Quick", "LOAD_SWEEP"] {
         assert_eq!(
-            t.desk.save_template(name, &text, true).unwrap_err().code,
+            t.desk
+                .configs()
+                .save_template(name, &text, true)
+                .unwrap_err()
+                .code,
             ErrorCode::InvalidInput
         );
     }
     assert_eq!(
-        t.desk.delete_template("quick").unwrap_err().code,
+        t.desk.configs().delete_template("quick").unwrap_err().code,
         ErrorCode::InvalidInput
     );
     assert_eq!(
-        t.desk.rename_template("quick", "mine").unwrap_err().code,
+        t.desk
+            .configs()
+            .rename_template("quick", "mine")
+            .unwrap_err()
+            .code,
         ErrorCode::InvalidInput
     );
-    t.desk.save_template("mine", &text, false).unwrap();
+    t.desk.configs().save_template("mine", &text, false).unwrap();
     assert_eq!(
-        t.desk.rename_template("mine", "default").unwrap_err().code,
+        t.desk
+            .configs()
+            .rename_template("mine", "default")
+            .unwrap_err()
+            .code,
         ErrorCode::InvalidInput
     );
     assert!(t
         .desk
+        .configs()
         .template_text("quick")
         .unwrap()
         .contains("FUSION Desk quick template"));
@@ -233,11 +254,11 @@ async fn hostile_template_names_never_touch_the_disk() {
         &"x".repeat(65),
     ] {
         for code in [
-            t.desk.save_template(name, text, true).unwrap_err().code,
-            t.desk.template_text(name).unwrap_err().code,
-            t.desk.delete_template(name).unwrap_err().code,
-            t.desk.rename_template("x", name).unwrap_err().code,
-            t.desk.rename_template(name, "x").unwrap_err().code,
+            t.desk.configs().save_template(name, text, true).unwrap_err().code,
+            t.desk.configs().template_text(name).unwrap_err().code,
+            t.desk.configs().delete_template(name).unwrap_err().code,
+            t.desk.configs().rename_template("x", name).unwrap_err().code,
+            t.desk.configs().rename_template(name, "x").unwrap_err().code,
         ] {
             assert!(
                 matches!(
@@ -251,14 +272,15 @@ async fn hostile_template_names_never_touch_the_disk() {
     assert!(outside.is_file(), "nothing outside the folder was touched");
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "[general_settings]\n");
     // A symlink planted in the folder is not followed.
-    std::fs::create_dir_all(t.desk.templates_dir()).unwrap();
-    std::os::unix::fs::symlink(&outside, t.desk.templates_dir().join("planted.ini")).unwrap();
+    std::fs::create_dir_all(t.desk.configs().templates_dir()).unwrap();
+    std::os::unix::fs::symlink(&outside, t.desk.configs().templates_dir().join("planted.ini")).unwrap();
     assert_eq!(
-        t.desk.template_text("planted").unwrap_err().code,
+        t.desk.configs().template_text("planted").unwrap_err().code,
         ErrorCode::ForbiddenPath
     );
     assert!(t
         .desk
+        .configs()
         .list_templates()
         .unwrap()
         .iter()
@@ -266,6 +288,7 @@ async fn hostile_template_names_never_touch_the_disk() {
     // An invalid INI is not saved.
     assert_eq!(
         t.desk
+            .configs()
             .save_template("broken", "no section\n", false)
             .unwrap_err()
             .code,
@@ -276,7 +299,10 @@ async fn hostile_template_names_never_touch_the_disk() {
 #[tokio::test]
 async fn simulator_kind_follows_the_settings() {
     let t = support::desk(2, 1.0).await;
-    assert_eq!(t.desk.simulator_kind().await.unwrap(), SimulatorKind::External);
+    assert_eq!(
+        t.desk.configs().simulator_kind().await.unwrap(),
+        SimulatorKind::External
+    );
     assert_eq!(
         configs::simulator_kind(&Settings::default()),
         SimulatorKind::Embedded
@@ -302,7 +328,7 @@ async fn run_topology_maps_link_usage_of_a_real_fusion_sim_run() {
     let done = t.wait(&run.id).await;
     assert_eq!(done.status, RunStatus::Completed, "{:?}", done.error_message);
 
-    let topo = t.desk.run_topology(&run.id, None).await.unwrap();
+    let topo = t.desk.configs().run_topology(&run.id, None).await.unwrap();
     assert_eq!(topo.network, "USNet", "the run's own network, not the first one");
     assert_eq!((topo.view.node_count, topo.view.link_count), (24, 43));
     assert_eq!(topo.erlangs, vec![300.0, 400.0, 500.0]);
@@ -338,11 +364,16 @@ async fn run_topology_maps_link_usage_of_a_real_fusion_sim_run() {
         assert!(u.usage_count >= fwd);
     }
 
-    let at_300 = t.desk.run_topology(&run.id, Some(300.0)).await.unwrap();
+    let at_300 = t.desk.configs().run_topology(&run.id, Some(300.0)).await.unwrap();
     assert_eq!(at_300.erlang, Some(300.0));
     assert!(at_300.max_usage <= topo.max_usage * 2);
     assert_eq!(
-        t.desk.run_topology(&run.id, Some(123.0)).await.unwrap_err().code,
+        t.desk
+            .configs()
+            .run_topology(&run.id, Some(123.0))
+            .await
+            .unwrap_err()
+            .code,
         ErrorCode::NotFound
     );
 }

@@ -359,9 +359,12 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
         &outcome(desk.log_lines(id, 0, 1000).await.map(|s| json(&s))),
     );
     c.assert_absent("progress", &outcome(desk.progress(id).await.map(|p| json(&p))));
-    c.assert_absent("results", &outcome(desk.results(id).await.map(|r| json(&r))));
-    c.assert_absent("results_csv", &outcome(desk.results_csv(id).await));
-    let roots = desk.artifact_roots(id).await.unwrap();
+    c.assert_absent(
+        "results",
+        &outcome(desk.artifacts().results(id).await.map(|r| json(&r))),
+    );
+    c.assert_absent("results_csv", &outcome(desk.artifacts().results_csv(id).await));
+    let roots = desk.artifacts().artifact_roots(id).await.unwrap();
     assert!(
         roots.iter().all(|r| !Path::new(&r.path).starts_with(&c.root)),
         "a canary folder became a results root: {roots:?}"
@@ -371,7 +374,7 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     for _ in 0..3 {
         let mut next = Vec::new();
         for folder in folders {
-            let Ok(listing) = desk.list_artifacts(id, &folder, None, None).await else {
+            let Ok(listing) = desk.artifacts().list_artifacts(id, &folder, None, None).await else {
                 continue;
             };
             c.assert_absent("a listing", &json(&listing));
@@ -381,7 +384,12 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
                     | fusion_desk_core::artifacts::EntryKind::Root => next.push(entry.path.clone()),
                     _ => c.assert_absent(
                         "a preview",
-                        &outcome(desk.preview_artifact(id, &entry.path).await.map(|p| json(&p))),
+                        &outcome(
+                            desk.artifacts()
+                                .preview_artifact(id, &entry.path)
+                                .await
+                                .map(|p| json(&p)),
+                        ),
                     ),
                 }
             }
@@ -399,12 +407,17 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     if huge {
         for part in ["output", "config.ini", "progress.jsonl"] {
             let _ = desk
+                .artifacts()
                 .export_artifacts(id, Some(part), &exports.join(part), false)
                 .await;
         }
     } else {
-        let _ = desk.export_artifacts(id, None, &exports.join("run"), false).await;
         let _ = desk
+            .artifacts()
+            .export_artifacts(id, None, &exports.join("run"), false)
+            .await;
+        let _ = desk
+            .artifacts()
             .export_artifacts_with(id, None, &exports.join("all"), false, true)
             .await;
     }
@@ -628,7 +641,7 @@ fn interpolation_bombs_are_refused_in_under_a_second() {
 async fn the_editors_check_refuses_a_bomb_at_once() {
     let t = support::desk(1, 1.0).await;
     let started = Instant::now();
-    let report = t.desk.validate_config(&bomb()).await.unwrap();
+    let report = t.desk.configs().validate_config(&bomb()).await.unwrap();
     let took = started.elapsed();
     assert!(!report.valid);
     assert!(
@@ -680,7 +693,7 @@ async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo(
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
     let t = support::desk(1, 1.0).await;
-    let base = t.desk.template_text("quick").unwrap();
+    let base = t.desk.configs().template_text("quick").unwrap();
     let secret = c.secret().to_string_lossy().into_owned();
     let fifo = fifo.to_string_lossy().into_owned();
     for (section, key) in [
@@ -694,7 +707,7 @@ async fn configs_naming_fifos_devices_or_private_files_are_refused_without_echo(
                 let report = configs::validate(&text, kind);
                 c.assert_absent(&format!("validate {key}={target}"), &format!("{report:?}"));
             }
-            let report = t.desk.validate_config(&text).await.unwrap();
+            let report = t.desk.configs().validate_config(&text).await.unwrap();
             c.assert_absent("the editor's check", &format!("{report:?}"));
             let took = started.elapsed();
             assert!(took < Duration::from_secs(1), "{key}={target} took {took:?}");

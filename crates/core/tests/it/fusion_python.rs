@@ -94,7 +94,7 @@ async fn a_fusion_run_shows_progress_from_its_log_and_its_results_are_found() {
     assert_eq!(progress.total_erlangs, Some(3));
     assert_eq!(progress.loads.len(), 3);
 
-    let roots = t.desk.artifact_roots(&run.id).await.unwrap();
+    let roots = t.desk.artifacts().artifact_roots(&run.id).await.unwrap();
     assert_eq!(roots.len(), 1, "{roots:?}");
     assert_eq!(roots[0].label, "fusion");
     let expected = install
@@ -109,11 +109,12 @@ async fn a_fusion_run_shows_progress_from_its_log_and_its_results_are_found() {
         expected.display()
     );
 
-    let results = t.desk.results(&run.id).await.unwrap();
+    let results = t.desk.artifacts().results(&run.id).await.unwrap();
     let loads: Vec<f64> = results.rows.iter().map(|r| r.erlang).collect();
     assert_eq!(loads, vec![300.0, 400.0, 500.0], "{:?}", results.problems);
     let listing = t
         .desk
+        .artifacts()
         .list_artifacts(&run.id, "@fusion", None, None)
         .await
         .unwrap();

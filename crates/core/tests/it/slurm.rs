@@ -150,7 +150,7 @@ async fn fusion_on_the_cluster_has_its_results_folder_found() {
         .unwrap();
     let done = wait_terminal(&t, &run.id, Duration::from_secs(90)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
-    let roots = t.desk.artifact_roots(&run.id).await.unwrap();
+    let roots = t.desk.artifacts().artifact_roots(&run.id).await.unwrap();
     assert_eq!(roots.len(), 1, "{roots:?}");
     assert_eq!(roots[0].label, "fusion");
     let tree = install.path().join("FUSION/data/output").canonicalize().unwrap();
@@ -160,7 +160,7 @@ async fn fusion_on_the_cluster_has_its_results_folder_found() {
         roots[0].path,
         tree.display()
     );
-    let results = t.desk.results(&run.id).await.unwrap();
+    let results = t.desk.artifacts().results(&run.id).await.unwrap();
     assert_eq!(results.rows.len(), 3, "{:?}", results.problems);
 }
 

@@ -135,7 +135,8 @@ impl Desk {
     /// cluster go to it as one job array.
     pub async fn create_many(&self, reqs: &[CreateRunRequest]) -> Result<Vec<Run>> {
         for (i, req) in reqs.iter().enumerate() {
-            self.resolve_config(req)
+            self.configs()
+                .resolve_config(req)
                 .await
                 .map_err(|e| DeskError::new(e.code, format!("run {}: {}", i + 1, e.message)))?;
             self.resolve_executor(req.executor.as_deref())

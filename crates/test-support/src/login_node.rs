@@ -173,6 +173,21 @@ impl LoginNode {
     pub fn scratch_path(&self, rel: &str) -> PathBuf {
         Path::new(&self.scratch).join(rel)
     }
+
+    /// Copies a program into the cluster side (`$SCRATCH/bin/<name>`, owned
+    /// by the test user), as a cluster has its own simulator installed: the
+    /// jobs run as that user and must not reach into the tester's build
+    /// folder, which another user may not be able to read at all.
+    pub fn install_program(&self, from: &Path, name: &str) -> PathBuf {
+        let bin = self.scratch_path("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        chown(USER, &bin);
+        let to = bin.join(name);
+        std::fs::copy(from, &to).unwrap();
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755)).unwrap();
+        chown(USER, &to);
+        to
+    }
 }
 
 impl Drop for LoginNode {

@@ -27,10 +27,11 @@ use support::TestDesk;
 const PROFILE: &str = "remote";
 const ALIAS: &str = "testcluster";
 
-fn profile() -> ClusterProfile {
+fn profile(simulator_command: String) -> ClusterProfile {
     ClusterProfile {
         name: PROFILE.into(),
         partition: "debug".into(),
+        simulator_command,
         connection: ClusterConnection::Ssh {
             host: ALIAS.into(),
             user: None,
@@ -51,7 +52,12 @@ async fn desk_for(node: &LoginNode) -> TestDesk {
         !t.home.path().starts_with(&node.scratch),
         "the remote folder must not be the local data dir"
     );
-    t.desk.save_cluster_profile(&profile()).await.unwrap();
+    // The cluster runs its own copy of the simulator, under the test user.
+    let simulator = node.install_program(&support::bin("test-sim"), "test-sim");
+    t.desk
+        .save_cluster_profile(&profile(simulator.display().to_string()))
+        .await
+        .unwrap();
     t
 }
 
@@ -137,7 +143,7 @@ async fn a_partition_the_cluster_lacks_is_named() {
     t.desk
         .save_cluster_profile(&ClusterProfile {
             partition: "gpu-huge".into(),
-            ..profile()
+            ..profile(String::new())
         })
         .await
         .unwrap();

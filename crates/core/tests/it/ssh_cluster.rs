@@ -16,6 +16,7 @@ use crate::support::slurm_cluster::Cluster;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
 use fusion_desk_core::{CreateRunRequest, Run, RunStatus};
 
 use fusion_desk_core::exec::slurm::{ClusterConnection, ClusterProfile};
@@ -401,5 +402,59 @@ async fn a_restarted_app_resumes_following_from_the_local_offsets() {
             std::fs::read(remote.join(rel)).unwrap(),
             "{rel} resumed with a gap or a repeat"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_of_a_hundred_runs_goes_over_ssh_as_one_job_array() {
+    let Some(node) = login_node() else { return };
+    let _cluster = Cluster::start();
+    let t = trusting_desk(&node).await;
+    let sweep = t
+        .desk
+        .create_sweep(&SweepRequest {
+            template: "quick".into(),
+            overrides: vec!["test_sim.iterations=1".into()],
+            axes: vec![AxisSpec {
+                key: "test_sim.step_ms".into(),
+                values: "1..100".into(),
+            }],
+            executor: Some(PROFILE.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(sweep.runs.len(), 100);
+    let first = sweep.runs[0].slurm_job_id.clone().unwrap();
+    let array = first.split('_').next().unwrap();
+    for (i, r) in sweep.runs.iter().enumerate() {
+        assert_eq!(r.slurm_job_id.as_deref(), Some(format!("{array}_{i}").as_str()));
+    }
+    // The array reads remote paths only: its index names the remote run folders.
+    let sweep_dir = node.scratch_path(&format!("fusion-desk/sweeps/{}", sweep.sweep.id));
+    let index = std::fs::read_to_string(sweep_dir.join("index")).unwrap();
+    assert!(sweep_dir.join("array.sh").is_file());
+    assert_eq!(index.lines().count(), 100);
+    assert!(
+        !index.contains(&t.home.path().to_string_lossy().into_owned()),
+        "{index}"
+    );
+    for r in &sweep.runs {
+        let done = wait_until(&t, &r.id, Duration::from_secs(240), "ended", |r| {
+            r.status.is_terminal()
+        })
+        .await;
+        assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+        let local = Path::new(&done.run_dir);
+        let remote = remote_run_dir(&node, &r.id);
+        for rel in ["logs/sim.log", "exit.json"] {
+            assert_eq!(
+                std::fs::read(local.join(rel)).unwrap(),
+                std::fs::read(remote.join(rel)).unwrap(),
+                "{rel} of {} differs",
+                r.id
+            );
+        }
+        assert!(std::fs::read_dir(local.join("output")).unwrap().count() > 0);
     }
 }

@@ -221,8 +221,14 @@ impl Desk {
                 }
             };
             if let Some(remote) = self.slurm_state().ssh().for_profile(self.data(), &profile)? {
-                for row in &rows {
-                    crate::exec::ssh::submit::submit_run(self.ctx(), &profile, row, grace, &remote).await?;
+                for chunk in rows.chunks(MAX_ARRAY_TASKS) {
+                    if let [row] = chunk {
+                        crate::exec::ssh::submit::submit_run(self.ctx(), &profile, row, grace, &remote)
+                            .await?;
+                    } else {
+                        crate::exec::ssh::array::submit_array(self.ctx(), &profile, chunk, grace, &remote)
+                            .await?;
+                    }
                 }
                 continue;
             }

@@ -9,10 +9,12 @@
 //! - [`check`]: "Test connection", with the host-key confirmation.
 //! - [`connections`]: one transport per profile for the life of a Desk.
 //! - [`submit`]: staging a run into its remote folder and submitting it.
+//! - [`array`]: many runs staged and submitted as one job array.
 //! - [`sync`]: pulling logs and progress into the local run folder,
 //!   fetching results.
 //! - [`follow`]: the per-tick poll of the runs of SSH clusters.
 
+pub mod array;
 pub mod check;
 pub mod connect;
 pub mod connections;

@@ -2,15 +2,15 @@
 //! written with the REMOTE run folder's paths (`<remote folder>/runs/<id>`,
 //! its logs/sim.log, progress.jsonl, output/ and exit.json there), staged
 //! with config.ini into that folder, and handed to sbatch on the login
-//! node. One run per sbatch: the job-array path reads an index file from
-//! the shared data folder, which a remote cluster does not have.
+//! node. Several runs submitted together go as one job array instead
+//! (see [`super::array`]).
 //!
 //! A run is never submitted twice: the job id is recorded before anything
 //! else can retry, and a retry after an sbatch whose outcome is unknown (the
 //! connection dropped while it ran) first asks squeue for a job of the
 //! run's name and adopts it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fusion_desk_remote::RemoteError;
 
@@ -45,25 +45,10 @@ pub async fn submit_run(
         Err(e) => return remote_failed(ctx, &id, remote, &e).await,
     };
     let cluster_dir = PathBuf::from(remote_dir.as_str());
-    let command =
-        match protocol::run_sim_command(row.simulator.as_deref(), &RunDir::at(cluster_dir.clone()), &id) {
-            Ok(c) => c,
-            Err(e) => return fail(ctx, &id, format!("The run could not be submitted: {}", e.message)).await,
-        };
-    let text = RunScript {
-        run_id: id.as_str(),
-        run_name: &row.name,
-        profile,
-        run_dir: &cluster_dir,
-        command: &command,
-        grace_seconds: grace,
-    }
-    .render();
-    let script = script_file(&dir);
-    // Executable by its owner only: a script others could edit would run as us.
-    if let Err(e) = crate::runfs::write_atomic(&script, text.as_bytes(), crate::runfs::SCRIPT_MODE) {
-        return fail(ctx, &id, format!("The run could not be submitted: {}", e.message)).await;
-    }
+    let script = match write_run_script(ctx, profile, row, grace, &cluster_dir) {
+        Ok(s) => s,
+        Err(why) => return fail(ctx, &id, why).await,
+    };
 
     // An earlier sbatch whose answer was lost may have queued the job.
     let name = job_name(&id);
@@ -115,6 +100,37 @@ pub async fn submit_run(
     }
 }
 
+/// Writes a run's batch script, naming its REMOTE folder `cluster_dir`,
+/// into its local folder for staging; returns the script's local path, or
+/// why the run cannot be submitted.
+pub(super) fn write_run_script(
+    ctx: &Ctx,
+    profile: &ClusterProfile,
+    row: &RunRow,
+    grace: f64,
+    cluster_dir: &Path,
+) -> std::result::Result<PathBuf, String> {
+    let id = row.run_id();
+    let dir = ctx.data().run(&id);
+    let command =
+        protocol::run_sim_command(row.simulator.as_deref(), &RunDir::at(cluster_dir.to_owned()), &id)
+            .map_err(|e| format!("The run could not be submitted: {}", e.message))?;
+    let text = RunScript {
+        run_id: id.as_str(),
+        run_name: &row.name,
+        profile,
+        run_dir: cluster_dir,
+        command: &command,
+        grace_seconds: grace,
+    }
+    .render();
+    let script = script_file(&dir);
+    // Executable by its owner only: a script others could edit would run as us.
+    crate::runfs::write_atomic(&script, text.as_bytes(), crate::runfs::SCRIPT_MODE)
+        .map_err(|e| format!("The run could not be submitted: {}", e.message))?;
+    Ok(script)
+}
+
 async fn record(ctx: &Ctx, remote: &SshTransport, id: &RunId, job: &str) -> Result<()> {
     let detail = format!("Submitted to Slurm as job {job} over SSH; waiting in its queue");
     if ctx.store().record_submission(id, job, None, &detail).await? {
@@ -127,7 +143,12 @@ async fn record(ctx: &Ctx, remote: &SshTransport, id: &RunId, job: &str) -> Resu
     Ok(())
 }
 
-async fn remote_failed(ctx: &Ctx, id: &RunId, remote: &SshTransport, e: &RemoteError) -> Result<()> {
+pub(super) async fn remote_failed(
+    ctx: &Ctx,
+    id: &RunId,
+    remote: &SshTransport,
+    e: &RemoteError,
+) -> Result<()> {
     if e.kind.is_transient() {
         not_yet(ctx, id, remote, &e.message).await
     } else {
@@ -135,7 +156,7 @@ async fn remote_failed(ctx: &Ctx, id: &RunId, remote: &SshTransport, e: &RemoteE
     }
 }
 
-async fn not_yet(ctx: &Ctx, id: &RunId, remote: &SshTransport, why: &str) -> Result<()> {
+pub(super) async fn not_yet(ctx: &Ctx, id: &RunId, remote: &SshTransport, why: &str) -> Result<()> {
     let since = remote
         .unreachable_note()
         .unwrap_or_else(|| "cluster unreachable".to_owned());
@@ -147,7 +168,7 @@ async fn not_yet(ctx: &Ctx, id: &RunId, remote: &SshTransport, why: &str) -> Res
     Ok(())
 }
 
-async fn fail(ctx: &Ctx, id: &RunId, message: String) -> Result<()> {
+pub(super) async fn fail(ctx: &Ctx, id: &RunId, message: String) -> Result<()> {
     if ctx
         .store()
         .finish_on_cluster(id, &Finish::failed(message), None, None)

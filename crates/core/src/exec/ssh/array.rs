@@ -1,0 +1,294 @@
+//! Submitting many runs to a cluster reached over SSH as ONE job array.
+//! Every run's config.ini and batch script go into its remote run folder;
+//! the array's script and index go into `<remote folder>/sweeps/<key>/`
+//! (the sweep's id, or the first run's when the runs are of no single
+//! sweep). The index names remote run folders only, so nothing the array
+//! reads is in the local data dir.
+//!
+//! The array is never submitted twice: its job name is fixed by its first
+//! run, and a retry first asks squeue for a job of that name and adopts it,
+//! mapping tasks to runs through the index staged with it.
+
+use std::path::PathBuf;
+
+use fusion_desk_remote::RemotePath;
+
+use super::submit::{fail, not_yet, remote_failed, write_run_script};
+use super::transport::SshTransport;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::exec::slurm::commands::{self, SlurmError};
+use crate::exec::slurm::script::array_script;
+use crate::exec::slurm::{job_label, squeue, ClusterProfile};
+use crate::run_id::RunId;
+use crate::store::RunRow;
+
+/// Folders created per remote `mkdir`, to keep each command line short.
+const MKDIR_BATCH: usize = 200;
+
+/// The job name of the array whose first run is `first`.
+pub fn array_job_name(first: &RunId) -> String {
+    format!("fdesk-array-{}", first.as_str())
+}
+
+/// The folder key of an array: the sweep all its runs belong to, else its first run.
+fn folder_key(rows: &[RunRow]) -> String {
+    let sweep = rows[0].sweep_id.as_deref();
+    match sweep {
+        Some(s) if rows.iter().all(|r| r.sweep_id.as_deref() == Some(s)) => s.to_owned(),
+        _ => rows[0].id.clone(),
+    }
+}
+
+/// One run of the array: its row, its remote folder and its local script.
+struct Staged<'a> {
+    row: &'a RunRow,
+    remote_dir: RemotePath,
+    script: PathBuf,
+}
+
+pub async fn submit_array(
+    ctx: &Ctx,
+    profile: &ClusterProfile,
+    rows: &[RunRow],
+    grace: f64,
+    remote: &SshTransport,
+) -> Result<()> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let root = match remote.root().await {
+        Ok(r) => r,
+        Err(e) => {
+            for row in rows {
+                remote_failed(ctx, &row.run_id(), remote, &e).await?;
+            }
+            return Ok(());
+        }
+    };
+    let name = array_job_name(&first.run_id());
+    let folder = match root.join(&format!("sweeps/{}", folder_key(rows))) {
+        Ok(f) => f,
+        Err(e) => {
+            for row in rows {
+                fail(
+                    ctx,
+                    &row.run_id(),
+                    format!("The run could not be submitted: {}", e.message),
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+    };
+    let index = folder.join("index").expect("a plain file name");
+
+    // An earlier sbatch whose answer was lost may have queued the array.
+    let args = ["-h", "-t", "all", "-n", &name, "-o", "%F"].map(String::from);
+    match commands::run(remote, "squeue", &args).await {
+        Ok(text) => {
+            if let Some(job) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
+                return adopt(ctx, remote, rows, job, &index).await;
+            }
+        }
+        Err(SlurmError::Unreachable(m)) => {
+            for row in rows {
+                not_yet(ctx, &row.run_id(), remote, &m).await?;
+            }
+            return Ok(());
+        }
+        Err(_) => {}
+    }
+
+    let mut staged = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.run_id();
+        let remote_dir = match root.run_dir(id.as_str()) {
+            Ok(d) => d,
+            Err(e) => {
+                fail(ctx, &id, format!("The run could not be submitted: {}", e.message)).await?;
+                continue;
+            }
+        };
+        match write_run_script(ctx, profile, row, grace, &PathBuf::from(remote_dir.as_str())) {
+            Ok(script) => staged.push(Staged {
+                row,
+                remote_dir,
+                script,
+            }),
+            Err(why) => fail(ctx, &id, why).await?,
+        }
+    }
+    if staged.is_empty() {
+        return Ok(());
+    }
+
+    let local = ctx.data().root().join("ssh").join("arrays").join(&name);
+    let index_text: String = staged
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{i}\t{}\n", s.remote_dir.as_str()))
+        .collect();
+    let logs = folder.join("logs").expect("a plain folder name");
+    let text = array_script(
+        profile,
+        &PathBuf::from(index.as_str()),
+        staged.len(),
+        &PathBuf::from(logs.as_str()),
+    );
+    let local_index = local.join("index");
+    let local_script = local.join("array.sh");
+    let written = crate::layout::create_private_dir_all(&local)
+        .map_err(|e| format!("cannot create {}: {e}", local.display()))
+        .and_then(|()| {
+            crate::runfs::write_atomic(&local_index, index_text.as_bytes(), crate::runfs::FILE_MODE)
+                .map_err(|e| e.message)
+        })
+        .and_then(|()| {
+            crate::runfs::write_atomic(&local_script, text.as_bytes(), crate::runfs::SCRIPT_MODE)
+                .map_err(|e| e.message)
+        });
+    if let Err(why) = written {
+        for s in &staged {
+            fail(
+                ctx,
+                &s.row.run_id(),
+                format!("The run could not be submitted: {why}"),
+            )
+            .await?;
+        }
+        return Ok(());
+    }
+
+    let pushed = stage(ctx, remote, &staged, &folder, &logs, &local_index, &local_script).await;
+    remote.saw(pushed.as_ref().err());
+    if let Err(e) = pushed {
+        for s in &staged {
+            remote_failed(ctx, &s.row.run_id(), remote, &e).await?;
+        }
+        return Ok(());
+    }
+
+    let args = vec![
+        "--parsable".to_owned(),
+        format!("--job-name={name}"),
+        format!("--chdir={}", folder.as_str()),
+        folder
+            .join("array.sh")
+            .expect("a plain file name")
+            .as_str()
+            .to_owned(),
+    ];
+    let rows: Vec<&RunRow> = staged.iter().map(|s| s.row).collect();
+    match commands::run(remote, "sbatch", &args).await {
+        Ok(out) => match squeue::parse_sbatch(&out) {
+            Some(job) => {
+                for (task, row) in rows.iter().enumerate() {
+                    record_task(ctx, remote, &row.run_id(), &job, task as i64).await?;
+                }
+                Ok(())
+            }
+            None => {
+                for row in rows {
+                    let why = format!("sbatch gave no job id (it printed {:?})", out.trim());
+                    fail(ctx, &row.run_id(), why).await?;
+                }
+                Ok(())
+            }
+        },
+        Err(SlurmError::Unreachable(m)) => {
+            for row in rows {
+                not_yet(ctx, &row.run_id(), remote, &m).await?;
+            }
+            Ok(())
+        }
+        Err(e) => {
+            for row in rows {
+                fail(
+                    ctx,
+                    &row.run_id(),
+                    format!("Slurm refused the run: {}", e.message()),
+                )
+                .await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Creates every run's logs/ and output/ on the cluster, pushes its
+/// config.ini and script, then the array's index and script.
+async fn stage(
+    ctx: &Ctx,
+    remote: &SshTransport,
+    staged: &[Staged<'_>],
+    folder: &RemotePath,
+    logs: &RemotePath,
+    local_index: &std::path::Path,
+    local_script: &std::path::Path,
+) -> std::result::Result<(), fusion_desk_remote::RemoteError> {
+    let conn = remote.connection();
+    let mut dirs = vec![logs.clone()];
+    for s in staged {
+        dirs.push(s.remote_dir.join("logs")?);
+        dirs.push(s.remote_dir.join("output")?);
+    }
+    for batch in dirs.chunks(MKDIR_BATCH) {
+        let mut argv = vec!["mkdir", "-p", "-m", "700"];
+        argv.extend(batch.iter().map(RemotePath::as_str));
+        conn.run_ok(&argv).await?;
+    }
+    for s in staged {
+        let config = ctx.data().run(&s.row.run_id()).config();
+        conn.push_files(&s.remote_dir, &[&config, &s.script]).await?;
+    }
+    conn.push_files(folder, &[local_index, local_script]).await
+}
+
+/// Records the runs of an array found already queued, by the remote folder
+/// each task's line of the staged index names.
+async fn adopt(
+    ctx: &Ctx,
+    remote: &SshTransport,
+    rows: &[RunRow],
+    job: &str,
+    index: &RemotePath,
+) -> Result<()> {
+    let text = match remote.connection().run_ok(&["cat", index.as_str()]).await {
+        Ok(out) => out.stdout_text(),
+        Err(e) => {
+            remote.saw(Some(&e));
+            for row in rows {
+                remote_failed(ctx, &row.run_id(), remote, &e).await?;
+            }
+            return Ok(());
+        }
+    };
+    for line in text.lines() {
+        let Some((task, dir)) = line.split_once('\t') else {
+            continue;
+        };
+        let Ok(task) = task.parse::<i64>() else { continue };
+        let run = dir.rsplit('/').next().unwrap_or_default();
+        if let Some(row) = rows.iter().find(|r| r.id == run) {
+            record_task(ctx, remote, &row.run_id(), job, task).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn record_task(ctx: &Ctx, remote: &SshTransport, id: &RunId, job: &str, task: i64) -> Result<()> {
+    let label = job_label(Some(job), Some(task)).unwrap_or_default();
+    let detail = format!("Submitted to Slurm as job {label} over SSH; waiting in its queue");
+    if ctx
+        .store()
+        .record_submission(id, job, Some(task), &detail)
+        .await?
+    {
+        ctx.emit_row(id).await?;
+    } else {
+        // Cancelled while we submitted: the task must not run.
+        let _ = commands::run(remote, "scancel", &[label]).await;
+    }
+    Ok(())
+}

@@ -7,7 +7,6 @@
 //! larger ones stay on the cluster) and exit.json are fetched.
 
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use fusion_desk_remote::{ErrorKind, RemoteError, RemotePath};
@@ -35,18 +34,20 @@ fn local_err(what: &Path, e: std::io::Error) -> RemoteError {
     RemoteError::new(ErrorKind::Local, format!("cannot write {}: {e}", what.display()))
 }
 
-fn append(path: &Path, bytes: &[u8], restart: bool) -> Result<(), RemoteError> {
-    let mut options = std::fs::OpenOptions::new();
-    options
-        .create(true)
-        .mode(crate::runfs::FILE_MODE)
-        .custom_flags(libc::O_NOFOLLOW);
+/// Appends to a file of the run folder through the folder's descriptor
+/// (no link followed on the way, a non-regular file refused), emptying it
+/// first when the cluster's copy started over.
+fn append(dir: &RunDir, path: &Path, bytes: &[u8], restart: bool) -> Result<(), RemoteError> {
+    let local = |e: crate::error::DeskError| RemoteError::new(ErrorKind::Local, e.message);
+    let rel = path
+        .strip_prefix(dir.root())
+        .map_err(|_| RemoteError::new(ErrorKind::InvalidInput, "a path outside the run folder"))?;
+    let mut file = crate::runfs::Folder::open(dir.root())
+        .and_then(|f| f.open_append(rel))
+        .map_err(local)?;
     if restart {
-        options.write(true).truncate(true);
-    } else {
-        options.append(true);
+        file.set_len(0).map_err(|e| local_err(path, e))?;
     }
-    let mut file = options.open(path).map_err(|e| local_err(path, e))?;
     file.write_all(bytes).map_err(|e| local_err(path, e))
 }
 
@@ -69,7 +70,7 @@ pub async fn pull_growing(remote: &SshTransport, local: &RunDir, id: &RunId) -> 
         for (result, (_, path)) in pulled?.into_iter().zip(&files) {
             let Ok(p) = result else { continue };
             if !p.bytes.is_empty() || p.restarted {
-                append(path, &p.bytes, p.restarted)?;
+                append(local, path, &p.bytes, p.restarted)?;
             }
             more |= p.bytes.len() >= PULL_CAP;
         }

@@ -43,7 +43,7 @@ pub fn run() {
                 if let Err(e) = desk.monitor_external_changes() {
                     tracing::error!("cannot watch for changes by other processes: {e}");
                 }
-                if let Err(e) = desk.backfill_history().await {
+                if let Err(e) = desk.history().backfill().await {
                     tracing::warn!("cannot fill in the history's networks and disk use: {e}");
                 }
             });

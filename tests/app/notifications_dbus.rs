@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
 use fusion_desk_core::{CreateRunRequest, Desk, DeskOptions, RunStatus, Settings};
@@ -151,9 +151,7 @@ fn finished_runs_and_sweeps_are_announced_and_a_click_opens_them_unless_turned_o
         let desk = Desk::open(
             DeskOptions {
                 data: DataDir::at(home.path().to_owned()).unwrap(),
-                local: LocalExecutor {
-                    supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
-                },
+                supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
                 watch_runs: false,
             }
             .watching(),
@@ -224,7 +222,8 @@ fn finished_runs_and_sweeps_are_announced_and_a_click_opens_them_unless_turned_o
     // A sweep of three runs: one notice, when the last run ends.
     let sweep = tauri::async_runtime::block_on(async {
         let created = desk
-            .create_sweep(&SweepRequest {
+            .sweeps()
+            .create(&SweepRequest {
                 template: "quick".into(),
                 name: Some("three".into()),
                 overrides: vec!["test_sim.iterations=1".into()],

@@ -110,7 +110,7 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
         }
     };
     match action.unwrap_or(&ClusterAction::List) {
-        ClusterAction::List => print(&desk.cluster_profiles().await?),
+        ClusterAction::List => print(&desk.clusters().profiles().await?),
         ClusterAction::Add {
             name,
             partition,
@@ -147,9 +147,9 @@ pub async fn cluster(desk: &Desk, action: Option<&ClusterAction>, json: bool) ->
                 simulator_command: simulator.clone(),
                 connection,
             };
-            print(&desk.save_cluster_profile(&profile).await?);
+            print(&desk.clusters().save(&profile).await?);
         }
-        ClusterAction::Remove { name } => print(&desk.remove_cluster_profile(name).await?),
+        ClusterAction::Remove { name } => print(&desk.clusters().remove(name).await?),
         ClusterAction::Check {
             name,
             accept_host_key,

@@ -13,7 +13,7 @@ use fusion_desk_core::{Desk, DeskError, ErrorCode};
 const HOST_KEY_UNKNOWN: &str = "host_key_unknown";
 
 pub async fn check(desk: &Desk, name: &str, accept_host_key: bool, json: bool) -> Result<(), DeskError> {
-    let mut check = desk.check_cluster(name).await?;
+    let mut check = desk.clusters().check(name).await?;
     if let Some(fingerprint) = unknown_key(&check) {
         let key_type = check.host_key_type.clone().unwrap_or_default();
         let accept = accept_host_key || (!json && confirmed(&check.profile, &key_type, &fingerprint));
@@ -21,7 +21,8 @@ pub async fn check(desk: &Desk, name: &str, accept_host_key: bool, json: bool) -
             // On stderr, so `--json` output stays one document.
             eprintln!("accepting the {key_type} host key {fingerprint}");
             check = desk
-                .check_cluster_trusting(name, &HostKeyTrust::Accept { fingerprint })
+                .clusters()
+                .check_trusting(name, &HostKeyTrust::Accept { fingerprint })
                 .await?;
         }
     }

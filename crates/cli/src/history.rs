@@ -77,7 +77,7 @@ pub async fn tag(desk: &Desk, args: &TagArgs, out: &Printer) -> Result<(), DeskE
                 tags
             }
         };
-        desk.set_tags(&args.id, &tags).await?
+        desk.history().set_tags(&args.id, &tags).await?
     } else {
         run
     };
@@ -102,7 +102,7 @@ pub async fn note(desk: &Desk, args: &NoteArgs, out: &Printer) -> Result<(), Des
         None
     };
     let run = match new_note {
-        Some(text) => desk.set_note(&args.id, &text).await?,
+        Some(text) => desk.history().set_note(&args.id, &text).await?,
         None => desk.get(&args.id).await?,
     };
     if out.json {
@@ -243,7 +243,7 @@ pub async fn cleanup(desk: &Desk, args: &CleanupArgs, out: &Printer) -> Result<(
         only_unsuccessful: !statuses.contains(&RunStatus::Completed),
     };
     let mut chosen: Vec<Run> = Vec::new();
-    for id in desk.cleanup_preview(&query).await?.ids {
+    for id in desk.history().cleanup_preview(&query).await?.ids {
         let run = desk.get(&id).await?;
         if statuses.contains(&run.status) {
             chosen.push(run);
@@ -253,6 +253,7 @@ pub async fn cleanup(desk: &Desk, args: &CleanupArgs, out: &Printer) -> Result<(
     if !args.dry_run && !chosen.is_empty() {
         let ids: Vec<String> = chosen.iter().map(|r| r.id.clone()).collect();
         failed = desk
+            .history()
             .delete_many(&ids)
             .await?
             .into_iter()

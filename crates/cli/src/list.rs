@@ -144,7 +144,7 @@ pub async fn list(desk: &Desk, args: &ListArgs, json: bool) -> Result<(), DeskEr
         || args.sort.as_deref().is_some_and(|s| Metric::parse(s).is_ok());
     if wants_metrics {
         // Runs that ended before the results cache existed are summarised once.
-        desk.backfill_metrics().await?;
+        desk.history().backfill_metrics().await?;
     }
     let query = ListQuery {
         status: args.status.as_deref().map(RunStatus::parse).transpose()?,

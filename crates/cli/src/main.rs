@@ -243,7 +243,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Show { id } => {
             let run = desk.get(id).await?;
             let diff = desk.configs().template_diff(id).await.ok();
-            out.show(&run, desk.progress(id).await?.as_ref(), diff.as_ref());
+            out.show(&run, desk.live().progress(id).await?.as_ref(), diff.as_ref());
         }
         Command::Wait { id, timeout } => {
             let timeout = timeout
@@ -336,8 +336,8 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         }
         Command::Cluster { action } => cluster::cluster(&desk, action.as_ref(), cli.json).await?,
         Command::Sweep { action } => sweeps::sweep(&desk, action, cli.json).await?,
-        Command::Rerun { id } => out.run(&desk.rerun(id).await?),
-        Command::Rename { id, name } => out.run(&desk.rename(id, name).await?),
+        Command::Rerun { id } => out.run(&desk.sweeps().rerun(id).await?),
+        Command::Rename { id, name } => out.run(&desk.history().rename(id, name).await?),
         Command::Tag(args) => history::tag(&desk, args, &out).await?,
         Command::Note(args) => history::note(&desk, args, &out).await?,
         Command::Compare(args) => history::compare(&desk, args, &out).await?,

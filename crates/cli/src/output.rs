@@ -253,7 +253,7 @@ pub async fn logs(desk: &Desk, id: &str, follow: bool) -> Result<(), DeskError> 
         let _ = stdout.flush();
         return Ok(());
     }
-    let mut stream = desk.log_stream(id, 0).await?;
+    let mut stream = desk.live().log_stream(id, 0).await?;
     while let Some(message) = stream.recv().await {
         match message {
             LogMessage::Lines { lines, .. } => {

@@ -139,6 +139,7 @@ pub async fn plot(desk: &Desk, args: &PlotArgs, json: bool) -> Result<(), DeskEr
     let style = args.style().map_err(invalid)?;
     let format = args.format().map_err(invalid)?;
     let data = desk
+        .plots()
         .plot_data(&PlotRequest {
             runs: args.runs.clone(),
             sweep: args.sweep.clone(),

@@ -139,7 +139,7 @@ fn print_detail(d: &SweepDetail) {
 pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<(), DeskError> {
     match command {
         SweepCommand::Preview { spec } | SweepCommand::Create { spec, dry_run: true } => {
-            let preview = desk.preview_sweep(&spec.request()?).await?;
+            let preview = desk.sweeps().preview(&spec.request()?).await?;
             if json {
                 print_json(&preview);
             } else {
@@ -149,11 +149,11 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
         SweepCommand::Create { spec, dry_run: false } => {
             let request = spec.request()?;
             if !json {
-                for w in desk.preview_sweep(&request).await?.warnings {
+                for w in desk.sweeps().preview(&request).await?.warnings {
                     eprintln!("warning: {w}");
                 }
             }
-            let detail = desk.create_sweep(&request).await?;
+            let detail = desk.sweeps().create(&request).await?;
             if json {
                 print_json(&detail);
             } else {
@@ -166,7 +166,7 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
             }
         }
         SweepCommand::List => {
-            let sweeps = desk.sweeps().await?;
+            let sweeps = desk.sweeps().list().await?;
             if json {
                 print_json(&sweeps);
             } else {
@@ -183,7 +183,7 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
             }
         }
         SweepCommand::Show { id } => {
-            let detail = desk.sweep(id).await?;
+            let detail = desk.sweeps().get(id).await?;
             if json {
                 print_json(&detail);
             } else {
@@ -191,7 +191,7 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
             }
         }
         SweepCommand::Cancel { id } => {
-            let detail = desk.cancel_sweep(id).await?;
+            let detail = desk.sweeps().cancel(id).await?;
             if json {
                 print_json(&detail);
             } else {
@@ -203,8 +203,8 @@ pub async fn sweep(desk: &Desk, command: &SweepCommand, json: bool) -> Result<()
             }
         }
         SweepCommand::RerunFailed { id } => {
-            let before = desk.sweep(id).await?.sweep.counts.failed;
-            let detail = desk.rerun_failed(id).await?;
+            let before = desk.sweeps().get(id).await?.sweep.counts.failed;
+            let detail = desk.sweeps().rerun_failed(id).await?;
             if json {
                 print_json(&detail);
             } else {

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use fusion_desk_core::artifacts::{Address, RunTree};
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunId};
 
@@ -42,15 +42,14 @@ async fn main() {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.path().to_owned()).unwrap(),
         // Never launched: the run stays pending, only its folder matters.
-        local: LocalExecutor {
-            supervisor: SupervisorProgram("/bin/false".into()),
-        },
+        supervisor: SupervisorProgram("/bin/false".into()),
         watch_runs: false,
     })
     .await
     .unwrap();
     let id = RunId::generate();
-    desk.store()
+    desk.ctx()
+        .store()
         .insert_run(&id, "listing bench", "quick", &[], "none")
         .await
         .unwrap();

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::procfs;
 use fusion_desk_core::{CreateRunRequest, Desk, DeskOptions, ListQuery, RunId, RunStatus, Settings};
@@ -27,9 +27,7 @@ fn bin(name: &str) -> PathBuf {
 async fn desk(home: &std::path::Path, grace: f64) -> Desk {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(bin("fdesk")),
-        },
+        supervisor: SupervisorProgram(bin("fdesk")),
         watch_runs: true,
     })
     .await
@@ -105,7 +103,7 @@ async fn list_10k() {
     let desk = desk(home.path(), 0.0).await;
     let statuses = ["COMPLETED", "FAILED", "CANCELLED", "COMPLETED", "COMPLETED"];
     let t0 = Instant::now();
-    let mut tx = desk.store().raw_pool().begin().await.unwrap();
+    let mut tx = desk.ctx().store().raw_pool().begin().await.unwrap();
     for i in 0..10_000 {
         let id = RunId::generate();
         sqlx::query(

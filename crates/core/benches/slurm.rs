@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fusion_desk_core::exec::slurm::ClusterProfile;
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{timestamp, CreateRunRequest, Desk, DeskOptions, Settings};
 
@@ -72,9 +72,7 @@ fn request() -> CreateRunRequest {
 async fn open_desk(home: &std::path::Path) -> Desk {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(bin("fdesk")),
-        },
+        supervisor: SupervisorProgram(bin("fdesk")),
         watch_runs: true,
     })
     .await
@@ -85,13 +83,14 @@ async fn open_desk(home: &std::path::Path) -> Desk {
     })
     .await
     .unwrap();
-    desk.save_cluster_profile(&ClusterProfile {
-        name: "loopback".into(),
-        partition: "debug".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    desk.clusters()
+        .save(&ClusterProfile {
+            name: "loopback".into(),
+            partition: "debug".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     desk
 }
 

@@ -7,10 +7,13 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::desk::{Desk, WeakDesk};
+use std::sync::Weak;
+
 use crate::error::{DeskError, Result};
 use crate::events::RunEvent;
+use crate::exec::Executors;
 use crate::model::RunStatus;
+use crate::runs;
 use crate::store::ChangeSummary;
 use crate::tasks::TaskHandle;
 
@@ -19,13 +22,13 @@ const DEBOUNCE: Duration = Duration::from_millis(15);
 /// Some filesystems emit no events; a slow fallback check covers them.
 const FALLBACK: Duration = Duration::from_secs(5);
 
-async fn summary(desk: &Desk) -> Result<ChangeSummary> {
-    desk.store().change_summary().await
+async fn summary(desk: &Executors) -> Result<ChangeSummary> {
+    desk.ctx().store().change_summary().await
 }
 
 /// Starts the monitor; it stops when the handle is dropped or the last Desk
 /// is gone (it holds the Desk only while it handles a change).
-pub fn spawn(desk: WeakDesk) -> Result<TaskHandle> {
+pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let touches_db = res.is_ok_and(|ev| {
@@ -44,6 +47,7 @@ pub fn spawn(desk: WeakDesk) -> Result<TaskHandle> {
     let root = desk
         .upgrade()
         .ok_or_else(|| DeskError::internal("the Desk was closed"))?
+        .ctx()
         .data()
         .root()
         .to_owned();
@@ -73,23 +77,23 @@ pub fn spawn(desk: WeakDesk) -> Result<TaskHandle> {
                 continue;
             }
             let since = prev.latest_update.unwrap_or_default();
-            if let Ok(rows) = desk.store().changed_since(&since).await {
+            if let Ok(rows) = desk.ctx().store().changed_since(&since).await {
                 for row in rows {
                     let id = row.run_id();
                     let running = row.status() == RunStatus::Running;
-                    desk.emit_event(RunEvent::RunUpdated {
-                        run: Box::new(row.into_run(desk.data())),
+                    desk.ctx().emit(RunEvent::RunUpdated {
+                        run: Box::new(desk.ctx().to_run(row)),
                     });
                     if running {
                         // Started by another process: watch it to its end too.
-                        if let Err(e) = desk.reconcile(&id).await {
+                        if let Err(e) = runs::settle::reconcile(&desk, &id).await {
                             tracing::warn!(run = %id, "cannot adopt run: {e}");
                         }
                     }
                 }
             }
             if prev.count != now.count {
-                desk.emit_event(RunEvent::RunsChanged);
+                desk.ctx().emit(RunEvent::RunsChanged);
             }
         }
     }))

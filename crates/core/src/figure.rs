@@ -8,9 +8,9 @@ use ts_rs::TS;
 
 use fusion_desk_figures::{self as figures, Format, Style};
 
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
-use crate::plots::{PlotData, PlotRequest};
+use crate::plots::{PlotData, PlotRequest, Plots};
 
 /// How a figure looks, as a user sets it (text fields are parsed with the
 /// pipeline's own parsers, so the app and `fdesk plot` accept the same words).
@@ -155,7 +155,15 @@ pub fn parse_format(text: &str) -> Result<Format> {
     Format::parse(text).map_err(invalid)
 }
 
-impl Desk {
+/// Figures of plots, as previews and exported files.
+pub struct Figures<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> Figures<'a> {
+    pub fn new(ctx: &'a Ctx) -> Self {
+        Figures { ctx }
+    }
     /// The plot's data as a figure with the user's axis labels, or an error
     /// when nothing can be drawn (saying why each run was left out).
     async fn figure_for(
@@ -164,7 +172,7 @@ impl Desk {
         opts: &FigureOptions,
     ) -> Result<(PlotData, figures::Figure, Style)> {
         let style = opts.style()?;
-        let data = self.plot_data(req).await?;
+        let data = Plots::new(self.ctx).plot_data(req).await?;
         data.ensure_drawable()?;
         let mut fig = figure_of(&data);
         let label = |l: &Option<String>| {
@@ -183,7 +191,7 @@ impl Desk {
     }
 
     /// The figure as SVG, for a preview.
-    pub async fn figure_preview(&self, req: &PlotRequest, opts: &FigureOptions) -> Result<FigurePreview> {
+    pub async fn preview(&self, req: &PlotRequest, opts: &FigureOptions) -> Result<FigurePreview> {
         let (data, fig, style) = self.figure_for(req, opts).await?;
         let rendered = figures::svg::render(&fig, &style).map_err(invalid)?;
         let mut notes = data.notes;
@@ -201,7 +209,7 @@ impl Desk {
     /// The figure's files in `format`, named after the run or sweep and what
     /// is plotted (`stem` replaces that name when given, e.g. the name a
     /// user chose in a save dialog, so a script reads its CSV by that name).
-    pub async fn figure_export(
+    pub async fn export(
         &self,
         req: &PlotRequest,
         opts: &FigureOptions,

@@ -23,6 +23,7 @@ pub mod model;
 pub mod notices;
 pub mod outcome;
 pub mod plots;
+pub mod preferences;
 pub mod procfs;
 pub mod reported_results;
 pub mod run_id;

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::artifacts::Artifacts;
 use crate::compare::diff;
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::history::metrics::{one_row_per_load, Metric};
 use crate::history::{folder_safe_name, RunMetrics};
@@ -185,7 +186,15 @@ fn value_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-impl Desk {
+/// The data of figures: curves of runs against load or against a config key.
+pub struct Plots<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> Plots<'a> {
+    pub fn new(ctx: &'a Ctx) -> Self {
+        Plots { ctx }
+    }
     /// Gathers the data of a figure (see [`PlotRequest`]).
     pub async fn plot_data(&self, req: &PlotRequest) -> Result<PlotData> {
         let (runs, name, axis_order) = self.plotted_runs(req).await?;
@@ -223,7 +232,7 @@ impl Desk {
                 "choose a sweep or at least one run to plot",
             )),
             (Some(sweep), true) => {
-                let detail = self.sweep(sweep).await?;
+                let detail = crate::sweeps::detail(self.ctx, sweep).await?;
                 if detail.runs.len() > MAX_PLOTTED_RUNS {
                     return Err(DeskError::invalid_input(format!(
                         "at most {MAX_PLOTTED_RUNS} runs in one figure"
@@ -245,7 +254,7 @@ impl Desk {
                 }
                 let mut runs: Vec<Run> = Vec::new();
                 for id in &req.runs {
-                    let run = self.get(id).await?;
+                    let run = crate::runs::get(self.ctx, id).await?;
                     if !runs.iter().any(|r| r.id == run.id) {
                         runs.push(run);
                     }
@@ -263,7 +272,11 @@ impl Desk {
     async fn configs_of(&self, runs: &[Run]) -> Vec<BTreeMap<String, String>> {
         let mut out = Vec::with_capacity(runs.len());
         for r in runs {
-            out.push(diff::flatten(&self.config_text(&r.id).await.unwrap_or_default()));
+            out.push(diff::flatten(
+                &crate::runs::config_text(self.ctx, &r.id)
+                    .await
+                    .unwrap_or_default(),
+            ));
         }
         out
     }
@@ -275,7 +288,7 @@ impl Desk {
         let mut series = Vec::new();
         let mut notes = Vec::new();
         for (run, label) in runs.iter().zip(labels) {
-            let table = match self.artifacts().results(&run.id).await {
+            let table = match Artifacts::new(self.ctx).results(&run.id).await {
                 Ok(t) => t,
                 Err(e) => {
                     notes.push(format!(
@@ -373,7 +386,8 @@ impl Desk {
             let mut metrics = run.metrics.clone();
             if metrics.is_none() && run.status.is_terminal() {
                 // Ended before the results cache existed: summarise it now.
-                metrics = self.record_metrics(&crate::RunId::parse(&run.id)?, None).await?;
+                metrics =
+                    crate::history::metrics::record(self.ctx, &crate::RunId::parse(&run.id)?, None).await?;
             }
             let mut group: Vec<String> = by_key
                 .iter()

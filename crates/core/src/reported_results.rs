@@ -22,7 +22,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::desk::Desk;
+use crate::artifacts::Artifacts;
+use crate::ctx::Ctx;
 use crate::run_id::RunId;
 
 pub use crate::artifacts::roots::REPORTED_LABEL as ROOT_LABEL;
@@ -234,8 +235,8 @@ fn fusion_projects(command: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The checks' inputs for a run, from its row.
-async fn expected(desk: &Desk, id: &RunId, to_local: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Expected {
-    let row = desk.store().get(id).await.ok().flatten();
+async fn expected(ctx: &Ctx, id: &RunId, to_local: &(dyn Fn(&Path) -> PathBuf + Sync)) -> Expected {
+    let row = ctx.store().get(id).await.ok().flatten();
     let command = row
         .as_ref()
         .and_then(|r| r.simulator.as_deref())
@@ -261,9 +262,9 @@ async fn expected(desk: &Desk, id: &RunId, to_local: &(dyn Fn(&Path) -> PathBuf 
 
 /// Registers `folder`; true when it is registered or needs no registering
 /// (including when it is refused: a refused folder is not retried).
-async fn register(desk: &Desk, id: &RunId, folder: &Path, expected: &Expected) -> bool {
+async fn register(ctx: &Ctx, id: &RunId, folder: &Path, expected: &Expected) -> bool {
     // The embedded engine reports the run's own output/ folder: nothing to add.
-    if folder.starts_with(desk.data().run(id).root()) {
+    if folder.starts_with(ctx.data().run(id).root()) {
         return true;
     }
     if !folder.exists() {
@@ -278,8 +279,7 @@ async fn register(desk: &Desk, id: &RunId, folder: &Path, expected: &Expected) -
         }
     };
     let folder = folder.as_path();
-    match desk
-        .artifacts()
+    match Artifacts::new(ctx)
         .register_artifact_root(id.as_str(), ROOT_LABEL, folder)
         .await
     {
@@ -297,12 +297,12 @@ async fn register(desk: &Desk, id: &RunId, folder: &Path, expected: &Expected) -
 /// Scans a finished run's whole log once and registers the last results
 /// folder it reported. `to_local` maps a path as the simulator saw it (on a
 /// cluster node) to this machine's view of it.
-pub async fn register_final(desk: &Desk, id: &RunId, to_local: impl Fn(&Path) -> PathBuf + Sync) {
+pub async fn register_final(ctx: &Ctx, id: &RunId, to_local: impl Fn(&Path) -> PathBuf + Sync) {
     let mut scanner = SavingToScanner::default();
-    scanner.scan(&desk.data().run(id).sim_log());
+    scanner.scan(&ctx.data().run(id).sim_log());
     if let Some(folder) = scanner.latest() {
-        let expected = expected(desk, id, &to_local).await;
-        register(desk, id, &to_local(folder), &expected).await;
+        let expected = expected(ctx, id, &to_local).await;
+        register(ctx, id, &to_local(folder), &expected).await;
     }
 }
 
@@ -313,19 +313,19 @@ pub struct ReportedResults {
 }
 
 impl ReportedResults {
-    pub fn start(desk: Desk, id: RunId) -> Self {
+    pub fn start(ctx: Ctx, id: RunId) -> Self {
         let (stop, mut stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let log = desk.data().run(&id).sim_log();
+            let log = ctx.data().run(&id).sim_log();
             let mut scanner = SavingToScanner::default();
             // A simulator may announce a folder before it creates it (FUSION
             // logs "Saving to:" first): registering is retried until it works.
             let mut registered: Option<PathBuf> = None;
-            let expected = expected(&desk, &id, &|p| p.to_owned()).await;
+            let expected = expected(&ctx, &id, &|p| p.to_owned()).await;
             loop {
                 scanner.scan(&log);
                 if let Some(folder) = scanner.latest().filter(|f| registered.as_deref() != Some(*f)) {
-                    if register(&desk, &id, folder, &expected).await {
+                    if register(&ctx, &id, folder, &expected).await {
                         registered = Some(folder.to_owned());
                     }
                 }
@@ -337,7 +337,7 @@ impl ReportedResults {
             // The simulator has ended: its last lines are in the file now.
             scanner.scan(&log);
             if let Some(folder) = scanner.latest().filter(|f| registered.as_deref() != Some(*f)) {
-                register(&desk, &id, folder, &expected).await;
+                register(&ctx, &id, folder, &expected).await;
             }
         });
         ReportedResults {

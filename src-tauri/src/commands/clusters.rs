@@ -5,7 +5,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn clusters_list(desk: State<'_, Desk>) -> Result<Vec<ClusterProfile>, DeskError> {
-    desk.cluster_profiles().await
+    desk.clusters().profiles().await
 }
 
 /// Adds a cluster profile or replaces the one of the same name.
@@ -14,12 +14,12 @@ pub async fn clusters_save(
     desk: State<'_, Desk>,
     profile: ClusterProfile,
 ) -> Result<Vec<ClusterProfile>, DeskError> {
-    desk.save_cluster_profile(&profile).await
+    desk.clusters().save(&profile).await
 }
 
 #[tauri::command]
 pub async fn clusters_remove(desk: State<'_, Desk>, name: String) -> Result<Vec<ClusterProfile>, DeskError> {
-    desk.remove_cluster_profile(&name).await
+    desk.clusters().remove(&name).await
 }
 
 /// Asks the cluster (`sinfo`) about a profile's partition; over SSH, an
@@ -34,5 +34,5 @@ pub async fn clusters_check(
         Some(fingerprint) => HostKeyTrust::Accept { fingerprint },
         None => HostKeyTrust::Refuse,
     };
-    desk.check_cluster_trusting(&name, &trust).await
+    desk.clusters().check_trusting(&name, &trust).await
 }

@@ -16,7 +16,7 @@ pub async fn figures_preview(
     request: PlotRequest,
     options: FigureOptions,
 ) -> Result<FigurePreview, DeskError> {
-    desk.figure_preview(&request, &options).await
+    desk.figures().preview(&request, &options).await
 }
 
 fn filter_name(ext: &str) -> String {
@@ -40,7 +40,7 @@ pub async fn figures_save<R: Runtime>(
     let format = parse_format(&format)?;
     // Made before the dialog opens, so bad options are reported without
     // asking the user for a file first.
-    let first = desk.figure_export(&request, &options, format, None).await?;
+    let first = desk.figures().export(&request, &options, format, None).await?;
     let ext = format.extension();
     let file_name = format!("{}.{ext}", first.file_stem);
     let Some(dest) = ask(&app, Ask::SaveFile, move |d| {
@@ -59,7 +59,8 @@ pub async fn figures_save<R: Runtime>(
     // The script names its CSV; when the user renamed the file, draw it again
     // so the script reads the CSV written beside it.
     let export = if first.files.len() > 1 && chosen_stem != first.file_stem {
-        desk.figure_export(&request, &options, format, Some(&chosen_stem))
+        desk.figures()
+            .export(&request, &options, format, Some(&chosen_stem))
             .await?
     } else {
         first

@@ -11,27 +11,27 @@ use crate::dialogs::{ask, save_bytes, Ask};
 
 #[tauri::command]
 pub async fn runs_rename(desk: State<'_, Desk>, id: String, name: String) -> Result<Run, DeskError> {
-    desk.rename(&id, &name).await
+    desk.history().rename(&id, &name).await
 }
 
 #[tauri::command]
 pub async fn runs_set_tags(desk: State<'_, Desk>, id: String, tags: Vec<String>) -> Result<Run, DeskError> {
-    desk.set_tags(&id, &tags).await
+    desk.history().set_tags(&id, &tags).await
 }
 
 #[tauri::command]
 pub async fn runs_set_note(desk: State<'_, Desk>, id: String, note: String) -> Result<Run, DeskError> {
-    desk.set_note(&id, &note).await
+    desk.history().set_note(&id, &note).await
 }
 
 #[tauri::command]
 pub async fn runs_facets(desk: State<'_, Desk>) -> Result<RunFacets, DeskError> {
-    desk.facets().await
+    desk.history().facets().await
 }
 
 #[tauri::command]
 pub async fn runs_delete_many(desk: State<'_, Desk>, ids: Vec<String>) -> Result<Vec<BulkItem>, DeskError> {
-    desk.delete_many(&ids).await
+    desk.history().delete_many(&ids).await
 }
 
 /// Copies each run to `<picked folder>/<name>-<id>/`; None when the user cancels.
@@ -48,12 +48,12 @@ pub async fn runs_export_many<R: Runtime>(
     let Some(parent) = ask(&app, Ask::PickFolder, move |d| d.set_title(title)).await? else {
         return Ok(None);
     };
-    desk.export_many(&ids, &parent).await.map(Some)
+    desk.history().export_many(&ids, &parent).await.map(Some)
 }
 
 #[tauri::command]
 pub async fn runs_disk_use(desk: State<'_, Desk>, id: String) -> Result<Run, DeskError> {
-    desk.disk_use(&id).await
+    desk.history().disk_use(&id).await
 }
 
 #[tauri::command]
@@ -61,12 +61,12 @@ pub async fn runs_cleanup_preview(
     desk: State<'_, Desk>,
     query: CleanupQuery,
 ) -> Result<CleanupPreview, DeskError> {
-    desk.cleanup_preview(&query).await
+    desk.history().cleanup_preview(&query).await
 }
 
 #[tauri::command]
 pub async fn runs_cleanup(desk: State<'_, Desk>, query: CleanupQuery) -> Result<CleanupReport, DeskError> {
-    desk.cleanup(&query).await
+    desk.history().cleanup(&query).await
 }
 
 #[tauri::command]

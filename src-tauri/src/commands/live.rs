@@ -18,7 +18,7 @@ pub async fn runs_log_snapshot(
     offset: Option<u64>,
     max_bytes: u32,
 ) -> Result<LogSnapshot, DeskError> {
-    desk.log_snapshot(&id, offset, max_bytes).await
+    desk.live().log_snapshot(&id, offset, max_bytes).await
 }
 
 /// Lines of the log by number, for the virtualised viewer.
@@ -29,7 +29,7 @@ pub async fn runs_log_lines(
     first: u64,
     count: u32,
 ) -> Result<LogLinesPage, DeskError> {
-    desk.log_lines(&id, first, count).await
+    desk.live().log_lines(&id, first, count).await
 }
 
 #[tauri::command]
@@ -38,7 +38,7 @@ pub async fn runs_log_search(
     id: String,
     query: LogSearchQuery,
 ) -> Result<LogSearchResult, DeskError> {
-    desk.log_search(&id, &query).await
+    desk.live().log_search(&id, &query).await
 }
 
 /// Streams the log from `offset` to `channel`; returns the stream's id.
@@ -50,13 +50,13 @@ pub async fn runs_log_stream(
     offset: u64,
     channel: Channel<LogMessage>,
 ) -> Result<u64, DeskError> {
-    let rx = desk.log_stream(&id, offset).await?;
+    let rx = desk.live().log_stream(&id, offset).await?;
     Ok(streams.forward(rx, channel))
 }
 
 #[tauri::command]
 pub async fn runs_progress(desk: State<'_, Desk>, id: String) -> Result<Option<RunProgress>, DeskError> {
-    desk.progress(&id).await
+    desk.live().progress(&id).await
 }
 
 /// The cached progress of many runs at once (the run list); reads no files.
@@ -65,7 +65,7 @@ pub async fn runs_progress_many(
     desk: State<'_, Desk>,
     ids: Vec<String>,
 ) -> Result<HashMap<String, RunProgress>, DeskError> {
-    desk.cached_progress(&ids).await
+    desk.live().cached_progress(&ids).await
 }
 
 /// Streams progress updates to `channel`, resuming after `cursor`; returns the stream's id.
@@ -77,7 +77,7 @@ pub async fn runs_progress_stream(
     cursor: Option<ProgressCursor>,
     channel: Channel<ProgressMessage>,
 ) -> Result<u64, DeskError> {
-    let rx = desk.progress_stream(&id, cursor).await?;
+    let rx = desk.live().progress_stream(&id, cursor).await?;
     Ok(streams.forward(rx, channel))
 }
 

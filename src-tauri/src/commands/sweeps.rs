@@ -4,35 +4,35 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn sweeps_preview(desk: State<'_, Desk>, request: SweepRequest) -> Result<SweepPreview, DeskError> {
-    desk.preview_sweep(&request).await
+    desk.sweeps().preview(&request).await
 }
 
 #[tauri::command]
 pub async fn sweeps_create(desk: State<'_, Desk>, request: SweepRequest) -> Result<SweepDetail, DeskError> {
-    desk.create_sweep(&request).await
+    desk.sweeps().create(&request).await
 }
 
 #[tauri::command]
 pub async fn sweeps_list(desk: State<'_, Desk>) -> Result<Vec<Sweep>, DeskError> {
-    desk.sweeps().await
+    desk.sweeps().list().await
 }
 
 #[tauri::command]
 pub async fn sweeps_get(desk: State<'_, Desk>, id: String) -> Result<SweepDetail, DeskError> {
-    desk.sweep(&id).await
+    desk.sweeps().get(&id).await
 }
 
 #[tauri::command]
 pub async fn sweeps_cancel(desk: State<'_, Desk>, id: String) -> Result<SweepDetail, DeskError> {
-    desk.cancel_sweep(&id).await
+    desk.sweeps().cancel(&id).await
 }
 
 #[tauri::command]
 pub async fn sweeps_rerun_failed(desk: State<'_, Desk>, id: String) -> Result<SweepDetail, DeskError> {
-    desk.rerun_failed(&id).await
+    desk.sweeps().rerun_failed(&id).await
 }
 
 #[tauri::command]
 pub async fn runs_rerun(desk: State<'_, Desk>, id: String) -> Result<Run, DeskError> {
-    desk.rerun(&id).await
+    desk.sweeps().rerun(&id).await
 }

@@ -2,7 +2,7 @@
 //! suites: a window of the real app (configuration, capabilities, commands)
 //! on a Desk of a scratch data dir, and `invoke` as the webview calls it.
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions};
 use serde_json::Value;
@@ -25,9 +25,7 @@ pub fn harness() -> Harness {
     let data = DataDir::at(home.path().to_owned()).unwrap();
     let desk = tauri::async_runtime::block_on(Desk::open(DeskOptions {
         data,
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
-        },
+        supervisor: SupervisorProgram(env!("CARGO_BIN_EXE_fusion-desk").into()),
         watch_runs: false,
     }))
     .unwrap();

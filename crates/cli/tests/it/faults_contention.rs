@@ -146,7 +146,7 @@ fn two_clis_and_the_app_on_one_data_dir_run_every_run_exactly_once() {
             }
         }
         let duplicates = by_id.values().filter(|n| **n > 1).count();
-        let integrity = app.store().integrity_check().await.unwrap();
+        let integrity = app.ctx().store().integrity_check().await.unwrap();
         (statuses, double_starts, integrity, rows.len(), duplicates)
     });
     stop.store(true, Ordering::Relaxed);

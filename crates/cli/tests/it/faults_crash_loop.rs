@@ -164,7 +164,7 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
             if let Ok(run) = serde_json::from_slice::<Value>(&out.stdout) {
                 returned.insert(run["id"].as_str().unwrap().to_owned());
             }
-            let rows = rt.block_on(desk.store().list(&ListQuery {
+            let rows = rt.block_on(desk.ctx().store().list(&ListQuery {
                 limit: Some(ListQuery::MAX_LIMIT),
                 ..Default::default()
             }));
@@ -187,15 +187,15 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
             let problems = rt.block_on(async {
                 let fresh_desk = open_desk(fresh.path(), false).await;
                 let mut problems = Vec::new();
-                let integrity = fresh_desk.store().integrity_check().await.unwrap();
+                let integrity = fresh_desk.ctx().store().integrity_check().await.unwrap();
                 if integrity != "ok" {
                     problems.push(format!("kill {k}: fresh dir integrity: {integrity}"));
                 }
-                let settings = fresh_desk.store().settings().await.unwrap();
+                let settings = fresh_desk.ctx().store().settings().await.unwrap();
                 if settings.max_concurrent_runs != 2 {
                     problems.push(format!("kill {k}: fresh dir settings not saved on restart"));
                 }
-                fresh_desk.store().raw_pool().close().await;
+                fresh_desk.ctx().store().raw_pool().close().await;
                 problems
             });
             failures.extend(problems);
@@ -211,11 +211,12 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
         }
         let problems = rt.block_on(async {
             let mut problems = Vec::new();
-            let integrity = desk.store().integrity_check().await.unwrap();
+            let integrity = desk.ctx().store().integrity_check().await.unwrap();
             if integrity != "ok" {
                 problems.push(format!("kill {k}: integrity_check: {integrity}"));
             }
             let (rows, _) = desk
+                .ctx()
                 .store()
                 .list(&ListQuery {
                     limit: Some(ListQuery::MAX_LIMIT),
@@ -259,6 +260,7 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
     let (stuck, finished_problems, total, leftovers) = rt.block_on(async {
         let stuck = support::wait_all_terminal(home.path(), &desk, Duration::from_secs(60)).await;
         let (rows, total) = desk
+            .ctx()
             .store()
             .list(&ListQuery {
                 limit: Some(ListQuery::MAX_LIMIT),
@@ -275,7 +277,7 @@ fn fdesk_killed_at_random_moments_loses_no_run() {
             .filter(|r| !support::processes_of_run(&r.id).is_empty())
             .map(|r| r.id.clone())
             .collect();
-        let integrity = desk.store().integrity_check().await.unwrap();
+        let integrity = desk.ctx().store().integrity_check().await.unwrap();
         if integrity != "ok" {
             problems.push(format!("final integrity_check: {integrity}"));
         }

@@ -275,3 +275,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     TemplateDiff::export_all_to(dir)?;
     Ok(())
 }
+
+/// The network of a frozen config, as the run list filters by it.
+pub fn network_of_config(config: &str) -> Option<String> {
+    crate::ini::get_key(config, "topology_settings", "network")
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+}

@@ -20,14 +20,19 @@ use nix::unistd::Pid;
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::protocol::{CancelRequest, LOCK_FD};
-use crate::desk::{Desk, DeskOptions};
+use std::sync::Arc;
+
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
+use crate::exec::{Executors, LocalExecutor, SupervisorProgram};
 use crate::layout::{DataDir, RunDir};
+use crate::model::Placement;
 use crate::outcome::Outcome;
 use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::store::ProcessRecord;
+use crate::store::Store;
 use crate::timestamp;
 
 /// How long leftovers of a finished simulator get between SIGTERM and SIGKILL.
@@ -128,7 +133,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
     let mut int = signal(SignalKind::interrupt()).map_err(|e| DeskError::io("SIGINT handler", e))?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| DeskError::io("SIGHUP handler", e))?;
 
-    let desk = match Desk::open(DeskOptions::supervisor(data.clone())?).await {
+    let desk = match open_executors(data.clone()).await {
         Ok(d) => Some(d),
         Err(e) => {
             say(format!(
@@ -145,6 +150,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
     let supervisor_start = procfs::start_time(supervisor_pid).unwrap_or(0);
     if let Some(desk) = &desk {
         if let Err(e) = desk
+            .ctx()
             .store()
             .record_supervisor(&args.run, supervisor_pid, supervisor_start)
             .await
@@ -181,7 +187,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
             supervisor_pid,
             supervisor_start_time: supervisor_start,
         };
-        if let Err(e) = desk.store().record_process(&args.run, record).await {
+        if let Err(e) = desk.ctx().store().record_process(&args.run, record).await {
             say(format!("cannot record the simulator's pid: {e}"));
         }
     }
@@ -195,12 +201,12 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
     // become a read-only root of the run as soon as it reports them.
     let reported = desk
         .as_ref()
-        .map(|d| crate::reported_results::ReportedResults::start(d.clone(), args.run.clone()));
+        .map(|d| crate::reported_results::ReportedResults::start(d.ctx().clone(), args.run.clone()));
 
     // A cancel that arrived while we were starting is honoured at once: the
     // canceller marks the run in the store before it looks for our pid, so
     // either it found our pid (and signalled us) or we see its mark here.
-    let mut cancel = cancel_requested(desk.as_ref(), &args.run, &dir)
+    let mut cancel = cancel_requested(desk.as_deref(), &args.run, &dir)
         .await
         .then(|| read_cancel_request(&dir));
     let mut exited = None;
@@ -226,7 +232,7 @@ async fn supervise(args: Args, lock: RunLock) -> Result<()> {
         (None, requested) => {
             let grace = match requested.flatten() {
                 Some(grace) => grace,
-                None => configured_grace(desk.as_ref()).await,
+                None => configured_grace(desk.as_deref()).await,
             };
             say(format!(
                 "cancel requested: SIGTERM to group {pid}, SIGKILL after {grace:?}"
@@ -264,12 +270,13 @@ fn record_outcome(outcome: &Outcome, dir: &RunDir) {
 }
 
 /// True when cancel.json exists or the store marks the run as cancelled.
-async fn cancel_requested(desk: Option<&Desk>, run: &RunId, dir: &RunDir) -> bool {
+async fn cancel_requested(desk: Option<&Executors>, run: &RunId, dir: &RunDir) -> bool {
     if crate::runfs::is_file(&dir.cancel_file()) {
         return true;
     }
     match desk {
         Some(d) => d
+            .ctx()
             .store()
             .get(run)
             .await
@@ -280,13 +287,13 @@ async fn cancel_requested(desk: Option<&Desk>, run: &RunId, dir: &RunDir) -> boo
     }
 }
 
-async fn finish(desk: Option<Desk>, run: &RunId, outcome: Outcome, lock: RunLock) -> Result<()> {
+async fn finish(desk: Option<Arc<Executors>>, run: &RunId, outcome: Outcome, lock: RunLock) -> Result<()> {
     if let Some(desk) = desk {
-        desk.finish_owned_run(run, &outcome).await?;
+        super::local::settle::finish_owned_run(desk.ctx(), run, &outcome).await?;
         // We still hold the run lock; releasing it before dispatching lets
         // watchers of this run see its end without waiting for the next one.
         drop(lock);
-        desk.dispatch().await?;
+        desk.for_placement(&Placement::Local)?.start_ready(&desk).await?;
     }
     Ok(())
 }
@@ -313,9 +320,9 @@ fn spawn_simulator(
 
 /// The grace period from the settings, for a cancel that came as a bare
 /// signal (a user's `kill`, a system shutdown) with no cancel.json.
-async fn configured_grace(desk: Option<&Desk>) -> Duration {
+async fn configured_grace(desk: Option<&Executors>) -> Duration {
     match desk {
-        Some(d) => d.store().settings().await.unwrap_or_default().grace(),
+        Some(d) => d.ctx().store().settings().await.unwrap_or_default().grace(),
         None => crate::settings::Settings::default().grace(),
     }
 }
@@ -402,4 +409,16 @@ fn reap_orphans(leader: i32) {
     for pid in procfs::zombie_children().into_iter().filter(|&p| p != leader) {
         let _ = waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG));
     }
+}
+
+/// What a supervisor records through: the store, and the local executor to
+/// start the next queued run once this one is recorded.
+async fn open_executors(data: DataDir) -> Result<Arc<Executors>> {
+    let store = Store::open(&data).await?;
+    let local = LocalExecutor::new(SupervisorProgram::current_exe()?);
+    Ok(Executors::new(
+        Ctx::new(data, store),
+        false,
+        vec![Arc::new(local)],
+    ))
 }

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::desk::Desk;
 use crate::error::{DeskError, Result};
 use crate::model::RunStatus;
 use crate::run_id::RunId;
@@ -42,7 +41,7 @@ pub struct CleanupReport {
     pub failed: Vec<BulkItem>,
 }
 
-impl Desk {
+impl super::History<'_> {
     async fn cleanup_candidates(&self, q: &CleanupQuery) -> Result<Vec<(String, Option<i64>)>> {
         if q.older_than_days > MAX_DAYS {
             return Err(DeskError::invalid_input(format!(
@@ -55,7 +54,8 @@ impl Desk {
         } else {
             &[RunStatus::Completed, RunStatus::Failed, RunStatus::Cancelled]
         };
-        self.store()
+        self.ctx
+            .store()
             .ended_before(statuses, &timestamp::format(cutoff))
             .await
     }
@@ -69,7 +69,7 @@ impl Desk {
             bytes += match size {
                 Some(b) => b.max(0) as u64,
                 None => match RunId::parse(&id) {
-                    Ok(rid) => crate::history::disk::measure(self.ctx(), &rid).await.unwrap_or(0),
+                    Ok(rid) => crate::history::disk::measure(self.ctx, &rid).await.unwrap_or(0),
                     Err(_) => 0,
                 },
             };
@@ -94,7 +94,7 @@ impl Desk {
             failed: Vec::new(),
         };
         for id in &preview.ids {
-            match self.delete(id).await {
+            match crate::runs::lifecycle::delete(self.ctx, id).await {
                 Ok(()) => {
                     report.deleted += 1;
                     report.bytes += sizes.get(id).copied().flatten().unwrap_or(0).max(0) as u64;

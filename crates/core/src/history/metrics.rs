@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::artifacts::Artifacts;
 use crate::artifacts::{ErlangResult, ResultsTable};
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::Result;
 pub use crate::model::metrics::{
     from_columns, LoadMetrics, Metric, MetricFilter, Operator, RunMetrics, SortKey, METRIC_NAMES,
@@ -68,49 +69,47 @@ pub fn summarise(table: &ResultsTable, started: Option<&str>, completed: Option<
     }
 }
 
-impl Desk {
-    /// Reads a run's results and stores their summary in the cache (the
-    /// previous one replaced). `completed_at` stands in for the row's while
-    /// the run is being settled. Returns the metrics, or None when the run
-    /// is gone.
-    pub async fn record_metrics(&self, id: &RunId, completed_at: Option<&str>) -> Result<Option<RunMetrics>> {
-        let Some(row) = self.store().get(id).await? else {
-            return Ok(None);
-        };
-        let table = self.artifacts().results(id.as_str()).await?;
-        let completed = completed_at.or(row.completed_at.as_deref());
-        let m = summarise(&table, row.started_at.as_deref(), completed);
-        if !self.store().save_metrics(id, &m).await? {
-            return Ok(None);
-        }
-        Ok(Some(m))
+/// Reads a run's results and stores their summary in the cache (the
+/// previous one replaced). `completed_at` stands in for the row's while
+/// the run is being settled. Returns the metrics, or None when the run
+/// is gone.
+pub async fn record(ctx: &Ctx, id: &RunId, completed_at: Option<&str>) -> Result<Option<RunMetrics>> {
+    let Some(row) = ctx.store().get(id).await? else {
+        return Ok(None);
+    };
+    let table = Artifacts::new(ctx).results(id.as_str()).await?;
+    let completed = completed_at.or(row.completed_at.as_deref());
+    let m = summarise(&table, row.started_at.as_deref(), completed);
+    if !ctx.store().save_metrics(id, &m).await? {
+        return Ok(None);
     }
+    Ok(Some(m))
+}
 
-    /// When a run ends: a failure to read its results only leaves the
-    /// cache without them (the backfill tries again at the next start).
-    pub(crate) async fn record_metrics_quietly(&self, id: &RunId, completed_at: Option<&str>) {
-        if let Err(e) = self.record_metrics(id, completed_at).await {
-            tracing::warn!(run = %id, "cannot summarise the run's results: {e}");
-        }
+/// When a run ends: a failure to read its results only leaves the
+/// cache without them (the backfill tries again at the next start).
+pub(crate) async fn record_quietly(ctx: &Ctx, id: &RunId, completed_at: Option<&str>) {
+    if let Err(e) = record(ctx, id, completed_at).await {
+        tracing::warn!(run = %id, "cannot summarise the run's results: {e}");
     }
+}
 
-    /// Summarises every finished run the cache lacks (runs that ended before
-    /// it existed, or whose summary failed); returns how many it read.
-    pub async fn backfill_metrics(&self) -> Result<u32> {
-        let ids = self.store().ended_without_metrics().await?;
-        let mut n = 0;
-        for id in ids {
-            let Ok(id) = RunId::parse(&id) else { continue };
-            match self.record_metrics(&id, None).await {
-                Ok(_) => n += 1,
-                Err(e) => tracing::warn!(run = %id, "cannot summarise the run's results: {e}"),
-            }
+/// Summarises every finished run the cache lacks (runs that ended before
+/// it existed, or whose summary failed); returns how many it read.
+pub async fn backfill(ctx: &Ctx) -> Result<u32> {
+    let ids = ctx.store().ended_without_metrics().await?;
+    let mut n = 0;
+    for id in ids {
+        let Ok(id) = RunId::parse(&id) else { continue };
+        match record(ctx, &id, None).await {
+            Ok(_) => n += 1,
+            Err(e) => tracing::warn!(run = %id, "cannot summarise the run's results: {e}"),
         }
-        if n > 0 {
-            self.emit_event(crate::RunEvent::RunsChanged);
-        }
-        Ok(n)
     }
+    if n > 0 {
+        ctx.emit(crate::RunEvent::RunsChanged);
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::desk::Desk;
+use crate::artifacts::Artifacts;
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
-use crate::ini;
 use crate::model::Run;
 use crate::run_id::RunId;
 use crate::store::Store;
@@ -64,12 +64,7 @@ impl BulkItem {
 /// Most runs one bulk call handles; the list selects at most a few thousand.
 pub const MAX_BULK: usize = 10_000;
 
-/// The network of a frozen config, as the list filters by it.
-pub fn network_of_config(config: &str) -> Option<String> {
-    ini::get_key(config, "topology_settings", "network")
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-}
+pub use crate::configs::network_of_config;
 
 /// Records a run's network from its frozen config (the start-up backfill of
 /// runs recorded before the network was).
@@ -112,7 +107,16 @@ fn check_bulk(ids: &[String]) -> Result<()> {
     Ok(())
 }
 
-impl Desk {
+/// The history of runs: names, tags, notes, facets, bulk operations,
+/// disk use and the start-up backfill.
+pub struct History<'a> {
+    ctx: &'a Ctx,
+}
+
+impl<'a> History<'a> {
+    pub fn new(ctx: &'a Ctx) -> Self {
+        History { ctx }
+    }
     /// Renames a run (the same rules as a name given at creation).
     pub async fn rename(&self, id: &str, name: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
@@ -121,40 +125,32 @@ impl Desk {
             return Err(DeskError::invalid_input("a run name cannot be empty"));
         }
         let name = crate::runs::validate_name(name)?;
-        self.store().require(&id).await?;
-        self.store().set_name(&id, &name).await?;
-        self.updated(&id).await
+        self.ctx.store().require(&id).await?;
+        self.ctx.store().set_name(&id, &name).await?;
+        crate::runs::updated(self.ctx, &id).await
     }
 
     /// Replaces a run's tags (normalised: see [`tags::normalize_tag`]).
     pub async fn set_tags(&self, id: &str, new_tags: &[String]) -> Result<Run> {
         let id = RunId::parse(id)?;
         let new_tags = tags::normalize_tags(new_tags)?;
-        self.store().require(&id).await?;
-        self.store().set_tags(&id, &new_tags).await?;
-        self.updated(&id).await
+        self.ctx.store().require(&id).await?;
+        self.ctx.store().set_tags(&id, &new_tags).await?;
+        crate::runs::updated(self.ctx, &id).await
     }
 
     /// Replaces a run's markdown note (empty clears it).
     pub async fn set_note(&self, id: &str, note: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         tags::validate_note(note)?;
-        self.store().require(&id).await?;
-        self.store().set_note(&id, note).await?;
-        self.updated(&id).await
-    }
-
-    /// Announces a run's row and returns it; `not_found` when another
-    /// process deleted it meanwhile (a finished run can go at any time).
-    pub(crate) async fn updated(&self, id: &RunId) -> Result<Run> {
-        self.emit_row(id)
-            .await?
-            .ok_or_else(|| DeskError::not_found(format!("no run with id {id}")))
+        self.ctx.store().require(&id).await?;
+        self.ctx.store().set_note(&id, note).await?;
+        crate::runs::updated(self.ctx, &id).await
     }
 
     /// Templates, networks and tags in use, sorted (one round trip each, all indexed).
     pub async fn facets(&self) -> Result<RunFacets> {
-        let (templates, networks, tags) = self.store().facets().await?;
+        let (templates, networks, tags) = self.ctx.store().facets().await?;
         Ok(RunFacets {
             templates,
             networks,
@@ -168,7 +164,7 @@ impl Desk {
         check_bulk(ids)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let r = self.delete(id).await.map(|()| None);
+            let r = crate::runs::lifecycle::delete(self.ctx, id).await.map(|()| None);
             out.push(BulkItem::from_result(id, r));
         }
         Ok(out)
@@ -186,10 +182,9 @@ impl Desk {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let r = async {
-                let run = self.get(id).await?;
+                let run = crate::runs::get(self.ctx, id).await?;
                 let dest = parent.join(format!("{}-{}", folder_safe_name(&run.name), run.id));
-                let summary = self
-                    .artifacts()
+                let summary = Artifacts::new(self.ctx)
                     .export_artifacts(&run.id, None, &dest, false)
                     .await?;
                 Ok(Some(summary.destination))
@@ -204,40 +199,40 @@ impl Desk {
     /// every view through a `run_updated` event.
     pub async fn disk_use(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
-        self.store().require(&id).await?;
-        crate::history::disk::measure(self.ctx(), &id).await?;
-        self.updated(&id).await
+        self.ctx.store().require(&id).await?;
+        crate::history::disk::measure(self.ctx, &id).await?;
+        crate::runs::updated(self.ctx, &id).await
     }
 
     /// Fills what rows created before notes and tags lack: the network (from
     /// each frozen config), the disk use of finished runs and their results
     /// summary (see [`metrics`]). Runs in the
     /// background after start-up; a row it cannot read keeps an empty network.
-    pub async fn backfill_history(&self) -> Result<u32> {
-        let rows = self.store().backfill_candidates().await?;
+    pub async fn backfill(&self) -> Result<u32> {
+        let rows = self.ctx.store().backfill_candidates().await?;
         let mut n = 0;
         for row in rows {
             let (wants_network, wants_disk) = (row.wants_network, row.wants_disk);
             let Ok(id) = RunId::parse(&row.id) else { continue };
             if wants_network {
-                let path = self.data().run(&id).config();
+                let path = self.ctx.data().run(&id).config();
                 let config = tokio::task::spawn_blocking(move || {
                     crate::runfs::read_string(&path, crate::runfs::CONFIG_CAP).unwrap_or_default()
                 })
                 .await
                 .map_err(|e| DeskError::internal(format!("config read task failed: {e}")))?;
-                record_network(self.store(), &id, &config).await?;
+                record_network(self.ctx.store(), &id, &config).await?;
             }
             if wants_disk {
-                crate::history::disk::measure_quietly(self.ctx(), &id).await;
+                crate::history::disk::measure_quietly(self.ctx, &id).await;
             }
             n += 1;
         }
         if n > 0 {
-            self.emit_event(crate::RunEvent::RunsChanged);
+            self.ctx.emit(crate::RunEvent::RunsChanged);
         }
         // The results cache last (it counts apart: see backfill_metrics).
-        self.backfill_metrics().await?;
+        metrics::backfill(self.ctx).await?;
         Ok(n)
     }
 }
@@ -252,6 +247,19 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     RunMetrics::export_all_to(dir)?;
     LoadMetrics::export_all_to(dir)?;
     Ok(())
+}
+
+impl History<'_> {
+    /// Summarises every finished run the results cache lacks; returns how
+    /// many it read (see [`metrics::backfill`]).
+    pub async fn backfill_metrics(&self) -> Result<u32> {
+        metrics::backfill(self.ctx).await
+    }
+
+    /// Reads a run's results into the cache now (see [`metrics::record`]).
+    pub async fn record_metrics(&self, id: &RunId) -> Result<Option<RunMetrics>> {
+        metrics::record(self.ctx, id, None).await
+    }
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 //! A run's `logs/sim.log` is addressed by byte offsets that always fall at the
 //! start of a line, and by 0-based line numbers.
 //!
-//! - [`Desk::log_snapshot`]`(id, None, max_bytes)` returns the log's tail (or,
+//! - [`Live::log_snapshot`]`(id, None, max_bytes)` returns the log's tail (or,
 //!   with `Some(offset)`, the lines from that offset forward) and
 //!   `offset_end`, where the stream continues.
-//! - [`Desk::log_stream`]`(id, offset)` returns a receiver of [`LogMessage`]s:
+//! - [`Live::log_stream`]`(id, offset)` returns a receiver of [`LogMessage`]s:
 //!   `lines` batches (each with `offset_start`, `offset_end` and `first_line`),
 //!   `reset` when the log was truncated or replaced (drop what you show; lines
 //!   restart at offset 0), and finally `end` with the run's terminal status,
@@ -20,17 +20,17 @@
 //!   or reconnecting, it opens a new stream from that offset: no line is lost
 //!   and none is repeated. An offset beyond the end of the log (the log was
 //!   replaced meanwhile) yields `reset` first.
-//! - [`Desk::log_lines`] serves any range of lines by number (for a
-//!   virtualised viewer) and [`Desk::log_search`] searches the whole log.
+//! - [`Live::log_lines`] serves any range of lines by number (for a
+//!   virtualised viewer) and [`Live::log_search`] searches the whole log.
 //!
 //! # Progress
 //!
 //! Progress comes from `progress.jsonl` (see the progress contract) or, for
 //! simulators that write none (the real FUSION), from the log lines. When the
 //! progress file has events it is the only source, so nothing is counted
-//! twice. [`Desk::progress`] returns a [`RunProgress`]; the run's supervisor
-//! keeps it cached in the store ([`Desk::cached_progress`] reads many at
-//! once, without touching files). [`Desk::progress_stream`]`(id, cursor)`
+//! twice. [`Live::progress`] returns a [`RunProgress`]; the run's supervisor
+//! keeps it cached in the store ([`Live::cached_progress`] reads many at
+//! once, without touching files). [`Live::progress_stream`]`(id, cursor)`
 //! returns a receiver of [`ProgressMessage`]s: `update`s (the first one
 //! `full`; later ones carry only the loads that changed, to merge by `erlang`)
 //! and `end` with the terminal status. A reconnecting client passes the
@@ -48,12 +48,12 @@
 
 mod cache;
 pub mod current;
-mod desk_api;
 pub mod follow;
 pub mod index;
 pub mod logs;
 pub mod progress;
 pub mod tail;
+mod views;
 pub mod watch;
 
 use ts_rs::TS;
@@ -61,7 +61,6 @@ use ts_rs::TS;
 /// Most runs one request for cached progress may name (a page of the run list).
 pub const MAX_PROGRESS_RUNS: usize = 1000;
 
-pub use desk_api::{MAX_PAGE_LINES, MAX_SNAPSHOT_BYTES};
 pub use follow::{
     follow_progress, read_progress, ProgressCursor, ProgressMessage, ProgressReader, ProgressRecorder,
     CACHE_INTERVAL,
@@ -69,6 +68,7 @@ pub use follow::{
 pub use index::{LogLinesPage, LogMatch, LogSearchQuery, LogSearchResult};
 pub use logs::{follow_log, EndSignal, LogMessage, LogSnapshot, COALESCE_WINDOW, MESSAGE_BUDGET};
 pub use progress::{LoadEnd, LoadProgress, ProgressSource, RunProgress};
+pub use views::{Live, Settle, MAX_PAGE_LINES, MAX_SNAPSHOT_BYTES};
 pub use watch::FollowOptions;
 
 /// Writes this module's TypeScript bindings into `dir`.

@@ -10,8 +10,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::configs::Configs;
+use crate::ctx::Ctx;
 use crate::error::Result;
-use crate::{configs, timestamp, Desk};
+use crate::{configs, timestamp};
 
 /// How many completed runs the history estimate looks at.
 const HISTORY_RUNS: u32 = 20;
@@ -58,74 +60,72 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
-impl Desk {
-    /// Seconds per simulated request measured on recent completed runs of
-    /// `template`, with how many runs it rests on.
-    async fn measured_seconds_per_request(&self, template: &str) -> Result<Option<(f64, usize)>> {
-        let kind = self.configs().simulator_kind().await?;
-        let mut rates = Vec::new();
-        for row in self.store().recent_completed(template, HISTORY_RUNS).await? {
-            let (Some(start), Some(end)) = (
-                row.started_at.as_deref().and_then(timestamp::parse),
-                row.completed_at.as_deref().and_then(timestamp::parse),
-            ) else {
-                continue;
-            };
-            let seconds = (end - start).as_seconds_f64();
-            let Ok(text) =
-                crate::runfs::read_string(&self.data().run(&row.run_id()).config(), crate::runfs::CONFIG_CAP)
-            else {
-                continue;
-            };
-            let requests = configs::validate(&text, kind)
-                .summary
-                .map(|s| s.total_requests)
-                .filter(|r| *r > 0.0);
-            if let Some(requests) = requests.filter(|_| seconds > 0.0) {
-                rates.push(seconds / requests);
-            }
+/// Seconds per simulated request measured on recent completed runs of
+/// `template`, with how many runs it rests on.
+async fn measured_seconds_per_request(ctx: &Ctx, template: &str) -> Result<Option<(f64, usize)>> {
+    let kind = Configs::new(ctx).simulator_kind().await?;
+    let mut rates = Vec::new();
+    for row in ctx.store().recent_completed(template, HISTORY_RUNS).await? {
+        let (Some(start), Some(end)) = (
+            row.started_at.as_deref().and_then(timestamp::parse),
+            row.completed_at.as_deref().and_then(timestamp::parse),
+        ) else {
+            continue;
+        };
+        let seconds = (end - start).as_seconds_f64();
+        let Ok(text) =
+            crate::runfs::read_string(&ctx.data().run(&row.run_id()).config(), crate::runfs::CONFIG_CAP)
+        else {
+            continue;
+        };
+        let requests = configs::validate(&text, kind)
+            .summary
+            .map(|s| s.total_requests)
+            .filter(|r| *r > 0.0);
+        if let Some(requests) = requests.filter(|_| seconds > 0.0) {
+            rates.push(seconds / requests);
         }
-        let n = rates.len();
-        Ok(median(rates).map(|m| (m, n)))
     }
+    let n = rates.len();
+    Ok(median(rates).map(|m| (m, n)))
+}
 
-    pub(super) async fn estimate_sweep(
-        &self,
-        template: &str,
-        count: usize,
-        requests: &[f64],
-        model_seconds: &[f64],
-    ) -> Result<Option<SweepEstimate>> {
-        let concurrency = self.store().settings().await?.max_concurrent_runs;
-        let at_a_time = format!("{concurrency} at a time");
-        if let Some((rate, n)) = self.measured_seconds_per_request(template).await? {
-            if !requests.is_empty() {
-                let total = wall_time(requests.iter().map(|r| r * rate), count, concurrency);
-                return Ok(Some(SweepEstimate {
-                    total_seconds: total,
-                    source: EstimateSource::History,
-                    basis: format!(
-                        "measured on the last {n} completed run{} of {template:?} \
-                         ({:.3} µs per simulated request, the median), scaled by each run's \
-                         loads × iterations × requests, {at_a_time}",
-                        if n == 1 { "" } else { "s" },
-                        rate * 1e6
-                    ),
-                }));
-            }
+pub(super) async fn estimate_sweep(
+    ctx: &Ctx,
+    template: &str,
+    count: usize,
+    requests: &[f64],
+    model_seconds: &[f64],
+) -> Result<Option<SweepEstimate>> {
+    let concurrency = ctx.store().settings().await?.max_concurrent_runs;
+    let at_a_time = format!("{concurrency} at a time");
+    if let Some((rate, n)) = measured_seconds_per_request(ctx, template).await? {
+        if !requests.is_empty() {
+            let total = wall_time(requests.iter().map(|r| r * rate), count, concurrency);
+            return Ok(Some(SweepEstimate {
+                total_seconds: total,
+                source: EstimateSource::History,
+                basis: format!(
+                    "measured on the last {n} completed run{} of {template:?} \
+                     ({:.3} µs per simulated request, the median), scaled by each run's \
+                     loads × iterations × requests, {at_a_time}",
+                    if n == 1 { "" } else { "s" },
+                    rate * 1e6
+                ),
+            }));
         }
-        if model_seconds.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(SweepEstimate {
-            total_seconds: wall_time(model_seconds.iter().copied(), count, concurrency),
-            source: EstimateSource::Model,
-            basis: format!(
-                "no completed run of {template:?} to measure yet: the simulator's model \
-                 (loads × iterations × requests at its nominal speed), {at_a_time}"
-            ),
-        }))
     }
+    if model_seconds.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(SweepEstimate {
+        total_seconds: wall_time(model_seconds.iter().copied(), count, concurrency),
+        source: EstimateSource::Model,
+        basis: format!(
+            "no completed run of {template:?} to measure yet: the simulator's model \
+             (loads × iterations × requests at its nominal speed), {at_a_time}"
+        ),
+    }))
 }
 
 #[cfg(test)]

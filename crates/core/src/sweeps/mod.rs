@@ -12,13 +12,17 @@ pub mod estimate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::configs::Configs;
 use crate::configs::{self, SimulatorKind};
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
+use crate::exec::Executors;
 use crate::ini::{self, Override};
 use crate::model::{CreateRunRequest, Run, RunStatus};
 use crate::run_id::RunId;
+use crate::runs::lifecycle;
 use crate::runs::{validate_name, MAX_NAME_LEN};
-use crate::{timestamp, Desk};
+use crate::timestamp;
 
 pub use crate::model::sweeps::{Lineage, Sweep, SweepAxis, SweepCounts};
 pub use axes::{AxisSpec, SweepPoint, MAX_SWEEP_RUNS};
@@ -135,7 +139,19 @@ fn axis_warning(axis: &SweepAxis, keys: &[configs::ConfigKey]) -> Option<String>
     }
 }
 
-impl Desk {
+/// Sweeps: a base config times axes of values, as one group of runs.
+pub struct Sweeps<'a> {
+    ex: &'a Executors,
+}
+
+impl<'a> Sweeps<'a> {
+    pub fn new(ex: &'a Executors) -> Self {
+        Sweeps { ex }
+    }
+
+    fn ctx(&self) -> &'a Ctx {
+        self.ex.ctx()
+    }
     /// Checks a sweep: the base config, every value of every axis against
     /// it (the error names `section.key=value`), then up to `check_points`
     /// whole runs of the product.
@@ -149,11 +165,11 @@ impl Desk {
             config_text: req.config_text.clone(),
             executor: req.executor.clone(),
         };
-        let base =
-            self.configs().resolve_config(&base_req).await.map_err(|e| {
-                DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message))
-            })?;
-        let kind: SimulatorKind = self.configs().simulator_kind().await?;
+        let base = Configs::new(self.ctx())
+            .resolve_config(&base_req)
+            .await
+            .map_err(|e| DeskError::new(e.code, format!("the sweep's base configuration: {}", e.message)))?;
+        let kind: SimulatorKind = Configs::new(self.ctx()).simulator_kind().await?;
         let keys = configs::schema::keys();
         let mut warnings = Vec::new();
         for axis in &axes {
@@ -212,11 +228,16 @@ impl Desk {
 
     /// How many runs a sweep creates, the first of them, and how long it
     /// should take; nothing is written.
-    pub async fn preview_sweep(&self, req: &SweepRequest) -> Result<SweepPreview> {
+    pub async fn preview(&self, req: &SweepRequest) -> Result<SweepPreview> {
         let plan = self.plan_sweep(req, PREVIEW_CHECKED_POINTS).await?;
-        let estimate = self
-            .estimate_sweep(&plan.template, plan.count, &plan.requests, &plan.model_seconds)
-            .await?;
+        let estimate = estimate::estimate_sweep(
+            self.ctx(),
+            &plan.template,
+            plan.count,
+            &plan.requests,
+            &plan.model_seconds,
+        )
+        .await?;
         Ok(SweepPreview {
             count: plan.count as u32,
             axes: plan.axes,
@@ -228,10 +249,10 @@ impl Desk {
 
     /// Creates every run of a sweep (all checked first), then starts as many
     /// as the concurrency limit allows; the rest wait in the queue in order.
-    pub async fn create_sweep(&self, req: &SweepRequest) -> Result<SweepDetail> {
+    pub async fn create(&self, req: &SweepRequest) -> Result<SweepDetail> {
         let plan = self.plan_sweep(req, MAX_SWEEP_RUNS).await?;
         // An unknown cluster profile is refused before the sweep is recorded.
-        self.resolve_executor(req.executor.as_deref()).await?;
+        lifecycle::resolve_cluster(self.ctx(), req.executor.as_deref()).await?;
         let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => validate_name(n)?,
             None => format!(
@@ -241,6 +262,7 @@ impl Desk {
             ),
         };
         let id = self
+            .ctx()
             .store()
             .insert_sweep(&name, &plan.template, &req.overrides, &plan.axes)
             .await?;
@@ -264,46 +286,28 @@ impl Desk {
                 (run, lineage)
             })
             .collect();
-        self.create_batch(&runs).await?;
-        self.sweep(id.as_str()).await
+        lifecycle::create_batch(self.ex, &runs).await?;
+        self.get(id.as_str()).await
     }
 
     /// Every sweep, newest first, with its counts.
-    pub async fn sweeps(&self) -> Result<Vec<Sweep>> {
-        self.store().sweeps(None).await
+    pub async fn list(&self) -> Result<Vec<Sweep>> {
+        self.ctx().store().sweeps(None).await
     }
 
     /// One sweep with its runs.
-    pub async fn sweep(&self, id: &str) -> Result<SweepDetail> {
-        let id = RunId::parse(id).map_err(|_| {
-            DeskError::invalid_input(format!(
-                "invalid sweep id {id:?}: a sweep id is 12 lowercase hex digits"
-            ))
-        })?;
-        let sweep = self
-            .store()
-            .sweeps(Some(id.as_str()))
-            .await?
-            .pop()
-            .ok_or_else(|| DeskError::not_found(format!("no sweep with id {id}")))?;
-        let runs = self
-            .store()
-            .sweep_runs(id.as_str())
-            .await?
-            .into_iter()
-            .map(|r| r.into_run(self.data()))
-            .collect();
-        Ok(SweepDetail { sweep, runs })
+    pub async fn get(&self, id: &str) -> Result<SweepDetail> {
+        detail(self.ctx(), id).await
     }
 
     /// Cancels every run of the sweep that has not ended: queued ones at
     /// once, running ones as `cancel` does. Returns without waiting.
-    pub async fn cancel_sweep(&self, id: &str) -> Result<SweepDetail> {
-        let detail = self.sweep(id).await?;
+    pub async fn cancel(&self, id: &str) -> Result<SweepDetail> {
+        let detail = self.get(id).await?;
         // Queued runs first, so a slot freed meanwhile starts none of them.
         for status in [RunStatus::Pending, RunStatus::Running, RunStatus::Pending] {
-            for run in self.sweep(id).await?.runs.iter().filter(|r| r.status == status) {
-                match self.cancel(&run.id).await {
+            for run in self.get(id).await?.runs.iter().filter(|r| r.status == status) {
+                match lifecycle::cancel(self.ex, &run.id).await {
                     Ok(_) => {}
                     // It ended (or was cancelled) meanwhile: nothing to do.
                     Err(e) if e.code == crate::ErrorCode::InvalidState => {}
@@ -311,17 +315,17 @@ impl Desk {
                 }
             }
         }
-        self.sweep(&detail.sweep.id).await
+        self.get(&detail.sweep.id).await
     }
 
     /// A new run from a finished run's frozen config, with the same template
     /// label and overrides; in the run's sweep if it has one, where it then
     /// stands for the run it repeats.
     pub async fn rerun(&self, id: &str) -> Result<Run> {
-        let run = self.get(id).await?;
-        let mut created = self.create_batch(&[self.rerun_request(&run).await?]).await?;
+        let run = crate::runs::get(self.ctx(), id).await?;
+        let mut created = lifecycle::create_batch(self.ex, &[self.rerun_request(&run).await?]).await?;
         let new = created.pop().expect("one run submitted");
-        Ok(self.get(&new.id).await.unwrap_or(new))
+        Ok(crate::runs::get(self.ctx(), &new.id).await.unwrap_or(new))
     }
 
     async fn rerun_request(&self, run: &Run) -> Result<(CreateRunRequest, Lineage)> {
@@ -338,7 +342,7 @@ impl Desk {
             template: run.template.clone(),
             name: Some(rerun_name(&run.name)),
             overrides: run.overrides.clone(),
-            config_text: Some(self.config_text(&run.id).await?),
+            config_text: Some(crate::runs::config_text(self.ctx(), &run.id).await?),
             // A re-run goes where the run went.
             executor: Some(run.executor.clone()),
         };
@@ -353,7 +357,7 @@ impl Desk {
     /// left alone: someone stopped them on purpose (re-run one by hand to
     /// bring it back).
     pub async fn rerun_failed(&self, id: &str) -> Result<SweepDetail> {
-        let detail = self.sweep(id).await?;
+        let detail = self.get(id).await?;
         let mut runs = Vec::new();
         for run in detail.runs.iter().filter(|r| r.status == RunStatus::Failed) {
             runs.push(self.rerun_request(run).await?);
@@ -364,9 +368,32 @@ impl Desk {
                 detail.sweep.id
             )));
         }
-        self.create_batch(&runs).await?;
-        self.sweep(&detail.sweep.id).await
+        lifecycle::create_batch(self.ex, &runs).await?;
+        self.get(&detail.sweep.id).await
     }
+}
+
+/// One sweep with its runs.
+pub async fn detail(ctx: &Ctx, id: &str) -> Result<SweepDetail> {
+    let id = RunId::parse(id).map_err(|_| {
+        DeskError::invalid_input(format!(
+            "invalid sweep id {id:?}: a sweep id is 12 lowercase hex digits"
+        ))
+    })?;
+    let sweep = ctx
+        .store()
+        .sweeps(Some(id.as_str()))
+        .await?
+        .pop()
+        .ok_or_else(|| DeskError::not_found(format!("no sweep with id {id}")))?;
+    let runs = ctx
+        .store()
+        .sweep_runs(id.as_str())
+        .await?
+        .into_iter()
+        .map(|r| r.into_run(ctx.data()))
+        .collect();
+    Ok(SweepDetail { sweep, runs })
 }
 
 /// Writes this module's TypeScript bindings into `dir`.

@@ -537,7 +537,7 @@ async fn extra_roots_are_registered_checked_and_browsable() {
     // Deleting the run forgets its roots (and never touches them).
     fx.desk().delete(&fx.id).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM artifact_roots")
-        .fetch_one(fx.desk().store().raw_pool())
+        .fetch_one(fx.desk().ctx().store().raw_pool())
         .await
         .unwrap();
     assert_eq!(n, 0);

@@ -202,7 +202,7 @@ async fn runs_of_one_config_on_different_executors_differ_by_executor() {
         .await;
     sqlx::query("UPDATE runs SET executor = 'hpc' WHERE id = ?")
         .bind(&cluster)
-        .execute(s.desk.store().raw_pool())
+        .execute(s.desk.ctx().store().raw_pool())
         .await
         .unwrap();
     let c = s

@@ -129,7 +129,7 @@ async fn a_cancel_recorded_before_the_supervisor_knew_its_pid_is_honoured() {
     sqlx::query("UPDATE runs SET cancel_requested_at = ? WHERE id = ?")
         .bind(fusion_desk_core::timestamp::now())
         .bind(&late.id)
-        .execute(t.desk.store().raw_pool())
+        .execute(t.desk.ctx().store().raw_pool())
         .await
         .unwrap();
     t.desk.cancel(&holder.id).await.unwrap();

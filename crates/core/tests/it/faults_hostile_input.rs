@@ -352,13 +352,21 @@ async fn assert_nothing_leaks(t: &support::TestDesk, c: &Canaries, id: &str, exp
     c.assert_absent("config_text", &outcome(desk.config_text(id).await));
     c.assert_absent(
         "log_snapshot",
-        &outcome(desk.log_snapshot(id, None, 1 << 20).await.map(|s| json(&s))),
+        &outcome(
+            desk.live()
+                .log_snapshot(id, None, 1 << 20)
+                .await
+                .map(|s| json(&s)),
+        ),
     );
     c.assert_absent(
         "log_lines",
-        &outcome(desk.log_lines(id, 0, 1000).await.map(|s| json(&s))),
+        &outcome(desk.live().log_lines(id, 0, 1000).await.map(|s| json(&s))),
     );
-    c.assert_absent("progress", &outcome(desk.progress(id).await.map(|p| json(&p))));
+    c.assert_absent(
+        "progress",
+        &outcome(desk.live().progress(id).await.map(|p| json(&p))),
+    );
     c.assert_absent(
         "results",
         &outcome(desk.artifacts().results(id).await.map(|r| json(&r))),

@@ -86,7 +86,7 @@ async fn flood(overrides: &[&str]) -> Flood {
         })
     };
     let progress = {
-        let mut rx = t.desk.progress_stream(&run.id, None).await.unwrap();
+        let mut rx = t.desk.live().progress_stream(&run.id, None).await.unwrap();
         tokio::spawn(async move {
             let mut latest: Option<RunProgress> = None;
             while let Some(msg) = rx.recv().await {
@@ -108,7 +108,7 @@ async fn flood(overrides: &[&str]) -> Flood {
         })
     };
 
-    let mut rx = t.desk.log_stream(&run.id, 0).await.unwrap();
+    let mut rx = t.desk.live().log_stream(&run.id, 0).await.unwrap();
     let (mut lines_streamed, mut cut_lines, mut next_offset) = (0u64, 0u64, 0u64);
     let mut gaps = Vec::new();
     let mut status = RunStatus::Running;

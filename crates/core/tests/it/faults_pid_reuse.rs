@@ -73,7 +73,7 @@ async fn force_running(desk: &Desk, id: &str, pid: i32, pgid: i32, start: u64, s
     .bind(supervisor.0)
     .bind(supervisor.1 as i64)
     .bind(id)
-    .execute(desk.store().raw_pool())
+    .execute(desk.ctx().store().raw_pool())
     .await
     .unwrap();
 }
@@ -97,7 +97,12 @@ async fn cancel_after_a_restart_never_signals_a_recycled_supervisor_pid() {
     .await;
     let deadline = Instant::now() + Duration::from_secs(30);
     let row = loop {
-        let row = before.store().require(&RunId::parse(&id).unwrap()).await.unwrap();
+        let row = before
+            .ctx()
+            .store()
+            .require(&RunId::parse(&id).unwrap())
+            .await
+            .unwrap();
         if row.pid.is_some() && support::processes_of_run(&id).len() == 3 {
             break row;
         }
@@ -126,7 +131,7 @@ async fn cancel_after_a_restart_never_signals_a_recycled_supervisor_pid() {
     sqlx::query("UPDATE runs SET supervisor_pid = ? WHERE id = ?")
         .bind(other_pid)
         .bind(&id)
-        .execute(support::open(home.path(), false).await.store().raw_pool())
+        .execute(support::open(home.path(), false).await.ctx().store().raw_pool())
         .await
         .unwrap();
     let after = support::open(home.path(), false).await;

@@ -85,6 +85,7 @@ async fn a_fusion_run_shows_progress_from_its_log_and_its_results_are_found() {
 
     let progress = t
         .desk
+        .live()
         .progress(&run.id)
         .await
         .unwrap()

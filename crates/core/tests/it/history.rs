@@ -21,16 +21,18 @@ async fn rename_tags_and_note_are_stored_announced_and_searchable() {
         .await;
     let mut events = s.desk.subscribe();
 
-    let run = s.desk.rename(&id, "  Baseline k=3  ").await.unwrap();
+    let run = s.desk.history().rename(&id, "  Baseline k=3  ").await.unwrap();
     assert_eq!(run.name, "Baseline k=3");
     let run = s
         .desk
+        .history()
         .set_tags(&id, &["Paper".into(), "k-paths".into(), "paper".into()])
         .await
         .unwrap();
     assert_eq!(run.tags, vec!["k-paths", "paper"]);
     let run = s
         .desk
+        .history()
         .set_note(&id, "Blocking *doubles* past 600 E.")
         .await
         .unwrap();
@@ -66,13 +68,14 @@ async fn rename_tags_and_note_are_stored_announced_and_searchable() {
     assert_eq!(tagged.total, 1);
 
     // Clearing works, and bad input changes nothing.
-    assert!(s.desk.set_tags(&id, &[]).await.unwrap().tags.is_empty());
+    assert!(s.desk.history().set_tags(&id, &[]).await.unwrap().tags.is_empty());
     assert_eq!(
-        s.desk.rename(&id, "  ").await.unwrap_err().code,
+        s.desk.history().rename(&id, "  ").await.unwrap_err().code,
         ErrorCode::InvalidInput
     );
     assert_eq!(
         s.desk
+            .history()
             .set_tags(&id, &["two words".into()])
             .await
             .unwrap_err()
@@ -80,14 +83,24 @@ async fn rename_tags_and_note_are_stored_announced_and_searchable() {
         ErrorCode::InvalidInput
     );
     assert_eq!(
-        s.desk.set_note(&id, &"x".repeat(70_000)).await.unwrap_err().code,
+        s.desk
+            .history()
+            .set_note(&id, &"x".repeat(70_000))
+            .await
+            .unwrap_err()
+            .code,
         ErrorCode::InvalidInput
     );
     let got = s.desk.get(&id).await.unwrap();
     assert_eq!(got.name, "Baseline k=3");
     assert_eq!(got.note, "Blocking *doubles* past 600 E.");
     assert_eq!(
-        s.desk.set_note("0123456789ab", "x").await.unwrap_err().code,
+        s.desk
+            .history()
+            .set_note("0123456789ab", "x")
+            .await
+            .unwrap_err()
+            .code,
         ErrorCode::NotFound
     );
 }
@@ -96,7 +109,7 @@ async fn rename_tags_and_note_are_stored_announced_and_searchable() {
 /// networks, statuses, creation days and tags that follow the index, so each
 /// filter's expected count is known.
 async fn seed_10k(s: &history_support::Scratch) {
-    let mut tx = s.desk.store().raw_pool().begin().await.unwrap();
+    let mut tx = s.desk.ctx().store().raw_pool().begin().await.unwrap();
     for i in 0..10_000u32 {
         let id = format!("{i:012x}");
         let status = ["COMPLETED", "FAILED", "CANCELLED", "COMPLETED"][(i % 4) as usize];
@@ -267,7 +280,7 @@ async fn search_and_filters_over_10000_runs_are_correct() {
     assert_eq!(last.id, "000000000000");
     assert_eq!(last.tags, vec!["k=3", "paper"]);
 
-    let facets = s.desk.facets().await.unwrap();
+    let facets = s.desk.history().facets().await.unwrap();
     assert_eq!(facets.templates, vec!["baseline", "multicore", "quick"]);
     assert_eq!(facets.networks.len(), 5);
     assert_eq!(facets.tags, vec!["k=3", "paper"]);
@@ -293,6 +306,7 @@ async fn bulk_delete_removes_finished_runs_and_refuses_active_ones() {
     let active = s.finished_run("c", "RUNNING", &config("NSFNet", ""), &[]).await;
     let items = s
         .desk
+        .history()
         .delete_many(&[a.clone(), active.clone(), b.clone(), "0123456789ab".into()])
         .await
         .unwrap();
@@ -339,6 +353,7 @@ async fn bulk_export_copies_each_run_to_a_named_folder() {
     let dest = tempfile::tempdir().unwrap();
     let items = s
         .desk
+        .history()
         .export_many(&[a.clone(), b.clone()], dest.path())
         .await
         .unwrap();
@@ -349,11 +364,11 @@ async fn bulk_export_copies_each_run_to_a_named_folder() {
     assert!(first.join("output/100.0_erlang.json").is_file());
     assert!(dest.path().join(format!("second-{b}/logs/sim.log")).is_file());
     // Again: the copies exist, so each is refused rather than overwritten.
-    let again = s.desk.export_many(&[a], dest.path()).await.unwrap();
+    let again = s.desk.history().export_many(&[a], dest.path()).await.unwrap();
     assert!(!again[0].ok);
     assert!(again[0].message.as_deref().unwrap().contains("already exists"));
     // Never into the data dir.
-    let inside = s.desk.export_many(&[b], s.home.path()).await.unwrap();
+    let inside = s.desk.history().export_many(&[b], s.home.path()).await.unwrap();
     assert!(!inside[0].ok);
 }
 
@@ -364,7 +379,7 @@ async fn disk_use_is_measured_and_cached_in_the_row() {
     assert_eq!(s.desk.get(&id).await.unwrap().disk_bytes, None);
     let dir = s.home.path().join("runs").join(&id);
     std::fs::write(dir.join("output/big.bin"), vec![7u8; 50_000]).unwrap();
-    let run = s.desk.disk_use(&id).await.unwrap();
+    let run = s.desk.history().disk_use(&id).await.unwrap();
     let expected = 50_000
         + std::fs::metadata(dir.join("config.ini")).unwrap().len()
         + std::fs::metadata(dir.join("logs/sim.log")).unwrap().len();
@@ -378,14 +393,14 @@ async fn backfill_fills_network_and_disk_use_of_older_rows() {
     let s = scratch().await;
     let id = s.finished_run("a", "COMPLETED", &config("USNet", ""), &[]).await;
     sqlx::query("UPDATE runs SET network = NULL, disk_bytes = NULL")
-        .execute(s.desk.store().raw_pool())
+        .execute(s.desk.ctx().store().raw_pool())
         .await
         .unwrap();
-    assert_eq!(s.desk.backfill_history().await.unwrap(), 1);
+    assert_eq!(s.desk.history().backfill().await.unwrap(), 1);
     let run = s.desk.get(&id).await.unwrap();
     assert_eq!(run.network.as_deref(), Some("USNet"));
     assert!(run.disk_bytes.unwrap() > 0);
-    assert_eq!(s.desk.backfill_history().await.unwrap(), 0, "done once");
+    assert_eq!(s.desk.history().backfill().await.unwrap(), 0, "done once");
 }
 
 #[tokio::test]
@@ -402,13 +417,13 @@ async fn cleanup_previews_then_really_removes_old_finished_runs_only() {
         .bind(&old_done)
         .bind(&old_failed)
         .bind(&old_running)
-        .execute(s.desk.store().raw_pool())
+        .execute(s.desk.ctx().store().raw_pool())
         .await
         .unwrap();
     sqlx::query("UPDATE runs SET completed_at = ? WHERE id = ?")
         .bind(fusion_desk_core::timestamp::now())
         .bind(&new_failed)
-        .execute(s.desk.store().raw_pool())
+        .execute(s.desk.ctx().store().raw_pool())
         .await
         .unwrap();
 
@@ -416,13 +431,13 @@ async fn cleanup_previews_then_really_removes_old_finished_runs_only() {
         older_than_days: 30,
         only_unsuccessful: true,
     };
-    let preview = s.desk.cleanup_preview(&only_failed).await.unwrap();
+    let preview = s.desk.history().cleanup_preview(&only_failed).await.unwrap();
     assert_eq!(preview.ids, vec![old_failed.clone()]);
     assert!(preview.bytes >= 10_000, "{preview:?}");
     // A preview deletes nothing.
     assert!(runs.join(&old_failed).is_dir());
 
-    let report = s.desk.cleanup(&only_failed).await.unwrap();
+    let report = s.desk.history().cleanup(&only_failed).await.unwrap();
     assert_eq!(report.deleted, 1);
     assert!(report.bytes >= 10_000);
     assert!(!runs.join(&old_failed).exists(), "the folder is really gone");
@@ -435,7 +450,7 @@ async fn cleanup_previews_then_really_removes_old_finished_runs_only() {
         older_than_days: 30,
         only_unsuccessful: false,
     };
-    let report = s.desk.cleanup(&all_old).await.unwrap();
+    let report = s.desk.history().cleanup(&all_old).await.unwrap();
     assert_eq!(report.deleted, 1);
     assert!(!runs.join(&old_done).exists());
     // The running run and the newer run are untouched.
@@ -491,7 +506,7 @@ fn seeded(i: u32) -> Option<Seeded> {
 }
 
 async fn seed_metrics(s: &history_support::Scratch) {
-    let mut tx = s.desk.store().raw_pool().begin().await.unwrap();
+    let mut tx = s.desk.ctx().store().raw_pool().begin().await.unwrap();
     for i in 0..10_000u32 {
         let Some(m) = seeded(i) else { continue };
         let id = format!("{i:012x}");
@@ -666,7 +681,7 @@ async fn sorting_and_filtering_by_metrics_over_10000_runs_match_the_data() {
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "EXPLAIN QUERY PLAN SELECT run_id FROM run_load_metrics WHERE erlang = 900 AND blocking < 0.01",
     )
-    .fetch_all(s.desk.store().raw_pool())
+    .fetch_all(s.desk.ctx().store().raw_pool())
     .await
     .unwrap();
     assert!(
@@ -712,8 +727,8 @@ async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_c
         .await;
     let empty = s.finished_run("c", "FAILED", &config("USNet", ""), &[]).await;
     assert!(s.desk.get(&a).await.unwrap().metrics.is_none());
-    assert_eq!(s.desk.backfill_metrics().await.unwrap(), 3);
-    assert_eq!(s.desk.backfill_metrics().await.unwrap(), 0, "done once");
+    assert_eq!(s.desk.history().backfill_metrics().await.unwrap(), 3);
+    assert_eq!(s.desk.history().backfill_metrics().await.unwrap(), 0, "done once");
 
     let m = s.desk.get(&a).await.unwrap().metrics.unwrap();
     assert!((m.mean_blocking.unwrap() - (0.0 + 0.012 + 0.04) / 3.0).abs() < 1e-12);
@@ -753,7 +768,7 @@ async fn the_backfill_summarises_runs_that_ended_before_the_cache_and_deletion_c
     s.desk.delete(&a).await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM run_load_metrics WHERE run_id = ?")
         .bind(&a)
-        .fetch_one(s.desk.store().raw_pool())
+        .fetch_one(s.desk.ctx().store().raw_pool())
         .await
         .unwrap();
     assert_eq!(left, 0, "a deleted run's summary goes with it");

@@ -672,8 +672,8 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     let run = t
         .create(&["test_sim.loads=3", "test_sim.iterations=4", "test_sim.step_ms=40"])
         .await;
-    let mut progress = t.desk.progress_stream(&run.id, None).await.unwrap();
-    let mut logs = t.desk.log_stream(&run.id, 0).await.unwrap();
+    let mut progress = t.desk.live().progress_stream(&run.id, None).await.unwrap();
+    let mut logs = t.desk.live().log_stream(&run.id, 0).await.unwrap();
     let mut last: Option<RunProgress> = None;
     let mut percents = Vec::new();
     let mut end = None;
@@ -721,6 +721,7 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     // The supervisor kept the cache: readable without files, and by fdesk.
     let cached = t
         .desk
+        .live()
         .cached_progress(std::slice::from_ref(&run.id))
         .await
         .unwrap();
@@ -747,26 +748,33 @@ async fn a_run_streams_progress_to_100_percent_and_ends_completed_and_fdesk_show
     sqlx::query("UPDATE run_progress SET snapshot = ?1 WHERE run_id = ?2")
         .bind(serde_json::to_string(&stale).unwrap())
         .bind(&run.id)
-        .execute(t.desk.store().raw_pool())
+        .execute(t.desk.ctx().store().raw_pool())
         .await
         .unwrap();
-    let read = t.desk.progress(&run.id).await.unwrap().unwrap();
+    let read = t.desk.live().progress(&run.id).await.unwrap().unwrap();
     assert_eq!((read.percent, read.loads.len()), (Some(100.0), 3));
     let cached = t
         .desk
+        .live()
         .cached_progress(std::slice::from_ref(&run.id))
         .await
         .unwrap();
     assert_eq!(cached[&run.id].loads.len(), 3, "the cache was rewritten");
 
     // Snapshot, random access and search through the Desk.
-    let snap = t.desk.log_snapshot(&run.id, None, 200).await.unwrap();
+    let snap = t.desk.live().log_snapshot(&run.id, None, 200).await.unwrap();
     assert!(snap.more_before && snap.lines.last().unwrap().contains("Completed 300.0 Erlang"));
     assert_eq!(snap.status, RunStatus::Completed);
-    let page = t.desk.log_lines(&run.id, snap.first_line, 1).await.unwrap();
+    let page = t
+        .desk
+        .live()
+        .log_lines(&run.id, snap.first_line, 1)
+        .await
+        .unwrap();
     assert_eq!(page.lines[0], snap.lines[0]);
     let found = t
         .desk
+        .live()
         .log_search(
             &run.id,
             &LogSearchQuery {
@@ -790,7 +798,7 @@ async fn a_pending_run_has_no_progress_and_a_run_without_progress_file_uses_its_
         .create(&["test_sim.write_progress=false", "test_sim.loads=2"])
         .await;
     assert_eq!(t.desk.get(&queued.id).await.unwrap().status, RunStatus::Pending);
-    assert_eq!(t.desk.progress(&queued.id).await.unwrap(), None);
+    assert_eq!(t.desk.live().progress(&queued.id).await.unwrap(), None);
     let out = std::process::Command::new(support::bin("fdesk"))
         .args(["--json", "show", &queued.id])
         .env("FUSION_DESK_HOME", t.home.path())
@@ -802,7 +810,7 @@ async fn a_pending_run_has_no_progress_and_a_run_without_progress_file_uses_its_
     t.desk.cancel(&blocker.id).await.unwrap();
     let done = t.wait(&queued.id).await;
     assert_eq!(done.status, RunStatus::Completed);
-    let p = t.desk.progress(&queued.id).await.unwrap().unwrap();
+    let p = t.desk.live().progress(&queued.id).await.unwrap().unwrap();
     assert_eq!(p.source, ProgressSource::Log);
     assert_eq!(p.percent, Some(100.0));
     let dir = t
@@ -818,9 +826,9 @@ async fn cached_progress_takes_a_page_of_runs_and_refuses_more() {
     let page: Vec<String> = (0..fusion_desk_core::live::MAX_PROGRESS_RUNS)
         .map(|i| format!("{i:012x}"))
         .collect();
-    assert!(t.desk.cached_progress(&page).await.unwrap().is_empty());
+    assert!(t.desk.live().cached_progress(&page).await.unwrap().is_empty());
     let mut more = page;
     more.push("ffffffffffff".into());
-    let e = t.desk.cached_progress(&more).await.unwrap_err();
+    let e = t.desk.live().cached_progress(&more).await.unwrap_err();
     assert_eq!(e.code, fusion_desk_core::ErrorCode::InvalidInput);
 }

@@ -32,7 +32,7 @@ async fn force_running(t: &support::TestDesk, id: &str, pid: Option<i64>, start:
     .bind(pid)
     .bind(start)
     .bind(id)
-    .execute(t.desk.store().raw_pool())
+    .execute(t.desk.ctx().store().raw_pool())
     .await
     .unwrap();
 }
@@ -231,7 +231,7 @@ async fn a_live_simulator_without_a_recorded_pid_is_stopped_not_requeued() {
     force_running(&t, &run.id, None, None).await;
     sqlx::query("UPDATE runs SET supervisor_pid = 999999, supervisor_start_time = 1 WHERE id = ?")
         .bind(&run.id)
-        .execute(t.desk.store().raw_pool())
+        .execute(t.desk.ctx().store().raw_pool())
         .await
         .unwrap();
     let mut stray = Command::new("sleep")

@@ -19,7 +19,7 @@ const PROFILE: &str = "loopback";
 
 async fn desk_with(profile: ClusterProfile, grace: f64) -> TestDesk {
     let t = support::desk(2, grace).await;
-    t.desk.save_cluster_profile(&profile).await.unwrap();
+    t.desk.clusters().save(&profile).await.unwrap();
     t
 }
 
@@ -73,7 +73,7 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     let job = run.slurm_job_id.clone().expect("submitted at once");
     assert!(job.chars().all(|c| c.is_ascii_digit()), "a plain job id: {job}");
     // The local dispatcher never takes a cluster run.
-    assert!(t.desk.store().next_pending(0).await.unwrap().is_none());
+    assert!(t.desk.ctx().store().next_pending(0).await.unwrap().is_none());
 
     let running = wait_until(&t, &run.id, Duration::from_secs(20), "ran", |r| {
         r.status == RunStatus::Running
@@ -89,7 +89,7 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     // Live progress from the run folder while Slurm runs it.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let p = t.desk.progress(&run.id).await.unwrap();
+        let p = t.desk.live().progress(&run.id).await.unwrap();
         if p.as_ref()
             .is_some_and(|p| p.finished_iterations > 0 && !p.complete)
         {
@@ -118,6 +118,7 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
     // The cached progress (what lists show) is final.
     let cached = t
         .desk
+        .live()
         .cached_progress(std::slice::from_ref(&done.id))
         .await
         .unwrap();
@@ -302,7 +303,7 @@ async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
     })
     .await
     .unwrap();
-    desk.save_cluster_profile(&profile()).await.unwrap();
+    desk.clusters().save(&profile()).await.unwrap();
     let ok = desk.create(&request(&["test_sim.iterations=1"])).await.unwrap();
     let failed = desk.create(&request(&["test_sim.exit_code=4"])).await.unwrap();
     let lost = desk.create(&request(&["test_sim.iterations=1"])).await.unwrap();
@@ -320,11 +321,11 @@ async fn jobs_slurm_has_forgotten_are_settled_from_exit_json() {
         sqlx::query("UPDATE runs SET slurm_job_id = ? WHERE id = ?")
             .bind(format!("{}", 9_000_000 + i))
             .bind(&r.id)
-            .execute(desk.store().raw_pool())
+            .execute(desk.ctx().store().raw_pool())
             .await
             .unwrap();
     }
-    desk.poll_clusters().await.unwrap();
+    desk.clusters().poll().await.unwrap();
     let ok = desk.get(&ok.id).await.unwrap();
     assert_eq!(ok.status, RunStatus::Completed, "{ok:#?}");
     let failed = desk.get(&failed.id).await.unwrap();
@@ -415,7 +416,8 @@ async fn a_sweep_on_a_cluster_goes_as_one_job_array_and_reruns_there() {
     let t = desk_with(profile(), 5.0).await;
     let sweep = t
         .desk
-        .create_sweep(&SweepRequest {
+        .sweeps()
+        .create(&SweepRequest {
             template: "quick".into(),
             overrides: vec!["test_sim.iterations=1".into(), "test_sim.step_ms=10".into()],
             axes: vec![AxisSpec {
@@ -439,7 +441,7 @@ async fn a_sweep_on_a_cluster_goes_as_one_job_array_and_reruns_there() {
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
     // A re-run goes where the run went.
-    let again = t.desk.rerun(&sweep.runs[0].id).await.unwrap();
+    let again = t.desk.sweeps().rerun(&sweep.runs[0].id).await.unwrap();
     assert_eq!(again.executor, PROFILE);
     assert!(again.slurm_job_id.is_some(), "{again:#?}");
     let done = wait_terminal(&t, &again.id, Duration::from_secs(60)).await;
@@ -474,7 +476,11 @@ async fn an_unknown_executor_is_refused_naming_the_field() {
     let e = t.desk.create(&request(&[])).await.unwrap_err();
     assert_eq!(e.code, fusion_desk_core::ErrorCode::InvalidInput);
     assert!(e.message.starts_with("executor:"), "{}", e.message);
-    assert_eq!(t.desk.store().count().await.unwrap(), 0, "nothing was created");
+    assert_eq!(
+        t.desk.ctx().store().count().await.unwrap(),
+        0,
+        "nothing was created"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

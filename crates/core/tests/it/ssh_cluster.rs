@@ -56,7 +56,8 @@ async fn desk_for(node: &LoginNode) -> TestDesk {
     // The cluster runs its own copy of the simulator, under the test user.
     let simulator = node.install_program(&support::bin("test-sim"), "test-sim");
     t.desk
-        .save_cluster_profile(&profile(simulator.display().to_string()))
+        .clusters()
+        .save(&profile(simulator.display().to_string()))
         .await
         .unwrap();
     t
@@ -70,7 +71,7 @@ fn accepted_keys(t: &TestDesk) -> String {
 async fn an_unknown_host_key_is_refused_with_its_fingerprint() {
     let Some(node) = login_node() else { return };
     let t = desk_for(&node).await;
-    let check = t.desk.check_cluster(PROFILE).await.unwrap();
+    let check = t.desk.clusters().check(PROFILE).await.unwrap();
     assert!(!check.ok, "{check:?}");
     assert_eq!(check.problem.as_deref(), Some("host_key_unknown"), "{check:?}");
     assert_eq!(check.host_key_fingerprint, Some(node.host_fingerprint()));
@@ -85,7 +86,7 @@ async fn a_host_key_is_accepted_only_by_the_fingerprint_it_presents() {
     let wrong = HostKeyTrust::Accept {
         fingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
     };
-    let check = t.desk.check_cluster_trusting(PROFILE, &wrong).await.unwrap();
+    let check = t.desk.clusters().check_trusting(PROFILE, &wrong).await.unwrap();
     assert_eq!(check.problem.as_deref(), Some("host_key_unknown"), "{check:?}");
     assert!(
         check.summary.contains("nothing was accepted"),
@@ -97,11 +98,11 @@ async fn a_host_key_is_accepted_only_by_the_fingerprint_it_presents() {
     let right = HostKeyTrust::Accept {
         fingerprint: node.host_fingerprint(),
     };
-    let check = t.desk.check_cluster_trusting(PROFILE, &right).await.unwrap();
+    let check = t.desk.clusters().check_trusting(PROFILE, &right).await.unwrap();
     assert_ne!(check.problem.as_deref(), Some("host_key_unknown"), "{check:?}");
     assert_eq!(accepted_keys(&t).lines().count(), 1, "{}", accepted_keys(&t));
     // Trusted from now on, without being asked again.
-    let again = t.desk.check_cluster(PROFILE).await.unwrap();
+    let again = t.desk.clusters().check(PROFILE).await.unwrap();
     assert_ne!(again.problem.as_deref(), Some("host_key_unknown"), "{again:?}");
 }
 
@@ -110,7 +111,7 @@ async fn a_login_node_that_is_down_is_reported_unreachable() {
     let Some(node) = login_node() else { return };
     let t = desk_for(&node).await;
     node.stop();
-    let check = t.desk.check_cluster(PROFILE).await.unwrap();
+    let check = t.desk.clusters().check(PROFILE).await.unwrap();
     assert!(!check.ok);
     assert_eq!(check.problem.as_deref(), Some("unreachable"), "{check:?}");
     assert!(check.summary.contains("unreachable"), "{}", check.summary);
@@ -124,7 +125,7 @@ async fn a_check_lists_the_partitions_and_the_remote_run_folder() {
     let accept = HostKeyTrust::Accept {
         fingerprint: node.host_fingerprint(),
     };
-    let check = t.desk.check_cluster_trusting(PROFILE, &accept).await.unwrap();
+    let check = t.desk.clusters().check_trusting(PROFILE, &accept).await.unwrap();
     assert!(check.ok, "{check:?}\n{}", node.log());
     assert_eq!(check.problem, None);
     assert!(
@@ -142,7 +143,8 @@ async fn a_partition_the_cluster_lacks_is_named() {
     let _cluster = Cluster::start();
     let t = desk_for(&node).await;
     t.desk
-        .save_cluster_profile(&ClusterProfile {
+        .clusters()
+        .save(&ClusterProfile {
             partition: "gpu-huge".into(),
             ..profile(String::new())
         })
@@ -151,7 +153,7 @@ async fn a_partition_the_cluster_lacks_is_named() {
     let accept = HostKeyTrust::Accept {
         fingerprint: node.host_fingerprint(),
     };
-    let check = t.desk.check_cluster_trusting(PROFILE, &accept).await.unwrap();
+    let check = t.desk.clusters().check_trusting(PROFILE, &accept).await.unwrap();
     assert!(!check.ok);
     assert!(
         check.summary.contains("no partition \"gpu-huge\""),
@@ -166,7 +168,7 @@ async fn trusting_desk(node: &LoginNode) -> TestDesk {
     let accept = HostKeyTrust::Accept {
         fingerprint: node.host_fingerprint(),
     };
-    let check = t.desk.check_cluster_trusting(PROFILE, &accept).await.unwrap();
+    let check = t.desk.clusters().check_trusting(PROFILE, &accept).await.unwrap();
     assert!(check.ok, "{check:?}");
     t
 }
@@ -228,7 +230,7 @@ async fn a_run_over_ssh_streams_its_progress_here_and_completes_with_its_results
     // Live progress arrives in the local run folder while the job runs.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let p = t.desk.progress(&run.id).await.unwrap();
+        let p = t.desk.live().progress(&run.id).await.unwrap();
         if p.as_ref()
             .is_some_and(|p| p.finished_iterations > 0 && !p.complete)
         {
@@ -371,6 +373,7 @@ async fn a_restarted_app_resumes_following_from_the_local_offsets() {
     let deadline = Instant::now() + Duration::from_secs(30);
     while t
         .desk
+        .live()
         .progress(&run.id)
         .await
         .unwrap()
@@ -412,7 +415,8 @@ async fn a_sweep_of_a_hundred_runs_goes_over_ssh_as_one_job_array() {
     let t = trusting_desk(&node).await;
     let sweep = t
         .desk
-        .create_sweep(&SweepRequest {
+        .sweeps()
+        .create(&SweepRequest {
             template: "quick".into(),
             overrides: vec!["test_sim.iterations=1".into()],
             axes: vec![AxisSpec {

@@ -32,7 +32,7 @@ fn request(name: &str, overrides: &[&str], axes: Vec<AxisSpec>) -> SweepRequest 
 async fn wait_finished(desk: &Desk, id: &str, within: Duration) -> SweepDetail {
     let deadline = Instant::now() + within;
     loop {
-        let detail = desk.sweep(id).await.unwrap();
+        let detail = desk.sweeps().get(id).await.unwrap();
         if detail.sweep.counts.finished() {
             return detail;
         }
@@ -56,10 +56,10 @@ async fn a_sweep_of_50_runs_goes_through_the_queue_never_more_than_3_at_once() {
             axis("test_sim.line_bytes", "0..9"),
         ],
     );
-    let preview = t.desk.preview_sweep(&req).await.unwrap();
+    let preview = t.desk.sweeps().preview(&req).await.unwrap();
     assert_eq!(preview.count, 50);
     assert_eq!(
-        t.desk.store().count().await.unwrap(),
+        t.desk.ctx().store().count().await.unwrap(),
         0,
         "a preview creates nothing"
     );
@@ -68,7 +68,7 @@ async fn a_sweep_of_50_runs_goes_through_the_queue_never_more_than_3_at_once() {
     let max_seen = Arc::new(AtomicU32::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = {
-        let (store, max_seen, stop) = (t.desk.store().clone(), max_seen.clone(), stop.clone());
+        let (store, max_seen, stop) = (t.desk.ctx().store().clone(), max_seen.clone(), stop.clone());
         tokio::spawn(async move {
             let mut samples = 0u32;
             while !stop.load(Ordering::SeqCst) {
@@ -81,7 +81,7 @@ async fn a_sweep_of_50_runs_goes_through_the_queue_never_more_than_3_at_once() {
         })
     };
 
-    let created = t.desk.create_sweep(&req).await.unwrap();
+    let created = t.desk.sweeps().create(&req).await.unwrap();
     assert_eq!(created.runs.len(), 50);
     assert_eq!(created.sweep.counts.total, 50);
     assert_eq!(created.runs[0].name, "fifty · k_paths=1, line_bytes=0");
@@ -124,15 +124,15 @@ async fn an_invalid_value_is_rejected_with_its_key_and_nothing_is_created() {
         ],
     );
     for result in [
-        t.desk.preview_sweep(&req).await.map(|_| ()),
-        t.desk.create_sweep(&req).await.map(|_| ()),
+        t.desk.sweeps().preview(&req).await.map(|_| ()),
+        t.desk.sweeps().create(&req).await.map(|_| ()),
     ] {
         let e = result.unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
         assert!(e.message.contains("routing_settings.k_paths=0"), "{}", e.message);
     }
-    assert_eq!(t.desk.store().count().await.unwrap(), 0);
-    assert!(t.desk.sweeps().await.unwrap().is_empty());
+    assert_eq!(t.desk.ctx().store().count().await.unwrap(), 0);
+    assert!(t.desk.sweeps().list().await.unwrap().is_empty());
     let folders = std::fs::read_dir(t.desk.data().runs())
         .map(|d| d.count())
         .unwrap_or(0);
@@ -147,9 +147,9 @@ async fn cancelling_a_sweep_cancels_queued_runs_at_once_and_stops_running_ones()
         &["test_sim.iterations=500", "test_sim.step_ms=100"],
         vec![axis("routing_settings.k_paths", "1..4")],
     );
-    let created = t.desk.create_sweep(&req).await.unwrap();
+    let created = t.desk.sweeps().create(&req).await.unwrap();
     t.wait_for_status(&created.runs[0].id, RunStatus::Running).await;
-    let after = t.desk.cancel_sweep(&created.sweep.id).await.unwrap();
+    let after = t.desk.sweeps().cancel(&created.sweep.id).await.unwrap();
     let queued: Vec<_> = after.runs[1..].iter().map(|r| r.status).collect();
     assert_eq!(
         queued,
@@ -171,7 +171,7 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
             axis("routing_settings.k_paths", "1,2"),
         ],
     );
-    let created = t.desk.create_sweep(&req).await.unwrap();
+    let created = t.desk.sweeps().create(&req).await.unwrap();
     let done = wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;
     assert_eq!((done.sweep.counts.completed, done.sweep.counts.failed), (2, 2));
     let failed: Vec<_> = done
@@ -181,7 +181,7 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
         .map(|r| r.id.clone())
         .collect();
 
-    let again = t.desk.rerun_failed(&created.sweep.id).await.unwrap();
+    let again = t.desk.sweeps().rerun_failed(&created.sweep.id).await.unwrap();
     assert_eq!(
         again.sweep.counts.total, 4,
         "the re-runs stand for the failed runs"
@@ -199,13 +199,13 @@ async fn rerun_failed_repeats_the_failed_runs_inside_the_sweep() {
     // The same exit codes fail again: still two failed, not four.
     assert_eq!((done.sweep.counts.completed, done.sweep.counts.failed), (2, 2));
     assert_eq!(
-        t.desk.store().count().await.unwrap(),
+        t.desk.ctx().store().count().await.unwrap(),
         6,
         "the first attempts are kept"
     );
 
     // With history, the estimate is measured rather than modelled.
-    let preview = t.desk.preview_sweep(&req).await.unwrap();
+    let preview = t.desk.sweeps().preview(&req).await.unwrap();
     let estimate = preview.estimate.expect("an estimate");
     assert_eq!(estimate.source, EstimateSource::History, "{}", estimate.basis);
     assert!(estimate.total_seconds > 0.0);
@@ -219,12 +219,12 @@ async fn a_sweep_without_failures_has_nothing_to_rerun() {
         &["test_sim.iterations=1"],
         vec![axis("routing_settings.k_paths", "1,2")],
     );
-    let created = t.desk.create_sweep(&req).await.unwrap();
+    let created = t.desk.sweeps().create(&req).await.unwrap();
     wait_finished(&t.desk, &created.sweep.id, Duration::from_secs(60)).await;
-    let e = t.desk.rerun_failed(&created.sweep.id).await.unwrap_err();
+    let e = t.desk.sweeps().rerun_failed(&created.sweep.id).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidState);
     assert_eq!(
-        t.desk.sweep("ffffffffffff").await.unwrap_err().code,
+        t.desk.sweeps().get("ffffffffffff").await.unwrap_err().code,
         ErrorCode::NotFound
     );
 }
@@ -240,11 +240,11 @@ async fn a_rerun_uses_the_frozen_config_and_keeps_template_and_overrides() {
         ])
         .await;
     let queued = t.create(&["test_sim.iterations=1"]).await;
-    let e = t.desk.rerun(&queued.id).await.unwrap_err();
+    let e = t.desk.sweeps().rerun(&queued.id).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidState, "a queued run cannot be re-run");
     t.desk.cancel(&queued.id).await.unwrap();
     let first = t.wait(&first.id).await;
-    let again = t.desk.rerun(&first.id).await.unwrap();
+    let again = t.desk.sweeps().rerun(&first.id).await.unwrap();
     assert_eq!(again.template, "quick");
     assert_eq!(again.overrides, first.overrides);
     assert_eq!(again.rerun_of.as_deref(), Some(first.id.as_str()));

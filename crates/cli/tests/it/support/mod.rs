@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunStatus};
 use serde_json::Value;
@@ -135,9 +135,7 @@ pub fn cmd_at(home: &Path, args: &[&str]) -> Command {
 pub async fn open_desk(home: &Path, watch_runs: bool) -> Desk {
     Desk::open(DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(fdesk()),
-        },
+        supervisor: SupervisorProgram(fdesk()),
         watch_runs,
     })
     .await
@@ -217,7 +215,7 @@ pub async fn problems_of_finished_run(desk: &Desk, id: &str) -> Vec<String> {
         }
     }
     if run.status == RunStatus::Completed {
-        match desk.progress(id).await {
+        match desk.live().progress(id).await {
             Ok(Some(p)) => {
                 let total = p.total_iterations.unwrap_or(0) * p.total_erlangs.unwrap_or(1);
                 if p.finished_iterations != iterations || total != iterations || p.percent != Some(100.0) {

@@ -184,6 +184,11 @@ exec /bin/bash "$run_dir/slurm.sh"
     )
 }
 
+/// The file of a run's batch script, in its folder.
+pub fn script_file(dir: &crate::layout::RunDir) -> std::path::PathBuf {
+    dir.root().join("slurm.sh")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

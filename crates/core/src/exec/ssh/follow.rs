@@ -11,27 +11,31 @@ use std::sync::Arc;
 
 use super::sync;
 use super::transport::SshTransport;
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::exec::slurm::commands::{self, SlurmError};
+use crate::exec::slurm::monitor::apply_job_state;
 use crate::exec::slurm::profile;
 use crate::exec::slurm::squeue::{self, JobLine, Phase};
+use crate::exec::slurm::state::SlurmExecutor;
+use crate::exec::Executors;
 use crate::store::RunRow;
 
 /// Follows the submitted runs of SSH clusters; returns the other runs, for
 /// the Slurm executor's own poll.
-pub(crate) async fn follow_remote(desk: &Desk, submitted: Vec<RunRow>) -> Result<Vec<RunRow>> {
-    let profiles = profile::load(desk.store()).await?;
+pub(crate) async fn follow_remote(
+    ex: &Executors,
+    slurm: &SlurmExecutor,
+    submitted: Vec<RunRow>,
+) -> Result<Vec<RunRow>> {
+    let profiles = profile::load(ex.ctx().store()).await?;
     let mut remote: BTreeMap<String, (Arc<SshTransport>, Vec<RunRow>)> = BTreeMap::new();
     let mut rest = Vec::new();
     for row in submitted {
-        let transport = profiles.iter().find(|p| p.name == row.executor).and_then(|p| {
-            desk.slurm_state()
-                .ssh()
-                .for_profile(desk.data(), p)
-                .ok()
-                .flatten()
-        });
+        let transport = profiles
+            .iter()
+            .find(|p| p.name == row.executor)
+            .and_then(|p| slurm.ssh().for_profile(ex.ctx().data(), p).ok().flatten());
         match transport {
             Some(t) => remote
                 .entry(row.executor.clone())
@@ -42,26 +46,31 @@ pub(crate) async fn follow_remote(desk: &Desk, submitted: Vec<RunRow>) -> Result
         }
     }
     for (transport, rows) in remote.values() {
-        follow_cluster(desk, transport, rows).await?;
+        follow_cluster(ex, slurm, transport, rows).await?;
     }
     Ok(rest)
 }
 
-async fn unreachable(desk: &Desk, rows: &[&RunRow], remote: &SshTransport, why: &str) -> Result<()> {
+async fn unreachable(ctx: &Ctx, rows: &[&RunRow], remote: &SshTransport, why: &str) -> Result<()> {
     let since = remote
         .unreachable_note()
         .unwrap_or_else(|| "cluster unreachable".to_owned());
     let detail =
         format!("{since} ({why}). The run is kept; FUSION Desk follows it again when the cluster answers");
     for row in rows {
-        if desk.store().set_detail(&row.run_id(), &detail).await? {
-            desk.emit_row(&row.run_id()).await?;
+        if ctx.store().set_detail(&row.run_id(), &detail).await? {
+            ctx.emit_row(&row.run_id()).await?;
         }
     }
     Ok(())
 }
 
-async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> Result<()> {
+async fn follow_cluster(
+    ex: &Executors,
+    slurm: &SlurmExecutor,
+    remote: &SshTransport,
+    rows: &[RunRow],
+) -> Result<()> {
     let mut jobs: Vec<&str> = rows.iter().filter_map(|r| r.slurm_job_id.as_deref()).collect();
     jobs.sort_unstable();
     jobs.dedup();
@@ -71,13 +80,13 @@ async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> 
         Ok(text) => squeue::parse_squeue(&text),
         Err(SlurmError::Refused(m)) if m.contains("Invalid job id") => Vec::new(),
         Err(SlurmError::Unreachable(m)) if remote.unreachable_note().is_some() => {
-            return unreachable(desk, &all, remote, &m).await
+            return unreachable(ex.ctx(), &all, remote, &m).await
         }
         Err(e) => {
             let detail = format!("Cannot ask Slurm about the run: {}", e.message());
             for row in rows {
-                if desk.store().set_detail(&row.run_id(), &detail).await? {
-                    desk.emit_row(&row.run_id()).await?;
+                if ex.ctx().store().set_detail(&row.run_id(), &detail).await? {
+                    ex.ctx().emit_row(&row.run_id()).await?;
                 }
             }
             return Ok(());
@@ -95,20 +104,20 @@ async fn follow_cluster(desk: &Desk, remote: &SshTransport, rows: &[RunRow]) -> 
         );
         let job = by_job.get(&key).copied();
         let ended = job.is_none_or(|j| squeue::phase(&j.state) == Phase::Ended);
-        let local = desk.data().run(&id);
+        let local = ex.ctx().data().run(&id);
         let mut synced = sync::pull_growing(remote, &local, &id).await;
         if synced.is_ok() && ended {
             synced = sync::fetch_results(remote, &local, &id).await;
         }
         match synced {
-            Ok(()) => desk.apply_job_state(row, job, remote).await?,
+            Ok(()) => apply_job_state(ex, slurm, row, job, remote).await?,
             // One connection serves them all: every run of the cluster waits.
-            Err(e) if e.kind.is_transient() => return unreachable(desk, &all, remote, &e.message).await,
+            Err(e) if e.kind.is_transient() => return unreachable(ex.ctx(), &all, remote, &e.message).await,
             // The files could not be brought here: the run is still settled
             // from what Slurm says, with the log it has.
             Err(e) => {
                 tracing::warn!("cannot bring the files of run {id} from the cluster: {e}");
-                desk.apply_job_state(row, job, remote).await?
+                apply_job_state(ex, slurm, row, job, remote).await?
             }
         }
     }

@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::exec::protocol;
 use crate::exec::slurm::commands::{self, SlurmError};
-use crate::exec::slurm::desk_api::script_file;
+use crate::exec::slurm::script::script_file;
 use crate::exec::slurm::script::RunScript;
 use crate::exec::slurm::{job_label, squeue, ClusterProfile};
 use crate::layout::RunDir;

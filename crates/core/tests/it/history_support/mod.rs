@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{Desk, DeskOptions, RunId};
 
@@ -20,9 +20,7 @@ pub async fn scratch() -> Scratch {
     let desk = Desk::open(DeskOptions {
         data: DataDir::at(home.path().to_owned()).unwrap(),
         // Nothing is launched: every run is written as already finished.
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(PathBuf::from("/nonexistent/fdesk")),
-        },
+        supervisor: SupervisorProgram(PathBuf::from("/nonexistent/fdesk")),
         watch_runs: false,
     })
     .await
@@ -61,6 +59,7 @@ impl Scratch {
             std::fs::write(dir.output().join(format!("{:.1}_erlang.json", p.erlang)), json).unwrap();
         }
         self.desk
+            .ctx()
             .store()
             .insert_run(&id, name, "quick", &[], "sim")
             .await
@@ -72,7 +71,7 @@ impl Scratch {
         .bind(status)
         .bind(fusion_desk_core::history::network_of_config(config))
         .bind(id.as_str())
-        .execute(self.desk.store().raw_pool())
+        .execute(self.desk.ctx().store().raw_pool())
         .await
         .unwrap();
         id.to_string()

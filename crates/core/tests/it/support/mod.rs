@@ -11,7 +11,7 @@ pub use fusion_desk_test_support::processes_of_run;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use fusion_desk_core::exec::{LocalExecutor, SupervisorProgram};
+use fusion_desk_core::exec::SupervisorProgram;
 use fusion_desk_core::layout::DataDir;
 use fusion_desk_core::{CreateRunRequest, Desk, DeskOptions, Run, RunStatus, Settings};
 
@@ -35,9 +35,7 @@ pub struct TestDesk {
 pub async fn open(home: &std::path::Path, watch: bool) -> Desk {
     let options = DeskOptions {
         data: DataDir::at(home.to_owned()).unwrap(),
-        local: LocalExecutor {
-            supervisor: SupervisorProgram(bin("fdesk")),
-        },
+        supervisor: SupervisorProgram(bin("fdesk")),
         watch_runs: watch,
     };
     Desk::open(options).await.unwrap()

@@ -1,9 +1,20 @@
 //! Runs on this machine: each a process group led by a supervisor (see
 //! [`super::supervisor`]) that outlives whoever launched it.
+//!
+//! - this module: the executor's state and launching one supervisor;
+//! - [`queue`]: starting queued runs, oldest first, within the limit;
+//! - [`settle`]: recording the end of runs whose owner has gone;
+//! - [`executor`]: the [`super::Executor`] made of them.
 
+pub mod executor;
+pub mod queue;
+pub mod settle;
+
+use std::collections::HashSet;
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
@@ -50,12 +61,33 @@ pub struct Launched {
     pub child: Option<tokio::process::Child>,
 }
 
-#[derive(Debug, Clone)]
+/// The executor of runs placed on this machine.
+#[derive(Debug)]
 pub struct LocalExecutor {
-    pub supervisor: SupervisorProgram,
+    supervisor: SupervisorProgram,
+    /// Runs this process has a task waiting for the end of (one per run).
+    /// Shared with the tasks themselves, which leave it when their run ends.
+    watched: Arc<Mutex<HashSet<RunId>>>,
 }
 
 impl LocalExecutor {
+    pub fn new(supervisor: SupervisorProgram) -> LocalExecutor {
+        LocalExecutor {
+            supervisor,
+            watched: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// Marks a run as watched; false if a task already waits for it.
+    fn start_watching(&self, id: &RunId) -> bool {
+        self.watched.lock().expect("watch set lock").insert(id.clone())
+    }
+
+    /// What a watch task calls once its run is settled.
+    fn watch_set(&self) -> Arc<Mutex<HashSet<RunId>>> {
+        self.watched.clone()
+    }
+
     pub async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {
         let supervisor_log = crate::runfs::open_append(&spec.dir.supervisor_log())?;
         let mut cmd = tokio::process::Command::new(&self.supervisor.0);

@@ -1,6 +1,8 @@
-//! Live logs and progress of a run, as [`Desk`] methods.
+//! Live logs and progress of a run: snapshots, pages and searches of its
+//! log, and streams of its log and progress that end with the run.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -11,14 +13,15 @@ use super::logs::{follow_log, EndSignal, LogMessage, LogSnapshot};
 use super::progress::RunProgress;
 use super::tail::{Tail, TailEvent};
 use super::watch::FollowOptions;
-use crate::desk::Desk;
+use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
+use crate::exec::Pending;
 use crate::model::RunStatus;
 use crate::run_id::RunId;
 
 /// The most a log snapshot returns at once.
 pub const MAX_SNAPSHOT_BYTES: u32 = 8 * 1024 * 1024;
-/// The most lines a page of [`Desk::log_lines`] holds.
+/// The most lines a page of [`Live::log_lines`] holds.
 pub const MAX_PAGE_LINES: u32 = 10_000;
 /// How often a stream re-checks whether its run has ended (run events wake
 /// it sooner in a process that watches runs).
@@ -52,22 +55,38 @@ impl Collect {
     }
 }
 
-impl Desk {
+/// What a live view asks when it wonders whether its run has ended: bring
+/// the run to its true state (its executor knows how; a view does not).
+pub trait Settle: Send + Sync + 'static {
+    fn settle_run<'a>(&'a self, id: &'a RunId) -> Pending<'a, ()>;
+}
+
+/// The live views of runs, over the context and whoever settles runs.
+pub struct Live {
+    ctx: Ctx,
+    settler: Arc<dyn Settle>,
+}
+
+impl Live {
+    pub fn new(ctx: Ctx, settler: Arc<dyn Settle>) -> Live {
+        Live { ctx, settler }
+    }
+
     async fn run_status(&self, id: &str) -> Result<(RunId, RunStatus)> {
-        super::current::run_status(self.ctx(), id).await
+        super::current::run_status(&self.ctx, id).await
     }
 
     /// Resolves when the run is terminal (checking the store, settling the
     /// run if its owner has gone); `None` if the run was deleted.
     fn run_end(&self, id: RunId) -> EndSignal {
-        let desk = self.clone();
+        let (ctx, settler) = (self.ctx.clone(), self.settler.clone());
         Box::pin(async move {
-            let mut events = desk.subscribe();
+            let mut events = ctx.events().subscribe();
             loop {
-                match desk.store().get(&id).await {
+                match ctx.store().get(&id).await {
                     Ok(Some(row)) if row.status().is_terminal() => return Some(row.status()),
                     Ok(Some(row)) if row.status() == RunStatus::Running => {
-                        let _ = desk.reconcile(&id).await;
+                        let _ = settler.settle_run(&id).await;
                     }
                     Ok(None) => return None,
                     _ => {}
@@ -82,7 +101,7 @@ impl Desk {
 
     /// The log's lines from `from_offset` forward (at most `max_bytes`), or
     /// with `None` its last `max_bytes`. Continue with
-    /// [`Desk::log_stream`] from `offset_end`.
+    /// [`Live::log_stream`] from `offset_end`.
     pub async fn log_snapshot(
         &self,
         id: &str,
@@ -90,7 +109,7 @@ impl Desk {
         max_bytes: u32,
     ) -> Result<LogSnapshot> {
         let (id, status) = self.run_status(id).await?;
-        let path = self.data().run(&id).sim_log();
+        let path = self.ctx.data().run(&id).sim_log();
         let max_bytes = u64::from(max_bytes.clamp(1, MAX_SNAPSHOT_BYTES));
         let ended = status.is_terminal();
         blocking(move || {
@@ -166,7 +185,7 @@ impl Desk {
         options: FollowOptions,
     ) -> Result<mpsc::Receiver<LogMessage>> {
         let (id, _) = self.run_status(id).await?;
-        let path = self.data().run(&id).sim_log();
+        let path = self.ctx.data().run(&id).sim_log();
         let index_path = path.clone();
         let first_line = blocking(move || {
             let index = shared_index(&index_path)?;
@@ -190,7 +209,7 @@ impl Desk {
     /// virtualised viewer.
     pub async fn log_lines(&self, id: &str, first_line: u64, count: u32) -> Result<LogLinesPage> {
         let (id, status) = self.run_status(id).await?;
-        let path = self.data().run(&id).sim_log();
+        let path = self.ctx.data().run(&id).sim_log();
         let count = count.min(MAX_PAGE_LINES);
         blocking(move || read_lines(&path, first_line, count, status.is_terminal())).await
     }
@@ -198,19 +217,19 @@ impl Desk {
     /// Searches the whole log: how many lines match and the first of them.
     pub async fn log_search(&self, id: &str, query: &LogSearchQuery) -> Result<LogSearchResult> {
         let (id, status) = self.run_status(id).await?;
-        let path = self.data().run(&id).sim_log();
+        let path = self.ctx.data().run(&id).sim_log();
         let query = query.clone();
         blocking(move || search(&path, &query, status.is_terminal())).await
     }
 
     /// A run's progress (see [`super::current::progress`]).
     pub async fn progress(&self, id: &str) -> Result<Option<RunProgress>> {
-        super::current::progress(self.ctx(), id).await
+        super::current::progress(&self.ctx, id).await
     }
 
     /// The cached progress of many runs (see [`super::current::cached_progress`]).
     pub async fn cached_progress(&self, ids: &[String]) -> Result<HashMap<String, RunProgress>> {
-        super::current::cached_progress(self.ctx(), ids).await
+        super::current::cached_progress(&self.ctx, ids).await
     }
 
     /// A run's progress as a stream of updates that ends with the run's
@@ -232,7 +251,7 @@ impl Desk {
         options: FollowOptions,
     ) -> Result<mpsc::Receiver<ProgressMessage>> {
         let (id, _) = self.run_status(id).await?;
-        let dir = self.data().run(&id);
+        let dir = self.ctx.data().run(&id);
         Ok(follow_progress(
             dir.progress(),
             dir.sim_log(),

@@ -69,8 +69,5 @@ pub async fn cancel_on_cluster(ex: &Executors, slurm: &SlurmExecutor, row: &RunR
             let _ = commands::run(transport.as_ref(), "scancel", &[label]).await;
         }
     });
-    if ex.watches_runs() {
-        super::poll::ensure_poller(ex, slurm);
-    }
     Ok(())
 }

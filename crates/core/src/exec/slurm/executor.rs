@@ -17,11 +17,19 @@ impl Executor for SlurmExecutor {
     }
 
     fn start_ready<'a>(&'a self, ex: &'a Executors) -> Pending<'a, ()> {
-        Box::pin(submit::submit_to_clusters(ex, self))
+        Box::pin(async move {
+            submit::submit_to_clusters(ex, self).await?;
+            follow(ex, self);
+            Ok(())
+        })
     }
 
     fn cancel<'a>(&'a self, ex: &'a Executors, row: &'a RunRow) -> Pending<'a, ()> {
-        Box::pin(cancel::cancel_on_cluster(ex, self, row))
+        Box::pin(async move {
+            cancel::cancel_on_cluster(ex, self, row).await?;
+            follow(ex, self);
+            Ok(())
+        })
     }
 
     /// One `squeue` serves every active cluster run, so the batch is always
@@ -38,5 +46,12 @@ impl Executor for SlurmExecutor {
 
     fn background_tasks(&self) -> Vec<TaskProbe> {
         self.poller_probe().into_iter().collect()
+    }
+}
+
+/// A process that watches runs follows what it submitted or cancelled.
+fn follow(ex: &Executors, slurm: &SlurmExecutor) {
+    if ex.watches_runs() {
+        poll::ensure_poller(ex, slurm);
     }
 }

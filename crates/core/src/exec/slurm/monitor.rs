@@ -83,7 +83,7 @@ pub(crate) async fn apply_job_state(
     match squeue::phase(&job.state) {
         Phase::Queued if squeue::never_starts(&job.reason) => {
             let _ = commands::run(transport, "scancel", std::slice::from_ref(&label)).await;
-            super::submit::fail_cluster_run(
+            fail_cluster_run(
                 ex.ctx(),
                 &id,
                 format!(
@@ -258,6 +258,18 @@ async fn settle_cluster_run(
         .await?
     {
         ex.ctx().emit_row(&id).await?;
+    }
+    Ok(())
+}
+
+/// Records a cluster run as failed with why.
+pub(crate) async fn fail_cluster_run(ctx: &Ctx, id: &RunId, message: String) -> Result<()> {
+    if ctx
+        .store()
+        .finish_on_cluster(id, &Finish::failed(message), None, None)
+        .await?
+    {
+        ctx.emit_row(id).await?;
     }
     Ok(())
 }

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::commands::{self, SlurmError};
 use super::job_label;
+use super::monitor::fail_cluster_run;
 use super::profile::{self, ClusterProfile};
 use super::script::{self, script_file, RunScript};
 use super::state::SlurmExecutor;
-use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::exec::protocol;
 use crate::exec::ssh;
@@ -18,7 +18,7 @@ use crate::exec::Executors;
 use crate::layout::RunDir;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
-use crate::store::{Finish, RunRow};
+use crate::store::RunRow;
 use crate::timestamp;
 
 /// Most runs in one job array; more go as several arrays.
@@ -71,9 +71,6 @@ pub async fn submit_to_clusters(ex: &Executors, slurm: &SlurmExecutor) -> Result
         for chunk in rows.chunks(MAX_ARRAY_TASKS) {
             submit_group(ex, slurm, &profile, chunk, grace).await?;
         }
-    }
-    if ex.watches_runs() {
-        super::poll::ensure_poller(ex, slurm);
     }
     Ok(())
 }
@@ -236,17 +233,6 @@ async fn submit_array(
         script_path.to_string_lossy().into_owned(),
     ];
     commands::run(slurm.transport(), "sbatch", &args).await
-}
-
-pub(crate) async fn fail_cluster_run(ctx: &Ctx, id: &RunId, message: String) -> Result<()> {
-    if ctx
-        .store()
-        .finish_on_cluster(id, &Finish::failed(message), None, None)
-        .await?
-    {
-        ctx.emit_row(id).await?;
-    }
-    Ok(())
 }
 
 fn write_script(path: &Path, text: &str) -> Result<()> {

@@ -242,7 +242,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Plot(args) => plot::plot(&desk, args, cli.json).await?,
         Command::Show { id } => {
             let run = desk.get(id).await?;
-            let diff = desk.configs().template_diff(id).await.ok();
+            let diff = desk.comparisons().template_diff(id).await.ok();
             out.show(&run, desk.live().progress(id).await?.as_ref(), diff.as_ref());
         }
         Command::Wait { id, timeout } => {

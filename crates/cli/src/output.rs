@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use fusion_desk_core::configs::TemplateDiff;
+use fusion_desk_core::compare::TemplateDiff;
 use fusion_desk_core::live::{LoadEnd, LoadProgress, LogMessage, RunProgress};
 use fusion_desk_core::model::TemplateInfo;
 use fusion_desk_core::settings::SettingsView;

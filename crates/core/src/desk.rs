@@ -197,10 +197,9 @@ impl Desk {
         lifecycle::wait(self.ex(), id, timeout).await
     }
 
-    /// Every executor starts what is ready (the local queue, unsubmitted
-    /// cluster runs).
+    /// Starts queued runs of this machine while fewer than the maximum run.
     pub async fn dispatch(&self) -> Result<()> {
-        lifecycle::start_ready(self.ex()).await
+        lifecycle::dispatch_local(self.ex()).await
     }
 
     /// Brings every non-terminal run to its true state after a start-up.

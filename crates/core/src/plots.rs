@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::artifacts::metrics::{one_row_per_load, Metric};
 use crate::artifacts::Artifacts;
 use crate::compare::diff;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
-use crate::history::metrics::{one_row_per_load, Metric};
 use crate::history::{folder_safe_name, RunMetrics};
 use crate::model::Run;
 
@@ -387,7 +387,8 @@ impl<'a> Plots<'a> {
             if metrics.is_none() && run.status.is_terminal() {
                 // Ended before the results cache existed: summarise it now.
                 metrics =
-                    crate::history::metrics::record(self.ctx, &crate::RunId::parse(&run.id)?, None).await?;
+                    crate::artifacts::metrics::record(self.ctx, &crate::run_id::RunId::parse(&run.id)?, None)
+                        .await?;
             }
             let mut group: Vec<String> = by_key
                 .iter()

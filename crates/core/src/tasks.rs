@@ -3,9 +3,14 @@
 //! started it, and a test can tell the task is gone.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Weak};
 
 use tokio_util::sync::CancellationToken;
+
+/// Work one component asks of another behind a trait object (an executor,
+/// whoever settles runs for a live view): a boxed future of a result.
+pub type Pending<'a, T> = Pin<Box<dyn Future<Output = crate::error::Result<T>> + Send + 'a>>;
 
 /// Owns one spawned task; dropping the handle stops the task at its next
 /// await point.

@@ -1,4 +1,4 @@
-use fusion_desk_core::configs::TemplateDiff;
+use fusion_desk_core::compare::TemplateDiff;
 use fusion_desk_core::{CreateRunRequest, Desk, DeskError, ListQuery, Run, RunPage};
 use tauri::State;
 
@@ -24,7 +24,7 @@ pub async fn runs_config(desk: State<'_, Desk>, id: String) -> Result<String, De
 
 #[tauri::command]
 pub async fn runs_template_diff(desk: State<'_, Desk>, id: String) -> Result<TemplateDiff, DeskError> {
-    desk.configs().template_diff(&id).await
+    desk.comparisons().template_diff(&id).await
 }
 
 #[tauri::command]

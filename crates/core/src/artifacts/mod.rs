@@ -10,8 +10,10 @@
 //! are listed, never followed.
 
 pub mod address;
+pub mod disk;
 mod export;
 pub mod fsx;
+pub mod metrics;
 mod open_check;
 pub mod preview;
 pub mod results;

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod diff;
+pub mod template_diff;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use crate::runs;
 use crate::timestamp;
 
 pub use diff::ConfigDiffRow;
+pub use template_diff::{ConfigChange, TemplateDiff};
 
 /// Most runs one comparison overlays (a sweep of a few dozen fits).
 pub const MAX_COMPARED: usize = 100;
@@ -246,5 +248,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     ComparedRun::export_all_to(dir)?;
     ConfigDiffRow::export_all_to(dir)?;
     Comparison::export_all_to(dir)?;
+    ConfigChange::export_all_to(dir)?;
+    TemplateDiff::export_all_to(dir)?;
     Ok(())
 }

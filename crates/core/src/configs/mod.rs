@@ -8,7 +8,6 @@
 pub mod import;
 pub mod layout;
 pub mod schema;
-pub mod template_diff;
 pub mod topology;
 pub mod user_templates;
 pub mod validate;
@@ -19,13 +18,12 @@ use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::ini::{self, Override};
 use crate::model::CreateRunRequest;
+use crate::run_id::RunId;
 use crate::settings::{self, Settings};
-use crate::{runs, RunId};
 
 pub use crate::ini::{get_key, remove_key, set_key};
 pub use import::{read_import, MAX_IMPORT_BYTES};
 pub use schema::{ConfigKey, KeyUse, ValueType};
-pub use template_diff::{ConfigChange, TemplateDiff};
 pub use topology::{LinkUsage, LinkView, NetworkSummary, NetworkView, NodeView, RunTopology};
 pub use validate::{validate, Diagnostic, RunSummary, SimulatorKind, ValidationReport};
 
@@ -167,8 +165,12 @@ impl Configs<'_> {
     /// A run's network with its link usage at one load (`erlang`, default the
     /// highest with results). The network is the one of the run's frozen config.
     pub async fn run_topology(&self, id: &str, erlang: Option<f64>) -> Result<RunTopology> {
-        let config = runs::config_text(self.ctx, id).await?;
         let run_id = RunId::parse(id)?;
+        // The run's frozen config, read here rather than through the runs
+        // domain, which builds on this one.
+        self.ctx.store().require(&run_id).await?;
+        let config =
+            crate::runfs::read_string(&self.ctx.data().run(&run_id).config(), crate::runfs::CONFIG_CAP)?;
         let network = ini::get_key(&config, "topology_settings", "network")
             .ok_or_else(|| DeskError::invalid_input(format!("run {id}'s config names no network")))?;
         let view = match fusion_sim::topology::find_network(&network) {
@@ -271,8 +273,6 @@ pub fn export_bindings(dir: &Path) -> Result<(), ts_rs::ExportError> {
     LinkView::export_all_to(dir)?;
     LinkUsage::export_all_to(dir)?;
     RunTopology::export_all_to(dir)?;
-    ConfigChange::export_all_to(dir)?;
-    TemplateDiff::export_all_to(dir)?;
     Ok(())
 }
 

@@ -193,7 +193,7 @@ impl Configs<'_> {
                 ));
             }
         }
-        let tmp = dir.join(format!(".{name}.{}.tmp", crate::RunId::generate()));
+        let tmp = dir.join(format!(".{name}.{}.tmp", crate::run_id::RunId::generate()));
         std::fs::write(&tmp, text)
             .map_err(|e| DeskError::io(format!("cannot write {}", tmp.display()), e))?;
         let result = if overwrite {

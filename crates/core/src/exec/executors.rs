@@ -9,8 +9,6 @@
 //! process (the facade, a supervisor), so adding an executor adds a module
 //! and one line there, and no executor module depends on another.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -22,7 +20,7 @@ use crate::tasks::TaskProbe;
 
 /// What an executor's operations return: a boxed future, so executors can
 /// be held as trait objects side by side.
-pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+pub use crate::tasks::Pending;
 
 pub trait Executor: Send + Sync {
     /// Whether runs with this placement are this executor's.

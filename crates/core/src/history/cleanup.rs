@@ -69,7 +69,7 @@ impl super::History<'_> {
             bytes += match size {
                 Some(b) => b.max(0) as u64,
                 None => match RunId::parse(&id) {
-                    Ok(rid) => crate::history::disk::measure(self.ctx, &rid).await.unwrap_or(0),
+                    Ok(rid) => crate::artifacts::disk::measure(self.ctx, &rid).await.unwrap_or(0),
                     Err(_) => 0,
                 },
             };

@@ -3,8 +3,9 @@
 //! clean-up of old runs.
 
 pub mod cleanup;
-pub mod disk;
-pub mod metrics;
+/// Disk use and the results cache are kept with the run's artifacts (an
+/// ending run records both); the history reads them through here too.
+pub use crate::artifacts::{disk, metrics};
 
 pub mod tags;
 
@@ -200,7 +201,7 @@ impl<'a> History<'a> {
     pub async fn disk_use(&self, id: &str) -> Result<Run> {
         let id = RunId::parse(id)?;
         self.ctx.store().require(&id).await?;
-        crate::history::disk::measure(self.ctx, &id).await?;
+        crate::artifacts::disk::measure(self.ctx, &id).await?;
         crate::runs::updated(self.ctx, &id).await
     }
 
@@ -224,12 +225,12 @@ impl<'a> History<'a> {
                 record_network(self.ctx.store(), &id, &config).await?;
             }
             if wants_disk {
-                crate::history::disk::measure_quietly(self.ctx, &id).await;
+                crate::artifacts::disk::measure_quietly(self.ctx, &id).await;
             }
             n += 1;
         }
         if n > 0 {
-            self.ctx.emit(crate::RunEvent::RunsChanged);
+            self.ctx.emit(crate::events::RunEvent::RunsChanged);
         }
         // The results cache last (it counts apart: see backfill_metrics).
         metrics::backfill(self.ctx).await?;

@@ -15,9 +15,9 @@ use super::tail::{Tail, TailEvent};
 use super::watch::FollowOptions;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
-use crate::exec::Pending;
 use crate::model::RunStatus;
 use crate::run_id::RunId;
+use crate::tasks::Pending;
 
 /// The most a log snapshot returns at once.
 pub const MAX_SNAPSHOT_BYTES: u32 = 8 * 1024 * 1024;

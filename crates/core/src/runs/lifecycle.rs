@@ -116,6 +116,12 @@ pub async fn start_ready(ex: &Executors) -> Result<()> {
     Ok(())
 }
 
+/// Starts queued runs of this machine while slots are free (after the
+/// limit was raised; clusters take their runs when they are created).
+pub async fn dispatch_local(ex: &Executors) -> Result<()> {
+    ex.for_placement(&Placement::Local)?.start_ready(ex).await
+}
+
 /// The cluster profile a request's executor name selects; `None` for this
 /// machine.
 pub(crate) async fn resolve_cluster(ctx: &Ctx, executor: Option<&str>) -> Result<Option<ClusterProfile>> {

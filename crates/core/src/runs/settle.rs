@@ -82,7 +82,7 @@ async fn remove_abandoned_folders(ctx: &Ctx) -> Result<()> {
 
 /// A live view settles its run through the run's executor.
 impl crate::live::Settle for Executors {
-    fn settle_run<'a>(&'a self, id: &'a RunId) -> crate::exec::Pending<'a, ()> {
+    fn settle_run<'a>(&'a self, id: &'a RunId) -> crate::tasks::Pending<'a, ()> {
         Box::pin(reconcile(self, id))
     }
 }

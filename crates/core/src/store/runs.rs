@@ -46,7 +46,7 @@ pub struct RunRow {
     pub disk_bytes: Option<i64>,
     /// The run's tags joined by U+001F (see RUN_COLUMNS); None without tags.
     pub tags: Option<String>,
-    /// The results cache's row and loads as JSON (see history::metrics).
+    /// The results cache's row and loads as JSON (see artifacts::metrics).
     pub metrics: Option<String>,
     pub load_metrics: Option<String>,
 }
@@ -185,7 +185,7 @@ pub struct NewRun<'a> {
 }
 
 /// The columns of a [`RunRow`] from the table named `runs`: the row, its tags
-/// and its cached metrics as JSON (history::metrics), each in one subquery.
+/// and its cached metrics as JSON (artifacts::metrics), each in one subquery.
 pub(super) const RUN_COLUMNS: &str = "seq, id, name, template, overrides, status, simulator, pid, pgid, \
     process_start_time, supervisor_pid, supervisor_start_time, exit_code, exit_signal, error_message, \
     cancel_requested_at, created_at, started_at, completed_at, updated_at, \

@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
+use crate::artifacts::{disk, metrics};
 use crate::ctx::Ctx;
 use crate::error::{DeskError, ErrorCode, Result};
 use crate::events::RunEvent;
 use crate::exec::Executors;
-use crate::history::{disk, metrics};
 use crate::layout::RunDir;
 use crate::model::RunStatus;
 use crate::outcome::{self, Outcome};

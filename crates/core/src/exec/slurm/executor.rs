@@ -18,8 +18,9 @@ impl Executor for SlurmExecutor {
 
     fn start_ready<'a>(&'a self, ex: &'a Executors) -> Pending<'a, ()> {
         Box::pin(async move {
-            submit::submit_to_clusters(ex, self).await?;
-            follow(ex, self);
+            if submit::submit_to_clusters(ex, self).await? {
+                follow(ex, self);
+            }
             Ok(())
         })
     }

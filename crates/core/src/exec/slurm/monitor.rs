@@ -250,7 +250,7 @@ async fn settle_cluster_run(
     };
     let detail = state.map(|s| format!("Slurm job {label} ended as {s}"));
     let started_at = started_at_of(&dir.exit_file());
-    crate::history::metrics::record_quietly(ex.ctx(), &id, Some(&finish.completed_at)).await;
+    crate::artifacts::metrics::record_quietly(ex.ctx(), &id, Some(&finish.completed_at)).await;
     if ex
         .ctx()
         .store()

@@ -26,15 +26,16 @@ const MAX_ARRAY_TASKS: usize = 1000;
 
 /// Submits every cluster run that is not submitted yet: one job array
 /// per cluster (a plain job for a single run). One submitter at a time
-/// across processes, so no run is ever submitted twice.
-pub async fn submit_to_clusters(ex: &Executors, slurm: &SlurmExecutor) -> Result<()> {
+/// across processes, so no run is ever submitted twice. Returns whether
+/// there was anything to submit.
+pub async fn submit_to_clusters(ex: &Executors, slurm: &SlurmExecutor) -> Result<bool> {
     let lock_path = ex.ctx().data().root().join("slurm-submit.lock");
     let _submitting = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path))
         .await
         .map_err(|e| DeskError::internal(format!("submit lock task failed: {e}")))??;
     let pending = ex.ctx().store().unsubmitted_to_clusters().await?;
     if pending.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let mut by_cluster: BTreeMap<String, Vec<RunRow>> = BTreeMap::new();
     for row in pending {
@@ -72,7 +73,7 @@ pub async fn submit_to_clusters(ex: &Executors, slurm: &SlurmExecutor) -> Result
             submit_group(ex, slurm, &profile, chunk, grace).await?;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 async fn submit_group(

@@ -51,13 +51,13 @@ pub fn changes(template: &str, run: &str) -> Vec<ConfigChange> {
         .collect()
 }
 
-impl Configs<'_> {
+impl super::Compare<'_> {
     /// How a run's frozen config differs from its template. A user template
     /// edited since is compared as it is now.
     pub async fn template_diff(&self, id: &str) -> Result<TemplateDiff> {
         let run = runs::get(self.ctx, id).await?;
         let config = runs::config_text(self.ctx, id).await?;
-        match self.template_text(&run.template) {
+        match Configs::new(self.ctx).template_text(&run.template) {
             Ok(template) => Ok(TemplateDiff {
                 changes: changes(&template, &config),
                 template: run.template,

@@ -41,7 +41,7 @@ pub async fn measure(ctx: &Ctx, id: &RunId) -> Result<u64> {
     let root = ctx.data().run(id).root().to_owned();
     let bytes = tokio::task::spawn_blocking(move || folder_bytes(&root))
         .await
-        .map_err(|e| crate::DeskError::internal(format!("disk measure task failed: {e}")))?;
+        .map_err(|e| crate::error::DeskError::internal(format!("disk measure task failed: {e}")))?;
     ctx.store().set_disk_bytes(id, bytes).await?;
     Ok(bytes)
 }

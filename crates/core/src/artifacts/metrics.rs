@@ -107,7 +107,7 @@ pub async fn backfill(ctx: &Ctx) -> Result<u32> {
         }
     }
     if n > 0 {
-        ctx.emit(crate::RunEvent::RunsChanged);
+        ctx.emit(crate::events::RunEvent::RunsChanged);
     }
     Ok(n)
 }

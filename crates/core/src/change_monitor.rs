@@ -22,13 +22,13 @@ const DEBOUNCE: Duration = Duration::from_millis(15);
 /// Some filesystems emit no events; a slow fallback check covers them.
 const FALLBACK: Duration = Duration::from_secs(5);
 
-async fn summary(desk: &Executors) -> Result<ChangeSummary> {
-    desk.ctx().store().change_summary().await
+async fn summary(ex: &Executors) -> Result<ChangeSummary> {
+    ex.ctx().store().change_summary().await
 }
 
-/// Starts the monitor; it stops when the handle is dropped or the last Desk
-/// is gone (it holds the Desk only while it handles a change).
-pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
+/// Starts the monitor; it stops when the handle is dropped or its executors
+/// are gone (it holds them only while it handles a change).
+pub fn spawn(weak: Weak<Executors>) -> Result<TaskHandle> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let touches_db = res.is_ok_and(|ev| {
@@ -44,9 +44,9 @@ pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
         }
     })
     .map_err(|e| DeskError::internal(format!("cannot watch the data dir: {e}")))?;
-    let root = desk
+    let root = weak
         .upgrade()
-        .ok_or_else(|| DeskError::internal("the Desk was closed"))?
+        .ok_or_else(|| DeskError::internal("the run executors were closed"))?
         .ctx()
         .data()
         .root()
@@ -57,8 +57,8 @@ pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
 
     Ok(TaskHandle::spawn(async move {
         let _watcher = watcher;
-        let mut last = match desk.upgrade() {
-            Some(desk) => summary(&desk).await.ok(),
+        let mut last = match weak.upgrade() {
+            Some(ex) => summary(&ex).await.ok(),
             None => return,
         };
         loop {
@@ -68,8 +68,8 @@ pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
             }
             tokio::time::sleep(DEBOUNCE).await;
             while rx.try_recv().is_ok() {}
-            let Some(desk) = desk.upgrade() else { return };
-            let Ok(now) = summary(&desk).await else { continue };
+            let Some(ex) = weak.upgrade() else { return };
+            let Ok(now) = summary(&ex).await else { continue };
             let Some(prev) = last.replace(now.clone()) else {
                 continue;
             };
@@ -77,23 +77,23 @@ pub fn spawn(desk: Weak<Executors>) -> Result<TaskHandle> {
                 continue;
             }
             let since = prev.latest_update.unwrap_or_default();
-            if let Ok(rows) = desk.ctx().store().changed_since(&since).await {
+            if let Ok(rows) = ex.ctx().store().changed_since(&since).await {
                 for row in rows {
                     let id = row.run_id();
                     let running = row.status() == RunStatus::Running;
-                    desk.ctx().emit(RunEvent::RunUpdated {
-                        run: Box::new(desk.ctx().to_run(row)),
+                    ex.ctx().emit(RunEvent::RunUpdated {
+                        run: Box::new(ex.ctx().to_run(row)),
                     });
                     if running {
                         // Started by another process: watch it to its end too.
-                        if let Err(e) = runs::settle::reconcile(&desk, &id).await {
+                        if let Err(e) = runs::settle::reconcile(&ex, &id).await {
                             tracing::warn!(run = %id, "cannot adopt run: {e}");
                         }
                     }
                 }
             }
             if prev.count != now.count {
-                desk.ctx().emit(RunEvent::RunsChanged);
+                ex.ctx().emit(RunEvent::RunsChanged);
             }
         }
     }))

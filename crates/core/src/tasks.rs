@@ -14,6 +14,7 @@ pub type Pending<'a, T> = Pin<Box<dyn Future<Output = crate::error::Result<T>> +
 
 /// Owns one spawned task; dropping the handle stops the task at its next
 /// await point.
+#[derive(Debug)]
 pub struct TaskHandle {
     cancel: CancellationToken,
     alive: Weak<()>,

@@ -8,6 +8,7 @@ use crate::error::{DeskError, Result};
 use crate::exec::executors::{Executor, Executors, Pending};
 use crate::model::{Placement, RunStatus};
 use crate::store::RunRow;
+use crate::tasks::TaskProbe;
 
 use super::{queue, settle, LocalExecutor};
 
@@ -35,6 +36,10 @@ impl Executor for LocalExecutor {
 
     fn poll_interval(&self) -> Duration {
         Duration::from_millis(25)
+    }
+
+    fn background_tasks(&self) -> Vec<TaskProbe> {
+        self.watch_probes()
     }
 }
 

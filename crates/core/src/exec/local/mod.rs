@@ -10,7 +10,7 @@ pub mod executor;
 pub mod queue;
 pub mod settle;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -27,6 +27,7 @@ use crate::procfs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::store::RunRow;
+use crate::tasks::{TaskHandle, TaskProbe};
 
 /// How long a launcher waits for the supervisor to report the simulator started.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
@@ -65,27 +66,43 @@ pub struct Launched {
 #[derive(Debug)]
 pub struct LocalExecutor {
     supervisor: SupervisorProgram,
-    /// Runs this process has a task waiting for the end of (one per run).
-    /// Shared with the tasks themselves, which leave it when their run ends.
-    watched: Arc<Mutex<HashSet<RunId>>>,
+    /// The task waiting for the end of each run this process watches (one
+    /// per run), owned here so they stop with the executor. Shared with the
+    /// tasks themselves, which leave it when their run is settled.
+    watched: Arc<Mutex<HashMap<RunId, TaskHandle>>>,
 }
 
 impl LocalExecutor {
     pub fn new(supervisor: SupervisorProgram) -> LocalExecutor {
         LocalExecutor {
             supervisor,
-            watched: Arc::new(Mutex::new(HashSet::new())),
+            watched: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    /// Marks a run as watched; false if a task already waits for it.
-    fn start_watching(&self, id: &RunId) -> bool {
-        self.watched.lock().expect("watch set lock").insert(id.clone())
+    /// Starts `task` as the watcher of run `id` unless one already waits
+    /// for it. `task` is given what it calls to leave the set once done.
+    fn watch_with<F>(&self, id: &RunId, task: impl FnOnce(Box<dyn FnOnce() + Send>) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let mut watched = self.watched.lock().expect("watch set lock");
+        if watched.contains_key(id) {
+            return;
+        }
+        let (set, key) = (Arc::downgrade(&self.watched), id.clone());
+        let leave: Box<dyn FnOnce() + Send> = Box::new(move || {
+            if let Some(set) = set.upgrade() {
+                set.lock().expect("watch set lock").remove(&key);
+            }
+        });
+        watched.insert(id.clone(), TaskHandle::spawn(task(leave)));
     }
 
-    /// What a watch task calls once its run is settled.
-    fn watch_set(&self) -> Arc<Mutex<HashSet<RunId>>> {
-        self.watched.clone()
+    /// The watch tasks running now.
+    pub fn watch_probes(&self) -> Vec<TaskProbe> {
+        let watched = self.watched.lock().expect("watch set lock");
+        watched.values().map(TaskHandle::probe).collect()
     }
 
     pub async fn launch(&self, spec: LaunchSpec<'_>) -> Result<Launched> {

@@ -159,23 +159,24 @@ pub async fn finish_owned_run(ctx: &Ctx, id: &RunId, outcome: &Outcome) -> Resul
 
 /// A task that waits for a run's owner to go away (its lock to free up)
 /// and settles the run at once, then serves the queue. One per run and
-/// process.
+/// process, owned by the executor: it holds the executors only while it
+/// settles, so it ends with them (the run's supervisor records the run
+/// whoever watches it).
 pub(super) fn watch(ex: &Executors, local: &LocalExecutor, id: RunId, child: Option<tokio::process::Child>) {
-    if !local.start_watching(&id) {
-        return;
-    }
-    // Holds the executors until the run is settled: a run that ends must be
-    // recorded even if the app is closing.
-    let ex = ex.handle();
-    let watched = local.watch_set();
-    tokio::spawn(async move {
+    let weak = ex.downgrade();
+    let watched = id.clone();
+    local.watch_with(&watched, move |leave| async move {
         if let Some(mut child) = child {
             // Reap our supervisor child; it exits once the run is recorded.
             let _ = child.wait().await;
         }
-        let ctx = ex.ctx();
-        let lock_path = ctx.data().run(&id).lock_file();
+        let lock_path = match weak.upgrade() {
+            Some(ex) => ex.ctx().data().run(&id).lock_file(),
+            None => return,
+        };
         let lock = tokio::task::spawn_blocking(move || RunLock::acquire_blocking(&lock_path)).await;
+        let Some(ex) = weak.upgrade() else { return };
+        let ctx = ex.ctx();
         let result = match lock {
             Ok(Ok(lock)) => settle_unowned(ctx, &id, &ctx.data().run(&id), Some(lock)).await,
             // run.lock was replaced: settle the way a poll does.
@@ -188,13 +189,13 @@ pub(super) fn watch(ex: &Executors, local: &LocalExecutor, id: RunId, child: Opt
         if let Err(e) = result {
             tracing::warn!(run = %id, "cannot settle run: {e}");
         }
-        watched.lock().expect("watch set lock").remove(&id);
-        let Ok(executor) = ex.for_placement(&crate::model::Placement::Local) else {
-            return;
-        };
-        if let Err(e) = executor.start_ready(&ex).await {
-            tracing::warn!("cannot start queued runs: {e}");
+        if let Ok(executor) = ex.for_placement(&crate::model::Placement::Local) {
+            if let Err(e) = executor.start_ready(&ex).await {
+                tracing::warn!("cannot start queued runs: {e}");
+            }
         }
+        // Last: leaving the set drops this task's own handle.
+        leave();
     });
 }
 

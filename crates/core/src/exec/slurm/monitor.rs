@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::commands::{self};
+use super::commands;
 use super::job_label;
 use super::profile;
 use super::squeue::{self, JobLine, Phase};

@@ -55,7 +55,7 @@ pub async fn cancel_on_cluster(ex: &Executors, slurm: &SlurmExecutor, row: &RunR
     .await?;
     let store = store.clone();
     let watched = id.clone();
-    tokio::spawn(async move {
+    slurm.own(async move {
         // The batch script escalates by itself too, so a cancel from a
         // short-lived `fdesk` that exits now still ends the run.
         tokio::time::sleep(grace + Duration::from_millis(500)).await;

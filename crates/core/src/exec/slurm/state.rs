@@ -27,6 +27,8 @@ pub struct SlurmExecutor {
     pub(super) recorders: Mutex<HashMap<RunId, ProgressRecorder>>,
     /// The connections of clusters reached over SSH.
     ssh: SshConnections,
+    /// Short tasks it started (a cancel's escalation), stopped with it.
+    tasks: Mutex<Vec<TaskHandle>>,
 }
 
 impl Default for SlurmExecutor {
@@ -37,6 +39,7 @@ impl Default for SlurmExecutor {
             polling: tokio::sync::Mutex::new(None),
             recorders: Mutex::new(HashMap::new()),
             ssh: SshConnections::default(),
+            tasks: Mutex::new(Vec::new()),
         }
     }
 }
@@ -62,6 +65,13 @@ impl SlurmExecutor {
             Some(ssh) => ssh,
             None => self.transport.clone(),
         }
+    }
+
+    /// Runs `task` for as long as this executor lives (or until it ends).
+    pub(super) fn own(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut tasks = self.tasks.lock().expect("tasks lock");
+        tasks.retain(|t| t.probe().is_running());
+        tasks.push(TaskHandle::spawn(task));
     }
 
     /// The poller, if it was started.

@@ -280,3 +280,42 @@ async fn folders_left_by_an_interrupted_delete_are_collected_at_start() {
         "a link inside is removed, not followed"
     );
 }
+
+/// A supervisor killed outright (SIGKILL, the OOM killer) records nothing:
+/// the watching Desk settles the run as failed, stops what is left of it,
+/// and measures its folder like any run that ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_supervisor_fails_its_run_and_its_folder_is_measured() {
+    let t = support::desk(1, 0.0).await;
+    let run = t
+        .create(&["test_sim.iterations=400", "test_sim.step_ms=50"])
+        .await;
+    t.wait_for_status(&run.id, RunStatus::Running).await;
+    let id = RunId::parse(&run.id).unwrap();
+    let row = t.desk.ctx().store().require(&id).await.unwrap();
+    let supervisor = row
+        .supervisor_pid
+        .expect("a running run's supervisor is on record");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(supervisor as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let ended = t.wait(&run.id).await;
+    assert_eq!(ended.status, RunStatus::Failed);
+    assert!(
+        ended
+            .error_message
+            .unwrap_or_default()
+            .contains("supervisor stopped unexpectedly"),
+        "the message says what happened"
+    );
+    assert!(
+        ended.disk_bytes.is_some_and(|b| b > 0),
+        "the folder was measured: {:?}",
+        ended.disk_bytes
+    );
+    assert!(support::survivors_after(&run.id, Duration::from_secs(5))
+        .await
+        .is_empty());
+}

@@ -92,10 +92,7 @@ async fn settle_unowned(ctx: &Ctx, id: &RunId, dir: &RunDir, _lock: Option<RunLo
                 "The run's outcome file could not be read, so its exit status is unknown: {}",
                 e.message
             ));
-            if store.finish(id, &finish).await? {
-                ctx.emit_row(id).await?;
-            }
-            return Ok(());
+            return record_end(ctx, id, &finish).await;
         }
     }
     if row.pid.is_none() {
@@ -118,10 +115,7 @@ async fn settle_unowned(ctx: &Ctx, id: &RunId, dir: &RunDir, _lock: Option<RunLo
             "The run's supervisor stopped before recording the simulator's pid; \
              the simulator it had started was stopped",
         );
-        if store.finish(id, &finish).await? {
-            ctx.emit_row(id).await?;
-        }
-        return Ok(());
+        return record_end(ctx, id, &finish).await;
     }
     // The supervisor died without recording an outcome (killed, or the
     // machine went down). Nothing of the run may keep running unowned.
@@ -138,10 +132,7 @@ async fn settle_unowned(ctx: &Ctx, id: &RunId, dir: &RunDir, _lock: Option<RunLo
     };
     // What it saved before it stopped still counts in the history.
     metrics::record_quietly(ctx, id, Some(&finish.completed_at)).await;
-    if store.finish(id, &finish).await? {
-        ctx.emit_row(id).await?;
-    }
-    Ok(())
+    record_end(ctx, id, &finish).await
 }
 
 /// Records the outcome of a run whose supervisor has finished.
@@ -150,7 +141,13 @@ pub async fn finish_owned_run(ctx: &Ctx, id: &RunId, outcome: &Outcome) -> Resul
     // Summarised before the run turns terminal, so whoever sees it ended
     // sees its results in the list too.
     metrics::record_quietly(ctx, id, Some(&finish.completed_at)).await;
-    if ctx.store().finish(id, &finish).await? {
+    record_end(ctx, id, &finish).await
+}
+
+/// Makes a running run terminal; the one that does measures the folder it
+/// left (however the run ended, the history shows what it takes on disk).
+async fn record_end(ctx: &Ctx, id: &RunId, finish: &Finish) -> Result<()> {
+    if ctx.store().finish(id, finish).await? {
         disk::measure_quietly(ctx, id).await;
         ctx.emit_row(id).await?;
     }

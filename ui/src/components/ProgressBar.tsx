@@ -14,6 +14,8 @@ export interface ProgressBarProps {
   tone?: 'running' | 'completed' | 'failed' | 'cancelled';
   /** Accessible name when there is no visible label. */
   ariaLabel?: string;
+  /** Not started yet (a queued run): an empty, still track; a moving bar would say it is working. */
+  waiting?: boolean;
   testId?: string;
 }
 
@@ -31,14 +33,15 @@ export function ProgressBar({
   tone = 'running',
   ariaLabel,
   testId = 'progress-bar',
+  waiting = false,
 }: ProgressBarProps) {
-  const indeterminate = percent === null || !Number.isFinite(percent);
-  const shown = indeterminate ? null : displayPercent(percent);
+  const indeterminate = !waiting && (percent === null || !Number.isFinite(percent));
+  const shown = indeterminate || waiting || percent === null ? null : displayPercent(percent);
   const eta = formatEta(etaSeconds);
   const text = shown === null ? '' : `${shown}\u00a0%`;
   return (
     <div
-      className={`progress progress-${tone}${compact ? ' progress-compact' : ''}${indeterminate ? ' progress-indeterminate' : ''}`}
+      className={`progress progress-${tone}${compact ? ' progress-compact' : ''}${indeterminate ? ' progress-indeterminate' : ''}${waiting ? ' progress-waiting' : ''}`}
       data-testid={testId}
     >
       {!compact && (label || text || eta) && (
@@ -57,9 +60,9 @@ export function ProgressBar({
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={shown ?? undefined}
-        aria-valuetext={shown === null ? 'in progress' : eta ? `${shown} percent, ${eta}` : `${shown} percent`}
+        aria-valuetext={waiting ? 'not started' : shown === null ? 'in progress' : eta ? `${shown} percent, ${eta}` : `${shown} percent`}
       >
-        <div className="progress-fill" style={indeterminate ? undefined : { width: `${Math.min(100, Math.max(0, percent))}%` }} />
+        <div className="progress-fill" style={indeterminate || waiting || percent === null ? undefined : { width: `${Math.min(100, Math.max(0, percent))}%` }} />
       </div>
       {compact && (
         <span className="progress-numbers" title={eta || undefined}>

@@ -106,11 +106,17 @@ export function loadScale(series: readonly LoadSeries[], log: boolean, xMin = -I
       if (!(p.load >= xMin && p.load <= xMax)) continue;
       means.push(p.mean);
       if (p.mean === null || p.mean === undefined) continue;
+      // On a log axis an interval wholly at or below zero (a load with no
+      // blocking at all: 0 ± 0) is not drawn, so none of its ends is drawn
+      // at the floor either.
+      if (log && !(isAboveZero(p.ciLow) || isAboveZero(p.ciHigh))) continue;
       ends.push(p.ciLow, p.ciHigh);
     }
   }
   return probabilityScale(means, ends, log);
 }
+
+const isAboveZero = (v: Num) => typeof v === 'number' && v > 0;
 
 /** The y scale of the iterations chart over iterations [xMin, xMax] (1-based). */
 export function iterationScale(series: readonly IterationSeries[], log: boolean, xMin = -Infinity, xMax = Infinity): ProbabilityScale {

@@ -316,6 +316,7 @@ export function RunDetailPage({ id, tab: tabInAddress }: { id: string; tab?: str
             percent={run.status === 'PENDING' ? null : (live.progress?.percent ?? null)}
             etaSeconds={eta}
             label={run.status === 'PENDING' ? 'Queued: waiting for a free slot' : progressLabel(live.progress)}
+            waiting={run.status === 'PENDING'}
             testId="detail-progress-bar"
           />
         </div>

@@ -468,17 +468,17 @@ export function RunsPage() {
                     <th className="col-check">
                       <input type="checkbox" aria-label="Select all loaded runs" checked={allLoadedSelected} onChange={toggleAll} data-testid="select-all" />
                     </th>
-                    <th>Name</th>
+                    <th className="col-name">Name</th>
                     <th className="col-id">ID</th>
-                    <th>Status</th>
+                    <th className="col-status">Status</th>
                     <th className="col-progress">Progress</th>
-                    <th>Template</th>
-                    <th>Network</th>
+                    <th className="col-template">Template</th>
+                    <th className="col-network">Network</th>
                     <SortHeader label="Mean blocking" column="mean_blocking" sort={sort} onSort={setSort} />
                     <SortHeader label="Blocking, top load" column="highest_blocking" sort={sort} onSort={setSort} />
-                    <th>Created</th>
-                    <th className="num">Duration</th>
-                    <th className="num">Disk</th>
+                    <th className="col-created">Created</th>
+                    <th className="num col-duration">Duration</th>
+                    <th className="num col-disk">Disk</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -575,7 +575,9 @@ const RunRow = memo(function RunRow({ index, run, now, cached, selected, cursor,
       <td className="cell-template" title={run.template}>
         {run.template}
       </td>
-      <td className="cell-template">{run.network ?? <span className="muted">—</span>}</td>
+      <td className="cell-template" title={run.network ?? undefined}>
+        {run.network ?? <span className="muted">—</span>}
+      </td>
       <td className="num mono" data-testid={`run-mean-blocking-${run.id}`}>
         {formatProbability(run.metrics?.mean_blocking) ?? <span className="muted">—</span>}
       </td>
@@ -604,7 +606,7 @@ function SortHeader({ label, column, sort, onSort }: { label: string; column: No
   const active = sort?.key === column;
   const next: ResultSort = !active ? { key: column, desc: false } : !sort.desc ? { key: column, desc: true } : null;
   return (
-    <th className="num" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+    <th className="num col-metric" aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button type="button" className="th-sort" onClick={() => onSort(next)} data-testid={`sort-${column}`}>
         {label}
         {active ? (sort.desc ? ' ▼' : ' ▲') : ''}

@@ -14,6 +14,7 @@ import { useAsync, useOnChange } from '../lib/useAsync';
 import { formatProbability } from '../lib/units';
 import { SweepPlot } from './sweeps/SweepPlot';
 import { SweepProgress } from './sweeps/SweepProgress';
+import { sweepRunLabel } from './sweeps/runLabel';
 import { useSweepRefresh } from './sweeps/useSweepRefresh';
 
 /** Where the comparison of the sweep's runs lives. */
@@ -188,8 +189,8 @@ export function SweepDetailPage({ id }: { id: string }) {
                 }}
               >
                 <td className="cell-name">
-                  <a href={href({ page: 'run', id: r.id })} onClick={(e) => e.stopPropagation()} tabIndex={-1} title={r.name}>
-                    {r.name}
+                  <a href={href({ page: 'run', id: r.id })} onClick={(e) => e.stopPropagation()} tabIndex={-1} title={r.name} data-testid={`sweep-run-label-${r.id}`}>
+                    {sweepRunLabel(sweep.name, r.name)}
                   </a>
                   {r.rerun_of && <span className="muted small"> (re-run)</span>}
                 </td>

@@ -297,4 +297,23 @@ describe('partial loads, drawn by uPlot', () => {
     expect(arc.y).toBeCloseTo(u.valToPos(0.09033333333333332, 'y', true), 3);
     expect(screen.getAllByTestId('chart-note').map((n) => n.textContent)).toContain('Hollow marker: a partial load, cut short before it ended.');
   });
+
+  it('draws a partial load at zero blocking as a whole circle, not cut by the plot edge it sits on', async () => {
+    plots.length = 0;
+    contextArcs.length = 0;
+    // A run cancelled during its first load, which had blocked nothing yet: on a linear axis from 0 its point is on the bottom edge.
+    const cancelled: LoadSeries[] = [{ label: 'cancelled mid-way', points: [{ load: 20, mean: 0, ciLow: 0, ciHigh: 0, partial: true }] }];
+    render(<BlockingVsLoadChart series={cancelled} />);
+    await act(async () => new Promise((r) => setTimeout(r, 0)));
+    const u = plots.at(-1) as { valToPos(v: number, k: string, c: boolean): number; bbox: { top: number; height: number } };
+    expect(contextArcs).toHaveLength(1);
+    const [arc] = contextArcs;
+    expect(arc.y).toBeCloseTo(u.bbox.top + u.bbox.height, 3);
+    // Whatever clip is in effect holds the whole circle and its stroke.
+    const [cx, cy, cw, ch] = arc.clip ?? [-Infinity, -Infinity, Infinity, Infinity];
+    expect(arc.x - arc.r - 1).toBeGreaterThanOrEqual(cx);
+    expect(arc.x + arc.r + 1).toBeLessThanOrEqual(cx + cw);
+    expect(arc.y - arc.r - 1).toBeGreaterThanOrEqual(cy);
+    expect(arc.y + arc.r + 1).toBeLessThanOrEqual(cy + ch);
+  });
 });

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { createRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { blockingVsLoadToSVG, formatProbability, iterationColumns, loadColumns, loadScale, type IterationSeries, type LoadSeries } from '../lib/chartData';
+import { blockingVsLoadToSVG, formatProbability, loadChartNotes, iterationColumns, loadColumns, loadScale, type IterationSeries, type LoadSeries } from '../lib/chartData';
 import { linearTicks, logTicks, probabilityScale } from '../lib/chartScale';
 import { quickSweep } from './support/quickSweep';
 
@@ -288,6 +288,31 @@ describe('charts on the data FUSION gives', () => {
     const svg = blockingVsLoadToSVG(quickSweep, { logScale: true });
     expect(svg).not.toMatch(/NaN|Infinity/);
     expect(svg).toContain('Zero is not shown on a log axis');
+  });
+
+  it('a log axis does not claim interval ends at its floor when only the loads at zero have intervals there', () => {
+    // As fusion-sim reports a light sweep: no blocking at all at 10 and 110 E (0 ± 0), intervals well above the floor elsewhere.
+    const series = [
+      {
+        label: 'cores_per_link=1, k_paths=1',
+        points: [
+          { load: 10, mean: 0, ciLow: 0, ciHigh: 0 },
+          { load: 110, mean: 0, ciLow: 0, ciHigh: 0 },
+          { load: 210, mean: 0.02375, ciLow: 0.02375 - 0.01088, ciHigh: 0.02375 + 0.01088 },
+          { load: 310, mean: 0.07, ciLow: 0.07 - 0.01651, ciHigh: 0.07 + 0.01651 },
+        ],
+      },
+    ];
+    render(<BlockingVsLoadChart series={series} logScale />);
+    expect(screen.getByTestId('chart-note')).toHaveTextContent(/^Zero is not shown on a log axis; 2 loads at zero left out\.$/);
+    const svg = blockingVsLoadToSVG(series, { logScale: true });
+    expect(svg).toContain('2 loads at zero left out.');
+    expect(svg).not.toContain('drawn at');
+    // An interval that does reach from above zero to below the floor is still told.
+    const below = [{ ...series[0], points: [...series[0].points, { load: 410, mean: 0.001, ciLow: -0.002, ciHigh: 0.004 }] }];
+    expect(loadChartNotes(below, loadScale(below, true))).toEqual([
+      'Zero is not shown on a log axis; 2 loads at zero left out; interval ends at or below the floor drawn at 1e-4.',
+    ]);
   });
 
   it('fits a log axis to the loads in view, and keeps the whole range when only zeros are in view', () => {

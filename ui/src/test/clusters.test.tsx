@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterCheck } from '../bindings/ClusterCheck';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import { MemoryBackend, makeRun } from '../api/memory';
 import { fakeTemplateText } from '../api/fakeDesk';
@@ -74,7 +75,7 @@ describe('Cluster profiles in Settings', () => {
     expect(await screen.findByTestId('cluster-item-hpc')).toHaveTextContent('partition long, 1 CPU, time limit 2-00:00:00');
     expect((await backend.listClusters())[0].extra_sbatch_options).toEqual(['--qos=high']);
 
-    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByTestId('cluster-check-hpc')).toHaveTextContent('✓ partition long (up)');
 
     await userEvent.click(screen.getByRole('button', { name: 'Remove' }));
@@ -105,6 +106,31 @@ describe('Cluster profiles in Settings', () => {
     await waitFor(async () => expect((await backend.listClusters())[0].partition).toBe('long'));
     expect((await backend.listClusters())[0].connection).toEqual(ssh);
   });
+  it('lists where a cluster over SSH is reached, and tests one connection at a time', async () => {
+    // The cluster takes a while to answer.
+    backend = new MemoryBackend({ latencyMs: 400 });
+    await backend.saveCluster({
+      ...HPC,
+      name: 'remote',
+      connection: { kind: 'ssh', host: 'login.cluster', user: 'ann', port: 2222, remote_folder: '$SCRATCH/fd' },
+    });
+    await backend.saveCluster({ ...HPC, name: 'alias', connection: { kind: 'ssh', host: 'hpc', user: null, port: null, remote_folder: '~/fd' } });
+    const ok: ClusterCheck = { profile: 'remote', ok: true, summary: 'partition long (up)', problem: null, host_key_type: null, host_key_fingerprint: null };
+    backend.answer('checkCluster', () => ok);
+    renderWith(backend, <ClusterProfilesSection />);
+    expect(await screen.findByTestId('cluster-ssh-remote')).toHaveTextContent('over SSH: ann@login.cluster:2222 · remote folder $SCRATCH/fd');
+    // What the SSH config decides is not made up.
+    expect(screen.getByTestId('cluster-ssh-alias')).toHaveTextContent(/^over SSH: hpc · remote folder ~\/fd$/);
+
+    await userEvent.click(screen.getByTestId('cluster-test-remote'));
+    expect(screen.getByTestId('cluster-test-remote')).toBeDisabled();
+    expect(screen.getByTestId('cluster-test-remote')).toHaveTextContent('Testing…');
+    await userEvent.click(screen.getByTestId('cluster-test-remote'));
+    expect(backend.callsOf('checkCluster')).toEqual([['remote']]);
+    await waitFor(() => expect(screen.getByTestId('cluster-test-remote')).toBeEnabled());
+    expect(screen.getByTestId('cluster-check-remote')).toHaveTextContent('✓ partition long (up)');
+  });
+
   it('shows an unknown login-node key with its fingerprint and trusts exactly that key on request', async () => {
     const fingerprint = 'SHA256:3q2+7w0b9Zr1v8c5H1f0f2mJkQ6yX4nP1s2t3u4v5w6';
     backend = new MemoryBackend({});
@@ -127,10 +153,15 @@ describe('Cluster profiles in Settings', () => {
     );
     renderWith(backend, <ClusterProfilesSection />);
     await screen.findByTestId('cluster-item-remote');
-    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
     const key = await screen.findByTestId('cluster-host-key-remote');
     expect(key).toHaveTextContent('ED25519');
     expect(key).toHaveTextContent(fingerprint);
+    // Asked once, as a question: not also a failure line repeating the key.
+    const item = screen.getByTestId('cluster-item-remote');
+    expect(item.textContent!.split(fingerprint)).toHaveLength(2);
+    expect(item).not.toHaveTextContent('✗');
+    expect(screen.queryByTestId('cluster-check-remote')).not.toBeInTheDocument();
     // Checking alone never trusts anything.
     expect(backend.callsOf('checkCluster')).toEqual([['remote']]);
 

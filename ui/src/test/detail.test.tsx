@@ -63,6 +63,18 @@ describe('Run detail page', () => {
     expect(screen.getByTestId('detail-exit')).toHaveTextContent('stopped by SIGTERM after cancel');
   });
 
+  it('shows a queued run as waiting, with a still bar rather than one that moves as if it were working', async () => {
+    setup({ status: 'PENDING' });
+    const bar = await screen.findByTestId('detail-progress-bar');
+    expect(screen.getByTestId('detail-progress')).toHaveTextContent('Queued: waiting for a free slot');
+    expect(bar).not.toHaveClass('progress-indeterminate');
+    expect(bar).toHaveClass('progress-waiting');
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuetext', 'not started');
+    // Once it runs without a figure yet, the bar moves.
+    act(() => backend.update(ID, { status: 'RUNNING', started_at: new Date().toISOString() }));
+    await waitFor(() => expect(screen.getByTestId('detail-progress-bar')).toHaveClass('progress-indeterminate'));
+  });
+
   it('shows CANCELLED from the reply when the core cancels a pending run at once', async () => {
     setup({ status: 'PENDING' });
     backend.answer('cancelRun', (id) => ({ ...backend.peek(id)!, status: 'CANCELLED', cancel_requested_at: new Date().toISOString() }));

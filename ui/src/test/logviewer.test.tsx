@@ -142,6 +142,33 @@ describe('LogViewer', () => {
     expect(search).toHaveBeenLastCalledWith('blocking 0.05', { regex: true, caseSensitive: true });
   });
 
+  it('waits for a slow search instead of starting it again on Enter', async () => {
+    // A million-line log takes seconds to search: Enter pressed meanwhile (to
+    // get to the first match) once threw the running search away and began
+    // anew, so pressing it again and again never showed a match.
+    const count = 1_000_000;
+    const { getLines } = provider(() => count);
+    const pending: ((r: LogSearchResult) => void)[] = [];
+    const search = vi.fn((): Promise<LogSearchResult> => new Promise((resolve) => pending.push(resolve)));
+    render(<LogViewer lineCount={count} getLines={getLines} search={search} />);
+    const input = screen.getByTestId('log-search-input');
+    fireEvent.change(input, { target: { value: 'NEEDLE' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.getByTestId('log-search-count')).toHaveTextContent('Searching…');
+    fireEvent.keyDown(input, { key: 'Enter' });
+    fireEvent.click(screen.getByTestId('log-search-next'));
+    // The typing pause passes too: still the one search.
+    await act(async () => new Promise((r) => setTimeout(r, 400)));
+    expect(search).toHaveBeenCalledTimes(1);
+    await act(async () => pending[0]({ total: 2, lines: [12_345, 912_345], truncated: false }));
+    await waitFor(() => expect(screen.getByTestId('log-search-count')).toHaveTextContent('1 of 2'));
+    await screen.findByTestId('log-line-12345');
+    // A different query is a new search.
+    fireEvent.change(input, { target: { value: 'NEEDLE-9' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(search).toHaveBeenCalledTimes(2);
+  });
+
   it('follows new lines, pauses when scrolled up and offers to jump back', async () => {
     let count = 1000;
     const { getLines } = provider(() => count);

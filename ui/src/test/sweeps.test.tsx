@@ -138,6 +138,27 @@ describe('Sweep pages', () => {
     expect(screen.getByTestId('sweep-runs')).toHaveTextContent('(re-run)');
   });
 
+  it('names each run by the values it varies, in the table and under its small multiple', async () => {
+    const detail = fakeSweep('5eeb00000002', 'low-load sweep', [
+      ['topology_settings.cores_per_link', ['1', '2']],
+      ['routing_settings.k_paths', ['1', '3']],
+    ]);
+    const metrics = { mean_blocking: 0.01, highest_erlang: 410, highest_blocking: 0.1, bit_rate_blocking: 0.02, loads: 5, iterations: 4, duration_seconds: 3, per_load: [] };
+    const runs = detail.runs.map((r) => ({ ...r, status: 'COMPLETED' as const, metrics }));
+    // A renamed run keeps the name it was given.
+    runs[3] = { ...runs[3], name: 'the one for the paper' };
+    backend = new MemoryBackend({ runs, sweeps: [withRuns(detail, runs)] });
+    renderWith(backend, <SweepDetailPage id={detail.sweep.id} />);
+    const labels = ['cores_per_link=1, k_paths=1', 'cores_per_link=1, k_paths=3', 'cores_per_link=2, k_paths=1', 'the one for the paper'];
+    for (const [i, r] of runs.entries()) {
+      const cell = await screen.findByTestId(`sweep-run-label-${r.id}`);
+      expect(cell.textContent).toBe(labels[i]);
+      // The whole name is still there on hover.
+      expect(cell).toHaveAttribute('title', r.name);
+      expect((await screen.findByTestId(`sweep-multiple-label-${r.id}`)).textContent).toBe(labels[i]);
+    }
+  });
+
   it('lists sweeps with their progress', async () => {
     const { sweep } = sweepOf(['1', '2']);
     renderWith(backend, <SweepsPage />);

@@ -54,6 +54,16 @@ export function BlockingVsLoadChart({ series, logScale = false, height = 300, ci
         ctx.clip();
         if (ciStyle === 'bands') drawBands(u, lcRef.current, colors.series, log);
         else drawErrorBars(u, lcRef.current, colors.series, log);
+        ctx.restore();
+        // A marker at an end of the axis (zero blocking on a linear axis
+        // from 0) sits on the plot's edge: clipped to the plot it would be a
+        // half circle, unlike uPlot's own markers beside it. Its clip is the
+        // plot grown by one marker.
+        const reach = markerReach();
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(left - reach, top - reach, bw + 2 * reach, bh + 2 * reach);
+        ctx.clip();
         drawPartialMarkers(u, lcRef.current, colors.series, colors.background, log);
         ctx.restore();
       };
@@ -238,13 +248,21 @@ function drawBands(u: uPlot, lc: LoadColumns, palette: string[], log: boolean) {
   ctx.globalAlpha = 1;
 }
 
+const MARKER_RADIUS = 4;
+const MARKER_LINE = 1.8;
+
+/** How far a hollow marker reaches from its centre, stroke included, in canvas px. */
+function markerReach(): number {
+  return (MARKER_RADIUS + MARKER_LINE) * (window.devicePixelRatio || 1);
+}
+
 /** Partial loads as hollow markers on the theme background. */
 function drawPartialMarkers(u: uPlot, lc: LoadColumns, palette: string[], background: string, log: boolean) {
   const ctx = u.ctx;
   const xs = u.data[0];
   const px = window.devicePixelRatio || 1;
-  const r = 4 * px;
-  ctx.lineWidth = 1.8 * px;
+  const r = MARKER_RADIUS * px;
+  ctx.lineWidth = MARKER_LINE * px;
   ctx.fillStyle = background;
   for (let s = 1; s < u.series.length; s++) {
     if (!u.series[s].show) continue;

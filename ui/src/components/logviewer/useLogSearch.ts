@@ -31,12 +31,15 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const searchSeq = useRef(0);
+  /** The key of the search still running, if any: asking for it again waits for it. */
+  const inflight = useRef<string | null>(null);
   const searchKey = `${regex ? 1 : 0}${caseSensitive ? 1 : 0}:${query}`;
 
   const runSearch = useCallback(
     (q: string, opts: LogSearchOptions, key: string) => {
       const fn = search.current;
       const seq = ++searchSeq.current;
+      inflight.current = null;
       if (!fn || !q) {
         setResult(null);
         setSearching(false);
@@ -45,9 +48,11 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
       }
       setSearching(true);
       setSearchError(null);
+      inflight.current = key;
       fn(q, opts).then(
         (res) => {
           if (seq !== searchSeq.current) return;
+          inflight.current = null;
           setSearching(false);
           setResult({ key, query: q, opts, res });
           // Start at the first match at or below the top of the view.
@@ -59,6 +64,7 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
         },
         (e: unknown) => {
           if (seq !== searchSeq.current) return;
+          inflight.current = null;
           setSearching(false);
           setResult(null);
           setSearchError(e instanceof Error ? e.message : typeof e === 'string' ? e : 'search failed');
@@ -78,6 +84,7 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
     if (result?.key === searchKey) return;
     if (!query) {
       searchSeq.current++;
+      inflight.current = null;
       setResult(null);
       setSearching(false);
       setSearchError(null);
@@ -85,6 +92,8 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
     }
     pending.current = setTimeout(() => {
       pending.current = null;
+      // Enter may already have started this very search.
+      if (inflight.current === searchKey) return;
       runSearch(query, { regex, caseSensitive }, searchKey);
     }, SEARCH_DELAY_MS);
     return cancelPending;
@@ -93,6 +102,7 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
   // Results of another log do not apply.
   useEffect(() => {
     searchSeq.current++;
+    inflight.current = null;
     setResult(null);
   }, [sourceKey]);
 
@@ -100,7 +110,9 @@ export function useLogSearch({ search, sourceKey, scrollToLine, renderInfo, wrap
   const step = (dir: 1 | -1) => {
     if (!result || result.key !== searchKey) {
       cancelPending();
-      runSearch(query, { regex, caseSensitive }, searchKey);
+      // A search of a long log takes a while: the one running answers, and
+      // starting it again would only throw its work away.
+      if (inflight.current !== searchKey) runSearch(query, { regex, caseSensitive }, searchKey);
       return;
     }
     if (matchCount === 0) return;

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ClusterCheck } from '../../bindings/ClusterCheck';
+import type { ClusterConnection } from '../../bindings/ClusterConnection';
 import type { ClusterProfile } from '../../bindings/ClusterProfile';
 import type { DeskError } from '../../bindings/DeskError';
 import { toDeskError, useBackend } from '../../api/backend';
@@ -89,6 +90,16 @@ export function toProfile(f: Form): ClusterProfile {
         }
       : { kind: 'local' },
   };
+}
+
+/** `user@host:port` as ssh is given it; the parts the SSH config decides are left out. */
+export function sshAddress(c: Extract<ClusterConnection, { kind: 'ssh' }>): string {
+  return `${c.user ? `${c.user}@` : ''}${c.host}${c.port !== null ? `:${c.port}` : ''}`;
+}
+
+/** A check that stopped at a login-node key this computer has not seen, with the key to confirm. */
+function unknownKey(result: ClusterCheck | 'checking'): result is ClusterCheck & { host_key_fingerprint: string } {
+  return result !== 'checking' && result.problem === 'host_key_unknown' && !!result.host_key_fingerprint;
 }
 
 /** Settings → Slurm clusters: the profiles runs can be sent to. */
@@ -194,13 +205,19 @@ export function ClusterProfilesSection() {
                 <li key={p.name} className="cluster-item" data-testid={`cluster-item-${p.name}`}>
                   <div>
                     <strong>{p.name}</strong> <span className="muted">{describeCluster(p)}</span>
+                    {p.connection.kind === 'ssh' && (
+                      <div className="hint" data-testid={`cluster-ssh-${p.name}`}>
+                        over SSH: <span className="mono">{sshAddress(p.connection)}</span> · remote folder <span className="mono">{p.connection.remote_folder}</span>
+                      </div>
+                    )}
                     {p.data_folder && <div className="hint mono">data folder on the cluster: {p.data_folder}</div>}
-                    {result && (
+                    {/* An unknown login-node key is a question, not a failure: the box below asks it. */}
+                    {result && !unknownKey(result) && (
                       <div className={`hint ${result !== 'checking' && !result.ok ? 'cluster-bad' : ''}`} data-testid={`cluster-check-${p.name}`}>
                         {result === 'checking' ? 'Asking the cluster…' : `${result.ok ? '✓' : '✗'} ${result.summary}`}
                       </div>
                     )}
-                    {result && result !== 'checking' && result.problem === 'host_key_unknown' && result.host_key_fingerprint && (
+                    {result && unknownKey(result) && (
                       <div className="cluster-host-key" data-testid={`cluster-host-key-${p.name}`}>
                         <div className="hint">
                           The login node presented a {result.host_key_type ?? 'host'} key this computer has not seen. Compare its fingerprint with
@@ -211,7 +228,7 @@ export function ClusterProfilesSection() {
                           type="button"
                           className="btn btn-sm"
                           data-testid={`cluster-trust-${p.name}`}
-                          onClick={() => check(p.name, result.host_key_fingerprint ?? undefined)}
+                          onClick={() => check(p.name, result.host_key_fingerprint)}
                         >
                           Trust this key
                         </button>
@@ -219,8 +236,15 @@ export function ClusterProfilesSection() {
                     )}
                   </div>
                   <div className="cluster-actions">
-                    <button type="button" className="btn btn-ghost" onClick={() => check(p.name)}>
-                      Check
+                    <button
+                      type="button"
+                      className="btn btn-ghost"
+                      data-testid={`cluster-test-${p.name}`}
+                      disabled={result === 'checking'}
+                      title="Log in (over SSH) and ask Slurm whether the partition is there"
+                      onClick={() => check(p.name)}
+                    >
+                      {result === 'checking' ? 'Testing…' : 'Test connection'}
                     </button>
                     <button
                       type="button"
@@ -259,7 +283,7 @@ export function ClusterProfilesSection() {
       </section>
 
       {form && (
-        <form className="form-section" onSubmit={save} noValidate data-testid="cluster-form">
+        <form className="form-section cluster-form" onSubmit={save} noValidate data-testid="cluster-form">
           <h2>{editing ? `Edit ${editing}` : 'New cluster'}</h2>
           <div className="field-row">
             {text('name', 'Name', 'What the “Run on” control shows.', 'e.g. hpc')}

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FigureDialog, PAPER_COLUMN, svgSource } from '../../components/FigureDialog';
 import { useDebounced } from '../../lib/hooks';
 import { useAsync } from '../../lib/useAsync';
+import { sweepRunLabel } from './runLabel';
 import './SweepPlot.css';
 
 /** The sweep's plot on screen: larger than a paper column, same renderer. */
@@ -161,7 +162,7 @@ export function SweepPlot({ sweep, runs }: { sweep: Sweep; runs: Run[] }) {
         <>
           <div className="sweep-multiples" data-testid="sweep-multiples">
             {finished.slice(0, MAX_MULTIPLES).map((r) => (
-              <SmallMultiple key={r.id} run={r} log={log} onOpen={() => setDialog({ runs: [r.id] })} />
+              <SmallMultiple key={r.id} run={r} label={sweepRunLabel(sweep.name, r.name)} log={log} onOpen={() => setDialog({ runs: [r.id] })} />
             ))}
           </div>
           {finished.length > MAX_MULTIPLES && (
@@ -176,7 +177,7 @@ export function SweepPlot({ sweep, runs }: { sweep: Sweep; runs: Run[] }) {
   );
 }
 
-function SmallMultiple({ run, log, onOpen }: { run: Run; log: boolean; onOpen: () => void }) {
+function SmallMultiple({ run, label, log, onOpen }: { run: Run; label: string; log: boolean; onOpen: () => void }) {
   const request = useMemo<PlotRequest>(() => ({ runs: [run.id] }), [run.id]);
   const options = useMemo<FigureOptions>(() => ({ ...SMALL, y_scale: log ? 'log' : 'linear' }), [log]);
   const { figure, error } = useFigure(request, options, (run.metrics?.loads ?? 0) + (run.status === 'COMPLETED' ? 1 : 0));
@@ -191,7 +192,9 @@ function SmallMultiple({ run, log, onOpen }: { run: Run; log: boolean; onOpen: (
       ) : (
         <div className="loading small">Drawing…</div>
       )}
-      <figcaption title={run.name}>{run.name}</figcaption>
+      <figcaption title={run.name} data-testid={`sweep-multiple-label-${run.id}`}>
+        {label}
+      </figcaption>
     </figure>
   );
 }

@@ -8,8 +8,11 @@ export const drawnNumbers: number[] = [];
 
 const drawingCalls = new Set(['moveTo', 'lineTo', 'rect', 'arc', 'fillRect', 'strokeRect', 'clearRect', 'fillText', 'strokeText', 'bezierCurveTo', 'quadraticCurveTo', 'translate', 'drawImage']);
 
-/** Circles drawn on a context directly (uPlot draws its own markers through Path2D), with the fill then in use. */
-export const contextArcs: { x: number; y: number; fill: unknown }[] = [];
+/** A clip region as the rectangle last added to the path before `clip()`: x, y, width, height. */
+export type ClipRect = [number, number, number, number];
+
+/** Circles drawn on a context directly (uPlot draws its own markers through Path2D), with the fill and the clip then in use. */
+export const contextArcs: { x: number; y: number; r: number; fill: unknown; clip: ClipRect | null }[] = [];
 
 /** Every text drawn with fillText since the last reset. */
 export const drawnTexts: string[] = [];
@@ -43,6 +46,10 @@ class StubPath2D {
 }
 
 function stubContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  // What `clip()` would cut to, kept across save() / restore() as a context does.
+  let pathRect: ClipRect | null = null;
+  let clip: ClipRect | null = null;
+  const saved: (ClipRect | null)[] = [];
   const state: Record<string | symbol, unknown> = {
     canvas,
     measureText: (text: string) => ({ width: String(text).length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 }),
@@ -52,7 +59,12 @@ function stubContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return new Proxy(state, {
     get(t, key) {
       if (key in t) return t[key];
-      if (key === 'arc') return (x: number, y: number, ...a: unknown[]) => (contextArcs.push({ x, y, fill: t.fillStyle }), record([x, y, ...a]));
+      if (key === 'arc') return (x: number, y: number, r: number, ...a: unknown[]) => (contextArcs.push({ x, y, r, fill: t.fillStyle, clip }), record([x, y, r, ...a]));
+      if (key === 'beginPath') return () => (pathRect = null);
+      if (key === 'rect') return (...a: number[]) => ((pathRect = [a[0], a[1], a[2], a[3]]), record(a));
+      if (key === 'clip') return () => (clip = pathRect);
+      if (key === 'save') return () => saved.push(clip);
+      if (key === 'restore') return () => (clip = saved.pop() ?? null);
       if (key === 'fillText') return (text: unknown, ...a: unknown[]) => (drawnTexts.push(String(text)), record(a));
       if (typeof key === 'string' && drawingCalls.has(key)) return (...a: unknown[]) => record(a);
       return () => undefined;

@@ -251,3 +251,88 @@ async fn pulls_many_files_in_one_call_each_with_its_own_state() {
         assert_eq!(pulled.unwrap().bytes, format!("{i}\n").into_bytes());
     }
 }
+
+#[tokio::test]
+async fn pushes_a_tree_of_many_run_folders_in_one_transfer() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::resolve(&conn, "$SCRATCH/fusion desk").await.unwrap();
+    let tree = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..50).map(|i| format!("{i:012x}")).collect();
+    for id in &ids {
+        let run = tree.path().join("runs").join(id);
+        std::fs::create_dir_all(run.join("logs")).unwrap();
+        std::fs::create_dir_all(run.join("output")).unwrap();
+        std::fs::write(run.join("config.ini"), format!("[run]\nid = {id}\n")).unwrap();
+        std::fs::write(run.join("slurm.sh"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(run.join("slurm.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // Something already on the cluster stays, and the folder itself keeps
+    // the mode its owner gave it.
+    let remote = node.scratch_path("fusion desk");
+    let kept = root.join(&format!("runs/{}/logs/sim.log", ids[0])).unwrap();
+    conn.run_ok(&[
+        "/bin/sh",
+        "-c",
+        r#"mkdir -p "$(dirname "$2")" && echo kept > "$2" && chmod 750 "$1""#,
+        "sh",
+        root.as_str(),
+        kept.as_str(),
+    ])
+    .await
+    .unwrap();
+
+    conn.push_tree(tree.path(), root.path()).await.unwrap();
+    for id in &ids {
+        let run = remote.join("runs").join(id);
+        assert_eq!(
+            std::fs::read_to_string(run.join("config.ini")).unwrap(),
+            format!("[run]\nid = {id}\n")
+        );
+        let mode = |p: &str| std::fs::metadata(run.join(p)).unwrap().mode() & 0o777;
+        assert_eq!(
+            (mode("slurm.sh"), mode("config.ini"), mode("logs"), mode("output")),
+            (0o700, 0o600, 0o700, 0o700),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(remote.join("runs").join(&ids[0]).join("logs/sim.log")).unwrap(),
+        "kept\n"
+    );
+    assert_eq!(std::fs::metadata(&remote).unwrap().mode() & 0o777, 0o750);
+    // Repeating the push rewrites nothing.
+    let config = remote.join("runs").join(&ids[1]).join("config.ini");
+    let inode = std::fs::metadata(&config).unwrap().ino();
+    conn.push_tree(tree.path(), root.path()).await.unwrap();
+    assert_eq!(std::fs::metadata(&config).unwrap().ino(), inode);
+}
+
+#[tokio::test]
+async fn a_tree_with_a_link_or_a_name_the_cluster_cannot_take_is_refused_before_sending() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let dest = root.join("staged").unwrap();
+
+    let linked = tempfile::tempdir().unwrap();
+    std::fs::create_dir(linked.path().join("runs")).unwrap();
+    std::os::unix::fs::symlink("/etc", linked.path().join("runs/escape")).unwrap();
+    let e = conn.push_tree(linked.path(), &dest).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+    assert!(e.message.contains("escape"), "{e}");
+
+    let named = tempfile::tempdir().unwrap();
+    std::fs::write(named.path().join("bad\nname"), "x").unwrap();
+    let e = conn.push_tree(named.path(), &dest).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+
+    assert!(
+        !node.scratch_path("staged").exists(),
+        "nothing was created on the cluster"
+    );
+}

@@ -336,3 +336,84 @@ async fn a_tree_with_a_link_or_a_name_the_cluster_cannot_take_is_refused_before_
         "nothing was created on the cluster"
     );
 }
+
+#[tokio::test]
+async fn fetches_chosen_paths_of_many_folders_in_one_transfer_and_lists_what_it_left() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let runs = root.join("runs").unwrap();
+    conn.run_ok(&[
+        "/bin/sh",
+        "-c",
+        r#"for r in a b c; do mkdir -p "$1/$r/output/s1" "$1/$r/logs"; printf "$r" > "$1/$r/exit.json";
+           printf '{}' > "$1/$r/output/s1/300.json"; echo not-asked > "$1/$r/logs/sim.log"; done
+           head -c 5000 /dev/zero > "$1/b/output/big.bin"; rm -r "$1/c/output""#,
+        "sh",
+        runs.as_str(),
+    ])
+    .await
+    .unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let paths = [
+        "a/output",
+        "a/exit.json",
+        "b/output",
+        "b/exit.json",
+        "c/output",
+        "c/exit.json",
+    ];
+    conn.fetch_paths(&runs, &paths, local.path(), Some(1000))
+        .await
+        .unwrap();
+    let read = |rel: &str| std::fs::read_to_string(local.path().join(rel)).ok();
+    assert_eq!(read("a/exit.json").as_deref(), Some("a"));
+    assert_eq!(read("b/output/s1/300.json").as_deref(), Some("{}"));
+    assert_eq!(
+        read("c/exit.json").as_deref(),
+        Some("c"),
+        "a missing output/ is no error"
+    );
+    assert_eq!(read("a/logs/sim.log"), None, "only the paths asked for come");
+    assert!(!local.path().join("b/output/big.bin").exists(), "over the cap");
+
+    let outputs: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|r| runs.join(&format!("{r}/output")).unwrap())
+        .collect();
+    let dirs: Vec<_> = outputs.iter().collect();
+    let left = conn.list_larger_than(&dirs, 1000).await.unwrap();
+    let names: Vec<Vec<(String, u64)>> = left
+        .iter()
+        .map(|l| l.iter().map(|e| (e.path.clone(), e.size)).collect())
+        .collect();
+    assert_eq!(names, [vec![], vec![("big.bin".to_owned(), 5000)], vec![]]);
+
+    let e = conn
+        .fetch_paths(&runs, &["a/../../etc"], local.path(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+}
+
+#[tokio::test]
+async fn fetches_a_file_of_many_mebibytes_whole() {
+    let Some(node) = login_node(NodeSetup::default()) else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    // Enough to fill the pipe between ssh and rsync many times over.
+    let content: Vec<u8> = (0..(16u32 << 20))
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    std::fs::write(node.scratch_path("traffic.bin"), &content).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let dest = local.path().join("traffic.bin");
+    conn.fetch_file(&root.join("traffic.bin").unwrap(), &dest)
+        .await
+        .unwrap();
+    assert!(std::fs::read(&dest).unwrap() == content, "the copy differs");
+}

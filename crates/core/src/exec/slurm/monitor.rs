@@ -188,7 +188,8 @@ impl Desk {
             }
         };
         let mut lines = lines;
-        lines.extend(self.accounting_of_purged(&submitted, &lines).await);
+        let transport = self.slurm_state().transport();
+        lines.extend(self.accounting_of_purged(transport, &submitted, &lines).await);
         let by_job: HashMap<(&str, Option<i64>), &JobLine> = lines
             .iter()
             .map(|l| ((l.job_id.as_str(), l.array_task), l))
@@ -207,8 +208,14 @@ impl Desk {
     /// What accounting (`sacct`) remembers of the runs' jobs that the
     /// controller has already purged. Nothing when the cluster keeps no
     /// accounting (sacct then fails) or is not asked: such runs are settled
-    /// from their exit.json alone.
-    async fn accounting_of_purged(&self, submitted: &[RunRow], known: &[JobLine]) -> Vec<JobLine> {
+    /// from their exit.json alone. Asked through `transport`, where the
+    /// cluster's commands run (its login node, for one reached over SSH).
+    pub(crate) async fn accounting_of_purged(
+        &self,
+        transport: &dyn CommandTransport,
+        submitted: &[RunRow],
+        known: &[JobLine],
+    ) -> Vec<JobLine> {
         let known: HashSet<(&str, Option<i64>)> =
             known.iter().map(|l| (l.job_id.as_str(), l.array_task)).collect();
         let mut purged: Vec<String> = submitted
@@ -233,7 +240,7 @@ impl Desk {
             "-o".to_owned(),
             squeue::SACCT_FORMAT.to_owned(),
         ];
-        match commands::run(self.slurm_state().transport(), "sacct", &args).await {
+        match commands::run(transport, "sacct", &args).await {
             Ok(text) => squeue::parse_sacct(&text),
             Err(_) => Vec::new(),
         }

@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{ErrorKind, RemoteRoot};
 
-use crate::support::login_node::{login_node, NodeSetup};
+use crate::support::login_node::login_node;
 use crate::support::remote_files::{lines, start_appender};
 
 const RUN: &str = "0123456789ab";
 
 #[tokio::test]
 async fn pushes_files_atomically_and_a_second_push_changes_nothing() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -69,7 +69,7 @@ async fn pushes_files_atomically_and_a_second_push_changes_nothing() {
 
 #[tokio::test]
 async fn follows_a_file_while_a_remote_process_appends_to_it() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -101,7 +101,7 @@ async fn follows_a_file_while_a_remote_process_appends_to_it() {
 
 #[tokio::test]
 async fn pulls_are_capped_and_carry_raw_bytes() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -131,7 +131,7 @@ async fn pulls_are_capped_and_carry_raw_bytes() {
 
 #[tokio::test]
 async fn a_file_shorter_than_the_offset_is_read_again_from_its_start() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -148,7 +148,7 @@ async fn a_file_shorter_than_the_offset_is_read_again_from_its_start() {
 
 #[tokio::test]
 async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -211,7 +211,7 @@ async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
 
 #[tokio::test]
 async fn pulls_many_files_in_one_call_each_with_its_own_state() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -254,7 +254,7 @@ async fn pulls_many_files_in_one_call_each_with_its_own_state() {
 
 #[tokio::test]
 async fn pushes_a_tree_of_many_run_folders_in_one_transfer() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -312,7 +312,7 @@ async fn pushes_a_tree_of_many_run_folders_in_one_transfer() {
 
 #[tokio::test]
 async fn a_tree_with_a_link_or_a_name_the_cluster_cannot_take_is_refused_before_sending() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -339,7 +339,7 @@ async fn a_tree_with_a_link_or_a_name_the_cluster_cannot_take_is_refused_before_
 
 #[tokio::test]
 async fn fetches_chosen_paths_of_many_folders_in_one_transfer_and_lists_what_it_left() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -400,7 +400,7 @@ async fn fetches_chosen_paths_of_many_folders_in_one_transfer_and_lists_what_it_
 
 #[tokio::test]
 async fn fetches_a_file_of_many_mebibytes_whole() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();

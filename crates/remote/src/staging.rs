@@ -93,12 +93,7 @@ impl Connection {
         let mut parents = std::collections::BTreeSet::new();
         for rel in paths {
             base.join(rel)?;
-            // rsync reads these characters in a pattern as wildcards.
-            if rel.contains(['*', '?', '[', '\\']) {
-                return Err(RemoteError::invalid(format!(
-                    "{rel:?} holds a wildcard character"
-                )));
-            }
+            refuse_wildcards(rel)?;
             let mut at = 0;
             while let Some(slash) = rel[at..].find('/') {
                 at += slash + 1;
@@ -133,8 +128,11 @@ impl Connection {
     }
 
     /// Copies one remote file to `local` (written under a temporary name
-    /// beside it and renamed), private to the user.
+    /// beside it and renamed), private to the user. The remote rsync
+    /// expands wildcards in the names it is sent (`[.][.]` would become
+    /// `..`), so a path holding one is refused.
     pub async fn fetch_file(&self, file: &RemotePath, local: &Path) -> Result<()> {
+        refuse_wildcards(file.as_str())?;
         let args: Vec<OsString> = vec![
             "--times".into(),
             "--perms".into(),
@@ -166,6 +164,16 @@ impl Connection {
         args.push(dest);
         self.rsync(args).await
     }
+}
+
+/// rsync reads these characters in a name or pattern as wildcards.
+fn refuse_wildcards(path: &str) -> Result<()> {
+    if path.contains(['*', '?', '[', '\\']) {
+        return Err(RemoteError::invalid(format!(
+            "{path:?} holds a wildcard character (*, ?, [ or \\), which a transfer would expand"
+        )));
+    }
+    Ok(())
 }
 
 /// Walks `tree` (no link followed) and checks that it holds folders and

@@ -207,6 +207,11 @@ async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
     assert_eq!(e.kind, ErrorKind::NotFound);
     let e = conn.fetch_file(&missing, &dest.join("x")).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+    // The remote rsync would expand `[.][.]` into `..`.
+    let wild = out.join("[.][.]/300_erlang.json").unwrap();
+    let e = conn.fetch_file(&wild, &dest.join("y")).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+    assert!(!dest.join("y").exists());
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@ SYSTEM_PACKAGES=(
   xdg-utils sqlite3
   # a real single-node Slurm on loopback for the cluster executor's tests
   slurmctld slurmd slurm-client munge
+  # its accounting (sacct), for the tests of jobs the controller has forgotten
+  slurmdbd mariadb-server
   # an OpenSSH login node on loopback and file staging for the remote-cluster transport's tests
   # (tcsh: a cluster account whose login shell is not a POSIX one)
   openssh-server openssh-client rsync tcsh

@@ -8,13 +8,21 @@
 #
 # SLURM_LOCAL_DIR   the private folder (default /tmp/fusion-desk-slurm)
 # SLURM_LOCAL_CPUS  CPUs the node advertises (default 16: one-CPU jobs run 16 at once)
+# SLURM_LOCAL_MIN_JOB_AGE  seconds a finished job stays in squeue (default 300)
+# SLURM_LOCAL_ACCOUNTING=1 also keeps accounting: MariaDB (its unix socket
+#                   only) and slurmdbd, so `sacct` answers for jobs squeue has
+#                   forgotten
 #
+# A cluster already up with the same settings is reused; one with other
+# settings is restarted.
 # Slurm's ports (6817, 6818) are fixed: only one such cluster runs at a time.
 set -euo pipefail
 
 DIR="${SLURM_LOCAL_DIR:-/tmp/fusion-desk-slurm}"
 CPUS="${SLURM_LOCAL_CPUS:-16}"
 CONF="$DIR/slurm.conf"
+ACCOUNTING="${SLURM_LOCAL_ACCOUNTING:-0}"
+MIN_JOB_AGE="${SLURM_LOCAL_MIN_JOB_AGE:-300}"
 export SLURM_CONF="$CONF"
 
 need() {
@@ -24,6 +32,61 @@ need() {
       exit 3
     fi
   done
+}
+
+accounting_lines() {
+  if [ "$ACCOUNTING" = 1 ]; then
+    printf '%s\n' AccountingStorageType=accounting_storage/slurmdbd AccountingStorageHost=localhost \
+      AccountingStoragePort=6819
+  else
+    echo AccountingStorageType=accounting_storage/none
+  fi
+}
+
+# slurmdbd reads slurmdbd.conf beside $SLURM_CONF; it must be 0600. MariaDB's
+# root authenticates the OS root through its unix socket: no password.
+write_dbd_conf() {
+  (umask 077 && cat >"$DIR/slurmdbd.conf" <<EOF
+AuthType=auth/munge
+DbdHost=localhost
+DbdPort=6819
+SlurmUser=root
+StorageType=accounting_storage/mysql
+StorageHost=localhost
+StorageUser=root
+StorageLoc=slurm_acct_db
+LogFile=$DIR/log/slurmdbd.log
+PidFile=$DIR/slurmdbd.pid
+EOF
+  )
+}
+
+start_accounting() {
+  for bin in /usr/sbin/slurmdbd /usr/sbin/mariadbd; do
+    if [ ! -x "$bin" ]; then
+      echo "slurm-local: $bin is missing; install slurmdbd mariadb-server (scripts/setup.sh does)" >&2
+      exit 3
+    fi
+  done
+  if ! mariadb -e 'select 1' >/dev/null 2>&1; then
+    install -d -o mysql -g mysql -m 0755 /run/mysqld
+    /usr/sbin/mariadbd --user=mysql --datadir=/var/lib/mysql --socket=/run/mysqld/mysqld.sock \
+      --skip-networking --pid-file=/run/mysqld/mysqld.pid >>"$DIR/log/mariadb.out" 2>&1 &
+    echo $! >"$DIR/mariadb.pid"
+    for _ in $(seq 1 100); do
+      mariadb -e 'select 1' >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
+  write_dbd_conf
+  /usr/sbin/slurmdbd -D >>"$DIR/log/slurmdbd.out" 2>&1 &
+  echo $! >"$DIR/dbd.pid"
+  for _ in $(seq 1 100); do
+    sacctmgr -n list cluster >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "slurm-local: slurmdbd does not answer; see $DIR/log" >&2
+  return 1
 }
 
 write_conf() {
@@ -57,10 +120,10 @@ SlurmctldLogFile=$DIR/log/slurmctld.log
 SlurmdLogFile=$DIR/log/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
-AccountingStorageType=accounting_storage/none
+$(accounting_lines)
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
-MinJobAge=${SLURM_LOCAL_MIN_JOB_AGE:-300}
+MinJobAge=$MIN_JOB_AGE
 MaxArraySize=10001
 MaxJobCount=100000
 KillWait=5
@@ -109,13 +172,17 @@ wait_idle() {
 
 start() {
   need
-  if alive "$DIR/ctld.pid" && alive "$DIR/slurmd.pid.own"; then
+  local settings="accounting=$ACCOUNTING min_job_age=$MIN_JOB_AGE cpus=$CPUS"
+  if alive "$DIR/ctld.pid" && alive "$DIR/slurmd.pid.own" &&
+    [ "$(cat "$DIR/settings" 2>/dev/null)" = "$settings" ]; then
     wait_idle
     return
   fi
   stop_daemons
   write_conf
   start_munge
+  if [ "$ACCOUNTING" = 1 ]; then start_accounting; fi
+  echo "$settings" >"$DIR/settings"
   start_ctld
   /usr/sbin/slurmd -D -N localhost -f "$CONF" >>"$DIR/log/slurmd.out" 2>&1 &
   echo $! >"$DIR/slurmd.pid.own"
@@ -135,7 +202,7 @@ stop_ctld() {
 
 stop_daemons() {
   local pids=()
-  for f in "$DIR/ctld.pid" "$DIR/slurmd.pid.own"; do
+  for f in "$DIR/ctld.pid" "$DIR/slurmd.pid.own" "$DIR/dbd.pid" "$DIR/mariadb.pid"; do
     if alive "$f"; then pids+=("$(cat "$f")"); fi
     rm -f "$f"
   done

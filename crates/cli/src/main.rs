@@ -5,6 +5,7 @@
 mod artifacts;
 mod cluster;
 mod cluster_check;
+mod cluster_results;
 mod history;
 mod list;
 mod output;
@@ -94,6 +95,9 @@ enum Command {
     Export(artifacts::ExportArgs),
     /// A run's results table (one row per Erlang load), as text, JSON or CSV.
     Results(artifacts::ResultsArgs),
+    /// List a cluster run's results too large to come back with the rest,
+    /// or bring one of them (PATH) into its output folder.
+    Fetch(cluster_results::FetchArgs),
     /// Show the settings, or change them.
     Settings {
         #[arg(long)]
@@ -313,6 +317,7 @@ async fn run(cli: &Cli) -> Result<(), DeskError> {
         Command::Artifacts(args) => artifacts::artifacts(&desk, args, cli.json).await?,
         Command::Export(args) => artifacts::export(&desk, args, cli.json).await?,
         Command::Results(args) => artifacts::results(&desk, args, cli.json).await?,
+        Command::Fetch(args) => cluster_results::fetch(&desk, args, cli.json).await?,
         Command::Settings {
             simulator,
             max_concurrent,

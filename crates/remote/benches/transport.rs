@@ -7,14 +7,10 @@
 //!
 //! `cargo bench -p fusion-desk-remote --bench transport [-- N]` (as root).
 
-#[path = "../tests/it/support/login_node.rs"]
-#[allow(dead_code)]
-mod login_node;
-
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fusion_desk_remote::{Connection, RemoteRoot};
-use login_node::{login_node, NodeSetup};
+use fusion_desk_test_support::login_node::{login_node, LoginNode};
 
 const POLL: Duration = Duration::from_millis(200);
 
@@ -24,7 +20,7 @@ async fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(300);
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -77,7 +73,7 @@ async fn main() {
 
 /// Fifty runs' logs of 4 KiB each, polled in one call: all with new bytes,
 /// then none (the common poll).
-async fn pull_many_logs(conn: &Connection, node: &login_node::LoginNode) {
+async fn pull_many_logs(conn: &Connection, node: &LoginNode) {
     let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
     let files: Vec<_> = (0..50)
         .map(|i| {
@@ -108,7 +104,7 @@ async fn pull_many_logs(conn: &Connection, node: &login_node::LoginNode) {
 /// A remote process appends `<epoch seconds with ns>` lines at an interval
 /// out of step with the polls; each line's delay is when the follower saw
 /// it minus when it was written (one clock: the cluster is this machine).
-async fn follow_latency(conn: &Connection, node: &login_node::LoginNode) {
+async fn follow_latency(conn: &Connection, node: &LoginNode) {
     let lines = 40;
     let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
     let log = root.join("latency.log").unwrap();

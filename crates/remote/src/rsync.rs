@@ -61,7 +61,12 @@ impl Connection {
         let mut cmd = tokio::process::Command::new("rsync");
         // --protect-args: remote paths go over rsync's protocol, not through
         // the remote shell, so a space or `$` in them is just a character.
+        // --blocking-io: rsync leaves the remote shell's stdout
+        // non-blocking unless asked, and the filter's `cat` (unlike ssh)
+        // gives up on the first EAGAIN, which breaks any fetch that fills
+        // the pipe (a result of a few hundred KiB).
         cmd.arg("--protect-args")
+            .arg("--blocking-io")
             .arg(format!("--timeout={io_timeout}"))
             .arg("-e")
             .arg(self.rsync_shell(&marker))

@@ -1,11 +1,17 @@
-//! A cluster login node on loopback for the suites that reach a cluster
-//! over SSH: a private OpenSSH server on a free port with a throwaway host
-//! key, logging in the test user `fdremote`, whose home is the cluster side
-//! (never under a tester's data dir, so nothing works through a shared path
-//! by accident). Its `~/.bashrc` prints to stdout and stderr, as many
-//! clusters' do, and points Slurm's clients at the local test cluster.
-//! Each test starts its own server and works in a folder of its own in the
-//! user's home, which sshd exports as `$SCRATCH`.
+//! A cluster login node on loopback for every suite that reaches a cluster
+//! over SSH (the transport's, the core's, `fdesk`'s): a private OpenSSH
+//! server on a free port with a throwaway host key, logging in the test
+//! user `fdremote` (or `fdremotecsh`, whose login shell is tcsh), whose
+//! home is the cluster side: its files are never under this machine's data
+//! dirs, so nothing works through a shared path by accident. Its startup
+//! file prints to stdout and stderr and the server shows a login banner,
+//! as many clusters' do; `~/.bashrc` points Slurm's clients at the local
+//! test cluster. Each test starts its own server; the user is shared, each
+//! test works in a folder of its own in the user's home, which sshd
+//! exports as `$SCRATCH`.
+//!
+//! The suites skip, saying why, only when they are not run as root (they
+//! create a user and start sshd) or sshd is not installed.
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -14,30 +20,91 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use fusion_desk_remote::{Connection, ConnectionOptions, SshTarget};
+
 const SSHD: &str = "/usr/sbin/sshd";
-const USER: &str = "fdremote";
-const HOME: &str = "/home/fdremote";
+
+/// The test users' startup files print to stdout and stderr, as many
+/// clusters' do (module systems, notices).
 const BASHRC: &str = "\
 echo \"Welcome to the test cluster (.bashrc)\"
 echo \"module: loaded defaults (.bashrc, on stderr)\" >&2
 export FDESK_STARTUP_RAN=1
 export SLURM_CONF=/tmp/fusion-desk-slurm/slurm.conf
 ";
+const CSHRC: &str = "\
+echo \"Welcome to the test cluster (.cshrc)\"
+setenv FDESK_STARTUP_RAN 1
+";
+
+/// The cluster user's login shell: bash, or tcsh, which many HPC accounts
+/// still have and whose quoting differs from sh's.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub enum LoginShell {
+    #[default]
+    Bash,
+    Tcsh,
+}
+
+struct Account {
+    user: &'static str,
+    home: &'static str,
+    shell: &'static str,
+    rc_file: &'static str,
+    rc: &'static str,
+}
+
+impl LoginShell {
+    fn account(self) -> Account {
+        match self {
+            LoginShell::Bash => Account {
+                user: "fdremote",
+                home: "/home/fdremote",
+                shell: "/bin/bash",
+                rc_file: ".bashrc",
+                rc: BASHRC,
+            },
+            LoginShell::Tcsh => Account {
+                user: "fdremotecsh",
+                home: "/home/fdremotecsh",
+                shell: "/bin/tcsh",
+                rc_file: ".cshrc",
+                rc: CSHRC,
+            },
+        }
+    }
+}
+
+#[derive(Default, Clone)]
+pub struct NodeSetup {
+    /// `SetEnv` lines of the server: variables every session gets.
+    pub set_env: Vec<(String, String)>,
+    /// The server's MaxSessions (sessions per connection); 64 if unset.
+    pub max_sessions: Option<u32>,
+    pub shell: LoginShell,
+}
 
 pub struct LoginNode {
     pub user: &'static str,
+    /// The cluster user's home.
+    pub home: &'static str,
     pub dir: tempfile::TempDir,
     pub port: u16,
     /// The client's private key, authorized for the test user.
     pub client_key: PathBuf,
-    /// A folder of this test's own in the test user's home (`$SCRATCH`).
+    /// A folder of this test's own in the test user's home.
     pub scratch: String,
     config: PathBuf,
 }
 
-/// `None` (with the reason printed) when the suite cannot run here: it
-/// creates a user and starts sshd, which needs root and openssh-server.
+/// A login node with the default setup; `None` (with the reason printed)
+/// when the suite cannot run here.
 pub fn login_node() -> Option<LoginNode> {
+    login_node_with(NodeSetup::default())
+}
+
+/// `login_node` with its own setup (a login shell, server settings).
+pub fn login_node_with(setup: NodeSetup) -> Option<LoginNode> {
     // SAFETY: getuid has no preconditions.
     if unsafe { libc::getuid() } != 0 {
         eprintln!("skipped: the login-node tests create a user and start sshd, which needs root");
@@ -47,7 +114,8 @@ pub fn login_node() -> Option<LoginNode> {
         eprintln!("skipped: {SSHD} is missing (install openssh-server; scripts/setup.sh does)");
         return None;
     }
-    ensure_user();
+    let account = setup.shell.account();
+    ensure_user(&account);
     let dir = tempfile::Builder::new()
         .prefix("fdremote-sshd.")
         .tempdir()
@@ -60,25 +128,44 @@ pub fn login_node() -> Option<LoginNode> {
     keygen(&client_key);
     let authorized = dir.path().join("authorized_keys");
     std::fs::copy(client_key.with_extension("pub"), &authorized).unwrap();
-    chown(USER, &authorized);
+    chown(account.user, &authorized);
+    std::fs::write(
+        dir.path().join("banner"),
+        "*** Test cluster: authorised use only ***\n",
+    )
+    .unwrap();
     let port = free_port();
-    let scratch = format!("{HOME}/it-{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
+    let scratch = format!(
+        "{}/it-{:012x}",
+        account.home,
+        rand::random::<u64>() & 0xffff_ffff_ffff
+    );
     std::fs::create_dir(&scratch).unwrap();
     std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o700)).unwrap();
-    chown(USER, Path::new(&scratch));
-    let config = format!(
+    chown(account.user, Path::new(&scratch));
+    let mut config = format!(
         "Port {port}\nListenAddress 127.0.0.1\nHostKey {hk}\nPidFile {d}/sshd.pid\n\
          AuthorizedKeysFile {ak}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-         UsePAM no\nStrictModes no\nAllowUsers {USER}\nMaxSessions 64\nMaxStartups 64\n\
-         SetEnv SCRATCH={scratch}\n",
+         UsePAM no\nStrictModes no\nBanner {d}/banner\nAllowUsers {user}\nMaxSessions {ms}\n\
+         MaxStartups 64\n",
+        user = account.user,
+        ms = setup.max_sessions.unwrap_or(64),
         hk = host_key.display(),
         d = dir.path().display(),
         ak = authorized.display(),
     );
+    let mut env = vec![("SCRATCH".to_owned(), scratch.clone())];
+    env.extend(setup.set_env);
+    config.push_str("SetEnv");
+    for (k, v) in env {
+        config.push_str(&format!(" {k}={v}"));
+    }
+    config.push('\n');
     let config_path = dir.path().join("sshd_config");
     std::fs::write(&config_path, config).unwrap();
     let node = LoginNode {
-        user: USER,
+        user: account.user,
+        home: account.home,
         dir,
         port,
         client_key,
@@ -108,6 +195,61 @@ impl LoginNode {
         path
     }
 
+    /// Copies a program into the cluster side (`$SCRATCH/bin/<name>`, owned
+    /// by the test user), as a cluster has its own simulator installed: the
+    /// jobs run as that user and must not reach into the tester's build
+    /// folder, which another user may not be able to read at all.
+    pub fn install_program(&self, from: &Path, name: &str) -> PathBuf {
+        let bin = self.scratch_path("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        chown(self.user, &bin);
+        let to = bin.join(name);
+        std::fs::copy(from, &to).unwrap();
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755)).unwrap();
+        chown(self.user, &to);
+        to
+    }
+
+    pub fn target(&self) -> SshTarget {
+        SshTarget::new("127.0.0.1", Some(self.user), Some(self.port)).unwrap()
+    }
+
+    pub fn options(&self) -> ConnectionOptions {
+        ConnectionOptions {
+            identity_file: Some(self.client_key.clone()),
+            connect_timeout: Duration::from_secs(5),
+            // Only the keys accepted here: the tester's own known_hosts may
+            // hold anything for 127.0.0.1.
+            use_user_known_hosts: false,
+            ..ConnectionOptions::default()
+        }
+    }
+
+    /// A connection whose known_hosts already trusts this server, with its
+    /// private folder (a path with a space, as macOS's app data has) under
+    /// the node's throwaway dir.
+    pub fn connection(&self) -> Connection {
+        let conn = self.untrusted_connection();
+        let line = format!("[127.0.0.1]:{} {}", self.port, self.host_public_key());
+        std::fs::write(conn.known_hosts_file(), format!("{line}\n")).unwrap();
+        conn
+    }
+
+    /// A connection that has never seen this server's key.
+    pub fn untrusted_connection(&self) -> Connection {
+        let dir = self
+            .dir
+            .path()
+            .join(format!("app ssh {:04x}", rand::random::<u16>()));
+        Connection::new(self.target(), &dir, self.options()).unwrap()
+    }
+
+    pub fn host_public_key(&self) -> String {
+        let text = std::fs::read_to_string(self.dir.path().join("hostkey.pub")).unwrap();
+        let mut words = text.split_whitespace();
+        format!("{} {}", words.next().unwrap(), words.next().unwrap())
+    }
+
     /// The server's key fingerprint as ssh-keygen prints it.
     pub fn host_fingerprint(&self) -> String {
         let out = Command::new("ssh-keygen")
@@ -121,6 +263,16 @@ impl LoginNode {
             .nth(1)
             .unwrap()
             .to_owned()
+    }
+
+    /// Replaces the server's host key (a reinstalled login node).
+    pub fn replace_host_key(&self) {
+        self.stop();
+        let key = self.dir.path().join("hostkey");
+        std::fs::remove_file(&key).unwrap();
+        std::fs::remove_file(key.with_extension("pub")).unwrap();
+        keygen(&key);
+        self.start();
     }
 
     fn pid_file(&self) -> PathBuf {
@@ -173,21 +325,6 @@ impl LoginNode {
     pub fn scratch_path(&self, rel: &str) -> PathBuf {
         Path::new(&self.scratch).join(rel)
     }
-
-    /// Copies a program into the cluster side (`$SCRATCH/bin/<name>`, owned
-    /// by the test user), as a cluster has its own simulator installed: the
-    /// jobs run as that user and must not reach into the tester's build
-    /// folder, which another user may not be able to read at all.
-    pub fn install_program(&self, from: &Path, name: &str) -> PathBuf {
-        let bin = self.scratch_path("bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        chown(USER, &bin);
-        let to = bin.join(name);
-        std::fs::copy(from, &to).unwrap();
-        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755)).unwrap();
-        chown(USER, &to);
-        to
-    }
 }
 
 impl Drop for LoginNode {
@@ -228,14 +365,20 @@ fn sshd_descendants(pid: i32) -> Vec<i32> {
 
 /// Creates the test user once; the suites of several crates share it, so
 /// creating it is serialised with a lock file.
-fn ensure_user() {
+fn ensure_user(account: &Account) {
     let lock = File::create("/tmp/fusion-desk-remote-user.lock").unwrap();
     // SAFETY: flock on a descriptor we own; released when it closes.
     assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
-    let exists = Command::new("id").arg(USER).output().unwrap().status.success();
+    assert!(
+        Path::new(account.shell).exists(),
+        "{} is missing: install it (scripts/setup.sh does)",
+        account.shell
+    );
+    let user = account.user;
+    let exists = Command::new("id").arg(user).output().unwrap().status.success();
     if !exists {
         let out = Command::new("useradd")
-            .args(["-m", "-d", HOME, "-s", "/bin/bash", USER])
+            .args(["-m", "-d", account.home, "-s", account.shell, user])
             .output()
             .unwrap();
         assert!(
@@ -247,7 +390,7 @@ fn ensure_user() {
     // useradd locks the account ('!'), and sshd refuses locked accounts
     // even for key logins; '*' is "no password", not locked.
     let out = Command::new("usermod")
-        .args(["-p", "*", "-s", "/bin/bash", USER])
+        .args(["-p", "*", "-s", account.shell, user])
         .output()
         .unwrap();
     assert!(
@@ -255,10 +398,10 @@ fn ensure_user() {
         "usermod: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rc = Path::new(HOME).join(".bashrc");
-    if std::fs::read_to_string(&rc).ok().as_deref() != Some(BASHRC) {
-        std::fs::write(&rc, BASHRC).unwrap();
-        chown(USER, &rc);
+    let rc = Path::new(account.home).join(account.rc_file);
+    if std::fs::read_to_string(&rc).ok().as_deref() != Some(account.rc) {
+        std::fs::write(&rc, account.rc).unwrap();
+        chown(user, &rc);
     }
 }
 

@@ -103,3 +103,37 @@ fn check_refuses_an_unknown_host_key_until_it_is_accepted() {
     let again: Value = serde_json::from_slice(&check(&["--json"]).stdout).unwrap();
     assert_ne!(again["problem"], "host_key_unknown", "{again}");
 }
+
+#[test]
+fn fetch_lists_the_results_left_on_the_cluster_and_refuses_any_other_path() {
+    let home = Home::new(1);
+    let id = home.create(&["test_sim.iterations=1"]);
+    let run = home.json(&["wait", &id, "--timeout", "60"]);
+    assert_eq!(
+        home.ok(&["fetch", &id]).trim(),
+        format!("run {id} has no results left on the cluster")
+    );
+    // What fetching a cluster run's results records when a file stays there.
+    let dir = std::path::PathBuf::from(run["run_dir"].as_str().unwrap());
+    std::fs::write(
+        dir.join("results-on-cluster.json"),
+        r#"[{"path":"traffic/matrix.bin","size":300000000,"modified":1765000000.5}]"#,
+    )
+    .unwrap();
+    let left = home.json(&["fetch", &id]);
+    assert_eq!(left[0]["path"], "traffic/matrix.bin");
+    assert_eq!(left[0]["size"], 300000000);
+    let text = home.ok(&["fetch", &id]);
+    assert!(text.contains("output/traffic/matrix.bin"), "{text}");
+    assert!(text.contains("MiB"), "{text}");
+
+    let out = home.run(&["fetch", &id, "../config.ini", "--json"]);
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "not_found", "{err}");
+    // A run that never ran on a cluster over SSH has nowhere to fetch from.
+    let out = home.run(&["fetch", &id, "traffic/matrix.bin", "--json"]);
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "invalid_state", "{err}");
+}

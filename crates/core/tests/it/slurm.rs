@@ -13,7 +13,7 @@ use fusion_desk_core::exec::slurm::ClusterProfile;
 use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
 use fusion_desk_core::{CreateRunRequest, Run, RunStatus};
 use slurm_cluster::Cluster;
-use support::TestDesk;
+use support::{wait_ended, wait_until, TestDesk};
 
 const PROFILE: &str = "loopback";
 
@@ -38,22 +38,6 @@ fn request(overrides: &[&str]) -> CreateRunRequest {
         executor: Some(PROFILE.into()),
         ..Default::default()
     }
-}
-
-async fn wait_until(t: &TestDesk, id: &str, within: Duration, what: &str, ok: impl Fn(&Run) -> bool) -> Run {
-    let deadline = Instant::now() + within;
-    loop {
-        let run = t.desk.get(id).await.unwrap();
-        if ok(&run) {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "run {id} never {what}: {run:#?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn wait_terminal(t: &TestDesk, id: &str, within: Duration) -> Run {
-    wait_until(t, id, within, "ended", |r| r.status.is_terminal()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +82,7 @@ async fn a_run_is_submitted_shows_progress_and_completes() {
         assert!(Instant::now() < deadline, "no progress from the cluster run");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(60)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(60)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     assert_eq!(done.exit_code, Some(0));
     assert!(done.started_at.is_some() && done.completed_at.is_some());
@@ -149,7 +133,7 @@ async fn fusion_on_the_cluster_has_its_results_folder_found() {
         })
         .await
         .unwrap();
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(90)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(90)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     let roots = t.desk.artifacts().artifact_roots(&run.id).await.unwrap();
     assert_eq!(roots.len(), 1, "{roots:?}");
@@ -170,7 +154,7 @@ async fn a_failing_simulator_fails_with_its_exit_code_and_log() {
     let _cluster = Cluster::start();
     let t = desk_with(profile(), 5.0).await;
     let run = t.desk.create(&request(&["test_sim.exit_code=3"])).await.unwrap();
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(60)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(60)).await;
     assert_eq!(done.status, RunStatus::Failed);
     assert_eq!(done.exit_code, Some(3));
     let msg = done.error_message.unwrap();
@@ -195,7 +179,7 @@ async fn a_run_past_its_time_limit_fails_with_a_timeout_message() {
         .await
         .unwrap();
     // Slurm's limits are whole minutes, enforced up to 30 s late.
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(150)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(150)).await;
     assert_eq!(done.status, RunStatus::Failed, "{done:#?}");
     let msg = done.error_message.unwrap();
     assert!(msg.contains("time limit") && msg.contains("TIMEOUT"), "{msg}");
@@ -230,7 +214,7 @@ async fn cancelling_stops_the_whole_process_tree() {
     }
     let cancelling = t.desk.cancel(&run.id).await.unwrap();
     assert!(cancelling.cancel_requested_at.is_some());
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(30)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(30)).await;
     assert_eq!(done.status, RunStatus::Cancelled, "{done:#?}");
     let left = support::survivors_after(&run.id, Duration::from_secs(10)).await;
     assert!(left.is_empty(), "processes of the run survived: {left:?}");
@@ -283,7 +267,7 @@ async fn runs_survive_a_controller_restart() {
     );
     cluster.start_controller();
     for r in runs.iter().chain([&later]) {
-        let done = wait_terminal(&t, &r.id, Duration::from_secs(60)).await;
+        let done = wait_ended(&t, &r.id, Duration::from_secs(60)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
     assert!(t.desk.get(&later.id).await.unwrap().slurm_job_id.is_some());
@@ -405,7 +389,7 @@ async fn a_hundred_runs_go_as_one_job_array() {
         assert_eq!(r.slurm_job_id.as_deref(), Some(format!("{array}_{i}").as_str()));
     }
     for r in &runs {
-        let done = wait_terminal(&t, &r.id, Duration::from_secs(120)).await;
+        let done = wait_ended(&t, &r.id, Duration::from_secs(120)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
 }
@@ -437,14 +421,14 @@ async fn a_sweep_on_a_cluster_goes_as_one_job_array_and_reruns_there() {
         assert_eq!(r.slurm_job_id.as_deref(), Some(format!("{array}_{i}").as_str()));
     }
     for r in &sweep.runs {
-        let done = wait_terminal(&t, &r.id, Duration::from_secs(60)).await;
+        let done = wait_ended(&t, &r.id, Duration::from_secs(60)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     }
     // A re-run goes where the run went.
     let again = t.desk.sweeps().rerun(&sweep.runs[0].id).await.unwrap();
     assert_eq!(again.executor, PROFILE);
     assert!(again.slurm_job_id.is_some(), "{again:#?}");
-    let done = wait_terminal(&t, &again.id, Duration::from_secs(60)).await;
+    let done = wait_ended(&t, &again.id, Duration::from_secs(60)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
 }
 
@@ -461,7 +445,7 @@ async fn a_job_that_can_never_start_is_named_as_such() {
     .await;
     let run = t.desk.create(&request(&[])).await.unwrap();
     assert_eq!(run.status, RunStatus::Pending);
-    let done = wait_terminal(&t, &run.id, Duration::from_secs(30)).await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(30)).await;
     assert_eq!(done.status, RunStatus::Failed);
     let msg = done.error_message.unwrap();
     assert!(
@@ -515,5 +499,5 @@ async fn dropping_the_desk_stops_its_cluster_poller() {
         home,
     };
     t.desk.cancel(&run.id).await.unwrap();
-    wait_terminal(&t, &run.id, Duration::from_secs(30)).await;
+    wait_ended(&t, &run.id, Duration::from_secs(30)).await;
 }

@@ -7,8 +7,11 @@
 //! cluster, and names an unreachable login node. Runs are staged into the
 //! remote folder, submitted on the login node, followed with their log and
 //! progress pulled into the LOCAL run folder, and settled with their
-//! results fetched: completed, failed, cancelled, and across a login node
-//! that goes down and comes back mid-run.
+//! results fetched: completed, failed, cancelled, stopped at the profile's
+//! time limit, and across a login node that goes down and comes back
+//! mid-run. A result over the fetch cap stays on the cluster, listed, until
+//! it is asked for; a job that ended and was forgotten by the controller
+//! while the app was closed is settled from the cluster's accounting.
 
 use crate::support;
 use crate::support::slurm_cluster::Cluster;
@@ -17,13 +20,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fusion_desk_core::sweeps::{AxisSpec, SweepRequest};
-use fusion_desk_core::{CreateRunRequest, Run, RunStatus};
+use fusion_desk_core::{CreateRunRequest, ErrorCode, Run, RunStatus};
 
 use fusion_desk_core::exec::slurm::{ClusterConnection, ClusterProfile};
 use fusion_desk_core::exec::ssh::connect::{control_dir, SSH_CONFIG_ENV};
+use fusion_desk_core::exec::ssh::results;
+use fusion_desk_core::exec::ssh::sync::RESULT_FILE_CAP;
 use fusion_desk_core::exec::ssh::HostKeyTrust;
 use fusion_desk_test_support::login_node::{login_node, LoginNode};
-use support::TestDesk;
+use support::{wait_ended, wait_until, TestDesk};
 
 const PROFILE: &str = "remote";
 const ALIAS: &str = "testcluster";
@@ -182,16 +187,14 @@ fn request(overrides: &[&str]) -> CreateRunRequest {
     }
 }
 
-async fn wait_until(t: &TestDesk, id: &str, within: Duration, what: &str, ok: impl Fn(&Run) -> bool) -> Run {
-    let deadline = Instant::now() + within;
-    loop {
-        let run = t.desk.get(id).await.unwrap();
-        if ok(&run) {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "run {id} never {what}: {run:#?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// A run created on the cluster from `quick` with `overrides`, once its
+/// job runs.
+async fn running(t: &TestDesk, overrides: &[&str]) -> Run {
+    let run = t.desk.create(&request(overrides)).await.unwrap();
+    wait_until(t, &run.id, Duration::from_secs(30), "ran", |r| {
+        r.status == RunStatus::Running
+    })
+    .await
 }
 
 fn remote_run_dir(node: &LoginNode, id: &str) -> std::path::PathBuf {
@@ -203,23 +206,19 @@ async fn a_run_over_ssh_streams_its_progress_here_and_completes_with_its_results
     let Some(node) = login_node() else { return };
     let _cluster = Cluster::start();
     let t = trusting_desk(&node).await;
-    let run = t
-        .desk
-        .create(&request(&[
+    let run = running(
+        &t,
+        &[
             "test_sim.loads=2",
             "test_sim.iterations=8",
             "test_sim.step_ms=300",
-        ]))
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
+    assert!(run.slurm_job_id.is_some());
     let remote = remote_run_dir(&node, &run.id);
     let local = Path::new(&run.run_dir);
     assert!(!local.starts_with(&node.scratch));
-    let running = wait_until(&t, &run.id, Duration::from_secs(30), "ran", |r| {
-        r.status == RunStatus::Running
-    })
-    .await;
-    assert!(running.slurm_job_id.is_some());
     // The script staged on the cluster names the REMOTE run folder.
     let script = std::fs::read_to_string(remote.join("slurm.sh")).unwrap();
     assert!(
@@ -239,10 +238,7 @@ async fn a_run_over_ssh_streams_its_progress_here_and_completes_with_its_results
         assert!(Instant::now() < deadline, "no progress from the remote run");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let done = wait_until(&t, &run.id, Duration::from_secs(90), "ended", |r| {
-        r.status.is_terminal()
-    })
-    .await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(90)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     assert_eq!(done.exit_code, Some(0));
     // Everything the cluster wrote is here, byte for byte.
@@ -267,10 +263,7 @@ async fn a_run_that_fails_on_the_cluster_fails_here_with_its_log() {
     let _cluster = Cluster::start();
     let t = trusting_desk(&node).await;
     let run = t.desk.create(&request(&["test_sim.exit_code=3"])).await.unwrap();
-    let done = wait_until(&t, &run.id, Duration::from_secs(90), "ended", |r| {
-        r.status.is_terminal()
-    })
-    .await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(90)).await;
     assert_eq!(done.status, RunStatus::Failed, "{done:#?}");
     assert_eq!(done.exit_code, Some(3));
     assert!(Path::new(&done.run_dir).join("exit.json").is_file());
@@ -281,20 +274,9 @@ async fn cancelling_a_run_over_ssh_stops_its_job() {
     let Some(node) = login_node() else { return };
     let _cluster = Cluster::start();
     let t = trusting_desk(&node).await;
-    let run = t
-        .desk
-        .create(&request(&["test_sim.iterations=100000", "test_sim.step_ms=50"]))
-        .await
-        .unwrap();
-    wait_until(&t, &run.id, Duration::from_secs(30), "ran", |r| {
-        r.status == RunStatus::Running
-    })
-    .await;
+    let run = running(&t, &["test_sim.iterations=100000", "test_sim.step_ms=50"]).await;
     t.desk.cancel(&run.id).await.unwrap();
-    let done = wait_until(&t, &run.id, Duration::from_secs(60), "ended", |r| {
-        r.status.is_terminal()
-    })
-    .await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(60)).await;
     assert_eq!(done.status, RunStatus::Cancelled, "{done:#?}");
     // The job is gone from the cluster's queue.
     let job = done.slurm_job_id.unwrap();
@@ -314,18 +296,14 @@ async fn a_login_node_that_goes_down_mid_run_is_shown_and_the_run_completes_afte
     let Some(node) = login_node() else { return };
     let _cluster = Cluster::start();
     let t = trusting_desk(&node).await;
-    let run = t
-        .desk
-        .create(&request(&[
+    let run = running(
+        &t,
+        &[
             "test_sim.loads=2",
             "test_sim.iterations=30",
             "test_sim.step_ms=300",
-        ]))
-        .await
-        .unwrap();
-    wait_until(&t, &run.id, Duration::from_secs(30), "ran", |r| {
-        r.status == RunStatus::Running
-    })
+        ],
+    )
     .await;
     node.stop();
     let cut = wait_until(
@@ -342,10 +320,7 @@ async fn a_login_node_that_goes_down_mid_run_is_shown_and_the_run_completes_afte
     .await;
     assert_eq!(cut.status, RunStatus::Running, "nothing is lost: {cut:#?}");
     node.start();
-    let done = wait_until(&t, &run.id, Duration::from_secs(120), "ended", |r| {
-        r.status.is_terminal()
-    })
-    .await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(120)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     let remote = remote_run_dir(&node, &run.id);
     let local = Path::new(&done.run_dir);
@@ -361,15 +336,15 @@ async fn a_restarted_app_resumes_following_from_the_local_offsets() {
     let Some(node) = login_node() else { return };
     let _cluster = Cluster::start();
     let t = trusting_desk(&node).await;
-    let run = t
-        .desk
-        .create(&request(&[
+    let run = running(
+        &t,
+        &[
             "test_sim.loads=2",
             "test_sim.iterations=20",
             "test_sim.step_ms=300",
-        ]))
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let deadline = Instant::now() + Duration::from_secs(30);
     while t
         .desk
@@ -392,10 +367,7 @@ async fn a_restarted_app_resumes_following_from_the_local_offsets() {
     };
     // What the app and fdesk do once they have opened the data dir.
     t.desk.recover().await.unwrap();
-    let done = wait_until(&t, &run.id, Duration::from_secs(120), "ended", |r| {
-        r.status.is_terminal()
-    })
-    .await;
+    let done = wait_ended(&t, &run.id, Duration::from_secs(120)).await;
     assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
     let remote = remote_run_dir(&node, &run.id);
     let local = Path::new(&done.run_dir);
@@ -444,10 +416,7 @@ async fn a_sweep_of_a_hundred_runs_goes_over_ssh_as_one_job_array() {
         "{index}"
     );
     for r in &sweep.runs {
-        let done = wait_until(&t, &r.id, Duration::from_secs(240), "ended", |r| {
-            r.status.is_terminal()
-        })
-        .await;
+        let done = wait_ended(&t, &r.id, Duration::from_secs(240)).await;
         assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
         let local = Path::new(&done.run_dir);
         let remote = remote_run_dir(&node, &r.id);
@@ -461,4 +430,163 @@ async fn a_sweep_of_a_hundred_runs_goes_over_ssh_as_one_job_array() {
         }
         assert!(std::fs::read_dir(local.join("output")).unwrap().count() > 0);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_past_its_time_limit_over_ssh_fails_as_a_timeout_with_its_log_here() {
+    let Some(node) = login_node() else { return };
+    let _cluster = Cluster::start();
+    let t = trusting_desk(&node).await;
+    let simulator = node.scratch_path("bin/test-sim").display().to_string();
+    t.desk
+        .clusters()
+        .save(&ClusterProfile {
+            time_limit: "1".into(),
+            ..profile(simulator)
+        })
+        .await
+        .unwrap();
+    let run = running(&t, &["test_sim.iterations=100000", "test_sim.step_ms=100"]).await;
+    // Slurm's limits are whole minutes, enforced up to 30 s late.
+    let done = wait_ended(&t, &run.id, Duration::from_secs(150)).await;
+    assert_eq!(done.status, RunStatus::Failed, "{done:#?}");
+    let msg = done.error_message.clone().unwrap();
+    assert!(
+        msg.contains("at its time limit (") && msg.contains("TIMEOUT"),
+        "{msg}"
+    );
+    assert!(msg.contains("Last lines of the log"), "{msg}");
+    assert!(
+        done.status_detail
+            .as_deref()
+            .is_some_and(|d| d.contains("ended as TIMEOUT")),
+        "{done:#?}"
+    );
+    // The log the job wrote until Slurm stopped it is here, whole.
+    let remote = remote_run_dir(&node, &run.id);
+    let local = Path::new(&done.run_dir);
+    assert_eq!(
+        std::fs::read(local.join("logs/sim.log")).unwrap(),
+        std::fs::read(remote.join("logs/sim.log")).unwrap()
+    );
+    assert!(local.join("exit.json").is_file(), "the job's exit.json came back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_over_the_fetch_cap_stays_on_the_cluster_is_listed_and_comes_when_asked() {
+    let Some(node) = login_node() else { return };
+    let _cluster = Cluster::start();
+    let t = trusting_desk(&node).await;
+    let run = running(
+        &t,
+        &[
+            "test_sim.loads=2",
+            "test_sim.iterations=10",
+            "test_sim.step_ms=300",
+        ],
+    )
+    .await;
+    // The job leaves a result one byte over the cap (sparse: no disk used).
+    let size = RESULT_FILE_CAP + 1;
+    let big_dir = remote_run_dir(&node, &run.id).join("output/traffic");
+    std::fs::create_dir_all(&big_dir).unwrap();
+    let big = std::fs::File::create(big_dir.join("matrix.bin")).unwrap();
+    big.set_len(size - 4).unwrap();
+    drop(big);
+    let mut big = std::fs::OpenOptions::new()
+        .append(true)
+        .open(big_dir.join("matrix.bin"))
+        .unwrap();
+    std::io::Write::write_all(&mut big, b"tail").unwrap();
+    let chowned = std::process::Command::new("chown")
+        .args(["-R", node.user])
+        .arg(&big_dir)
+        .status()
+        .unwrap();
+    assert!(chowned.success());
+
+    let done = wait_ended(&t, &run.id, Duration::from_secs(90)).await;
+    assert_eq!(done.status, RunStatus::Completed, "{done:#?}");
+    let local = Path::new(&done.run_dir).join("output/traffic/matrix.bin");
+    assert!(
+        !local.exists(),
+        "a result over the cap is not fetched with the rest"
+    );
+    let left = results::on_cluster(t.desk.ctx(), &run.id).await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(
+        (left[0].path.as_str(), left[0].size),
+        ("traffic/matrix.bin", size)
+    );
+
+    // Only what the record lists can be asked for.
+    for other in ["traffic", "../config.ini", "nothing.json"] {
+        let e = results::fetch_from_cluster(t.desk.ctx(), &run.id, other)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound, "{other}: {e}");
+    }
+    let fetched = results::fetch_from_cluster(t.desk.ctx(), &run.id, "traffic/matrix.bin")
+        .await
+        .unwrap();
+    assert_eq!(fetched, local);
+    let mut file = std::fs::File::open(&local).unwrap();
+    assert_eq!(file.metadata().unwrap().len(), size);
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::End(-4)).unwrap();
+    let mut tail = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut tail).unwrap();
+    assert_eq!(tail, b"tail");
+    assert_eq!(
+        results::on_cluster(t.desk.ctx(), &run.id).await.unwrap(),
+        [],
+        "once fetched it is no longer listed as on the cluster"
+    );
+}
+
+/// squeue on this machine (the test cluster's controller) knows the job.
+fn squeue_knows(job: &str) -> bool {
+    let out = std::process::Command::new("squeue")
+        .args(["-h", "-t", "all", "-j", job, "-o", "%i"])
+        .output()
+        .unwrap();
+    out.status.success() && !String::from_utf8_lossy(&out.stdout).trim().is_empty()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_ended_and_was_forgotten_while_the_app_was_closed_is_settled_from_accounting() {
+    let Some(node) = login_node() else { return };
+    let _cluster = Cluster::start_with_accounting(2);
+    let t = trusting_desk(&node).await;
+    let run = running(&t, &["test_sim.iterations=100000", "test_sim.step_ms=100"]).await;
+    let job = run.slurm_job_id.clone().unwrap();
+
+    // The app closes; meanwhile an administrator cancels the job, and the
+    // controller forgets it (only accounting remembers how it ended: its
+    // exit.json says no more than "stopped by a signal").
+    let TestDesk { desk, home } = t;
+    drop(desk);
+    let cancelled = std::process::Command::new("scancel").arg(&job).status().unwrap();
+    assert!(cancelled.success());
+    let deadline = Instant::now() + Duration::from_secs(150);
+    while squeue_knows(&job) {
+        assert!(Instant::now() < deadline, "the controller never forgot job {job}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    let t = TestDesk {
+        desk: support::open(home.path(), true).await,
+        home,
+    };
+    t.desk.recover().await.unwrap();
+    let done = wait_ended(&t, &run.id, Duration::from_secs(60)).await;
+    assert_eq!(done.status, RunStatus::Cancelled, "{done:#?}");
+    let said = format!("{:?} {:?}", done.error_message, done.status_detail);
+    assert!(said.contains("outside FUSION Desk"), "{said}");
+    assert!(said.contains("ended as CANCELLED"), "{said}");
+    let remote = remote_run_dir(&node, &run.id);
+    assert_eq!(
+        std::fs::read(Path::new(&done.run_dir).join("logs/sim.log")).unwrap(),
+        std::fs::read(remote.join("logs/sim.log")).unwrap(),
+        "the log came back whole"
+    );
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{Connection, ErrorKind, RemoteRoot};
 
-use crate::support::login_node::{login_node, LoginShell, NodeSetup};
+use crate::support::login_node::{login_node, login_node_with, LoginShell, NodeSetup};
 
 /// Prints each argument NUL-terminated on the remote side and compares.
 async fn assert_hostile_arguments_arrive_intact(conn: &Connection) {
@@ -40,7 +40,7 @@ async fn assert_hostile_arguments_arrive_intact(conn: &Connection) {
 
 #[tokio::test]
 async fn hostile_arguments_arrive_intact() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     assert_hostile_arguments_arrive_intact(&node.connection()).await;
@@ -52,7 +52,7 @@ async fn a_tcsh_login_shell_runs_commands_staging_and_pulls_alike() {
         shell: LoginShell::Tcsh,
         ..NodeSetup::default()
     };
-    let Some(node) = login_node(setup) else {
+    let Some(node) = login_node_with(setup) else {
         return;
     };
     let conn = node.connection();
@@ -77,7 +77,7 @@ async fn a_tcsh_login_shell_runs_commands_staging_and_pulls_alike() {
 
 #[tokio::test]
 async fn startup_file_output_and_the_banner_stay_out_of_the_output() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -92,7 +92,7 @@ async fn startup_file_output_and_the_banner_stay_out_of_the_output() {
 
 #[tokio::test]
 async fn returns_the_commands_status_stdout_and_stderr() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -112,7 +112,7 @@ async fn returns_the_commands_status_stdout_and_stderr() {
 
 #[tokio::test]
 async fn commands_share_one_master_that_close_and_drop_stop() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -144,7 +144,7 @@ async fn commands_share_one_master_that_close_and_drop_stop() {
 
 #[tokio::test]
 async fn a_command_past_its_timeout_is_stopped() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -162,7 +162,7 @@ async fn a_command_past_its_timeout_is_stopped() {
 
 #[tokio::test]
 async fn the_remote_folder_expands_home_and_variables_there() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -185,7 +185,7 @@ async fn concurrent_commands_wait_for_a_session_within_the_servers_limit() {
         max_sessions: Some(3),
         ..NodeSetup::default()
     };
-    let Some(node) = login_node(setup) else {
+    let Some(node) = login_node_with(setup) else {
         return;
     };
     let options = fusion_desk_remote::ConnectionOptions {

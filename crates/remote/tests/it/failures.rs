@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{Connection, ConnectionOptions, ErrorKind, SshTarget};
 
-use crate::support::login_node::{login_node, LoginNode, NodeSetup};
+use crate::support::login_node::{login_node, login_node_with, LoginNode, NodeSetup};
 
 fn connection_to(node: &LoginNode, target: SshTarget, options: ConnectionOptions) -> Connection {
     let dir = node.dir.path().join("other");
@@ -14,7 +14,7 @@ fn connection_to(node: &LoginNode, target: SshTarget, options: ConnectionOptions
 
 #[tokio::test]
 async fn a_port_without_a_server_is_unreachable() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -34,7 +34,7 @@ async fn a_port_without_a_server_is_unreachable() {
 
 #[tokio::test]
 async fn a_name_that_does_not_resolve_is_unresolvable() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let target = SshTarget::new("no-such-login-node.invalid", Some(node.user), None).unwrap();
@@ -48,7 +48,7 @@ async fn a_name_that_does_not_resolve_is_unresolvable() {
 
 #[tokio::test]
 async fn a_key_the_server_does_not_know_is_an_authentication_failure() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let stranger = node.dir.path().join("stranger");
@@ -76,7 +76,7 @@ async fn a_key_the_server_does_not_know_is_an_authentication_failure() {
 
 #[tokio::test]
 async fn a_server_that_never_speaks_is_a_timeout() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     // Accepts connections and says nothing: the SSH banner never comes.
@@ -101,7 +101,7 @@ async fn a_host_without_slurm_says_so() {
         set_env: vec![("PATH".into(), "/nonexistent".into())],
         ..NodeSetup::default()
     };
-    let Some(node) = login_node(setup) else {
+    let Some(node) = login_node_with(setup) else {
         return;
     };
     let e = node.connection().check().await.unwrap_err();

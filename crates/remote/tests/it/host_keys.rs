@@ -3,11 +3,11 @@
 
 use fusion_desk_remote::{Connection, ConnectionOptions, ErrorKind, SshTarget};
 
-use crate::support::login_node::{login_node, NodeSetup};
+use crate::support::login_node::login_node;
 
 #[tokio::test]
 async fn an_unknown_host_key_is_refused_named_and_trusted_once_accepted() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.untrusted_connection();
@@ -35,7 +35,7 @@ async fn an_unknown_host_key_is_refused_named_and_trusted_once_accepted() {
 
 #[tokio::test]
 async fn a_changed_host_key_is_refused_with_the_new_fingerprint() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -47,7 +47,7 @@ async fn a_changed_host_key_is_refused_with_the_new_fingerprint() {
 
 #[tokio::test]
 async fn scanning_an_unreachable_host_says_why() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.untrusted_connection();
@@ -58,7 +58,7 @@ async fn scanning_an_unreachable_host_says_why() {
 
 #[tokio::test]
 async fn an_alias_from_the_ssh_config_is_scanned_accepted_and_used() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let config = node.dir.path().join("ssh_config");

@@ -1,5 +1,5 @@
 //! The transport against a real OpenSSH server on loopback (see
-//! support/login_node.rs), one module per suite.
+//! the test-support crate's login_node.rs), one module per suite.
 
 mod commands;
 mod failures;

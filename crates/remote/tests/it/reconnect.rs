@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::RemoteRoot;
 
-use crate::support::login_node::{login_node, NodeSetup};
+use crate::support::login_node::login_node;
 use crate::support::remote_files::{lines, start_appender};
 
 enum Phase {
@@ -17,7 +17,7 @@ enum Phase {
 
 #[tokio::test]
 async fn following_survives_sshd_stopping_and_coming_back() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();

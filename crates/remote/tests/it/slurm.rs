@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{Connection, RemotePath, RemoteRoot};
 
-use crate::support::login_node::{login_node, NodeSetup};
+use crate::support::login_node::login_node;
 use crate::support::slurm_cluster::Cluster;
 
 const RUN: &str = "a1b2c3d4e5f6";
@@ -33,7 +33,7 @@ async fn wait_for_state(conn: &Connection, job: &str, want: &[&str]) -> String {
 
 #[tokio::test]
 async fn check_lists_the_clusters_partitions() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let _cluster = Cluster::start();
@@ -83,7 +83,7 @@ async fn submit(conn: &Connection, script: &str) -> (RemotePath, String) {
 
 #[tokio::test]
 async fn submits_follows_and_cancels_a_job_over_ssh() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let _cluster = Cluster::start();
@@ -128,7 +128,7 @@ async fn submits_follows_and_cancels_a_job_over_ssh() {
 
 #[tokio::test]
 async fn a_finished_jobs_results_come_back() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let _cluster = Cluster::start();

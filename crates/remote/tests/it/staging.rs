@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 use fusion_desk_remote::{ErrorKind, RemoteRoot};
 
-use crate::support::login_node::{login_node, NodeSetup};
+use crate::support::login_node::login_node;
 use crate::support::remote_files::{lines, start_appender};
 
 const RUN: &str = "0123456789ab";
 
 #[tokio::test]
 async fn pushes_files_atomically_and_a_second_push_changes_nothing() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -69,7 +69,7 @@ async fn pushes_files_atomically_and_a_second_push_changes_nothing() {
 
 #[tokio::test]
 async fn follows_a_file_while_a_remote_process_appends_to_it() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -101,7 +101,7 @@ async fn follows_a_file_while_a_remote_process_appends_to_it() {
 
 #[tokio::test]
 async fn pulls_are_capped_and_carry_raw_bytes() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -131,7 +131,7 @@ async fn pulls_are_capped_and_carry_raw_bytes() {
 
 #[tokio::test]
 async fn a_file_shorter_than_the_offset_is_read_again_from_its_start() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -148,7 +148,7 @@ async fn a_file_shorter_than_the_offset_is_read_again_from_its_start() {
 
 #[tokio::test]
 async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -207,11 +207,16 @@ async fn lists_results_with_sizes_and_fetches_small_ones_then_a_large_one() {
     assert_eq!(e.kind, ErrorKind::NotFound);
     let e = conn.fetch_file(&missing, &dest.join("x")).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+    // The remote rsync would expand `[.][.]` into `..`.
+    let wild = out.join("[.][.]/300_erlang.json").unwrap();
+    let e = conn.fetch_file(&wild, &dest.join("y")).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+    assert!(!dest.join("y").exists());
 }
 
 #[tokio::test]
 async fn pulls_many_files_in_one_call_each_with_its_own_state() {
-    let Some(node) = login_node(NodeSetup::default()) else {
+    let Some(node) = login_node() else {
         return;
     };
     let conn = node.connection();
@@ -250,4 +255,170 @@ async fn pulls_many_files_in_one_call_each_with_its_own_state() {
     for (i, pulled) in got.into_iter().enumerate() {
         assert_eq!(pulled.unwrap().bytes, format!("{i}\n").into_bytes());
     }
+}
+
+#[tokio::test]
+async fn pushes_a_tree_of_many_run_folders_in_one_transfer() {
+    let Some(node) = login_node() else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::resolve(&conn, "$SCRATCH/fusion desk").await.unwrap();
+    let tree = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..50).map(|i| format!("{i:012x}")).collect();
+    for id in &ids {
+        let run = tree.path().join("runs").join(id);
+        std::fs::create_dir_all(run.join("logs")).unwrap();
+        std::fs::create_dir_all(run.join("output")).unwrap();
+        std::fs::write(run.join("config.ini"), format!("[run]\nid = {id}\n")).unwrap();
+        std::fs::write(run.join("slurm.sh"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(run.join("slurm.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // Something already on the cluster stays, and the folder itself keeps
+    // the mode its owner gave it.
+    let remote = node.scratch_path("fusion desk");
+    let kept = root.join(&format!("runs/{}/logs/sim.log", ids[0])).unwrap();
+    conn.run_ok(&[
+        "/bin/sh",
+        "-c",
+        r#"mkdir -p "$(dirname "$2")" && echo kept > "$2" && chmod 750 "$1""#,
+        "sh",
+        root.as_str(),
+        kept.as_str(),
+    ])
+    .await
+    .unwrap();
+
+    conn.push_tree(tree.path(), root.path()).await.unwrap();
+    for id in &ids {
+        let run = remote.join("runs").join(id);
+        assert_eq!(
+            std::fs::read_to_string(run.join("config.ini")).unwrap(),
+            format!("[run]\nid = {id}\n")
+        );
+        let mode = |p: &str| std::fs::metadata(run.join(p)).unwrap().mode() & 0o777;
+        assert_eq!(
+            (mode("slurm.sh"), mode("config.ini"), mode("logs"), mode("output")),
+            (0o700, 0o600, 0o700, 0o700),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(remote.join("runs").join(&ids[0]).join("logs/sim.log")).unwrap(),
+        "kept\n"
+    );
+    assert_eq!(std::fs::metadata(&remote).unwrap().mode() & 0o777, 0o750);
+    // Repeating the push rewrites nothing.
+    let config = remote.join("runs").join(&ids[1]).join("config.ini");
+    let inode = std::fs::metadata(&config).unwrap().ino();
+    conn.push_tree(tree.path(), root.path()).await.unwrap();
+    assert_eq!(std::fs::metadata(&config).unwrap().ino(), inode);
+}
+
+#[tokio::test]
+async fn a_tree_with_a_link_or_a_name_the_cluster_cannot_take_is_refused_before_sending() {
+    let Some(node) = login_node() else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let dest = root.join("staged").unwrap();
+
+    let linked = tempfile::tempdir().unwrap();
+    std::fs::create_dir(linked.path().join("runs")).unwrap();
+    std::os::unix::fs::symlink("/etc", linked.path().join("runs/escape")).unwrap();
+    let e = conn.push_tree(linked.path(), &dest).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+    assert!(e.message.contains("escape"), "{e}");
+
+    let named = tempfile::tempdir().unwrap();
+    std::fs::write(named.path().join("bad\nname"), "x").unwrap();
+    let e = conn.push_tree(named.path(), &dest).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+
+    assert!(
+        !node.scratch_path("staged").exists(),
+        "nothing was created on the cluster"
+    );
+}
+
+#[tokio::test]
+async fn fetches_chosen_paths_of_many_folders_in_one_transfer_and_lists_what_it_left() {
+    let Some(node) = login_node() else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    let runs = root.join("runs").unwrap();
+    conn.run_ok(&[
+        "/bin/sh",
+        "-c",
+        r#"for r in a b c; do mkdir -p "$1/$r/output/s1" "$1/$r/logs"; printf "$r" > "$1/$r/exit.json";
+           printf '{}' > "$1/$r/output/s1/300.json"; echo not-asked > "$1/$r/logs/sim.log"; done
+           head -c 5000 /dev/zero > "$1/b/output/big.bin"; rm -r "$1/c/output""#,
+        "sh",
+        runs.as_str(),
+    ])
+    .await
+    .unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let paths = [
+        "a/output",
+        "a/exit.json",
+        "b/output",
+        "b/exit.json",
+        "c/output",
+        "c/exit.json",
+    ];
+    conn.fetch_paths(&runs, &paths, local.path(), Some(1000))
+        .await
+        .unwrap();
+    let read = |rel: &str| std::fs::read_to_string(local.path().join(rel)).ok();
+    assert_eq!(read("a/exit.json").as_deref(), Some("a"));
+    assert_eq!(read("b/output/s1/300.json").as_deref(), Some("{}"));
+    assert_eq!(
+        read("c/exit.json").as_deref(),
+        Some("c"),
+        "a missing output/ is no error"
+    );
+    assert_eq!(read("a/logs/sim.log"), None, "only the paths asked for come");
+    assert!(!local.path().join("b/output/big.bin").exists(), "over the cap");
+
+    let outputs: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|r| runs.join(&format!("{r}/output")).unwrap())
+        .collect();
+    let dirs: Vec<_> = outputs.iter().collect();
+    let left = conn.list_larger_than(&dirs, 1000).await.unwrap();
+    let names: Vec<Vec<(String, u64)>> = left
+        .iter()
+        .map(|l| l.iter().map(|e| (e.path.clone(), e.size)).collect())
+        .collect();
+    assert_eq!(names, [vec![], vec![("big.bin".to_owned(), 5000)], vec![]]);
+
+    let e = conn
+        .fetch_paths(&runs, &["a/../../etc"], local.path(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+}
+
+#[tokio::test]
+async fn fetches_a_file_of_many_mebibytes_whole() {
+    let Some(node) = login_node() else {
+        return;
+    };
+    let conn = node.connection();
+    let root = RemoteRoot::from_absolute(&node.scratch).unwrap();
+    // Enough to fill the pipe between ssh and rsync many times over.
+    let content: Vec<u8> = (0..(16u32 << 20))
+        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+        .collect();
+    std::fs::write(node.scratch_path("traffic.bin"), &content).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let dest = local.path().join("traffic.bin");
+    conn.fetch_file(&root.join("traffic.bin").unwrap(), &dest)
+        .await
+        .unwrap();
+    assert!(std::fs::read(&dest).unwrap() == content, "the copy differs");
 }

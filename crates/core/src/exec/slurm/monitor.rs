@@ -33,7 +33,7 @@ const PROGRESS_POLL: Duration = Duration::from_millis(1000);
 /// controller has already purged. Nothing when the cluster keeps no
 /// accounting (sacct then fails) or is not asked: such runs are settled
 /// from their exit.json alone.
-pub(super) async fn accounting_of_purged(
+pub(crate) async fn accounting_of_purged(
     transport: &dyn CommandTransport,
     submitted: &[RunRow],
     known: &[JobLine],

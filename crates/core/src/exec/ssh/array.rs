@@ -2,16 +2,16 @@
 //! Every run's config.ini and batch script go into its remote run folder;
 //! the array's script and index go into `<remote folder>/sweeps/<key>/`
 //! (the sweep's id, or the first run's when the runs are of no single
-//! sweep). The index names remote run folders only, so nothing the array
+//! sweep); all of it in one transfer, whatever the number of runs. The index names remote run folders only, so nothing the array
 //! reads is in the local data dir.
 //!
 //! The array is never submitted twice: its job name is fixed by its first
 //! run, and a retry first asks squeue for a job of that name and adopts it,
 //! mapping tasks to runs through the index staged with it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use fusion_desk_remote::RemotePath;
+use fusion_desk_remote::{ErrorKind, RemotePath, RemoteRoot};
 
 use super::submit::{fail, not_yet, remote_failed, write_run_script};
 use super::transport::SshTransport;
@@ -22,9 +22,6 @@ use crate::exec::slurm::script::array_script;
 use crate::exec::slurm::{job_label, squeue, ClusterProfile};
 use crate::run_id::RunId;
 use crate::store::RunRow;
-
-/// Folders created per remote `mkdir`, to keep each command line short.
-const MKDIR_BATCH: usize = 200;
 
 /// The job name of the array whose first run is `first`.
 pub fn array_job_name(first: &RunId) -> String {
@@ -67,7 +64,8 @@ pub async fn submit_array(
         }
     };
     let name = array_job_name(&first.run_id());
-    let folder = match root.join(&format!("sweeps/{}", folder_key(rows))) {
+    let key = folder_key(rows);
+    let folder = match root.join(&format!("sweeps/{key}")) {
         Ok(f) => f,
         Err(e) => {
             for row in rows {
@@ -160,7 +158,7 @@ pub async fn submit_array(
         return Ok(());
     }
 
-    let pushed = stage(ctx, remote, &staged, &folder, &logs, &local_index, &local_script).await;
+    let pushed = stage(ctx, remote, root, &staged, &key, &local).await;
     remote.saw(pushed.as_ref().err());
     if let Err(e) = pushed {
         for s in &staged {
@@ -216,33 +214,59 @@ pub async fn submit_array(
     }
 }
 
-/// Creates every run's logs/ and output/ on the cluster, pushes its
-/// config.ini and script, then the array's index and script.
+/// Stages the whole array in ONE transfer: a local tree laid out as the
+/// remote folder (`runs/<id>/{config.ini,slurm.sh,logs/,output/}` for each
+/// run, `sweeps/<key>/{index,array.sh,logs/}`), its files hard links to the
+/// run folders' own, pushed into the remote folder by one rsync. A tree
+/// left by an earlier attempt is replaced.
 async fn stage(
     ctx: &Ctx,
     remote: &SshTransport,
+    root: &RemoteRoot,
     staged: &[Staged<'_>],
-    folder: &RemotePath,
-    logs: &RemotePath,
-    local_index: &std::path::Path,
-    local_script: &std::path::Path,
+    key: &str,
+    local: &Path,
 ) -> std::result::Result<(), fusion_desk_remote::RemoteError> {
-    let conn = remote.connection();
-    let mut dirs = vec![logs.clone()];
+    let tree = local.join("tree");
+    let local_err = |e: std::io::Error| {
+        fusion_desk_remote::RemoteError::new(
+            ErrorKind::Local,
+            format!(
+                "cannot prepare the runs for the cluster in {}: {e}",
+                tree.display()
+            ),
+        )
+    };
+    build_tree(ctx, staged, key, local, &tree).map_err(local_err)?;
+    let pushed = remote.connection().push_tree(&tree, root.path()).await;
+    // Only a staging copy: the run folders keep their own files.
+    let _ = std::fs::remove_dir_all(&tree);
+    pushed
+}
+
+fn build_tree(ctx: &Ctx, staged: &[Staged<'_>], key: &str, local: &Path, tree: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(tree) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     for s in staged {
-        dirs.push(s.remote_dir.join("logs")?);
-        dirs.push(s.remote_dir.join("output")?);
+        let id = s.row.run_id();
+        let run = tree.join("runs").join(id.as_str());
+        crate::layout::create_private_dir_all(&run.join("logs"))?;
+        crate::layout::create_private_dir_all(&run.join("output"))?;
+        link_or_copy(&ctx.data().run(&id).config(), &run.join("config.ini"))?;
+        link_or_copy(&s.script, &run.join("slurm.sh"))?;
     }
-    for batch in dirs.chunks(MKDIR_BATCH) {
-        let mut argv = vec!["mkdir", "-p", "-m", "700"];
-        argv.extend(batch.iter().map(RemotePath::as_str));
-        conn.run_ok(&argv).await?;
-    }
-    for s in staged {
-        let config = ctx.data().run(&s.row.run_id()).config();
-        conn.push_files(&s.remote_dir, &[&config, &s.script]).await?;
-    }
-    conn.push_files(folder, &[local_index, local_script]).await
+    let sweep = tree.join("sweeps").join(key);
+    crate::layout::create_private_dir_all(&sweep.join("logs"))?;
+    link_or_copy(&local.join("index"), &sweep.join("index"))?;
+    link_or_copy(&local.join("array.sh"), &sweep.join("array.sh"))
+}
+
+/// A hard link costs no copy; a data dir whose folders span filesystems
+/// gets a copy.
+fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(drop))
 }
 
 /// Records the runs of an array found already queued, by the remote folder

@@ -2,9 +2,11 @@
 //! cluster and tick: the log and progress lines are pulled into the local
 //! run folders first, the results fetched once a job has ended, and then
 //! each job's state is applied exactly as for a cluster this machine
-//! submits to. A login node that does not answer leaves the runs as they
-//! are, says "cluster unreachable since HH:MM" on their status lines, and
-//! the next tick follows them again.
+//! submits to; a job already purged from the queue is looked up in the
+//! cluster's accounting (`sacct`) over the same connection. A login node
+//! that does not answer leaves the runs as they are, says "cluster
+//! unreachable since HH:MM" on their status lines, and the next tick
+//! follows them again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use super::transport::SshTransport;
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::exec::slurm::commands::{self, SlurmError};
-use crate::exec::slurm::monitor::apply_job_state;
+use crate::exec::slurm::monitor::{accounting_of_purged, apply_job_state};
 use crate::exec::slurm::profile;
 use crate::exec::slurm::squeue::{self, JobLine, Phase};
 use crate::exec::slurm::state::SlurmExecutor;
@@ -76,7 +78,7 @@ async fn follow_cluster(
     jobs.dedup();
     let args = squeue::squeue_args(&jobs);
     let all: Vec<&RunRow> = rows.iter().collect();
-    let lines = match commands::run(remote, "squeue", &args).await {
+    let mut lines = match commands::run(remote, "squeue", &args).await {
         Ok(text) => squeue::parse_squeue(&text),
         Err(SlurmError::Refused(m)) if m.contains("Invalid job id") => Vec::new(),
         Err(SlurmError::Unreachable(m)) if remote.unreachable_note().is_some() => {
@@ -92,34 +94,46 @@ async fn follow_cluster(
             return Ok(());
         }
     };
+    // A job the controller has purged (it ended while nobody followed it:
+    // the app was closed, the login node unreachable) is asked of the
+    // cluster's accounting, on the login node like every other command.
+    lines.extend(accounting_of_purged(remote, rows, &lines).await);
     let by_job: HashMap<(&str, Option<i64>), &JobLine> = lines
         .iter()
         .map(|l| ((l.job_id.as_str(), l.array_task), l))
         .collect();
-    for row in rows {
-        let id = row.run_id();
+    // Every run's new log and progress lines first, in one exchange; then
+    // the ended runs' results, in another; then each run's state.
+    let ids: Vec<_> = rows.iter().map(RunRow::run_id).collect();
+    match sync::pull_growing(remote, ex.ctx().data(), &ids).await {
+        Ok(()) => {}
+        // One connection serves them all: every run of the cluster waits.
+        Err(e) if e.kind.is_transient() => return unreachable(ex.ctx(), &all, remote, &e.message).await,
+        // The lines could not be brought here: the runs are still followed
+        // from what Slurm says, with the logs they have.
+        Err(e) => tracing::warn!("cannot bring the runs' lines from the cluster: {e}"),
+    }
+    let job_of = |row: &RunRow| {
         let key = (
             row.slurm_job_id.as_deref().unwrap_or_default(),
             row.slurm_array_task,
         );
-        let job = by_job.get(&key).copied();
-        let ended = job.is_none_or(|j| squeue::phase(&j.state) == Phase::Ended);
-        let local = ex.ctx().data().run(&id);
-        let mut synced = sync::pull_growing(remote, &local, &id).await;
-        if synced.is_ok() && ended {
-            synced = sync::fetch_results(remote, &local, &id).await;
-        }
-        match synced {
-            Ok(()) => apply_job_state(ex, slurm, row, job, remote).await?,
-            // One connection serves them all: every run of the cluster waits.
-            Err(e) if e.kind.is_transient() => return unreachable(ex.ctx(), &all, remote, &e.message).await,
-            // The files could not be brought here: the run is still settled
-            // from what Slurm says, with the log it has.
-            Err(e) => {
-                tracing::warn!("cannot bring the files of run {id} from the cluster: {e}");
-                apply_job_state(ex, slurm, row, job, remote).await?
-            }
-        }
+        by_job.get(&key).copied()
+    };
+    let ended: Vec<_> = rows
+        .iter()
+        .filter(|r| job_of(r).is_none_or(|j| squeue::phase(&j.state) == Phase::Ended))
+        .map(RunRow::run_id)
+        .collect();
+    match sync::fetch_results(remote, ex.ctx().data(), &ended).await {
+        Ok(()) => {}
+        Err(e) if e.kind.is_transient() => return unreachable(ex.ctx(), &all, remote, &e.message).await,
+        // The files could not be brought here: the runs are still settled
+        // from what Slurm says, with the logs they have.
+        Err(e) => tracing::warn!("cannot bring the results of ended runs from the cluster: {e}"),
+    }
+    for row in rows {
+        apply_job_state(ex, slurm, row, job_of(row), remote).await?;
     }
     Ok(())
 }

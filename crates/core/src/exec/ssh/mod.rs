@@ -12,6 +12,8 @@
 //! - [`array`]: many runs staged and submitted as one job array.
 //! - [`sync`]: pulling logs and progress into the local run folder,
 //!   fetching results.
+//! - [`results`]: results too large to fetch with the rest, recorded as
+//!   left on the cluster and fetched one by one when asked.
 //! - [`follow`]: the per-tick poll of the runs of SSH clusters.
 
 pub mod array;
@@ -19,6 +21,7 @@ pub mod check;
 pub mod connect;
 pub mod connections;
 pub(crate) mod follow;
+pub mod results;
 pub mod submit;
 pub mod sync;
 pub mod transport;

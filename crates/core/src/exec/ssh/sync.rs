@@ -4,7 +4,8 @@
 //! offset the local copy has reached and appended: the offsets are the
 //! local files' sizes, so a restarted app resumes where it was and a pull
 //! that failed is simply repeated. At the end, output/ (files up to a cap;
-//! larger ones stay on the cluster) and exit.json are fetched.
+//! larger ones stay on the cluster and are recorded as such, see
+//! `results.rs`) and exit.json are fetched.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use fusion_desk_remote::{ErrorKind, RemoteError, RemotePath};
 
 use super::transport::SshTransport;
-use crate::layout::RunDir;
+use crate::layout::{DataDir, RunDir};
 use crate::run_id::RunId;
 
 /// Most bytes of one file per pull; a longer backlog takes several.
@@ -55,22 +56,37 @@ fn local_size(path: &Path) -> u64 {
     std::fs::symlink_metadata(path).map_or(0, |m| m.len())
 }
 
-/// Appends what the run's log and progress file gained on the cluster.
-pub async fn pull_growing(remote: &SshTransport, local: &RunDir, id: &RunId) -> Result<(), RemoteError> {
-    let remote_dir = remote.run_dir(id.as_str()).await?;
-    let files: Vec<(RemotePath, PathBuf)> = [local.sim_log(), local.progress()]
-        .into_iter()
-        .map(|l| Ok((remote_of(&remote_dir, local, &l)?, l)))
-        .collect::<Result<_, RemoteError>>()?;
+/// Appends what the runs' logs and progress files gained on the cluster,
+/// all of them in one `pull_many` (a command per 128 runs), so a tick
+/// costs the same few round trips for one run or a thousand. A file that
+/// cannot be read, or a local one written, is left for the next tick; the
+/// error returned is the connection's.
+pub async fn pull_growing(remote: &SshTransport, data: &DataDir, ids: &[RunId]) -> Result<(), RemoteError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let root = remote.root().await?;
+    let mut files: Vec<(RunDir, RemotePath, PathBuf)> = Vec::with_capacity(ids.len() * 2);
+    for id in ids {
+        let local = data.run(id);
+        let remote_dir = root.run_dir(id.as_str())?;
+        for path in [local.sim_log(), local.progress()] {
+            files.push((local.clone(), remote_of(&remote_dir, &local, &path)?, path));
+        }
+    }
     for _ in 0..PULLS_PER_TICK {
-        let asked: Vec<(&RemotePath, u64)> = files.iter().map(|(r, l)| (r, local_size(l))).collect();
+        let asked: Vec<(&RemotePath, u64)> = files.iter().map(|(_, r, l)| (r, local_size(l))).collect();
         let pulled = remote.connection().pull_many(&asked, PULL_CAP).await;
         remote.saw(pulled.as_ref().err());
         let mut more = false;
-        for (result, (_, path)) in pulled?.into_iter().zip(&files) {
+        for (result, (dir, _, path)) in pulled?.into_iter().zip(&files) {
             let Ok(p) = result else { continue };
             if !p.bytes.is_empty() || p.restarted {
-                append(local, path, &p.bytes, p.restarted)?;
+                // One run's folder that cannot be written holds up no other.
+                if let Err(e) = append(dir, path, &p.bytes, p.restarted) {
+                    tracing::warn!("cannot append to {}: {e}", path.display());
+                    continue;
+                }
             }
             more |= p.bytes.len() >= PULL_CAP;
         }
@@ -81,30 +97,37 @@ pub async fn pull_growing(remote: &SshTransport, local: &RunDir, id: &RunId) -> 
     Ok(())
 }
 
-/// Fetches the run's results and its exit.json once the job has ended.
-pub async fn fetch_results(remote: &SshTransport, local: &RunDir, id: &RunId) -> Result<(), RemoteError> {
-    let remote_dir = remote.run_dir(id.as_str()).await?;
-    let conn = remote.connection();
-    let output = remote_of(&remote_dir, local, &local.output())?;
-    let fetched = conn
-        .fetch_dir(&output, &local.output(), Some(RESULT_FILE_CAP))
+/// Fetches the results and exit.json of runs whose jobs have ended, all
+/// in one transfer, then records per run the results that stayed on the
+/// cluster (one listing command per 256 runs). A file rsync could not read
+/// is left out (and listed as staying on the cluster if it is large); the
+/// error returned is the connection's.
+pub async fn fetch_results(remote: &SshTransport, data: &DataDir, ids: &[RunId]) -> Result<(), RemoteError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let root = remote.root().await?;
+    let runs = root.join("runs")?;
+    let wanted: Vec<String> = ids
+        .iter()
+        .flat_map(|id| [format!("{id}/output"), format!("{id}/exit.json")])
+        .collect();
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let local_runs = data.root().join("runs");
+    let fetched = remote
+        .connection()
+        .fetch_paths(&runs, &wanted, &local_runs, Some(RESULT_FILE_CAP))
         .await;
     remote.saw(fetched.as_ref().err());
     match fetched {
         Ok(()) => {}
-        // A simulator that wrote no output folder leaves nothing to fetch.
-        Err(e) if e.kind == ErrorKind::NotFound || e.kind == ErrorKind::Transfer => {}
+        // Some file could not be read there: the others are here.
+        Err(e) if e.kind == ErrorKind::Transfer || e.kind == ErrorKind::NotFound => {
+            tracing::warn!("some results could not be fetched from the cluster: {e}")
+        }
         Err(e) => return Err(e),
     }
-    let exit = remote_of(&remote_dir, local, &local.exit_file())?;
-    let pulled = conn
-        .pull_from(&exit, 0, crate::runfs::SMALL_FILE_CAP as usize)
-        .await;
-    remote.saw(pulled.as_ref().err());
-    let pulled = pulled?;
-    if pulled.remote_size.is_some() {
-        crate::runfs::write_atomic(&local.exit_file(), &pulled.bytes, crate::runfs::FILE_MODE)
-            .map_err(|e| RemoteError::new(ErrorKind::Local, e.message))?;
-    }
-    Ok(())
+    let recorded = super::results::record_left_behind(remote, data, ids).await;
+    remote.saw(recorded.as_ref().err());
+    recorded
 }

@@ -7,6 +7,7 @@
 
 pub mod slurm_cluster;
 pub use fusion_desk_test_support::processes_of_run;
+use fusion_desk_test_support::wait_for;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -136,4 +137,22 @@ pub fn install_standin() -> (tempfile::TempDir, PathBuf) {
     assert!(status.success());
     let script = dir.path().join("FUSION/bin/fusion-sim");
     (dir, script)
+}
+
+/// The run once `ok` holds for it; fails with its last state after `within`
+/// ("run … never `what`").
+pub async fn wait_until(
+    t: &TestDesk,
+    id: &str,
+    within: Duration,
+    what: &str,
+    ok: impl Fn(&Run) -> bool,
+) -> Run {
+    let never = format!("run {id} never {what}");
+    wait_for(within, &never, || async { t.desk.get(id).await.unwrap() }, ok).await
+}
+
+/// The run once it has ended (whatever its outcome).
+pub async fn wait_ended(t: &TestDesk, id: &str, within: Duration) -> Run {
+    wait_until(t, id, within, "ended", |r| r.status.is_terminal()).await
 }

@@ -21,10 +21,15 @@ fn script() -> PathBuf {
 const DIR: &str = "/tmp/fusion-desk-slurm";
 
 fn run(action: &str) {
+    run_with(action, &[]);
+}
+
+fn run_with(action: &str, env: &[(&str, String)]) {
     let out = Command::new("bash")
         .arg(script())
         .arg(action)
         .env("SLURM_LOCAL_DIR", DIR)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("bash runs");
     assert!(
@@ -38,6 +43,27 @@ fn run(action: &str) {
 impl Cluster {
     /// Starts the cluster; fails (never skips) when Slurm is not installed.
     pub fn start() -> Cluster {
+        Cluster::start_with(&[])
+    }
+
+    /// A cluster that keeps accounting (slurmdbd: `sacct` answers for
+    /// jobs the controller has forgotten) and forgets a finished job
+    /// `min_job_age` seconds after it ended.
+    pub fn start_with_accounting(min_job_age: u32) -> Cluster {
+        for bin in ["/usr/sbin/slurmdbd", "/usr/sbin/mariadbd"] {
+            assert!(
+                std::path::Path::new(bin).exists(),
+                "{bin} is missing: the accounting tests need slurmdbd and MariaDB; install slurmdbd \
+                 mariadb-server (scripts/setup.sh does)"
+            );
+        }
+        Cluster::start_with(&[
+            ("SLURM_LOCAL_ACCOUNTING", "1".to_owned()),
+            ("SLURM_LOCAL_MIN_JOB_AGE", min_job_age.to_string()),
+        ])
+    }
+
+    fn start_with(env: &[(&str, String)]) -> Cluster {
         for bin in ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged"] {
             assert!(
                 std::path::Path::new(bin).exists(),
@@ -49,7 +75,7 @@ impl Cluster {
         // SAFETY: flock on a descriptor we own.
         assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
         std::env::set_var("SLURM_CONF", format!("{DIR}/slurm.conf"));
-        run("start");
+        run_with("start", env);
         Cluster { _lock: lock }
     }
 

@@ -25,7 +25,7 @@ use fusion_desk_core::{CreateRunRequest, ErrorCode, Run, RunStatus};
 use fusion_desk_core::exec::slurm::{ClusterConnection, ClusterProfile};
 use fusion_desk_core::exec::ssh::connect::{control_dir, SSH_CONFIG_ENV};
 use fusion_desk_core::exec::ssh::results;
-use fusion_desk_core::exec::ssh::sync::RESULT_FILE_CAP;
+use fusion_desk_core::exec::ssh::results::RESULT_FILE_CAP;
 use fusion_desk_core::exec::ssh::HostKeyTrust;
 use fusion_desk_test_support::login_node::{login_node, LoginNode};
 use support::{wait_ended, wait_until, TestDesk};

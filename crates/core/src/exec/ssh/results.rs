@@ -12,13 +12,15 @@ use fusion_desk_remote::{ErrorKind, RemoteError, RemoteRoot};
 use serde::{Deserialize, Serialize};
 
 use super::connect;
-use super::sync::RESULT_FILE_CAP;
 use super::transport::SshTransport;
 use crate::ctx::Ctx;
 use crate::error::{DeskError, Result};
 use crate::exec::slurm::{profile, ClusterConnection};
 use crate::layout::{DataDir, RunDir};
 use crate::run_id::RunId;
+
+/// Result files larger than this stay on the cluster until asked for.
+pub const RESULT_FILE_CAP: u64 = 256 << 20;
 
 /// The record's name in the run folder.
 pub const RECORD_FILE: &str = "results-on-cluster.json";

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use fusion_desk_remote::{ErrorKind, RemoteError, RemotePath};
 
+use super::results::RESULT_FILE_CAP;
 use super::transport::SshTransport;
 use crate::layout::{DataDir, RunDir};
 use crate::run_id::RunId;
@@ -20,8 +21,6 @@ use crate::run_id::RunId;
 const PULL_CAP: usize = 1 << 20;
 /// Pulls per file and tick: a large backlog catches up over a few ticks.
 const PULLS_PER_TICK: usize = 8;
-/// Result files larger than this stay on the cluster.
-pub const RESULT_FILE_CAP: u64 = 256 << 20;
 
 /// The file's path relative to the run folder, as the same path remotely.
 fn remote_of(remote_dir: &RemotePath, dir: &RunDir, local: &Path) -> Result<RemotePath, RemoteError> {

@@ -18,7 +18,7 @@ pub struct FetchArgs {
 
 pub async fn fetch(desk: &Desk, args: &FetchArgs, json: bool) -> Result<(), DeskError> {
     let Some(path) = &args.path else {
-        let left = results::on_cluster(desk.ctx(), &args.id).await?;
+        let left = desk.clusters().results_left(&args.id).await?;
         if json {
             print_json(&left);
         } else if left.is_empty() {
@@ -34,7 +34,7 @@ pub async fn fetch(desk: &Desk, args: &FetchArgs, json: bool) -> Result<(), Desk
         }
         return Ok(());
     };
-    let dest = results::fetch_from_cluster(desk.ctx(), &args.id, path).await?;
+    let dest = desk.clusters().fetch_result(&args.id, path).await?;
     if json {
         print_json(&serde_json::json!({ "path": dest }));
     } else {

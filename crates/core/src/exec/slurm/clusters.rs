@@ -7,6 +7,7 @@ use super::profile::{self, ClusterProfile};
 use super::state::SlurmExecutor;
 use crate::ctx::Ctx;
 use crate::error::Result;
+use crate::exec::ssh::results::ClusterResult;
 use crate::exec::ssh::{self, HostKeyTrust};
 use crate::exec::Executors;
 
@@ -29,6 +30,17 @@ impl<'a> Clusters<'a> {
     /// Slurm about every active cluster run and settles them.
     pub async fn poll(&self) -> Result<()> {
         super::poll::poll_clusters(self.ex, self.slurm).await
+    }
+
+    /// A run's results that stayed on its cluster (larger than what is
+    /// fetched with the rest); none for a run that left nothing behind.
+    pub async fn results_left(&self, id: &str) -> Result<Vec<ClusterResult>> {
+        ssh::results::on_cluster(self.ctx, id).await
+    }
+
+    /// Brings one of them into the run's output/; returns where it is now.
+    pub async fn fetch_result(&self, id: &str, path: &str) -> Result<std::path::PathBuf> {
+        ssh::results::fetch_from_cluster(self.ctx, id, path).await
     }
 
     pub async fn profiles(&self) -> Result<Vec<ClusterProfile>> {

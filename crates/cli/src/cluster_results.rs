@@ -3,7 +3,6 @@
 //! (they stay on the cluster); with one it brings that file into the run's
 //! output folder.
 
-use fusion_desk_core::exec::ssh::results;
 use fusion_desk_core::{Desk, DeskError};
 
 use crate::output::{human_bytes, print_json};

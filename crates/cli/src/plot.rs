@@ -58,8 +58,8 @@ pub struct PlotArgs {
     /// best, top-left, top-right, bottom-left, bottom-right or none.
     #[arg(long, default_value = "best")]
     legend: String,
-    /// The y axis: linear or log (values ≤ 0 are drawn at the smallest
-    /// positive value shown, with a note).
+    /// The y axis: linear or log (values ≤ 0 are drawn on a "0" line a
+    /// decade below the smallest positive value, with a note).
     #[arg(long, default_value = "linear")]
     y_scale: String,
     #[arg(long, default_value = "linear")]

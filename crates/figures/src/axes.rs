@@ -12,8 +12,9 @@ pub struct Axis {
     pub min: f64,
     pub max: f64,
     pub ticks: Vec<Tick>,
-    /// On a log axis: what values ≤ 0 are drawn at (the smallest positive
-    /// value shown); None when nothing was clamped.
+    /// On a log axis: where values ≤ 0 are drawn — a line of their own a
+    /// decade below the smallest positive value, ticked "0" — so a zero is
+    /// never read as a small positive value; None when nothing was clamped.
     pub floor: Option<f64>,
 }
 
@@ -113,13 +114,14 @@ pub fn categorical(categories: &[String]) -> Axis {
 }
 
 /// A log axis over `values` (at least one decade wide). Values ≤ 0 cannot
-/// be shown: they are drawn at the smallest positive value (`floor`). None
-/// when no value is positive.
+/// be shown: they are drawn on a "0" line (`floor`) a decade below the
+/// smallest positive value, below every real value. None when no value is
+/// positive.
 pub fn log(values: &[f64]) -> Option<Axis> {
     let positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
     let (lo, hi) = bounds(&positive)?;
-    let clamped = values.iter().any(|v| *v <= 0.0);
-    let (mut lmin, mut lmax) = (lo.log10(), hi.log10());
+    let floor = values.iter().any(|v| *v <= 0.0).then_some(lo / 10.0);
+    let (mut lmin, mut lmax) = (floor.unwrap_or(lo).log10(), hi.log10());
     if lmax - lmin < 1.0 {
         let grow = (1.0 - (lmax - lmin)) / 2.0;
         lmin -= grow;
@@ -148,6 +150,11 @@ pub fn log(values: &[f64]) -> Option<Axis> {
             } else {
                 String::new()
             };
+            // Nothing real is drawn at or below the "0" line: no tick there
+            // may suggest a value.
+            if floor.is_some_and(|f| v <= f * 1.5) {
+                continue;
+            }
             ticks.push(Tick {
                 value: v,
                 label,
@@ -155,12 +162,22 @@ pub fn log(values: &[f64]) -> Option<Axis> {
             });
         }
     }
+    if let Some(f) = floor {
+        ticks.insert(
+            0,
+            Tick {
+                value: f,
+                label: "0".to_owned(),
+                major: true,
+            },
+        );
+    }
     Some(Axis {
         scale: Scale::Log,
         min: 10f64.powf(lmin),
         max: 10f64.powf(lmax),
         ticks,
-        floor: clamped.then_some(lo),
+        floor,
     })
 }
 
@@ -231,20 +248,32 @@ mod tests {
     }
 
     #[test]
-    fn log_axes_clamp_zero_and_negative_to_the_smallest_positive_value() {
+    fn log_axes_draw_zero_and_negative_on_a_zero_line_below_the_data() {
         let a = log(&[0.0, -0.0004, 0.00021, 0.03]).unwrap();
-        assert_eq!(a.floor, Some(0.00021));
-        assert!(a.min < 0.00021 && a.max > 0.03);
-        assert_eq!(a.shown(0.0), 0.00021);
-        assert_eq!(a.shown(-0.0004), 0.00021);
-        assert_eq!(a.fraction(0.0), a.fraction(0.00021));
+        let floor = a.floor.unwrap();
+        assert!(
+            (floor - 0.000021).abs() < 1e-12,
+            "a decade below the smallest positive value"
+        );
+        assert!(a.min <= floor && a.max > 0.03);
+        assert_eq!(a.shown(0.0), floor);
+        assert_eq!(a.shown(-0.0004), floor);
+        assert!(
+            a.fraction(0.0) < a.fraction(0.00021),
+            "a zero sits below every real value"
+        );
+        assert!(a.fraction(0.0) >= 0.0);
         let labelled: Vec<&str> = a
             .ticks
             .iter()
             .filter(|t| !t.label.is_empty())
             .map(|t| t.label.as_str())
             .collect();
-        assert_eq!(labelled, ["10⁻³", "10⁻²"]);
+        assert_eq!(labelled, ["0", "10⁻⁴", "10⁻³", "10⁻²"]);
+        assert!(
+            a.ticks.iter().all(|t| t.value == floor || t.value > floor * 1.5),
+            "no tick crowds the zero line"
+        );
         assert!(log(&[0.0, -1.0]).is_none(), "nothing positive to show");
         assert_eq!(log(&[0.01, 0.5]).unwrap().floor, None);
     }

@@ -117,7 +117,7 @@ Y_LABEL = {y_label}
 CATEGORIES = [{categories}]
 LOG_X, LOG_Y = {log_x}, {log_y}
 # On a log axis, values <= 0 (zero blocking, interval ends below 0) are drawn
-# at the smallest positive value shown.
+# on a line of their own, a decade below the smallest positive value.
 LOG_FLOOR = {floor}
 LEGEND = {legend}
 # Okabe-Ito colours, with markers and dashes that survive greyscale print.
@@ -179,6 +179,11 @@ if CATEGORIES:
 ax.set_xlabel(X_LABEL)
 ax.set_ylabel(Y_LABEL)
 ax.grid({grid}, color="#d0d0d0", linewidth=0.4)
+if LOG_Y and LOG_FLOOR is not None:
+    # Values <= 0 sit on a line of their own a decade below the data, named "0".
+    ax.axhline(LOG_FLOOR, color="0.6", linewidth=0.6, linestyle=":")
+    ax.annotate("0", xy=(0, LOG_FLOOR), xycoords=("axes fraction", "data"), xytext=(-4, 0),
+                textcoords="offset points", ha="right", va="center")
 if LEGEND is not None and any(series):
     ax.legend(loc=LEGEND)
 fig.tight_layout()

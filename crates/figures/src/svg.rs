@@ -132,8 +132,9 @@ pub fn render(fig: &Figure, style: &Style) -> Result<Rendered, FigureError> {
     if let Some(floor) = y.floor {
         let n = ys.iter().filter(|v| **v <= 0.0).count();
         notes.push(format!(
-            "{n} value(s) ≤ 0 (zero blocking, or a confidence interval reaching below 0) are drawn at \
-             {floor:.2e}, the smallest positive value shown, as a log axis cannot show them"
+            "{n} value(s) ≤ 0 (zero blocking, or a confidence interval reaching below 0) are drawn on \
+             the axis' \"0\" line ({floor:.2e}, a decade below the smallest positive value), as a log \
+             axis cannot show them"
         ));
     }
 

@@ -92,13 +92,20 @@ fn the_svg_has_a_frame_ticks_labels_and_one_group_per_series() {
 fn a_log_axis_clamps_zero_blocking_and_negative_interval_ends_and_says_so() {
     let fig = blocking_figure();
     let r = svg::render(&fig, &style(Scale::Log)).unwrap();
-    // Two zero means and two interval ends below 0 go to the smallest
-    // positive value shown: the upper end of the zero point's interval.
-    assert_eq!(r.y_floor, Some(0.0004));
+    // Two zero means and two interval ends below 0 go on the "0" line a
+    // decade below the smallest positive value shown (the upper end of the
+    // zero point's interval, 4e-4): no zero is drawn as a small positive value.
+    let floor = r.y_floor.unwrap();
+    assert!((floor - 0.00004).abs() < 1e-12, "{floor}");
     assert_eq!(r.notes.len(), 1);
     assert!(r.notes[0].starts_with("4 value(s) ≤ 0"), "{}", r.notes[0]);
-    assert!(r.notes[0].contains("drawn at 4.00e-4"), "{}", r.notes[0]);
+    assert!(
+        r.notes[0].contains("the axis' \"0\" line (4.00e-5"),
+        "{}",
+        r.notes[0]
+    );
     assert!(r.svg.contains("<desc>"));
+    assert!(r.svg.contains(">0</text>"), "the zero line is ticked 0");
     assert!(r.svg.contains(">10⁻³</text>") && r.svg.contains(">10⁻²</text>"));
     // Three loads: each is labelled on the x axis.
     for load in [">100</text>", ">300</text>", ">500</text>"] {
@@ -375,9 +382,14 @@ fn the_python_script_redraws_the_figure_from_its_csv() {
     assert!(csv.contains("k_paths=2,100,0,-0.0004,0.0004\n"), "{csv}");
     assert!(csv.contains("k_paths=3,500,,,\n"), "{csv}");
     let script = String::from_utf8(out.files[0].bytes.clone()).unwrap();
+    let floor: f64 = script
+        .lines()
+        .find_map(|l| l.strip_prefix("LOG_FLOOR = "))
+        .and_then(|v| v.parse().ok())
+        .expect("the script names its log floor");
     assert!(
-        script.contains("LOG_FLOOR = 0.0004"),
-        "the script clamps as the app did"
+        (floor - 0.00004).abs() < 1e-12,
+        "the script clamps as the app did: {floor}"
     );
 
     let Some(python) = python_with_matplotlib() else {

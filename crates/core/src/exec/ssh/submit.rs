@@ -24,7 +24,7 @@ use crate::exec::slurm::script::RunScript;
 use crate::exec::slurm::{job_label, squeue, ClusterProfile};
 use crate::layout::RunDir;
 use crate::run_id::RunId;
-use crate::store::{Finish, RunRow};
+use crate::store::RunRow;
 
 /// The job name the run script gives a run (`#SBATCH --job-name`).
 pub fn job_name(id: &RunId) -> String {
@@ -168,13 +168,5 @@ pub(super) async fn not_yet(ctx: &Ctx, id: &RunId, remote: &SshTransport, why: &
     Ok(())
 }
 
-pub(super) async fn fail(ctx: &Ctx, id: &RunId, message: String) -> Result<()> {
-    if ctx
-        .store()
-        .finish_on_cluster(id, &Finish::failed(message), None, None)
-        .await?
-    {
-        ctx.emit_row(id).await?;
-    }
-    Ok(())
-}
+/// A run that cannot be submitted fails as any cluster run does.
+pub(super) use crate::exec::slurm::monitor::fail_cluster_run as fail;

@@ -433,3 +433,55 @@ fn open_hands_a_data_file_to_the_desktop_and_refuses_a_script() {
     assert_eq!(lines.len(), 1, "only the data file was opened: {opened}");
     assert!(lines[0].ends_with(&format!("runs/{id}/config.ini")), "{opened}");
 }
+
+// ------------------------------------------------------------ results left on a cluster
+
+#[test]
+fn results_left_on_a_cluster_are_listed_from_the_run_folder_and_only_those_are_fetched() {
+    let h = harness();
+    let id = finished_run(&h);
+    assert_eq!(
+        invoke(&h, "clusters_results_left", json!({ "id": id })).unwrap(),
+        json!([]),
+        "a run that left nothing on a cluster lists nothing"
+    );
+
+    let run = invoke(&h, "runs_get", json!({ "id": id })).unwrap();
+    let run_dir = std::path::PathBuf::from(run["run_dir"].as_str().unwrap());
+    let record = json!([
+        { "path": "big/traffic.h5", "size": 3_221_225_472u64, "modified": 1_796_000_000.5 },
+        { "path": "agent.pkl", "size": 300u64 << 20, "modified": 1_796_000_100.0 },
+    ]);
+    std::fs::write(run_dir.join("results-on-cluster.json"), record.to_string()).unwrap();
+    assert_eq!(
+        invoke(&h, "clusters_results_left", json!({ "id": id })).unwrap(),
+        record
+    );
+
+    // Only a listed path is ever asked of a cluster.
+    let err = invoke(
+        &h,
+        "clusters_fetch_result",
+        json!({ "id": id, "path": "../../../etc/passwd" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    // A listed path of a run that never went to a cluster has nowhere to come from.
+    let err = invoke(
+        &h,
+        "clusters_fetch_result",
+        json!({ "id": id, "path": "agent.pkl" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_state", "{err}");
+    assert_eq!(
+        invoke(&h, "clusters_results_left", json!({ "id": id })).unwrap(),
+        record,
+        "a failed fetch leaves the record as it was"
+    );
+
+    let err = invoke(&h, "clusters_results_left", json!({ "id": "../etc" })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    let err = invoke(&h, "clusters_results_left", json!({ "id": "0123456789ab" })).unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+}

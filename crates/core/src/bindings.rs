@@ -30,6 +30,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::artifacts::export_bindings(dir)?;
     crate::configs::export_bindings(dir)?;
     crate::exec::slurm::export_bindings(dir)?;
+    crate::exec::ssh::export_bindings(dir)?;
     crate::sweeps::export_bindings(dir)?;
     crate::notices::NoticeTarget::export_all_to(dir)?;
     crate::history::export_bindings(dir)?;

@@ -54,6 +54,8 @@ macro_rules! ipc_commands {
             clusters::clusters_save,
             clusters::clusters_remove,
             clusters::clusters_check,
+            clusters::clusters_results_left,
+            clusters::clusters_fetch_result,
             sweeps::sweeps_preview,
             sweeps::sweeps_create,
             sweeps::sweeps_list,

@@ -30,6 +30,7 @@ import type { RunProgress } from '../bindings/RunProgress';
 import type { RunTopology } from '../bindings/RunTopology';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import type { ClusterCheck } from '../bindings/ClusterCheck';
+import type { ClusterResult } from '../bindings/ClusterResult';
 import type { NoticeTarget } from '../bindings/NoticeTarget';
 import type { Sweep } from '../bindings/Sweep';
 import type { SweepDetail } from '../bindings/SweepDetail';
@@ -164,6 +165,10 @@ export interface Backend {
    * fingerprint the user confirmed accepts that key (and no other).
    */
   checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck>;
+  /** The run's result files that stayed on its cluster (too large to come back with the rest); none for most runs. */
+  resultsLeftOnCluster(id: string): Promise<ClusterResult[]>;
+  /** Brings one of them (a path the list gave) into the run's output/; answers what is still left. Takes as long as the transfer. */
+  fetchClusterResult(id: string, path: string): Promise<ClusterResult[]>;
 
   // ---- history: names, tags, notes, bulk actions, disk use, clean-up ----
   renameRun(id: string, name: string): Promise<Run>;

@@ -455,6 +455,7 @@ export function fakeRunData(run: Run, shape: FakeRunShape = {}): MemoryRunData {
     },
     results: { run_id: run.id, rows, problems: [] },
     topologies,
+    leftOnCluster: [],
   };
 }
 

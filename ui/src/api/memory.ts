@@ -15,6 +15,7 @@ import type { CleanupQuery } from '../bindings/CleanupQuery';
 import type { CleanupReport } from '../bindings/CleanupReport';
 import type { ClusterCheck } from '../bindings/ClusterCheck';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
+import type { ClusterResult } from '../bindings/ClusterResult';
 import type { Comparison } from '../bindings/Comparison';
 import type { ConfigKey } from '../bindings/ConfigKey';
 import type { CreateRunRequest } from '../bindings/CreateRunRequest';
@@ -99,6 +100,8 @@ export type MemoryRunData = {
   results: ResultsTable | null;
   /** One per load shown; the request picks the one with its `erlang`, else the last. */
   topologies: RunTopology[];
+  /** Result files that stayed on the run's cluster. */
+  leftOnCluster: ClusterResult[];
 };
 
 export type MemoryOptions = {
@@ -190,6 +193,7 @@ function emptyData(): MemoryRunData {
     usage: null,
     results: null,
     topologies: [],
+    leftOnCluster: [],
   };
 }
 
@@ -561,6 +565,33 @@ export class MemoryBackend implements Backend {
 
   checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck> {
     return this.handle('checkCluster', acceptFingerprint === undefined ? [name] : [name, acceptFingerprint], () => ({ profile: name, ok: true, summary: 'partition (up)', problem: null, host_key_type: null, host_key_fingerprint: null }));
+  }
+
+  resultsLeftOnCluster(id: string): Promise<ClusterResult[]> {
+    return this.handle('resultsLeftOnCluster', [id], () => copy(this.dataOf(id).leftOnCluster));
+  }
+
+  /**
+   * Moves a stored entry into the stored files, as a binary file of its size
+   * at `output/<path>` (with its folders), and answers what is left; a path
+   * not stored is not found. Tests state a failure with `failNext`.
+   */
+  fetchClusterResult(id: string, path: string): Promise<ClusterResult[]> {
+    return this.handle('fetchClusterResult', [id, path], () => {
+      const d = this.dataOf(id);
+      const left = d.leftOnCluster.find((r) => r.path === path);
+      if (!left) throw notFound(`result ${JSON.stringify(path)} left on the cluster by run ${id}`);
+      d.leftOnCluster = d.leftOnCluster.filter((r) => r !== left);
+      const dest = `output/${path}`;
+      d.files = d.files.filter((f) => f.path !== dest);
+      const parts = dest.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const folder = parts.slice(0, i).join('/');
+        if (!d.files.some((f) => f.path === folder)) d.files.push({ kind: 'dir', path: folder });
+      }
+      d.files.push({ kind: 'file', path: dest, size: left.size, content: { kind: 'binary', detected: 'data', mime: null, note: null } });
+      return copy(d.leftOnCluster);
+    });
   }
 
   // ---- logs ---------------------------------------------------------------

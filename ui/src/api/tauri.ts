@@ -13,6 +13,7 @@ import type { Settings } from '../bindings/Settings';
 import type { SettingsView } from '../bindings/SettingsView';
 import type { ClusterProfile } from '../bindings/ClusterProfile';
 import type { ClusterCheck } from '../bindings/ClusterCheck';
+import type { ClusterResult } from '../bindings/ClusterResult';
 import type { TemplateInfo } from '../bindings/TemplateInfo';
 import type { ArtifactListing } from '../bindings/ArtifactListing';
 import type { ArtifactPreview } from '../bindings/ArtifactPreview';
@@ -170,6 +171,12 @@ export class TauriBackend implements Backend {
   }
   checkCluster(name: string, acceptFingerprint?: string): Promise<ClusterCheck> {
     return call('clusters_check', { name, acceptFingerprint: acceptFingerprint ?? null });
+  }
+  resultsLeftOnCluster(id: string): Promise<ClusterResult[]> {
+    return call('clusters_results_left', { id });
+  }
+  fetchClusterResult(id: string, path: string): Promise<ClusterResult[]> {
+    return call('clusters_fetch_result', { id, path });
   }
   async quit(mode: QuitMode): Promise<void> {
     await call<null>('app_quit', { mode });

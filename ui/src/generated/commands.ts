@@ -48,6 +48,8 @@ export const COMMANDS = [
   'clusters_save',
   'clusters_remove',
   'clusters_check',
+  'clusters_results_left',
+  'clusters_fetch_result',
   'sweeps_preview',
   'sweeps_create',
   'sweeps_list',

@@ -45,6 +45,8 @@ describe('TauriBackend: logs, progress, artifacts, results', () => {
     await b.runTopology(ID, null);
     await b.runTopology(ID, 300);
     await b.createRun({ template: 'quick', overrides: [], config_text: '[general_settings]\n' });
+    await b.resultsLeftOnCluster(ID);
+    await b.fetchClusterResult(ID, 'big/traffic.h5');
 
     expect(invoke.mock.calls).toEqual([
       ['runs_log_snapshot', { id: ID, offset: null, maxBytes: 65536 }],
@@ -69,6 +71,8 @@ describe('TauriBackend: logs, progress, artifacts, results', () => {
       ['runs_topology', { id: ID, erlang: null }],
       ['runs_topology', { id: ID, erlang: 300 }],
       ['runs_create', { request: { template: 'quick', overrides: [], config_text: '[general_settings]\n' } }],
+      ['clusters_results_left', { id: ID }],
+      ['clusters_fetch_result', { id: ID, path: 'big/traffic.h5' }],
     ]);
     void cursor;
   });

@@ -1,5 +1,6 @@
-// The run folder: a lazily loaded tree, a preview of the selected file, and
-// the desktop actions (open, reveal, save a copy, export a folder).
+// The run folder: a lazily loaded tree, a preview of the selected file, the
+// desktop actions (open, reveal, save a copy, export a folder), and the
+// results a cluster run left on its cluster.
 
 import { useCallback, useRef, useState } from 'react';
 import { toDeskError, useBackend, type Backend } from '../../api/backend';
@@ -16,6 +17,8 @@ import { formatLong } from '../../lib/format';
 import { formatBytes, formatCount } from '../../lib/units';
 import { useShownKey } from '../../lib/hooks';
 import { useAsync } from '../../lib/useAsync';
+import { LeftOnCluster } from './LeftOnCluster';
+import { useResultsLeft } from './useResultsLeft';
 import './ArtifactsTab.css';
 
 /** Entries read per listing call; long folders take several. */
@@ -64,6 +67,8 @@ export function ArtifactsTab({ runId, active, refreshKey }: { runId: string; act
   const error = listed.error;
   const measured = useAsync(() => (asked === null ? null : backend.artifactUsage(runId, '')), [backend, runId, asked]);
   const usage = measured.error ? null : (measured.value ?? null);
+  // A fetched file lands in output/: the folder is read again to show it.
+  const resultsLeft = useResultsLeft(runId, asked, () => setGeneration((g) => g + 1));
 
   const loadChildren = useCallback((path: string) => listAll(backend, runId, path), [backend, runId]);
 
@@ -112,6 +117,7 @@ export function ArtifactsTab({ runId, active, refreshKey }: { runId: string; act
 
   return (
     <div className="run-artifacts">
+      <LeftOnCluster state={resultsLeft} />
       <section className="card artifacts-tree-card">
         <div className="card-header">
           <h2>Run folder</h2>

@@ -29,3 +29,10 @@ pub mod transport;
 pub use check::HostKeyTrust;
 pub use connections::SshConnections;
 pub use transport::SshTransport;
+
+/// Writes this module's TypeScript bindings into `dir`.
+pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    use ts_rs::TS;
+    results::ClusterResult::export_all_to(dir)?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use fusion_desk_remote::{ErrorKind, RemoteError, RemoteRoot};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::connect;
 use super::transport::SshTransport;
@@ -28,11 +29,12 @@ pub const RECORD_FILE: &str = "results-on-cluster.json";
 const RECORD_CAP: u64 = 16 << 20;
 
 /// A result file that stayed on the cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ClusterResult {
     /// Relative to the run's output/, `/`-separated.
     pub path: String,
     /// Bytes.
+    #[ts(type = "number")]
     pub size: u64,
     /// Last modification on the cluster, seconds since the Unix epoch.
     pub modified: f64,
@@ -119,12 +121,11 @@ pub async fn fetch_from_cluster(ctx: &Ctx, id: &str, path: &str) -> Result<PathB
         .await?
         .ok_or_else(|| DeskError::not_found(format!("no run {id}")))?;
     let local = ctx.data().run(&id);
-    let mut left = read_record(&local)?;
-    let Some(at) = left.iter().position(|r| r.path == path) else {
+    if !read_record(&local)?.iter().any(|r| r.path == path) {
         return Err(DeskError::not_found(format!(
             "run {id} has no result {path:?} on the cluster (`fdesk fetch {id}` lists them)"
         )));
-    };
+    }
     if row.slurm_job_id.is_none() {
         return Err(DeskError::invalid_state(format!(
             "run {id} was never submitted to a cluster"
@@ -162,7 +163,12 @@ pub async fn fetch_from_cluster(ctx: &Ctx, id: &str, path: &str) -> Result<PathB
     crate::runfs::Folder::open(local.root())?.sub(rel.parent().unwrap_or(Path::new("output")))?;
     conn.fetch_file(&remote, &dest).await.map_err(failed)?;
 
-    left.remove(at);
+    // Read again: another fetch of the same run (the app fetches one file
+    // while the CLI fetches another) may have rewritten the record while
+    // this file was on its way; writing the first reading back would list
+    // that one as left on the cluster again.
+    let mut left = read_record(&local)?;
+    left.retain(|r| r.path != path);
     write_record(&local, &left).map_err(|e| DeskError::internal(e.message))?;
     Ok(dest)
 }

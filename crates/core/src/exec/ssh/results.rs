@@ -123,7 +123,7 @@ pub async fn fetch_from_cluster(ctx: &Ctx, id: &str, path: &str) -> Result<PathB
     let local = ctx.data().run(&id);
     if !read_record(&local)?.iter().any(|r| r.path == path) {
         return Err(DeskError::not_found(format!(
-            "run {id} has no result {path:?} on the cluster (`fdesk fetch {id}` lists them)"
+            "run {id} has no result {path:?} left on the cluster"
         )));
     }
     if row.slurm_job_id.is_none() {

@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Builder, By, Key, until } from 'selenium-webdriver';
@@ -51,11 +52,31 @@ function killRunsOf(home) {
 
 let nextPort = 4444 + (process.pid % 500) * 2;
 
+/** Whether nothing listens on `port` of loopback: a driver left running
+ * there by something else would answer /status and take our session. */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The next pair of ports (driver, native driver) that are both free. */
+async function freePorts() {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = nextPort;
+    nextPort += 2;
+    if (nextPort > 60000) nextPort = 4444;
+    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+  }
+  throw new Error('no two free ports on loopback for tauri-driver');
+}
+
 /** Starts the app on a fresh data dir; `env` adds to the app's environment. */
 export async function launch(env = {}) {
   const home = mkdtempSync(join(tmpdir(), 'fusion-desk-e2e-'));
-  const port = nextPort;
-  nextPort += 2;
+  const port = await freePorts();
   // tauri-driver leads a process group with WebKitWebDriver and the app, so
   // stop() can end all three even when the app declines to close (the quit
   // dialog with runs active). Their output goes to a file: an inherited pipe

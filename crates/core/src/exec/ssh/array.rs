@@ -264,9 +264,23 @@ fn build_tree(ctx: &Ctx, staged: &[Staged<'_>], key: &str, local: &Path, tree: &
 }
 
 /// A hard link costs no copy; a data dir whose folders span filesystems
-/// gets a copy.
+/// gets a copy. Only a regular file is staged (a run folder's file may have
+/// been replaced by a link), and the copy reads it without following links
+/// and within the config cap, as every read of a run folder does.
 fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(drop))
+    let meta = std::fs::symlink_metadata(from)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file",
+            from.display()
+        )));
+    }
+    std::fs::hard_link(from, to).or_else(|_| {
+        let bytes = crate::runfs::read(from, crate::runfs::CONFIG_CAP)
+            .map_err(|e| std::io::Error::other(e.message))?;
+        std::fs::write(to, bytes)?;
+        std::fs::set_permissions(to, meta.permissions())
+    })
 }
 
 /// Records the runs of an array found already queued, by the remote folder
